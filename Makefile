@@ -1,0 +1,158 @@
+# gendang: one top-level Makefile. Objects go under build/, tools under bin/.
+#
+#   make            build every tool (runs `make deps` first)
+#   make test       unit tests, CLI tests, reference tests; ends with "N passed, N failed"
+#   make demo       the main job on the default data
+#   make bench      speed/quality against sox, rubberband, PyTorch (makes its own venv)
+#   make sanitize   ASan+UBSan build in build/san running the whole test suite
+#   make install PREFIX=...   copy bin/ to PREFIX/bin
+#
+# Every directory X in TOOL_DIRS builds bin/gendang-X from X/**/*.c (main.c holds main);
+# pipeline/ builds bin/gendang. tests/X/test_*.c link against build/libX.a (X's objects
+# without main.o) and libgendang. A directory may add rules in its own X/module.mk.
+
+.SUFFIXES:
+.SECONDEXPANSION:
+SHELL       := /bin/bash
+CC          ?= cc
+ifeq ($(CC),cc)
+CC          := gcc
+endif
+BUILD       ?= build
+BIN         ?= bin
+PREFIX      ?= /usr/local
+DEPS_ROOT   ?=
+
+WARN        := -Wall -Wextra -Wpedantic
+ifdef CI
+WARN        += -Werror
+endif
+OPT         ?= -O2
+CFLAGS      ?=
+CFLAGS      += -std=c11 $(OPT) -g $(WARN) -fopenmp -D_GNU_SOURCE -I.
+LDFLAGS     ?=
+LDFLAGS     += -fopenmp
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Dependencies: plain flags (not pkg-config) so a dependency root unpacked from .debs
+# (DEPS_ROOT=.deps/root, see DEVICE notes) works the same as the system.
+ifneq ($(DEPS_ROOT),)
+CFLAGS  += -I$(DEPS_ROOT)/usr/include -I$(DEPS_ROOT)/usr/include/x86_64-linux-gnu \
+           -I$(DEPS_ROOT)/usr/include/x86_64-linux-gnu/openblas-pthread
+LDFLAGS += -L$(DEPS_ROOT)/usr/lib/x86_64-linux-gnu \
+           -L$(DEPS_ROOT)/usr/lib/x86_64-linux-gnu/openblas-pthread \
+           -Wl,-rpath,$(abspath $(DEPS_ROOT))/usr/lib/x86_64-linux-gnu \
+           -Wl,-rpath,$(abspath $(DEPS_ROOT))/usr/lib/x86_64-linux-gnu/openblas-pthread
+else
+CFLAGS  += -I/usr/include/x86_64-linux-gnu/openblas-pthread
+endif
+LDLIBS  := -lsndfile -lsamplerate -lfftw3f -lfftw3 -lyaml -lebur128 -lopenblas -lpng -lcrypto -lm
+
+DEB_PKGS := build-essential libsndfile1-dev libsamplerate0-dev libfftw3-dev libyaml-dev \
+            libebur128-dev libopenblas-dev liblapacke-dev libpng-dev libssl-dev \
+            sox rubberband-cli hydrogen-drumkits python3 python3-venv
+
+NVCC := $(shell command -v nvcc 2>/dev/null)
+
+TOOL_DIRS := augment synth train eval
+LIB_DIRS  := core pipeline $(TOOL_DIRS)
+
+.PHONY: all deps build test demo bench sanitize clean install check-headers test-cuda
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+# --------------------------------------------------------------------------- deps
+# Installs what is missing with apt-get when root; otherwise prints the command.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	else \
+	  echo "deps: missing packages; run as root:"; \
+	  echo "  sudo apt-get install -y$$missing"; exit 1; \
+	fi
+
+# --------------------------------------------------------------------------- sources
+srcs_of     = $(shell find $(1) -name '*.c' -not -path '*/lab/*' 2>/dev/null | sort)
+objs_of     = $(patsubst %.c,$(BUILD)/%.o,$(call srcs_of,$(1)))
+libobjs_of  = $(filter-out $(BUILD)/$(1)/main.o,$(call objs_of,$(1)))
+
+CORE_OBJS := $(call objs_of,core)
+TEST_SRCS := $(shell find tests -name 'test_*.c' 2>/dev/null | sort)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TOOLS     := $(BIN)/gendang $(foreach d,$(TOOL_DIRS),$(if $(wildcard $(d)/main.c),$(BIN)/gendang-$(d)))
+
+build: $(TOOLS) $(TEST_BINS)
+	@echo "built: $(notdir $(TOOLS)) ($(words $(TEST_BINS)) test programs)"; \
+	if [ -n "$(NVCC)" ]; then echo "cuda: nvcc found ($(NVCC))"; else echo "cuda: nvcc not found; GPU trainer not built"; fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libgendang.a: $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/lib%.a: $$(call libobjs_of,$$*)
+	@mkdir -p $(dir $@)
+	rm -f $@; $(AR) rcs $@ $^
+
+$(BIN)/gendang: $(BUILD)/pipeline/main.o $(BUILD)/libpipeline.a $(BUILD)/libgendang.a
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/gendang-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(BUILD)/libgendang.a
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(EXTRA_LDLIBS_$*) $(LDLIBS)
+
+# tests/X/test_foo.c links libX (if X is a code directory) and libgendang.
+test_dir = $(firstword $(subst /, ,$(patsubst $(BUILD)/tests/%,%,$(1))))
+$(BUILD)/tests/%: tests/%.c tests/test.h $$(if $$(filter-out core cli,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
+
+-include $(wildcard */module.mk)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --------------------------------------------------------------------------- test
+test: deps
+	@$(MAKE) --no-print-directory build
+	@tests/run.sh $(BUILD) $(BIN)
+
+sanitize:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 \
+	  CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  GD_SANITIZE=1 tests/run.sh build/san build/san/bin
+
+check-headers:
+	@for h in $$(find core pipeline $(TOOL_DIRS) -name '*.h' | sort); do \
+	  echo '#include "'$$h'"' | $(CC) -std=c11 -Wpedantic -Werror -Wall -I. \
+	    -I/usr/include/x86_64-linux-gnu/openblas-pthread -x c -fsyntax-only - || { echo "header $$h"; exit 1; }; \
+	done; echo "headers ok"
+
+demo: all
+	@scripts/demo.sh
+
+bench: all
+	@bench/run.sh
+
+test-cuda:
+	@if [ -z "$(NVCC)" ]; then echo "test-cuda: skipped: no nvcc"; else \
+	  echo "test-cuda: skipped: no CUDA code yet"; fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf $(BUILD) $(BIN)
