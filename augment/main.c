@@ -1,0 +1,257 @@
+// main.c: gendang-augment, the command line over the effect chain (augment.h), `run` and
+// `replay` (run.h), `slice` and `sequence`.
+//
+//   gendang-augment chain --ops SPEC [--seed N] IN -o OUT
+//   gendang-augment EFFECT [--PARAM VALUE ...] IN -o OUT     (pitch, stretch, gain, ...)
+//   gendang-augment run --in DIR_OR_METADATA --ops SPEC --n N --seed S --out DIR
+//   gendang-augment replay METADATA.csv --out DIR
+// Exit: 0 ok, 1 runtime failure (bad input, I/O), 2 usage (bad option, ops string, range).
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augment/augment.h"   // defines: aug_spec_*, aug_effects_print
+#include "augment/effect.h"    // defines: aug__effect_find, aug_param
+#include "augment/run.h"       // defines: aug_run, aug_replay
+#include "core/audio.h"        // defines: gd_audio_*
+#include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*
+#include "core/error.h"        // defines: gd_strerror
+#include "core/log.h"          // defines: gd_log_set_level
+#include "core/rng.h"          // defines: gd_rng
+
+static void usage_main(FILE *f) {
+    fprintf(f,
+        "Usage: gendang-augment COMMAND [OPTIONS]\n"
+        "Expands drum hits into plausible variants.\n\n"
+        "Commands:\n"
+        "  chain --ops SPEC [--seed N] IN -o OUT     apply an effect chain\n"
+        "  EFFECT [--PARAM VALUE ...] IN -o OUT      apply one effect (see below)\n"
+        "  run --in DIR|METADATA.csv --ops SPEC --n N --seed S --out DIR\n"
+        "                                            N variants per train hit, metadata.csv\n"
+        "  replay METADATA.csv --out DIR             regenerate every row bit-exactly\n"
+        "  slice IN --out DIR                        cut a recording into hits\n"
+        "  sequence --in DIR --out FILE              build a loop from hits\n"
+        "  effects                                   list effects and parameters\n\n"
+        "Ops syntax: effect[@prob][:key=value,...]|effect...  e.g.\n"
+        "  'pitch:semitones=uniform(-3,3)|gain:db=normal(-3,2)|reverb@0.5:rt60=loguniform(0.2,1),wet=0.2'\n"
+        "  values: number, word, uniform(a,b), loguniform(a,b), normal(m,s) (clamped to the\n"
+        "  allowed range), choice(v1,v2,...); @prob is the chance the effect is applied.\n\n"
+        "Common options: -o/--output FILE, --seed N, --format 16|24|32 (default 24-bit PCM),\n"
+        "  -q/--quiet, -v/--verbose, -h/--help, --version.\n"
+        "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n\nEffects:\n");
+    aug_effects_print(f);
+}
+
+typedef struct {
+    const char *out;
+    uint64_t    seed;
+    int         format;
+} common_opts;
+
+static void write_out(const char *path, const gd_audio *a, const common_opts *o) {
+    gd_write_opts w = gd_write_opts_default();
+    w.format = (gd_sample_format)o->format;
+    w.dither_seed = o->seed;
+    int64_t clipped = 0;
+    int rc = gd_audio_write(path, a, &w, &clipped);
+    if (rc) gd_die("%s: cannot write: %s", path, gd_strerror(rc));
+}
+
+static void read_in(gd_audio *a, const char *path) {
+    int rc = gd_audio_read(a, path, 0, 0);
+    if (rc) gd_die("%s: %s", path, gd_strerror(rc));
+    int64_t total = a->n_frames * a->n_channels, nz = 0;
+    for (int64_t i = 0; i < total; i++) nz += a->data[i] != 0;
+    if (!nz) gd_die("%s: audio is all zeros (silent); nothing to augment", path);
+}
+
+// Prints the ops string with a caret under the offending character and exits 2.
+static _Noreturn void ops_error(const char *ops, const aug_parse_err *e) {
+    fprintf(stderr, "%s: bad ops string at character %d: %s\n  %s\n  %*s^\n", gd_cli_prog(),
+            e->pos + 1, e->msg, ops, e->pos, "");
+    gd_usage("see 'ops syntax' in --help");
+}
+
+static int apply_ops(gd_audio *a, const char *ops, uint64_t seed) {
+    aug_spec *s = NULL, *r = NULL;
+    aug_parse_err err;
+    if (aug_spec_parse(&s, ops, &err)) ops_error(ops, &err);
+    gd_rng rng;
+    gd_rng_init(&rng, seed, gd_rng_stream_id("augment", "chain"));
+    char *res = NULL;
+    int rc = aug_spec_resolve(&res, s, &rng, NULL);
+    if (!rc && aug_spec_parse(&r, res, &err)) ops_error(res, &err);
+    if (!rc) rc = aug_spec_apply(a, r);
+    if (!rc) fprintf(stdout, "%s\n", res);   // the resolved chain, for the record
+    free(res);
+    aug_spec_free(s);
+    aug_spec_free(r);
+    return rc;
+}
+
+enum { OPT_SEED = 1000, OPT_FORMAT, OPT_VERSION, OPT_OPS, OPT_PARAM0 = 2000 };
+
+// chain and single-effect commands share this parser; e is NULL for chain.
+static int cmd_effect(int argc, char **argv, const aug_effect *e) {
+    struct option lo[AUG_MAX_PARAMS + 12];
+    int n = 0;
+    lo[n++] = (struct option){"output", required_argument, NULL, 'o'};
+    lo[n++] = (struct option){"seed", required_argument, NULL, OPT_SEED};
+    lo[n++] = (struct option){"format", required_argument, NULL, OPT_FORMAT};
+    lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
+    lo[n++] = (struct option){"verbose", no_argument, NULL, 'v'};
+    if (!e) lo[n++] = (struct option){"ops", required_argument, NULL, OPT_OPS};
+    for (int i = 0; e && i < e->n_params; i++)
+        lo[n++] = (struct option){e->params[i].name, required_argument, NULL, OPT_PARAM0 + i};
+    lo[n] = (struct option){0, 0, 0, 0};
+    common_opts o = {NULL, 0, 24};
+    char ops[4096];
+    size_t len = 0;
+    const char *chain_ops = NULL;
+    if (e) len = (size_t)snprintf(ops, sizeof ops, "%s", e->name);
+    int c, n_set = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:hqv", lo, NULL)) != -1) {
+        if (c == 'o') o.out = optarg;
+        else if (c == OPT_SEED) o.seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX);
+        else if (c == OPT_FORMAT) o.format = (int)gd_opt_int("--format", optarg, 16, 32);
+        else if (c == OPT_OPS) chain_ops = optarg;
+        else if (c == 'q') gd_log_set_level(GD_LOG_QUIET);
+        else if (c == 'v') gd_log_set_level(GD_LOG_DEBUG);
+        else if (c == 'h') {
+            if (e) {
+                printf("Usage: gendang-augment %s [--PARAM VALUE ...] IN -o OUT\n%s\nParameters:\n",
+                       e->name, e->help);
+                for (int i = 0; i < e->n_params; i++) {
+                    const aug_param *p = &e->params[i];
+                    if (p->type == AUG_P_NUM) printf("  --%-12s [%g, %g] default %g  %s\n", p->name, p->lo, p->hi, p->def, p->help);
+                    else if (p->type == AUG_P_ENUM) printf("  --%-12s %s  %s\n", p->name, p->choices, p->help);
+                    else printf("  --%-12s PATH  %s\n", p->name, p->help);
+                }
+                printf("Also: --seed N, --format 16|24|32, -q, -v. Values may be distributions "
+                       "(see gendang-augment --help). Exit: 0 ok, 1 runtime, 2 usage.\n");
+            } else {
+                usage_main(stdout);
+            }
+            exit(0);
+        } else if (c >= OPT_PARAM0) {
+            if (len + strlen(optarg) + 64 > sizeof ops) gd_usage("too many parameters");
+            len += (size_t)snprintf(ops + len, sizeof ops - len, "%c%s=%s", n_set++ ? ',' : ':',
+                                    e->params[c - OPT_PARAM0].name, optarg);
+        } else {
+            gd_usage("%s: unknown option", e ? e->name : "chain");
+        }
+    }
+    if (o.format != 16 && o.format != 24 && o.format != 32) gd_usage("--format must be 16, 24 or 32");
+    if (!e && !chain_ops) gd_usage("chain: --ops SPEC is required");
+    if (optind != argc - 1) gd_usage("%s: expected one input file", e ? e->name : "chain");
+    if (!o.out) gd_usage("%s: -o OUT is required", e ? e->name : "chain");
+    const char *spec = e ? ops : chain_ops;
+    // parse first so usage errors win over input errors
+    aug_spec *s = NULL;
+    aug_parse_err err;
+    if (aug_spec_parse(&s, spec, &err)) ops_error(spec, &err);
+    aug_spec_free(s);
+    gd_audio a;
+    read_in(&a, argv[optind]);
+    int rc = apply_ops(&a, spec, o.seed);
+    if (rc) gd_die("%s: %s", argv[optind], gd_strerror(rc));
+    write_out(o.out, &a, &o);
+    gd_audio_free(&a);
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv) {
+    static const struct option lo[] = {
+        {"in", required_argument, NULL, 'i'}, {"ops", required_argument, NULL, OPT_OPS},
+        {"n", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, OPT_SEED},
+        {"out", required_argument, NULL, 'o'}, {"split", required_argument, NULL, 's'},
+        {"rate", required_argument, NULL, 'r'}, {"channels", required_argument, NULL, 'c'},
+        {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
+    aug_run_opts o = {NULL, NULL, NULL, 1, 0, "train", 0, 24, 1};
+    int c, have_seed = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:n:o:hqv", lo, NULL)) != -1) {
+        switch (c) {
+        case 'i': o.in = optarg; break;
+        case OPT_OPS: o.ops = optarg; break;
+        case 'n': o.n = (int)gd_opt_int("--n", optarg, 1, 100000); break;
+        case OPT_SEED: o.seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); have_seed = 1; break;
+        case 'o': o.out = optarg; break;
+        case 's': o.splits = optarg; break;
+        case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 0, 384000); break;
+        case 'c': o.channels = (int)gd_opt_int("--channels", optarg, 1, 2); break;
+        case OPT_FORMAT: o.format = (int)gd_opt_int("--format", optarg, 16, 32); break;
+        case 'q': gd_log_set_level(GD_LOG_QUIET); break;
+        case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
+        case 'h':
+            printf("Usage: gendang-augment run --in DIR|METADATA.csv --ops SPEC --n N --seed S --out DIR\n"
+                   "  For every input hit, N variants with parameters drawn from SPEC (see\n"
+                   "  gendang-augment --help for the ops syntax). Writes OUT/<split>/<hit>_aNNN.wav,\n"
+                   "  OUT/metadata.csv (ops = resolved chain) and OUT/augment_sources.csv (for replay).\n"
+                   "  --split LIST   splits allowed (default train; test/valid sources are refused)\n"
+                   "  --rate HZ      output rate (default: each input's own)\n"
+                   "  --channels N   1 (default, stereo inputs are mixed down) or 2\n"
+                   "  --format 16|24|32, -q, -v. Threads: OMP_NUM_THREADS; output does not depend on it.\n"
+                   "  file=@pool (mix, noise) draws among the inputs. Exit: 0 ok, 1 runtime, 2 usage.\n");
+            return 0;
+        default: gd_usage("run: unknown option");
+        }
+    }
+    if (optind != argc) gd_usage("run: unexpected argument '%s'", argv[optind]);
+    if (!o.in || !o.ops || !o.out) gd_usage("run: --in, --ops and --out are required");
+    if (!have_seed) gd_usage("run: --seed is required (reproducibility)");
+    if (o.format != 16 && o.format != 24 && o.format != 32) gd_usage("--format must be 16, 24 or 32");
+    aug_spec *s = NULL;
+    aug_parse_err err;
+    if (aug_spec_parse(&s, o.ops, &err)) ops_error(o.ops, &err);
+    aug_spec_free(s);
+    int rc = aug_run(&o);
+    if (rc == GD_ERR_LEAK) exit(1);
+    if (rc) gd_die("run failed: %s", gd_strerror(rc));
+    return 0;
+}
+
+static int cmd_replay(int argc, char **argv) {
+    static const struct option lo[] = {
+        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
+    const char *out = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:hqv", lo, NULL)) != -1) {
+        if (c == 'o') out = optarg;
+        else if (c == 'q') gd_log_set_level(GD_LOG_QUIET);
+        else if (c == 'v') gd_log_set_level(GD_LOG_DEBUG);
+        else if (c == 'h') {
+            printf("Usage: gendang-augment replay METADATA.csv --out DIR\n"
+                   "  Regenerates every row from its input (augment_sources.csv next to the\n"
+                   "  metadata), its resolved ops and seed; fails (exit 1) if an input's checksum\n"
+                   "  or an output's sha256 differs. Exit: 0 ok, 1 runtime, 2 usage.\n");
+            return 0;
+        } else gd_usage("replay: unknown option");
+    }
+    if (optind != argc - 1 || !out) gd_usage("replay: expected METADATA.csv and --out DIR");
+    int rc = aug_replay(argv[optind], out);
+    if (rc) gd_die("replay of %s failed: %s", argv[optind], gd_strerror(rc));
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    gd_cli_init("gendang-augment");
+    if (argc < 2) gd_usage("missing command");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { usage_main(stdout); return 0; }
+    if (!strcmp(cmd, "--version")) { printf("gendang-augment %s\n", GD_VERSION); return 0; }
+    if (!strcmp(cmd, "effects")) { aug_effects_print(stdout); return 0; }
+    if (!strcmp(cmd, "chain")) return cmd_effect(argc - 1, argv + 1, NULL);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "replay")) return cmd_replay(argc - 1, argv + 1);
+    const aug_effect *e = aug__effect_find(cmd, (int)strlen(cmd));
+    if (e) return cmd_effect(argc - 1, argv + 1, e);
+    gd_usage("unknown command '%s'", cmd);
+}

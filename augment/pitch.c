@@ -1,0 +1,96 @@
+// pitch.c: the `pitch` effect. mode=resample (default): varispeed through libsamplerate, so
+// pitch and length change together (length / 2^(s/12)), like a re-tuned drum whose decay also
+// shortens. mode=pv: length-keeping, phase-vocoder stretch by 2^(s/12) (pghi.c) then
+// resampling back to the input length, so the output length equals the input length exactly.
+#include <math.h>
+#include <samplerate.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augment/effect.h"   // defines: aug_effect, aug__pv_stretch, aug__resample
+#include "core/error.h"       // defines: GD_ERR_*
+#include "core/log.h"         // defines: gd_error
+
+static const aug_param params[] = {
+    {"semitones", AUG_P_NUM,  0, -24, 24, NULL, "pitch shift, semitones"},
+    {"mode",      AUG_P_ENUM, 0, 0,   0,  "resample|pv", "resample: length changes; pv: length kept"},
+    {"quality",   AUG_P_ENUM, 0, 0,   0,  "best|medium|fast", "libsamplerate sinc converter"},
+};
+
+int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int quality) {
+    *out = NULL;
+    float *y = calloc((size_t)(n_out > 0 ? n_out : 1), sizeof(float));
+    if (!y) return GD_ERR_NOMEM;
+    if (n_out == n_in) {
+        memcpy(y, in, (size_t)n_in * sizeof(float));
+        *out = y;
+        return 0;
+    }
+    // libsamplerate's sinc converters are aligned (output time 0 = input time 0) once the
+    // input is flushed with end_of_input; pad the input with zeros so the tail comes out.
+    int err = 0;
+    SRC_STATE *st = src_new(quality, 1, &err);
+    if (!st) { free(y); gd_error("pitch: libsamplerate: %s", src_strerror(err)); return GD_ERR_INTERNAL; }
+    double ratio = (double)n_out / (double)n_in;
+    SRC_DATA d = {0};
+    d.data_in = in;
+    d.input_frames = (long)n_in;
+    d.data_out = y;
+    d.output_frames = (long)n_out;
+    d.src_ratio = ratio;
+    d.end_of_input = 1;
+    err = src_process(st, &d);
+    long got = d.output_frames_gen;
+    while (!err && got < n_out) {   // drain what the converter still holds
+        SRC_DATA e = {0};
+        e.data_in = in + n_in;
+        e.input_frames = 0;
+        e.data_out = y + got;
+        e.output_frames = (long)(n_out - got);
+        e.src_ratio = ratio;
+        e.end_of_input = 1;
+        err = src_process(st, &e);
+        if (e.output_frames_gen == 0) break;
+        got += e.output_frames_gen;
+    }
+    src_delete(st);
+    if (err) { free(y); gd_error("pitch: libsamplerate: %s", src_strerror(err)); return GD_ERR_INTERNAL; }
+    *out = y;
+    return 0;
+}
+
+static int pitch_apply(gd_audio *a, const aug_vals *v) {
+    double f = pow(2.0, v->num[0] / 12.0);
+    int mode = (int)v->num[1], q = (int)v->num[2];
+    int64_t n = a->n_frames;
+    if (v->num[0] == 0 || n == 0) return 0;
+    int64_t n_out = mode == 0 ? (int64_t)llround((double)n / f) : n;
+    if (n_out < 1) n_out = 1;
+    gd_audio b;
+    int rc = gd_audio_alloc(&b, a->n_channels, n_out, a->rate);
+    if (rc) return rc;
+    for (int c = 0; c < a->n_channels && !rc; c++) {
+        const float *x = a->data + c * n;
+        float *y = NULL;
+        if (mode == 0) {
+            rc = aug__resample(&y, n_out, x, n, q);
+        } else {
+            int64_t n_st = (int64_t)llround((double)n * f);
+            float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * sizeof(float));
+            if (!st) { rc = GD_ERR_NOMEM; break; }
+            rc = aug__pv_stretch(st, n_st, x, n, a->rate);
+            if (!rc) rc = aug__resample(&y, n_out, st, n_st, q);
+            free(st);
+        }
+        if (!rc) memcpy(b.data + c * n_out, y, (size_t)n_out * sizeof(float));
+        free(y);
+    }
+    if (rc) { gd_audio_free(&b); return rc; }
+    gd_audio_free(a);
+    *a = b;
+    return 0;
+}
+
+const aug_effect aug_effect_pitch = {
+    "pitch", "pitch shift: varispeed resample (length changes) or phase vocoder (length kept)",
+    params, sizeof params / sizeof params[0], 0, pitch_apply};

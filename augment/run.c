@@ -1,0 +1,405 @@
+// run.c: `augment run` and `augment replay` (see run.h).
+//
+// Work items are (input hit, variant k); they run in parallel (OpenMP, dynamic schedule)
+// and each derives everything random from its own counter-based stream, so output bytes do
+// not depend on OMP_NUM_THREADS or scheduling. Rows are collected per item and written once,
+// sorted, by gd_meta_write.
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augment/augment.h"   // defines: aug_spec_*
+#include "augment/run.h"       // defines: aug_run_opts
+#include "core/audio.h"        // defines: gd_audio_*
+#include "core/csv.h"          // defines: gd_csv_*
+#include "core/error.h"        // defines: GD_ERR_*
+#include "core/fileio.h"       // defines: gd_atomic_*, gd_mkdir_p, gd_path_*
+#include "core/log.h"          // defines: gd_error, gd_info
+#include "core/metadata.h"     // defines: gd_meta_*
+#include "core/progress.h"     // defines: gd_progress_*
+#include "core/rng.h"          // defines: gd_rng_*
+#include "core/sha256.h"       // defines: gd_sha256_*
+
+typedef struct {
+    char *path;        // absolute input path
+    char *id;          // file_name or path relative to the input folder
+    char *split, *source_id, *group, *label;
+} input;
+
+typedef struct { input *v; int n, cap; } input_list;
+
+static void inputs_free(input_list *l) {
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].path); free(l->v[i].id); free(l->v[i].split);
+        free(l->v[i].source_id); free(l->v[i].group); free(l->v[i].label);
+    }
+    free(l->v);
+}
+
+static char *dupstr(const char *s) {
+    char *d = malloc(strlen(s) + 1);
+    if (d) strcpy(d, s);
+    return d;
+}
+
+static char *abspath(const char *p) {
+    char buf[PATH_MAX];
+    return dupstr(realpath(p, buf) ? buf : p);
+}
+
+static int add_input(input_list *l, const char *path, const char *id, const char *split,
+                     const char *source_id, const char *group, const char *label) {
+    if (l->n == l->cap) {
+        int nc = l->cap ? 2 * l->cap : 64;
+        input *nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv) return GD_ERR_NOMEM;
+        l->v = nv;
+        l->cap = nc;
+    }
+    input *in = &l->v[l->n++];
+    in->path = abspath(path); in->id = dupstr(id); in->split = dupstr(split);
+    in->source_id = dupstr(source_id); in->group = dupstr(group); in->label = dupstr(label);
+    return 0;
+}
+
+static int is_audio_name(const char *name) {
+    const char *dot = strrchr(name, '.');
+    if (!dot) return 0;
+    static const char *ext[] = {".wav", ".flac", ".aif", ".aiff", ".ogg"};
+    for (int i = 0; i < 5; i++)
+        if (!strcasecmp(dot, ext[i])) return 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+// Lists audio files under dir/rel recursively, sorted, into l (split from the folder names).
+static int scan_dir(input_list *l, const char *root, const char *rel) {
+    char *dir = rel[0] ? gd_path_join(root, rel) : dupstr(root);
+    DIR *d = opendir(dir);
+    if (!d) { gd_error("%s: cannot open folder", dir); free(dir); return GD_ERR_IO; }
+    char **names = NULL;
+    int n = 0, cap = 0, rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        if (n == cap) { cap = cap ? 2 * cap : 32; names = realloc(names, cap * sizeof *names); }
+        names[n++] = dupstr(de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (int i = 0; i < n && !rc; i++) {
+        char *r = rel[0] ? gd_path_join(rel, names[i]) : dupstr(names[i]);
+        char *full = gd_path_join(root, r);
+        if (gd_is_dir(full)) {
+            rc = scan_dir(l, root, r);
+        } else if (is_audio_name(names[i])) {
+            const char *split = "train";
+            for (const char *p = r; *p;) {   // a folder named test/ or valid/ sets the split
+                const char *s = strchr(p, '/');
+                if (!s) break;
+                if (s - p == 4 && !strncmp(p, "test", 4)) split = "test";
+                if (s - p == 5 && !strncmp(p, "valid", 5)) split = "valid";
+                p = s + 1;
+            }
+            char stem[512];
+            snprintf(stem, sizeof stem, "%s", r);
+            char *dot = strrchr(stem, '.');
+            if (dot) *dot = 0;
+            rc = add_input(l, full, r, split, stem, stem, "");
+        }
+        free(r);
+        free(full);
+    }
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
+    free(dir);
+    return rc;
+}
+
+static int list_inputs(input_list *l, const char *in) {
+    char *meta = NULL;
+    if (gd_is_dir(in)) {
+        char *m = gd_path_join(in, "metadata.csv");
+        if (gd_path_exists(m)) meta = m;
+        else { free(m); return scan_dir(l, in, ""); }
+    } else {
+        meta = dupstr(in);
+    }
+    gd_meta *m;
+    int rc = gd_meta_read(&m, meta);
+    if (!rc) {
+        char *base = gd_path_dirname(meta);
+        for (int i = 0; i < m->n_rows && !rc; i++) {
+            const gd_meta_row *r = &m->rows[i];
+            char *p = gd_path_join(base, r->file_name);
+            rc = add_input(l, p, r->file_name, r->split, r->source_id, r->group, r->label);
+            free(p);
+        }
+        free(base);
+        gd_meta_free(m);
+    }
+    free(meta);
+    return rc;
+}
+
+static int split_allowed(const char *splits, const char *split) {
+    size_t n = strlen(split);
+    for (const char *p = splits; *p;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (len == n && !strncmp(p, split, n)) return 1;
+        if (!c) break;
+        p = c + 1;
+    }
+    return 0;
+}
+
+static uint64_t dither_seed(const char *file_name, uint64_t seed) {
+    return gd_rng_stream_id("dither", file_name) ^ seed;
+}
+
+// Reads, applies the resolved ops, writes out_dir/file_name. Fills sha (hex), frames.
+static int render(const char *in_path, const char *ops, const char *out_dir, const char *file_name,
+                  uint64_t seed, int rate, int channels, int format, char *sha, int64_t *frames,
+                  int *rate_out) {
+    aug_spec *s = NULL;
+    aug_parse_err err;
+    int rc = aug_spec_parse(&s, ops, &err);
+    if (rc) { gd_error("ops '%s': %s", ops, err.msg); return rc; }
+    gd_audio a;
+    if ((rc = gd_audio_read(&a, in_path, rate, channels))) { aug_spec_free(s); return rc; }
+    rc = aug_spec_apply(&a, s);
+    aug_spec_free(s);
+    char *path = gd_path_join(out_dir, file_name);
+    char *dir = gd_path_dirname(path);
+    if (!rc) rc = gd_mkdir_p(dir);
+    if (!rc) {
+        gd_write_opts w = gd_write_opts_default();
+        w.format = (gd_sample_format)format;
+        w.dither_seed = dither_seed(file_name, seed);
+        int64_t clipped = 0;
+        rc = gd_audio_write(path, &a, &w, &clipped);
+    }
+    if (!rc) rc = gd_sha256_file(sha, path);
+    *frames = a.n_frames;
+    *rate_out = a.rate;
+    if (rc) gd_error("%s: %s", in_path, gd_strerror(rc));
+    gd_audio_free(&a);
+    free(path);
+    free(dir);
+    return rc;
+}
+
+static int write_sources(const char *path, const gd_meta *m, char **inputs, char **in_sha,
+                         int *chans) {
+    gd_atomic at;
+    int rc = gd_atomic_open(&at, path, "w");
+    if (rc) return rc;
+    const char *hdr[] = {"file_name", "input", "input_sha256", "channels", "format"};
+    gd_csv_write_row(at.f, hdr, 5);
+    for (int i = 0; i < m->n_rows; i++) {
+        char ch[16];
+        snprintf(ch, sizeof ch, "%d", chans[2 * i]);
+        char fmt[16];
+        snprintf(fmt, sizeof fmt, "%d", chans[2 * i + 1]);
+        const char *row[] = {m->rows[i].file_name, inputs[i], in_sha[i], ch, fmt};
+        gd_csv_write_row(at.f, row, 5);
+    }
+    return gd_atomic_commit(&at);
+}
+
+int aug_run(const aug_run_opts *o) {
+    input_list l = {0};
+    int rc = list_inputs(&l, o->in);
+    if (!rc && l.n == 0) { gd_error("%s: no audio inputs found", o->in); rc = GD_ERR_EMPTY; }
+    const char *splits = o->splits && o->splits[0] ? o->splits : "train";
+    for (int i = 0; i < l.n && !rc; i++)
+        if (!split_allowed(splits, l.v[i].split)) {
+            gd_error("%s: refusing to augment a '%s' source (only %s allowed; pass --split %s,%s "
+                     "if you really mean it)", l.v[i].id, l.v[i].split, splits, splits, l.v[i].split);
+            rc = GD_ERR_LEAK;
+        }
+    aug_spec *spec = NULL;
+    aug_parse_err perr;
+    if (!rc && (rc = aug_spec_parse(&spec, o->ops, &perr)))
+        gd_error("ops: %s at character %d", perr.msg, perr.pos + 1);
+    if (rc) { inputs_free(&l); return rc; }
+    char **pool = malloc(l.n * sizeof *pool), **in_sha = calloc(l.n, sizeof *in_sha);
+    for (int i = 0; i < l.n; i++) pool[i] = l.v[i].path;
+    aug_ctx ctx = {(const char *const *)pool, l.n};
+    int64_t n_items = (int64_t)l.n * o->n;
+    gd_meta_row *rows = calloc((size_t)n_items, sizeof *rows);
+    int *item_rc = calloc((size_t)n_items, sizeof(int));
+    gd_progress prog;
+    gd_progress_init(&prog, "augment", n_items);
+    for (int i = 0; i < l.n && !rc; i++) {   // input checksums (once per input)
+        in_sha[i] = malloc(GD_SHA256_HEX_LEN);
+        rc = gd_sha256_file(in_sha[i], l.v[i].path);
+    }
+    if (!rc) {
+#pragma omp parallel for schedule(dynamic, 1)
+        for (int64_t it = 0; it < n_items; it++) {
+            const input *in = &l.v[it / o->n];
+            int k = (int)(it % o->n);
+            char name[1024], stem[768], *res = NULL, sha[GD_SHA256_HEX_LEN];
+            snprintf(name, sizeof name, "%s#%d", in->id, k);
+            gd_rng rng;
+            gd_rng_init(&rng, o->seed, gd_rng_stream_id("augment", name));
+            int r = aug_spec_resolve(&res, spec, &rng, &ctx);
+            snprintf(stem, sizeof stem, "%s", in->id);
+            char *dot = strrchr(stem, '.');
+            if (dot) *dot = 0;
+            for (char *p = stem; *p; p++)
+                if (*p == '/' || isspace((unsigned char)*p)) *p = '_';
+            snprintf(name, sizeof name, "%s/%s_a%03d.wav", in->split, stem, k);
+            int64_t frames = 0;
+            int rate = 0;
+            if (!r) r = render(in->path, res, o->out, name, o->seed, o->rate, o->channels,
+                               o->format, sha, &frames, &rate);
+            if (!r) {
+                gd_meta_row *row = &rows[it];
+                row->file_name = dupstr(name);
+                row->split = in->split; row->source_id = in->source_id;
+                row->group = in->group; row->label = in->label;
+                row->duration_s = rate ? (double)frames / rate : 0;
+                row->sample_rate = rate;
+                row->sha256 = dupstr(sha);
+                row->seed = o->seed;
+                row->ops = res;
+                res = NULL;
+            }
+            free(res);
+            item_rc[it] = r;
+            gd_progress_add(&prog, 1);
+        }
+        gd_progress_finish(&prog);
+        for (int64_t it = 0; it < n_items && !rc; it++) rc = item_rc[it];
+    }
+    gd_meta *m = NULL;
+    char **src_of = NULL, **sha_of = NULL;
+    int *ch_of = NULL;
+    if (!rc) rc = gd_meta_init(&m);
+    for (int64_t it = 0; it < n_items && !rc; it++) rc = gd_meta_append(m, &rows[it]);
+    if (!rc) {   // sources table in gd_meta_write's order (sorted by file_name, stable)
+        gd_meta *sorted = m;
+        src_of = calloc(m->n_rows, sizeof *src_of);
+        sha_of = calloc(m->n_rows, sizeof *sha_of);
+        ch_of = calloc(2 * (size_t)m->n_rows, sizeof *ch_of);
+        gd_meta tmp = *sorted;
+        (void)tmp;
+        char *mp = gd_path_join(o->out, "metadata.csv");
+        rc = gd_meta_write(m, mp);
+        gd_meta *back = NULL;
+        if (!rc) rc = gd_meta_read(&back, mp);
+        for (int i = 0; !rc && i < back->n_rows; i++) {
+            int64_t it = -1;
+            for (int64_t j = 0; j < n_items; j++)
+                if (!strcmp(rows[j].file_name, back->rows[i].file_name)) { it = j; break; }
+            src_of[i] = l.v[it / o->n].path;
+            sha_of[i] = in_sha[it / o->n];
+            ch_of[2 * i] = o->channels;
+            ch_of[2 * i + 1] = o->format;
+        }
+        char *sp = gd_path_join(o->out, "augment_sources.csv");
+        if (!rc) rc = write_sources(sp, back, src_of, sha_of, ch_of);
+        if (!rc) gd_info("augment: wrote %d files and %s", back->n_rows, mp);
+        gd_meta_free(back);
+        free(sp);
+        free(mp);
+    }
+    for (int64_t it = 0; it < n_items; it++) {
+        free(rows[it].file_name); free(rows[it].sha256); free(rows[it].ops);
+    }
+    for (int i = 0; i < l.n; i++) free(in_sha[i]);
+    free(in_sha); free(src_of); free(sha_of); free(ch_of);
+    free(rows); free(item_rc); free(pool);
+    gd_meta_free(m);
+    aug_spec_free(spec);
+    inputs_free(&l);
+    return rc;
+}
+
+int aug_replay(const char *meta_path, const char *out_dir) {
+    gd_meta *m = NULL;
+    gd_csv *src = NULL;
+    int rc = gd_meta_read(&m, meta_path);
+    char *base = gd_path_dirname(meta_path);
+    char *sp = gd_path_join(base, "augment_sources.csv");
+    if (!rc && (rc = gd_csv_read(&src, sp))) gd_error("%s: replay needs the sources table written by run", sp);
+    int c_fn = -1, c_in = -1, c_sha = -1, c_ch = -1, c_fmt = -1;
+    if (!rc) {
+        c_fn = gd_csv_col(src, "file_name"); c_in = gd_csv_col(src, "input");
+        c_sha = gd_csv_col(src, "input_sha256"); c_ch = gd_csv_col(src, "channels");
+        c_fmt = gd_csv_col(src, "format");
+        if (c_fn < 0 || c_in < 0 || c_sha < 0 || c_ch < 0 || c_fmt < 0) {
+            gd_error("%s: missing columns", sp);
+            rc = GD_ERR_FORMAT;
+        }
+    }
+    int *row_src = NULL, *item_rc = NULL;
+    if (!rc) {
+        row_src = malloc((m->n_rows + 1) * sizeof(int));
+        item_rc = calloc(m->n_rows + 1, sizeof(int));
+        for (int i = 0; i < m->n_rows && !rc; i++) {
+            row_src[i] = -1;
+            for (int j = 0; j < src->n_rows; j++)
+                if (!strcmp(gd_csv_get(src, j, c_fn), m->rows[i].file_name)) { row_src[i] = j; break; }
+            if (row_src[i] < 0) {
+                gd_error("%s: no source for %s", sp, m->rows[i].file_name);
+                rc = GD_ERR_FORMAT;
+            }
+        }
+    }
+    if (!rc) {
+#pragma omp parallel for schedule(dynamic, 1)
+        for (int i = 0; i < m->n_rows; i++) {
+            const gd_meta_row *r = &m->rows[i];
+            int j = row_src[i];
+            const char *in = gd_csv_get(src, j, c_in);
+            char sha[GD_SHA256_HEX_LEN];
+            int e = gd_sha256_file(sha, in);
+            if (!e && strcmp(sha, gd_csv_get(src, j, c_sha))) {
+                gd_error("%s: checksum differs from the run's input; cannot replay %s", in, r->file_name);
+                e = GD_ERR_CHECKSUM;
+            }
+            int64_t frames;
+            int rate;
+            if (!e) e = render(in, r->ops, out_dir, r->file_name, r->seed, r->sample_rate,
+                               atoi(gd_csv_get(src, j, c_ch)), atoi(gd_csv_get(src, j, c_fmt)),
+                               sha, &frames, &rate);
+            if (!e && strcmp(sha, r->sha256)) {
+                gd_error("%s: replayed audio differs from the recorded sha256", r->file_name);
+                e = GD_ERR_CHECKSUM;
+            }
+            item_rc[i] = e;
+        }
+        for (int i = 0; i < m->n_rows && !rc; i++) rc = item_rc[i];
+    }
+    if (!rc) {
+        char *mp = gd_path_join(out_dir, "metadata.csv");
+        rc = gd_meta_write(m, mp);
+        free(mp);
+        if (!rc) {
+            char *sp2 = gd_path_join(out_dir, "augment_sources.csv");
+            char *data = NULL;
+            size_t len = 0;
+            gd_atomic at;
+            if (!(rc = gd_read_file(sp, &data, &len)) && !(rc = gd_atomic_open(&at, sp2, "wb"))) {
+                fwrite(data, 1, len, at.f);
+                rc = gd_atomic_commit(&at);
+            }
+            free(data);
+            free(sp2);
+        }
+    }
+    free(row_src); free(item_rc); free(sp); free(base);
+    gd_csv_free(src);
+    gd_meta_free(m);
+    return rc;
+}

@@ -1,0 +1,41 @@
+// run.h: `augment run` (N seeded variants per train hit, OpenMP over items, metadata.csv)
+// and `augment replay` (regenerate rows bit-exactly).
+//
+// Item k of input hit h gets the random stream gd_rng_stream_id("augment", "<h>#<k>") of the
+// global seed, where <h> is the input's file_name (metadata input) or path relative to the
+// input folder; its audio is written with dither seed gd_rng_stream_id("dither", file_name)
+// ^ seed, so a row (file_name, seed, ops) plus its input regenerates the same bytes.
+// The input path and sha256 of every output row go to augment_sources.csv next to
+// metadata.csv (replay needs them; metadata.csv keeps the shared column set).
+#ifndef AUG_RUN_H
+#define AUG_RUN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    const char *in;          // folder of audio, or a metadata.csv
+    const char *ops;         // ops spec with distributions
+    const char *out;         // output folder
+    int         n;           // variants per input
+    uint64_t    seed;
+    const char *splits;      // comma list of splits allowed ("train" by default)
+    int         rate;        // output rate (0: each input's own)
+    int         format;      // 16, 24, 32
+    int         channels;    // output channels (1: mono corpus, stereo inputs are mixed down)
+} aug_run_opts;
+
+// Runs the job. Returns 0 or a GD_ERR_* (logged, naming the file): GD_ERR_LEAK for a
+// test/valid source not allowed by splits, GD_ERR_PARSE/GD_ERR_RANGE for the ops (err set).
+int aug_run(const aug_run_opts *o);
+// Regenerates every row of meta_path into out_dir (byte-identical to the original run).
+int aug_replay(const char *meta_path, const char *out_dir);
+
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,83 @@
+// util.c: small buffer helpers shared by effects, and FFT overlap-add convolution.
+#include <stdlib.h>
+#include <string.h>
+
+#include "augment/effect.h"   // defines: aug__resize, aug__power, aug__peak, aug__convolve
+#include "core/error.h"       // defines: GD_ERR_*
+#include "core/fft.h"         // defines: gd_fft_r2c, gd_fft_c2r, gd_fft_alloc
+
+int aug__resize(gd_audio *a, int64_t n) {
+    gd_audio b;
+    int rc = gd_audio_alloc(&b, a->n_channels, n, a->rate);
+    if (rc) return rc;
+    int64_t keep = n < a->n_frames ? n : a->n_frames;
+    for (int c = 0; c < a->n_channels; c++)
+        memcpy(b.data + c * n, a->data + c * a->n_frames, (size_t)keep * sizeof(float));
+    gd_audio_free(a);
+    *a = b;
+    return 0;
+}
+
+double aug__power(const gd_audio *a) {
+    int64_t total = a->n_frames * a->n_channels;
+    if (total <= 0) return 0;
+    double s = 0;
+    for (int64_t i = 0; i < total; i++) s += (double)a->data[i] * a->data[i];
+    return s / (double)total;
+}
+
+float aug__peak(const gd_audio *a) {
+    float m = 0;
+    int64_t total = a->n_frames * a->n_channels;
+    for (int64_t i = 0; i < total; i++) {
+        float v = a->data[i] < 0 ? -a->data[i] : a->data[i];
+        if (v > m) m = v;
+    }
+    return m;
+}
+
+static int next_pow2(int64_t v) {
+    int p = 1;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+// Overlap-add: blocks of L input samples, FFT size N >= L + m - 1. The filter spectrum is
+// computed once; scratch is allocated once per call.
+int aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m) {
+    int64_t n_y = n + m - 1;
+    memset(y, 0, (size_t)n_y * sizeof(float));
+    if (m <= 64 || n <= 64) {   // direct form for tiny cases
+        for (int64_t i = 0; i < n; i++) {
+            if (x[i] == 0) continue;
+            for (int64_t j = 0; j < m; j++) y[i + j] += x[i] * h[j];
+        }
+        return 0;
+    }
+    int N = next_pow2(2 * m);
+    if (N < 4096) N = 4096;
+    int64_t L = N - m + 1;
+    int nb = N / 2 + 1;
+    float *H = gd_fft_alloc(2 * nb), *buf = gd_fft_alloc(N), *X = gd_fft_alloc(2 * nb);
+    if (!H || !buf || !X) { gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); return GD_ERR_NOMEM; }
+    memset(buf, 0, (size_t)N * sizeof(float));
+    memcpy(buf, h, (size_t)m * sizeof(float));
+    int rc = gd_fft_r2c(N, buf, H);
+    float scale = 1.0f / (float)N;
+    for (int64_t s = 0; s < n && !rc; s += L) {
+        int64_t len = n - s < L ? n - s : L;
+        memset(buf, 0, (size_t)N * sizeof(float));
+        memcpy(buf, x + s, (size_t)len * sizeof(float));
+        if ((rc = gd_fft_r2c(N, buf, X))) break;
+        for (int k = 0; k < nb; k++) {
+            float ar = X[2 * k], ai = X[2 * k + 1], br = H[2 * k], bi = H[2 * k + 1];
+            X[2 * k] = ar * br - ai * bi;
+            X[2 * k + 1] = ar * bi + ai * br;
+        }
+        if ((rc = gd_fft_c2r(N, X, buf))) break;
+        int64_t out_len = len + m - 1;
+        for (int64_t i = 0; i < out_len; i++) y[s + i] += buf[i] * scale;
+    }
+    gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X);
+    return rc;
+}
