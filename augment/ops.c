@@ -79,7 +79,8 @@ static int parse_number(parser *p, double *out) {
     double v = strtod(start, &end);
     if (end == start || !is_word_char(*start) || isalpha((unsigned char)*start))
         return fail(p, p->i, GD_ERR_PARSE, "expected a number");
-    if (is_word_char(*end)) return fail(p, (int)(end - p->s), GD_ERR_PARSE, "unexpected character in number");
+    if (isalnum((unsigned char)*end) || *end == '.' || *end == '_')
+        return fail(p, (int)(end - p->s), GD_ERR_PARSE, "unexpected character in number");
     if (!isfinite(v)) return fail(p, p->i, GD_ERR_PARSE, "number must be finite");
     *out = v;
     p->i = (int)(end - p->s);

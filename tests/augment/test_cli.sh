@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# test_cli.sh: gendang-augment from the command line: ops errors (exit 2 with a caret at the
+# offending character), ranges, bad input (exit 1), run reproducibility across thread
+# counts, split refusal, replay bit-exactness.
+. "$(dirname "$0")/../cli/lib.sh"
+A=gendang-augment
+D="/usr/share/hydrogen/data/drumkits/circAfrique v4"
+
+# fixtures: two short hits made with sox (a Debian dependency of the project)
+mkdir -p "$T/in/djembe" "$T/in/test"
+sox -D -n -r 44100 -b 16 -c 1 "$T/in/djembe/hit1.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 2>/dev/null
+sox -D -n -r 44100 -b 16 -c 2 "$T/in/djembe/hit2.wav" synth 0.4 noise fade 0 0.4 0.39 vol 0.3 2>/dev/null
+cp "$T/in/djembe/hit1.wav" "$T/in/test/held.wav"
+mkdir -p "$T/train"; cp "$T/in/djembe/"*.wav "$T/train/"
+
+check help $A --help
+check_grep help-lists-effects 'reverb' "$T/.out"
+check pitch-help $A pitch --help
+check version $A --version
+
+# ops string errors point at the offending character
+check_exit malformed-ops 2 $A chain --ops 'pitch:semitones=2|gain:db=-3|reverb:rt60=0.4,,wet=0.2' "$T/train/hit1.wav" -o "$T/o.wav"
+check_grep malformed-ops-pos 'character 46' "$T/.err"
+check_grep malformed-ops-caret '^ {47}\^' "$T/.err"
+check_exit unknown-effect 2 $A chain --ops 'gain:db=1|pitc:semitones=2' "$T/train/hit1.wav" -o "$T/o.wav"
+check_grep unknown-effect-msg "unknown effect 'pitc'" "$T/.err"
+check_exit bad-number 2 $A chain --ops 'gain:db=-3x' "$T/train/hit1.wav" -o "$T/o.wav"
+check_exit bad-dist 2 $A chain --ops 'gain:db=uniform(1)' "$T/train/hit1.wav" -o "$T/o.wav"
+check_exit range 2 $A pitch --semitones 40 "$T/train/hit1.wav" -o "$T/o.wav"
+check_grep range-msg 'out of range \[-24, 24\]' "$T/.err"
+check_exit range-dist 2 $A chain --ops 'stretch:ratio=uniform(0.5,3)' "$T/train/hit1.wav" -o "$T/o.wav"
+check_grep range-dist-msg 'out of range \[0.5, 2\]' "$T/.err"
+check_exit bad-prob 2 $A chain --ops 'gain@1.5:db=1' "$T/train/hit1.wav" -o "$T/o.wav"
+check_exit enum 2 $A pitch --semitones 2 --mode fancy "$T/train/hit1.wav" -o "$T/o.wav"
+check_exit no-output 2 $A pitch --semitones 2 "$T/train/hit1.wav"
+
+# single effects and chains
+check pitch-pv $A pitch --semitones 3 --mode pv "$T/train/hit1.wav" -o "$T/p.wav"
+check_grep pitch-pv-len '13230 samples' <(soxi "$T/p.wav")
+check stretch $A stretch --ratio 1.25 "$T/train/hit1.wav" -o "$T/s.wav"
+check_grep stretch-len '16538 samples' <(soxi "$T/s.wav")
+check chain $A chain --ops 'pitch:semitones=2|gain:db=-3|reverb:rt60=0.4,wet=0.2' --seed 3 "$T/train/hit2.wav" -o "$T/c.wav"
+check_grep chain-resolved 'reverb:rt60=0.4,wet=0.2,seed=[0-9]+' "$T/.out"
+check_grep chain-stereo 'Channels *: 2' <(soxi "$T/c.wav")
+
+# bad input: empty, all-zero, NaN, missing
+sox -D -n -r 44100 -c 1 -b 16 "$T/empty.wav" trim 0 0 2>/dev/null
+sox -D -n -r 44100 -c 1 -b 16 "$T/zero.wav" trim 0 0.1 2>/dev/null
+printf 'RIFF\x34\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x03\x00\x01\x00\x44\xac\x00\x00\x10\xb1\x02\x00\x04\x00\x20\x00data\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\xc0\x7f\x00\x00\x80\x3f\x00\x00\x00\x00' > "$T/nan.wav"
+check_exit empty 1 $A gain --db 1 "$T/empty.wav" -o "$T/o.wav"
+check_exit all-zero 1 $A gain --db 1 "$T/zero.wav" -o "$T/o.wav"
+check_grep all-zero-msg 'zero.wav.*all zeros' "$T/.err"
+check_exit nan 1 $A gain --db 1 "$T/nan.wav" -o "$T/o.wav"
+check_grep nan-msg 'nan.wav' "$T/.err"
+check_exit missing 1 $A gain --db 1 "$T/nope.wav" -o "$T/o.wav"
+
+# run: same bytes whatever the thread count; replay bit-exact
+OPS='pitch:semitones=uniform(-3,3)|gain:db=normal(-3,2),bright=0.5|filter@0.5:type=choice(lowpass,peak),freq=loguniform(2000,12000),db=3|reverb@0.5:rt60=loguniform(0.2,0.8),wet=0.2|noise:snr=uniform(30,60),color=choice(white,pink,brown)|mix@0.3:file=@pool,offset=uniform(0,30),db=-9'
+check run1 env OMP_NUM_THREADS=1 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r1"
+check run2 env OMP_NUM_THREADS=2 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r2"
+check run-threads-identical diff -r "$T/r1" "$T/r2"
+check_grep run-rows '^train/hit2_a003.wav,train,hit2,' "$T/r1/metadata.csv"
+check_exit run-8-rows 0 test "$(wc -l < "$T/r1/metadata.csv")" = 9
+check run-other-seed env OMP_NUM_THREADS=2 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 43 --out "$T/r3"
+check_exit run-seed-matters 1 cmp -s "$T/r1/train/hit1_a000.wav" "$T/r3/train/hit1_a000.wav"
+check replay $A replay "$T/r1/metadata.csv" --out "$T/rp"
+check replay-bit-exact diff -r "$T/r1/train" "$T/rp/train"
+check replay-meta diff "$T/r1/metadata.csv" "$T/rp/metadata.csv"
+
+# splits: test sources refused unless --split says so
+check_exit run-refuses-test 1 $A run --in "$T/in" --ops 'gain:db=1' --n 1 --seed 1 --out "$T/rx"
+check_grep run-refuses-msg "test/held.wav.*refusing.*'test'" "$T/.err"
+check_exit run-refuses-nothing-written 1 test -e "$T/rx/metadata.csv"
+check run-split-explicit $A run --in "$T/in" --ops 'gain:db=1' --n 1 --seed 1 --split train,test --out "$T/ry"
+check_grep run-split-row '^test/test_held_a000.wav,test,' "$T/ry/metadata.csv"
+check_exit run-needs-seed 2 $A run --in "$T/train" --ops 'gain:db=1' --n 1 --out "$T/rz"
+check_exit run-bad-ops 2 $A run --in "$T/train" --ops 'gain:db=1|' --n 1 --seed 1 --out "$T/rz"
