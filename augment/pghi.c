@@ -1,15 +1,17 @@
 // pghi.c: the phase-vocoder engine behind `stretch` and `pitch --mode pv`: phase-gradient
 // heap integration (Průša & Holighaus, "Phase vocoder done right", EUSIPCO 2017).
 //
-// Hann window N = 2048 (4096 above 60 kHz), synthesis hop Hs = N/8 (redundancy 8),
-// analysis frames at round(m Hs / r). Per frame, phase gradients come from the analysis:
+// Hann window of N samples, synthesis hop Hs = N/4 (redundancy 4), analysis frames at
+// round(m Hs / r). N is the caller's: aug__pv_window gives 768 samples at 44.1 kHz for
+// stretch (drum attacks want short windows) and 2048 for pitch (tones want resolution),
+// scaled with the rate; chosen on bench/augment_quality.py (redundancy 8 measured no better). Per frame, phase gradients come from the analysis:
 // time direction (instantaneous frequency) from the phase difference of consecutive
 // analysis frames (classic PV), frequency direction from the phase difference of adjacent
 // bins plus (r - 1) times the group delay measured by the time-weighted window
 // (reassignment: d = Re(X_tw / X_w), samples from the frame centre), so an attack inside a
 // window lands at r times its offset in every overlapping frame and is rebuilt once.
-// Phases are integrated from the largest coefficient outwards with a max-heap seeded by the
-// previous frame; bins below -80 dB of the frame maximum keep their analysis phase.
+// Phases are integrated from the largest coefficient outwards with a max-priority bucket
+// queue (0.05 dB resolution) seeded by the previous frame; bins below -80 dB of the frame maximum keep their analysis phase.
 // At r = 1 every integration step reproduces the analysis phase, so the engine is an exact
 // identity up to float rounding. Output: least-squares OLA (divided by the window-square sum).
 // Memory: O(N + n_out) scratch per call; no allocation per frame. Thread-safe.
@@ -21,57 +23,80 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/fft.h"         // defines: gd_fft_*
 
-typedef struct { float mag; int k; int prev; } hent;
+// Max-priority bucket queue: keys are the top 16 bits of the IEEE-754 magnitude (monotonic
+// for positive floats: 1/128 octave, 0.047 dB, per bucket) relative to a floor. Entries are
+// ids in [0, 2F): k for the previous frame's bin k, F + k for the current frame's. Within a
+// bucket the order is LIFO, deterministic. O(1) push, amortised O(1) pop.
+#define N_BUCKETS 4096
 
-typedef struct { hent *a; int n; } heap;
+typedef struct {
+    int *head;   // (N_BUCKETS) first entry id or -1
+    int *next;   // (2F) next id in the same bucket
+    int  top;    // highest possibly non-empty bucket
+    int  n;      // entries in the queue
+    int  floor_key;
+} bqueue;
 
-static void heap_push(heap *h, float mag, int k, int prev) {
-    int i = h->n++;
-    while (i > 0) {
-        int p = (i - 1) / 2;
-        if (h->a[p].mag >= mag) break;
-        h->a[i] = h->a[p];
-        i = p;
-    }
-    h->a[i] = (hent){mag, k, prev};
+static inline int mag_key(float mag, int floor_key) {
+    union { float f; unsigned u; } v = {mag};
+    int k = (int)(v.u >> 16) - floor_key;
+    return k < 0 ? 0 : k >= N_BUCKETS ? N_BUCKETS - 1 : k;
 }
 
-static hent heap_pop(heap *h) {
-    hent top = h->a[0], last = h->a[--h->n];
-    int i = 0;
-    for (;;) {
-        int c = 2 * i + 1;
-        if (c >= h->n) break;
-        if (c + 1 < h->n && h->a[c + 1].mag > h->a[c].mag) c++;
-        if (h->a[c].mag <= last.mag) break;
-        h->a[i] = h->a[c];
-        i = c;
-    }
-    if (h->n > 0) h->a[i] = last;
-    return top;
+static inline void bq_push(bqueue *q, float mag, int id) {
+    int b = mag_key(mag, q->floor_key);
+    q->next[id] = q->head[b];
+    q->head[b] = id;
+    if (b > q->top) q->top = b;
+    q->n++;
 }
 
-static inline double princarg(double p) { return p - 2 * M_PI * floor(p / (2 * M_PI) + 0.5); }
+static inline int bq_pop(bqueue *q) {
+    while (q->head[q->top] < 0) q->top--;
+    int id = q->head[q->top];
+    q->head[q->top] = q->next[id];
+    q->n--;
+    return id;
+}
+
+// Principal argument in [-pi, pi] (a cast instead of floor(): no libm call in the inner loops).
+static inline double princarg(double p) {
+    long n = (long)(p * (0.5 / M_PI) + (p >= 0 ? 0.5 : -0.5));
+    return p - 2 * M_PI * (double)n;
+}
+
+// atan2 with a minimax polynomial (max error 1e-5 rad). Its error cancels in synthesis,
+// which rotates the analysis coefficient by (synthesis - analysis) phase.
+static inline float fast_atan2f(float y, float x) {
+    float ax = fabsf(x), ay = fabsf(y);
+    float mx = ax > ay ? ax : ay, mn = ax > ay ? ay : ax;
+    if (mx == 0) return 0;
+    float a = mn / mx, s = a * a;
+    float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
+    if (ay > ax) r = 1.57079637f - r;
+    if (x < 0) r = 3.14159274f - r;
+    return y < 0 ? -r : r;
+}
 
 typedef struct {
     int N, F, Hs;
     float *win, *buf, *tbuf, *X, *XT;
     float *mag, *pa, *ps, *mag_prev, *pa_prev, *ps_prev, *delay;
     unsigned char *done;
-    heap h;
+    bqueue q;
 } pv_state;
 
 static void pv_free(pv_state *s) {
     gd_fft_free(s->buf); gd_fft_free(s->tbuf); gd_fft_free(s->X); gd_fft_free(s->XT);
     free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
-    free(s->pa_prev); free(s->ps_prev); free(s->delay); free(s->done); free(s->h.a);
+    free(s->pa_prev); free(s->ps_prev); free(s->delay); free(s->done); free(s->q.head); free(s->q.next);
 }
 
-static int pv_init(pv_state *s, int rate) {
+static int pv_init(pv_state *s, int n_fft) {
     memset(s, 0, sizeof *s);
-    s->N = rate > 60000 ? 4096 : 2048;
+    s->N = n_fft;
     s->F = s->N / 2 + 1;
-    s->Hs = s->N / 8;
+    s->Hs = s->N / 4;
     int N = s->N, F = s->F;
     s->win = malloc(N * sizeof(float));
     s->buf = gd_fft_alloc(N); s->tbuf = gd_fft_alloc(N);
@@ -80,9 +105,10 @@ static int pv_init(pv_state *s, int rate) {
     s->ps = malloc(F * sizeof(float)); s->mag_prev = calloc(F, sizeof(float));
     s->pa_prev = calloc(F, sizeof(float)); s->ps_prev = calloc(F, sizeof(float));
     s->delay = malloc(F * sizeof(float)); s->done = malloc(F);
-    s->h.a = malloc(2 * F * sizeof(hent));
+    s->q.head = malloc(N_BUCKETS * sizeof(int));
+    s->q.next = malloc(2 * F * sizeof(int));
     if (!s->win || !s->buf || !s->tbuf || !s->X || !s->XT || !s->mag || !s->pa || !s->ps ||
-        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->delay || !s->done || !s->h.a) {
+        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->delay || !s->done || !s->q.head || !s->q.next) {
         pv_free(s);
         return GD_ERR_NOMEM;
     }
@@ -105,7 +131,7 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
         float re = s->X[2 * k], im = s->X[2 * k + 1];
         float p2 = re * re + im * im;
         s->mag[k] = sqrtf(p2);
-        s->pa[k] = atan2f(im, re);
+        s->pa[k] = fast_atan2f(im, re);
         s->delay[k] = p2 > 1e-30f ? (s->XT[2 * k] * re + s->XT[2 * k + 1] * im) / p2 : 0.0f;
     }
     return rc;
@@ -132,30 +158,35 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         return;
     }
     double gd_scale = (r - 1) * (-2 * M_PI / N);
-    s->h.n = 0;
+    bqueue *q = &s->q;
+    for (int b = 0; b < N_BUCKETS; b++) q->head[b] = -1;
+    q->top = 0;
+    q->n = 0;
+    union { float f; unsigned u; } fl = {thr < pthr ? thr : pthr};
+    q->floor_key = (int)(fl.u >> 16) - 1;
     for (int k = 0; k < F; k++)
-        if (s->mag_prev[k] > pthr) heap_push(&s->h, s->mag_prev[k], k, 1);
+        if (s->mag_prev[k] > pthr && !s->done[k]) bq_push(q, s->mag_prev[k], k);
     while (todo > 0) {
-        if (s->h.n == 0) {   // an island not reachable from the previous frame
+        if (q->n == 0) {   // an island not reachable from the previous frame
             int best = -1;
             for (int k = 0; k < F; k++)
                 if (!s->done[k] && (best < 0 || s->mag[k] > s->mag[best])) best = k;
             s->ps[best] = s->pa[best];
             s->done[best] = 1;
             todo--;
-            heap_push(&s->h, s->mag[best], best, 0);
+            bq_push(q, s->mag[best], F + best);
             continue;
         }
-        hent e = heap_pop(&s->h);
-        int k = e.k;
-        if (e.prev) {
+        int id = bq_pop(q);
+        int k = id < F ? id : id - F;
+        if (id < F) {
             if (s->done[k]) continue;
             double w = 2 * M_PI * k / N;
             double om = hop_a > 0 ? w + princarg(s->pa[k] - s->pa_prev[k] - w * hop_a) / hop_a : w;
             s->ps[k] = (float)princarg(s->ps_prev[k] + s->Hs * om);
             s->done[k] = 1;
             todo--;
-            heap_push(&s->h, s->mag[k], k, 0);
+            bq_push(q, s->mag[k], F + k);
         } else {
             for (int j = k - 1; j <= k + 1; j += 2) {
                 if (j < 0 || j >= F || s->done[j]) continue;
@@ -165,16 +196,21 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
                 s->ps[j] = (float)princarg(s->ps[k] + (j > k ? step : -step));
                 s->done[j] = 1;
                 todo--;
-                heap_push(&s->h, s->mag[j], j, 0);
+                bq_push(q, s->mag[j], F + j);
             }
         }
     }
 }
 
-int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int rate) {
+int aug__pv_window(int rate, int for_pitch) {
+    int n = (int)lround((for_pitch ? 2048.0 : 768.0) * rate / 44100.0 / 64.0) * 64;
+    return n < 256 ? 256 : n;
+}
+
+int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int n_fft) {
     if (n_in <= 0 || n_out <= 0) return GD_ERR_EMPTY;
     pv_state s;
-    int rc = pv_init(&s, rate);
+    int rc = pv_init(&s, n_fft);
     if (rc) return rc;
     float *wsum = calloc((size_t)n_out, sizeof(float));
     if (!wsum) { pv_free(&s); return GD_ERR_NOMEM; }
@@ -187,9 +223,11 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
         int64_t p = llround((double)m * Ha);
         if ((rc = pv_analyse(&s, in, n_in, p))) break;
         pv_integrate(&s, p - p_prev, r, m > m0);
-        for (int k = 0; k < F; k++) {
-            s.X[2 * k] = s.mag[k] * cosf(s.ps[k]);
-            s.X[2 * k + 1] = s.mag[k] * sinf(s.ps[k]);
+        for (int k = 0; k < F; k++) {   // rotate X by (synthesis - analysis) phase
+            float d = s.ps[k] - s.pa[k], c = cosf(d), sn = sinf(d);
+            float re = s.X[2 * k], im = s.X[2 * k + 1];
+            s.X[2 * k] = re * c - im * sn;
+            s.X[2 * k + 1] = re * sn + im * c;
         }
         if ((rc = gd_fft_c2r(N, s.X, s.buf))) break;
         int64_t c = m * Hs;

@@ -78,7 +78,7 @@ static int pitch_apply(gd_audio *a, const aug_vals *v) {
             int64_t n_st = (int64_t)llround((double)n * f);
             float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * sizeof(float));
             if (!st) { rc = GD_ERR_NOMEM; break; }
-            rc = aug__pv_stretch(st, n_st, x, n, a->rate);
+            rc = aug__pv_stretch(st, n_st, x, n, aug__pv_window(a->rate, 1));
             if (!rc) rc = aug__resample(&y, n_out, st, n_st, q);
             free(st);
         }
