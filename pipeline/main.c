@@ -31,6 +31,8 @@ static void usage(void) {
            "  data verify [MANIFEST]    check every source file exists, matches, decodes\n"
            "  data info [MANIFEST]      minutes and counts per kit, instrument, split\n"
            "  data import DIR --kit K   add your own recordings to the manifest\n"
+           "  data export --split S -o DIR   selected recordings as a corpus folder\n"
+           "  data assemble -o CORPUS DIR... merge corpus folders into a training corpus\n"
            "  augment ...               gendang-augment: slice, pitch, stretch, effects\n"
            "  synth ...                 gendang-synth: physically modelled strokes\n"
            "  train ...                 gendang-train: RAVE v2 trainer\n"
@@ -41,13 +43,15 @@ static void usage(void) {
 
 static int data_main(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("Usage: gendang data verify|info|import ... (see `gendang data CMD --help`)\n");
+        printf("Usage: gendang data verify|info|import|export|assemble ... (see `gendang data CMD --help`)\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "verify")) return data_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "info")) return data_info(argc - 1, argv + 1);
     if (!strcmp(argv[1], "import")) return data_import(argc - 1, argv + 1);
-    gd_usage("data: unknown command '%s' (verify, info, import)", argv[1]);
+    if (!strcmp(argv[1], "export")) return data_export(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "assemble")) return data_assemble(argc - 1, argv + 1);
+    gd_usage("data: unknown command '%s' (verify, info, import, export, assemble)", argv[1]);
 }
 
 int main(int argc, char **argv) {
