@@ -42,6 +42,7 @@ static void export_usage(void) {
            "  --rate HZ                  output rate (default 44100)\n"
            "  --channels N               1 or 2 (default 1)\n"
            "  --manifest PATH            default: %s\n"
+           "  --allow-empty              an empty selection writes an empty metadata.csv\n"
            "  -o, --out DIR              output folder\n",
            data_default_manifest());
 }
@@ -52,7 +53,8 @@ int data_export(int argc, char **argv) {
         {"instrument", required_argument, 0, 'i'}, {"stroke", required_argument, 0, 't'},
         {"rate", required_argument, 0, 'r'}, {"channels", required_argument, 0, 'c'},
         {"manifest", required_argument, 0, 'm'}, {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"allow-empty", no_argument, 0, 'e'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int allow_empty = 0;
     const char *split = NULL, *out = NULL, *mpath = data_default_manifest();
     filter kits = {0}, insts = {0}, strokes = {0};
     int rate = 44100, channels = 1, c;
@@ -67,6 +69,7 @@ int data_export(int argc, char **argv) {
         case 'c': channels = (int)gd_opt_int("--channels", optarg, 1, 2); break;
         case 'm': mpath = optarg; break;
         case 'o': out = optarg; break;
+        case 'e': allow_empty = 1; break;
         case 'h': export_usage(); return 0;
         default: gd_usage("data export: unknown option");
         }
@@ -84,7 +87,7 @@ int data_export(int argc, char **argv) {
             filter_pass(&insts, e->instrument) && filter_pass(&strokes, e->stroke))
             sel[n_sel++] = i;
     }
-    if (n_sel == 0) gd_die("%s: no %s recordings match the filters", mpath, split);
+    if (n_sel == 0 && !allow_empty) gd_die("%s: no %s recordings match the filters", mpath, split);
     if (gd_mkdir_p(out)) return 1;
     gd_meta *meta;
     gd_meta_init(&meta);
