@@ -8,6 +8,7 @@
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join
 #include "core/log.h"           // defines: gd_error
 #include "core/metadata.h"      // defines: gd_meta_*
+#include "core/rng.h"           // defines: gd_rng_stream_id
 #include "core/sha256.h"        // defines: gd_sha256_file
 
 #include <getopt.h>
@@ -111,6 +112,7 @@ int data_export(int argc, char **argv) {
         snprintf(name, sizeof name, "%s.wav", e->id);
         char *path = gd_path_join(out, name);
         gd_write_opts o = gd_write_opts_default();
+        o.dither_seed = gd_rng_stream_id("export", e->id);   // independent dither per file
         if (gd_audio_write(path, &a, &o, NULL) || gd_sha256_file(hex, path)) failed++;
         names[k] = strdup(name);
         hashes[k] = strdup(hex);
