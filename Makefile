@@ -118,7 +118,7 @@ $(BUILD)/tests/%: tests/%.c tests/test.h $$(if $$(filter-out core cli,$$(call te
 	@mkdir -p $(dir $@)
 	$(CC) $(GD_CFLAGS) $(CFLAGS) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
 
--include $(wildcard */module.mk)
+-include $(wildcard */module.mk */*/module.mk)
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # --------------------------------------------------------------------------- test
