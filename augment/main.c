@@ -15,6 +15,7 @@
 #include "augment/augment.h"   // defines: aug_spec_*, aug_effects_print
 #include "augment/effect.h"    // defines: aug__effect_find, aug_param
 #include "augment/run.h"       // defines: aug_run, aug_replay
+#include "augment/sequence.h"  // defines: aug_sequence
 #include "augment/slice.h"     // defines: aug_slice
 #include "core/audio.h"        // defines: gd_audio_*
 #include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*
@@ -36,7 +37,7 @@ static void usage_main(FILE *f) {
         "                                            N variants per train hit, metadata.csv\n"
         "  replay METADATA.csv --out DIR             regenerate every row bit-exactly\n"
         "  slice IN --out DIR                        cut a recording into hits\n"
-        "  sequence --in DIR --out FILE              build a loop from hits\n"
+        "  sequence --in DIR --out DIR --n N --seed S  build loops from hits\n"
         "  effects                                   list effects and parameters\n\n"
         "Ops syntax: effect[@prob][:key=value,...]|effect...  e.g.\n"
         "  'pitch:semitones=uniform(-3,3)|gain:db=normal(-3,2)|reverb@0.5:rt60=loguniform(0.2,1),wet=0.2'\n"
@@ -364,6 +365,159 @@ static int cmd_slice(int argc, char **argv) {
     return 0;
 }
 
+// Instrument name of an input: its label, else its file stem up to the first space, '-' or
+// '_' with trailing digits removed ("Djembe1 Slap" -> "Djembe", "PearlSnare-Hard" -> "PearlSnare").
+static void instrument_of(char *buf, size_t cap, const aug_input *in) {
+    if (in->label[0]) { snprintf(buf, cap, "%s", in->label); return; }
+    snprintf(buf, cap, "%s", gd_path_basename(in->id));
+    buf[strcspn(buf, " -_.")] = 0;
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] >= '0' && buf[n - 1] <= '9') buf[--n] = 0;
+}
+
+static int cmd_sequence(int argc, char **argv) {
+    static const struct option lo[] = {
+        {"in", required_argument, NULL, 'i'}, {"out", required_argument, NULL, 'o'},
+        {"n", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, OPT_SEED},
+        {"tempo", required_argument, NULL, 1}, {"swing", required_argument, NULL, 2},
+        {"jitter", required_argument, NULL, 3}, {"vel-sd", required_argument, NULL, 4},
+        {"density", required_argument, NULL, 5}, {"min-len", required_argument, NULL, 6},
+        {"steps", required_argument, NULL, 7}, {"pattern", required_argument, NULL, 8},
+        {"split", required_argument, NULL, 's'}, {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
+    aug_seq_opts so = aug_seq_defaults();
+    const char *in = NULL, *out = NULL, *splits = "train";
+    double tempo_lo = 90, tempo_hi = 150;
+    int c, n = 1, format = 24, have_seed = 0, fixed_tempo = 0;
+    uint64_t seed = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "i:o:n:hqv", lo, NULL)) != -1) {
+        switch (c) {
+        case 'i': in = optarg; break;
+        case 'o': out = optarg; break;
+        case 'n': n = (int)gd_opt_int("--n", optarg, 1, 100000); break;
+        case OPT_SEED: seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); have_seed = 1; break;
+        case 1: {
+            char *colon = strchr(optarg, ':');
+            if (colon) {
+                *colon = 0;
+                tempo_lo = gd_opt_double("--tempo", optarg, 20, 400);
+                tempo_hi = gd_opt_double("--tempo", colon + 1, tempo_lo, 400);
+            } else {
+                so.tempo = gd_opt_double("--tempo", optarg, 20, 400);
+                fixed_tempo = 1;
+            }
+            break;
+        }
+        case 2: so.swing = gd_opt_double("--swing", optarg, 0, 0.5); break;
+        case 3: so.jitter_ms = gd_opt_double("--jitter", optarg, 0, 100); break;
+        case 4: so.vel_sd_db = gd_opt_double("--vel-sd", optarg, 0, 24); break;
+        case 5: so.density = gd_opt_double("--density", optarg, 0, 1); break;
+        case 6: so.min_len_s = gd_opt_double("--min-len", optarg, 0.1, 600); break;
+        case 7: so.steps = (int)gd_opt_int("--steps", optarg, 1, 64); break;
+        case 8: so.pattern = optarg; break;
+        case 's': splits = optarg; break;
+        case OPT_FORMAT: format = (int)gd_opt_int("--format", optarg, 16, 32); break;
+        case 'q': gd_log_set_level(GD_LOG_QUIET); break;
+        case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
+        case 'h':
+            printf("Usage: gendang-augment sequence --in DIR|METADATA.csv --out DIR --n N --seed S [options]\n"
+                   "  Builds N loops from the input hits (mono): OUT/train/loop_NNN.wav + metadata.csv.\n"
+                   "  --tempo BPM or LO:HI (drawn uniformly per loop; default 90:150)\n"
+                   "  --pattern 'X..x..x.x.o.x...' lanes separated by '/', X accent, x normal,\n"
+                   "            o ghost, . rest; lane i plays instrument i (sorted names); default random\n"
+                   "  --swing 0..0.5 (0)  --jitter MS (5)  --vel-sd DB (2)  --density 0..1 (0.3)\n"
+                   "  --steps N (16)  --min-len S (6: RAVE drops files shorter than its crop)\n"
+                   "  --split LIST (train; test/valid hits are refused)  --format 16|24|32\n"
+                   "  Instruments: the metadata label, else the file stem's first word without digits.\n"
+                   "  The ops column records the resolved parameters (not replayable by `replay`).\n"
+                   "Exit: 0 ok, 1 runtime failure, 2 usage.\n");
+            return 0;
+        default: gd_usage("sequence: unknown option");
+        }
+    }
+    if (optind != argc || !in || !out) gd_usage("sequence: --in and --out are required");
+    if (!have_seed) gd_usage("sequence: --seed is required (reproducibility)");
+    aug_input *inputs;
+    int n_in;
+    if (aug_inputs_read(&inputs, &n_in, in)) gd_die("%s: cannot list inputs", in);
+    if (n_in == 0) gd_die("%s: no audio inputs found", in);
+    char (*names)[128] = calloc(n_in, sizeof *names);
+    aug_seq_hit *hits = calloc(n_in, sizeof *hits);
+    gd_audio *aud = calloc(n_in, sizeof *aud);
+    int n_inst = 0, rate = 0;
+    char (*inst)[128] = calloc(n_in, sizeof *inst);
+    for (int i = 0; i < n_in; i++) {
+        if (!aug_split_allowed(splits, inputs[i].split))
+            gd_die("%s: refusing to sequence a '%s' hit (pass --split %s,%s to allow)", inputs[i].id,
+                   inputs[i].split, splits, inputs[i].split);
+        int rc = gd_audio_read(&aud[i], inputs[i].path, rate, 1);
+        if (rc) gd_die("%s: %s", inputs[i].path, gd_strerror(rc));
+        rate = aud[i].rate;
+        instrument_of(names[i], sizeof names[i], &inputs[i]);
+    }
+    for (int i = 0; i < n_in; i++) {   // sorted unique instrument names
+        int found = 0;
+        for (int k = 0; k < n_inst; k++) found |= !strcmp(inst[k], names[i]);
+        if (!found) strcpy(inst[n_inst++], names[i]);
+    }
+    qsort(inst, n_inst, sizeof *inst, (int (*)(const void *, const void *))strcmp);
+    for (int i = 0; i < n_in; i++) {
+        hits[i].x = aud[i].data;
+        hits[i].n = aud[i].n_frames;
+        for (int k = 0; k < n_inst; k++)
+            if (!strcmp(inst[k], names[i])) hits[i].instrument = k;
+    }
+    gd_meta_row *rows = calloc(n, sizeof *rows);
+    int *item_rc = calloc(n, sizeof(int));
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int k = 0; k < n; k++) {
+        char name[64], id[64], sha[GD_SHA256_HEX_LEN], *desc = NULL;
+        snprintf(id, sizeof id, "loop#%d", k);
+        snprintf(name, sizeof name, "train/loop_%03d.wav", k);
+        gd_rng rng;
+        gd_rng_init(&rng, seed, gd_rng_stream_id("sequence", id));
+        aug_seq_opts o = so;
+        if (!fixed_tempo) o.tempo = gd_rng_range(&rng, tempo_lo, tempo_hi);
+        float *y = NULL;
+        int64_t ny = 0;
+        int rc = aug_sequence(&y, &ny, &desc, hits, n_in, n_inst, rate, &o, &rng);
+        char *path = gd_path_join(out, name), *dir = gd_path_dirname(path);
+        if (!rc) {
+            gd_audio a = {y, 1, ny, rate};
+            gd_write_opts w = gd_write_opts_default();
+            w.format = (gd_sample_format)format;
+            w.dither_seed = gd_rng_stream_id("dither", name) ^ seed;
+            rc = gd_mkdir_p(dir);
+            if (!rc) rc = gd_audio_write(path, &a, &w, NULL);
+            if (!rc) rc = gd_sha256_file(sha, path);
+        }
+        if (!rc) {
+            rows[k] = (gd_meta_row){strdup(name), "train", "sequence", "sequence", "loop",
+                                    (double)ny / rate, rate, strdup(sha), seed, desc};
+            desc = NULL;
+        }
+        item_rc[k] = rc;
+        free(desc); free(y); free(path); free(dir);
+    }
+    gd_meta *m;
+    gd_meta_init(&m);
+    for (int k = 0; k < n; k++) {
+        if (item_rc[k]) gd_die("sequence: loop %d failed: %s", k, gd_strerror(item_rc[k]));
+        gd_meta_append(m, &rows[k]);
+        free(rows[k].file_name); free(rows[k].sha256); free(rows[k].ops);
+    }
+    char *mp = gd_path_join(out, "metadata.csv");
+    if (gd_meta_write(m, mp)) gd_die("%s: cannot write", mp);
+    printf("%d loops from %d hits of %d instruments\n", n, n_in, n_inst);
+    free(mp); gd_meta_free(m); free(rows); free(item_rc);
+    for (int i = 0; i < n_in; i++) gd_audio_free(&aud[i]);
+    free(aud); free(hits); free(names); free(inst);
+    aug_inputs_free(inputs, n_in);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     gd_cli_init("gendang-augment");
     if (argc < 2) gd_usage("missing command");
@@ -375,6 +529,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "replay")) return cmd_replay(argc - 1, argv + 1);
     if (!strcmp(cmd, "slice")) return cmd_slice(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sequence")) return cmd_sequence(argc - 1, argv + 1);
     const aug_effect *e = aug__effect_find(cmd, (int)strlen(cmd));
     if (e) return cmd_effect(argc - 1, argv + 1, e);
     gd_usage("unknown command '%s'", cmd);

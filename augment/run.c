@@ -23,12 +23,7 @@
 #include "core/rng.h"          // defines: gd_rng_*
 #include "core/sha256.h"       // defines: gd_sha256_*
 
-typedef struct {
-    char *path;        // absolute input path
-    char *id;          // file_name or path relative to the input folder
-    char *split, *source_id, *group, *label;
-} input;
-
+typedef aug_input input;
 typedef struct { input *v; int n, cap; } input_list;
 
 static void inputs_free(input_list *l) {
@@ -148,7 +143,7 @@ static int list_inputs(input_list *l, const char *in) {
     return rc;
 }
 
-static int split_allowed(const char *splits, const char *split) {
+int aug_split_allowed(const char *splits, const char *split) {
     size_t n = strlen(split);
     for (const char *p = splits; *p;) {
         const char *c = strchr(p, ',');
@@ -214,13 +209,27 @@ static int write_sources(const char *path, const gd_meta *m, char **inputs, char
     return gd_atomic_commit(&at);
 }
 
+int aug_inputs_read(aug_input **out, int *n, const char *in) {
+    input_list l = {0};
+    int rc = list_inputs(&l, in);
+    if (rc) { inputs_free(&l); return rc; }
+    *out = l.v;
+    *n = l.n;
+    return 0;
+}
+
+void aug_inputs_free(aug_input *v, int n) {
+    input_list l = {v, n, n};
+    inputs_free(&l);
+}
+
 int aug_run(const aug_run_opts *o) {
     input_list l = {0};
     int rc = list_inputs(&l, o->in);
     if (!rc && l.n == 0) { gd_error("%s: no audio inputs found", o->in); rc = GD_ERR_EMPTY; }
     const char *splits = o->splits && o->splits[0] ? o->splits : "train";
     for (int i = 0; i < l.n && !rc; i++)
-        if (!split_allowed(splits, l.v[i].split)) {
+        if (!aug_split_allowed(splits, l.v[i].split)) {
             gd_error("%s: refusing to augment a '%s' source (only %s allowed; pass --split %s,%s "
                      "if you really mean it)", l.v[i].id, l.v[i].split, splits, splits, l.v[i].split);
             rc = GD_ERR_LEAK;

@@ -28,6 +28,21 @@ typedef struct {
     int         channels;    // output channels (1: mono corpus, stereo inputs are mixed down)
 } aug_run_opts;
 
+// One input hit: from a folder scan (split from a test/ or valid/ folder in its path, else
+// train; source_id and group = path without extension) or a metadata.csv row.
+typedef struct {
+    char *path;        // absolute input path
+    char *id;          // file_name or path relative to the input folder
+    char *split, *source_id, *group, *label;
+} aug_input;
+
+// Lists the inputs of a folder (recursive, sorted; its metadata.csv when it has one) or of a
+// metadata.csv. *out is freed with aug_inputs_free.
+int  aug_inputs_read(aug_input **out, int *n, const char *in);
+void aug_inputs_free(aug_input *v, int n);
+// 1 when split is in the comma-separated list splits.
+int  aug_split_allowed(const char *splits, const char *split);
+
 // Runs the job. Returns 0 or a GD_ERR_* (logged, naming the file): GD_ERR_LEAK for a
 // test/valid source not allowed by splits, GD_ERR_PARSE/GD_ERR_RANGE for the ops (err set).
 int aug_run(const aug_run_opts *o);

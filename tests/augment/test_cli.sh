@@ -75,3 +75,19 @@ check run-split-explicit $A run --in "$T/in" --ops 'gain:db=1' --n 1 --seed 1 --
 check_grep run-split-row '^test/test_held_a000.wav,test,' "$T/ry/metadata.csv"
 check_exit run-needs-seed 2 $A run --in "$T/train" --ops 'gain:db=1' --n 1 --out "$T/rz"
 check_exit run-bad-ops 2 $A run --in "$T/train" --ops 'gain:db=1|' --n 1 --seed 1 --out "$T/rz"
+
+# slice: three plucks 0.5 s apart (stereo, mixed down) -> three hits and their rows
+sox -D -n -r 44100 -b 16 -c 2 "$T/three.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 pad 0.2 0 repeat 2 2>/dev/null
+check slice $A slice "$T/three.wav" --out "$T/sl" --label pluck
+check_grep slice-count '^3 hits' "$T/.out"
+check_exit slice-rows 0 test "$(grep -c '^train/three_h00[0-2].wav,train,three,three,pluck,' "$T/sl/metadata.csv")" = 3
+check_exit slice-silent 1 $A slice "$T/zero.wav" --out "$T/sl2"
+check_exit slice-bad-split 2 $A slice "$T/three.wav" --out "$T/sl2" --split holdout
+
+# sequence: loops of at least 6 s from the sliced hits, same seed same bytes
+check sequence env OMP_NUM_THREADS=2 $A sequence --in "$T/sl" --out "$T/sq" --n 2 --seed 9 --swing 0.1
+check sequence-again env OMP_NUM_THREADS=1 $A sequence --in "$T/sl" --out "$T/sq2" --n 2 --seed 9 --swing 0.1
+check sequence-identical diff -r "$T/sq" "$T/sq2"
+check_grep sequence-row '^train/loop_001.wav,train,sequence,sequence,loop,([6-9]|[1-9][0-9])\.' "$T/sq/metadata.csv"
+check_exit sequence-bad-pattern 1 $A sequence --in "$T/sl" --out "$T/sq3" --n 1 --seed 1 --pattern 'x.x?'
+check_exit sequence-refuses-test 1 $A sequence --in "$T/in" --out "$T/sq4" --n 1 --seed 1
