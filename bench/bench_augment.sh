@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# bench_augment.sh: the augment stage against sox and rubberband, in one run on this machine.
+#  1. quality: pitch -7/-3/+3/+7 st and stretch 0.8/1.25 against constructed ground truth
+#     (bench/augment_quality.py: numpy/scipy from Debian's python3; skipped if missing)
+#  2. speed: x real time per core (one process, OMP_NUM_THREADS=1, best of 3 wall-clock runs
+#     including process start and WAV I/O, like the peers) on 60 s of real drum audio made
+#     from the default data (hydrogen-drumkits: circAfrique v4 + The Black Pearl 1.0)
+#  3. `augment run` scaling from 1 to all cores.
+# Run from the repo root after `make`. Prints Markdown. Work files go to bench/out/augment.
+set -u
+BIN=${GD_BIN:-bin}
+A="$BIN/gendang-augment"
+W=bench/out/augment
+mkdir -p "$W"
+[ -x "$A" ] || { echo "bench_augment: $A missing; run make first" >&2; exit 1; }
+KITS=/usr/share/hydrogen/data/drumkits
+
+echo "## augment"
+echo
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); sox $(sox --version | grep -o 'v[0-9.]*'), rubberband $(rubberband --version 2>&1 | head -1)."
+echo
+
+# ---------------------------------------------------------------- quality
+echo "### Pitch shift and time stretch against ground truth"
+echo
+if /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null; then
+    /usr/bin/python3 bench/augment_quality.py "$BIN" "$W/quality"
+else
+    echo "(skipped: /usr/bin/python3 with numpy and scipy not found; apt-get install python3-scipy)"
+fi
+echo
+
+# ---------------------------------------------------------------- test audio: 60 s of drums
+DRUMS="$W/drums60.wav"
+if [ ! -f "$DRUMS" ]; then
+    mkdir -p "$W/hits"
+    i=0
+    for k in "circAfrique v4" "The Black Pearl 1.0"; do
+        while IFS= read -r f; do
+            sox -D "$f" -r 44100 -c 1 -b 16 "$W/hits/$(printf %04d $i).wav" remix - 2>/dev/null
+            i=$((i + 1))
+        done < <(ls "$KITS/$k"/*.wav | sort)
+    done
+    sox -D "$W"/hits/*.wav "$W/all.wav"
+    sox -D "$W/all.wav" "$DRUMS" trim 0 60
+fi
+DUR=$(soxi -D "$DRUMS")
+
+# best of 3 wall-clock seconds of a command
+best3() {
+    local best=999999 t0 t1 t
+    for _ in 1 2 3; do
+        t0=$EPOCHREALTIME
+        OMP_NUM_THREADS=1 "$@" >/dev/null 2>&1 || { echo "nan"; return; }
+        t1=$EPOCHREALTIME
+        t=$(echo "$t1 - $t0" | bc -l)
+        best=$(echo "if ($t < $best) $t else $best" | bc -l)
+    done
+    echo "$best"
+}
+xrt() { [ "$1" = nan ] && echo "failed" || printf "%.0fx" "$(echo "$DUR / $1" | bc -l)"; }
+ratio() { { [ "$1" = nan ] || [ "$2" = nan ]; } && echo "-" || printf "%.2f" "$(echo "$2 / $1" | bc -l)"; }
+
+O="$W/o.wav"
+CHAIN='gain:db=-3,bright=0.5|filter:type=peak,freq=500,q=1,db=3|compress:threshold=-20,ratio=3|reverb:rt60=0.4,wet=0.2,seed=1|noise:snr=40,seed=2'
+t_pv=$(best3 "$A" pitch --semitones 3 --mode pv "$DRUMS" -o "$O")
+t_st=$(best3 "$A" stretch --ratio 1.25 "$DRUMS" -o "$O")
+t_rs=$(best3 "$A" pitch --semitones 3 "$DRUMS" -o "$O")
+t_rsm=$(best3 "$A" pitch --semitones 3 --quality medium "$DRUMS" -o "$O")
+t_ch=$(best3 "$A" chain --ops "$CHAIN" "$DRUMS" -o "$O")
+s_pv=$(best3 sox -D "$DRUMS" "$O" pitch 300 rate -v 44100)
+s_st=$(best3 sox -D "$DRUMS" "$O" tempo 0.8)
+s_rs=$(best3 sox -D "$DRUMS" "$O" speed 1.189207 rate -v 44100)
+s_ch=$(best3 sox -D "$DRUMS" "$O" gain -3 equalizer 500 1q 3 compand 0.005,0.1 -60,-60,-20,-20,0,-13.3 reverb 20)
+r3_pv=$(best3 rubberband -3 -q -p 3 "$DRUMS" "$O")
+r3_st=$(best3 rubberband -3 -q -t 1.25 "$DRUMS" "$O")
+r2_pv=$(best3 rubberband -q -p 3 "$DRUMS" "$O")
+r2_st=$(best3 rubberband -q -t 1.25 "$DRUMS" "$O")
+
+echo "### Speed: x real time per core on ${DUR%.*} s of drums (one process, best of 3, I/O included)"
+echo
+echo "| work | ours | sox | rubberband R3 | rubberband R2 | ours / sox |"
+echo "|---|---|---|---|---|---|"
+echo "| length-keeping pitch +3 st (ours: pv) | $(xrt $t_pv) | $(xrt $s_pv) (pitch + rate -v) | $(xrt $r3_pv) | $(xrt $r2_pv) | $(ratio $t_pv $s_pv) |"
+echo "| time stretch x1.25 | $(xrt $t_st) | $(xrt $s_st) (tempo) | $(xrt $r3_st) | $(xrt $r2_st) | $(ratio $t_st $s_st) |"
+echo "| resampling pitch +3 st (libsamplerate best) | $(xrt $t_rs) | $(xrt $s_rs) (speed + rate -v) | - | - | $(ratio $t_rs $s_rs) |"
+echo "| resampling pitch +3 st (libsamplerate medium) | $(xrt $t_rsm) | | - | - | $(ratio $t_rsm $s_rs) |"
+echo "| effect chain (gain, EQ, compressor, reverb, noise) | $(xrt $t_ch) | $(xrt $s_ch) (gain, equalizer, compand, reverb) | - | - | $(ratio $t_ch $s_ch) |"
+echo
+echo "Chain: \`$CHAIN\`"
+echo
+
+# ---------------------------------------------------------------- run scaling
+HITS="$W/runhits"
+if [ ! -d "$HITS" ]; then mkdir -p "$HITS"; cp "$W"/hits/00[0-3]?.wav "$HITS/"; fi
+NH=$(ls "$HITS" | wc -l)
+OPS='pitch:semitones=uniform(-3,3)|gain:db=normal(-3,2),bright=0.5|reverb@0.5:rt60=loguniform(0.2,0.8),wet=0.2|noise:snr=uniform(30,60),color=choice(white,pink)'
+echo "### \`augment run\` scaling ($NH hits x 8 variants, resample pitch, gain, reverb p=0.5, noise)"
+echo
+echo "| threads | wall s | items/s | speed-up |"
+echo "|---|---|---|---|"
+t1=""
+for th in 1 $(nproc); do
+    rm -rf "$W/run$th"
+    t0=$EPOCHREALTIME
+    OMP_NUM_THREADS=$th "$A" run -q --in "$HITS" --ops "$OPS" --n 8 --seed 1 --out "$W/run$th" >/dev/null 2>&1
+    t=$(echo "$EPOCHREALTIME - $t0" | bc -l)
+    [ -z "$t1" ] && t1=$t
+    printf "| %d | %.2f | %.0f | %.2f |\n" "$th" "$t" "$(echo "$NH * 8 / $t" | bc -l)" "$(echo "$t1 / $t" | bc -l)"
+    [ "$th" = 1 ] && [ "$(nproc)" = 1 ] && break
+done
+if diff -r "$W/run1" "$W/run$(nproc)" >/dev/null; then echo; echo "Outputs with 1 and $(nproc) threads are byte-identical."; fi
+echo
