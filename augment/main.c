@@ -22,6 +22,7 @@
 #include "core/error.h"        // defines: gd_strerror
 #include "core/fileio.h"       // defines: gd_path_*, gd_mkdir_p
 #include "core/metadata.h"     // defines: gd_meta_*
+#include "core/progress.h"     // defines: gd_now
 #include "core/sha256.h"       // defines: gd_sha256_file
 #include "core/log.h"          // defines: gd_log_set_level
 #include "core/rng.h"          // defines: gd_rng
@@ -44,7 +45,8 @@ static void usage_main(FILE *f) {
         "  values: number, word, uniform(a,b), loguniform(a,b), normal(m,s) (clamped to the\n"
         "  allowed range), choice(v1,v2,...); @prob is the chance the effect is applied.\n\n"
         "Common options: -o/--output FILE, --seed N, --format 16|24|32 (default 24-bit PCM),\n"
-        "  -q/--quiet, -v/--verbose, -h/--help, --version.\n"
+        "  --time (print processing time, I/O excluded, to stderr), -q/--quiet, -v/--verbose,\n"
+        "  -h/--help, --version.\n"
         "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n\nEffects:\n");
     aug_effects_print(f);
 }
@@ -79,7 +81,7 @@ static _Noreturn void ops_error(const char *ops, const aug_parse_err *e) {
     gd_usage("see 'ops syntax' in --help");
 }
 
-static int apply_ops(gd_audio *a, const char *ops, uint64_t seed) {
+static int apply_ops(gd_audio *a, const char *ops, uint64_t seed, int timing) {
     aug_spec *s = NULL, *r = NULL;
     aug_parse_err err;
     if (aug_spec_parse(&s, ops, &err)) ops_error(ops, &err);
@@ -88,7 +90,11 @@ static int apply_ops(gd_audio *a, const char *ops, uint64_t seed) {
     char *res = NULL;
     int rc = aug_spec_resolve(&res, s, &rng, NULL);
     if (!rc && aug_spec_parse(&r, res, &err)) ops_error(res, &err);
+    double dur = a->rate ? (double)a->n_frames / a->rate : 0, t0 = gd_now();
     if (!rc) rc = aug_spec_apply(a, r);
+    double dt = gd_now() - t0;
+    if (!rc && timing)   // processing only, I/O excluded (bench/bench_augment.sh)
+        fprintf(stderr, "time: %.6f s processing, %.1fx real time\n", dt, dt > 0 ? dur / dt : 0);
     if (!rc) fprintf(stdout, "%s\n", res);   // the resolved chain, for the record
     free(res);
     aug_spec_free(s);
@@ -96,7 +102,7 @@ static int apply_ops(gd_audio *a, const char *ops, uint64_t seed) {
     return rc;
 }
 
-enum { OPT_SEED = 1000, OPT_FORMAT, OPT_VERSION, OPT_OPS, OPT_PARAM0 = 2000 };
+enum { OPT_SEED = 1000, OPT_FORMAT, OPT_VERSION, OPT_OPS, OPT_TIME, OPT_PARAM0 = 2000 };
 
 // chain and single-effect commands share this parser; e is NULL for chain.
 static int cmd_effect(int argc, char **argv, const aug_effect *e) {
@@ -108,6 +114,7 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
     lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
     lo[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
     lo[n++] = (struct option){"verbose", no_argument, NULL, 'v'};
+    lo[n++] = (struct option){"time", no_argument, NULL, OPT_TIME};
     if (!e) lo[n++] = (struct option){"ops", required_argument, NULL, OPT_OPS};
     for (int i = 0; e && i < e->n_params; i++)
         lo[n++] = (struct option){e->params[i].name, required_argument, NULL, OPT_PARAM0 + i};
@@ -117,13 +124,14 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
     size_t len = 0;
     const char *chain_ops = NULL;
     if (e) len = (size_t)snprintf(ops, sizeof ops, "%s", e->name);
-    int c, n_set = 0;
+    int c, n_set = 0, timing = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:hqv", lo, NULL)) != -1) {
         if (c == 'o') o.out = optarg;
         else if (c == OPT_SEED) o.seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX);
         else if (c == OPT_FORMAT) o.format = (int)gd_opt_int("--format", optarg, 16, 32);
         else if (c == OPT_OPS) chain_ops = optarg;
+        else if (c == OPT_TIME) timing = 1;
         else if (c == 'q') gd_log_set_level(GD_LOG_QUIET);
         else if (c == 'v') gd_log_set_level(GD_LOG_DEBUG);
         else if (c == 'h') {
@@ -162,7 +170,7 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
     aug_spec_free(s);
     gd_audio a;
     read_in(&a, argv[optind]);
-    int rc = apply_ops(&a, spec, o.seed);
+    int rc = apply_ops(&a, spec, o.seed, timing);
     if (rc) gd_die("%s: %s", argv[optind], gd_strerror(rc));
     write_out(o.out, &a, &o);
     gd_audio_free(&a);

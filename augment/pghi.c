@@ -4,17 +4,18 @@
 // Hann window of N samples, synthesis hop Hs = N/4 (redundancy 4), analysis frames at
 // round(m Hs / r). N is the caller's: aug__pv_window gives 768 samples at 44.1 kHz for
 // stretch (drum attacks want short windows) and 2048 for pitch (tones want resolution),
-// scaled with the rate; chosen on bench/augment_quality.py (redundancy 8 measured no better). Per frame, phase gradients come from the analysis:
-// time direction (instantaneous frequency) from the phase difference of consecutive
-// analysis frames (classic PV), frequency direction from the phase difference of adjacent
-// bins plus (r - 1) times the group delay measured by the time-weighted window
-// (reassignment: d = Re(X_tw / X_w), samples from the frame centre), so an attack inside a
-// window lands at r times its offset in every overlapping frame and is rebuilt once.
+// scaled with the rate; chosen on bench/augment_quality.py (redundancy 8 measured no better).
+// Phase gradients come from the analysis: time direction (instantaneous frequency) from the
+// phase difference of consecutive analysis frames (classic PV); frequency direction (local
+// group delay) from the phase difference of adjacent bins, scaled by r, so an attack inside a
+// window lands at r times its offset in every overlapping frame and is rebuilt once. (A
+// reassignment estimate with a second, time-weighted FFT measured the same quality.)
 // Phases are integrated from the largest coefficient outwards with a max-priority bucket
-// queue (0.05 dB resolution) seeded by the previous frame; bins below -80 dB of the frame maximum keep their analysis phase.
-// At r = 1 every integration step reproduces the analysis phase, so the engine is an exact
-// identity up to float rounding. Output: least-squares OLA (divided by the window-square sum).
-// Memory: O(N + n_out) scratch per call; no allocation per frame. Thread-safe.
+// queue (0.1 dB resolution) seeded by the previous frame; bins below -80 dB of the frame
+// maximum keep their analysis phase. Synthesis rotates each analysis coefficient by
+// (synthesis - analysis) phase. At r = 1 every integration step reproduces the analysis
+// phase, so the engine is an exact identity up to float rounding. Output: least-squares OLA.
+// Memory: O(N) scratch per call; no allocation per frame. Thread-safe.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +24,11 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/fft.h"         // defines: gd_fft_*
 
-// Max-priority bucket queue: keys are the top 16 bits of the IEEE-754 magnitude (monotonic
-// for positive floats: 1/128 octave, 0.047 dB, per bucket) relative to a floor. Entries are
+// Max-priority bucket queue: keys are the top 15 bits of the IEEE-754 magnitude (monotonic
+// for positive floats: 1/64 octave, 0.094 dB, per bucket) relative to a floor. Entries are
 // ids in [0, 2F): k for the previous frame's bin k, F + k for the current frame's. Within a
 // bucket the order is LIFO, deterministic. O(1) push, amortised O(1) pop.
-#define N_BUCKETS 4096
+#define N_BUCKETS 2048
 
 typedef struct {
     int *head;   // (N_BUCKETS) first entry id or -1
@@ -39,7 +40,7 @@ typedef struct {
 
 static inline int mag_key(float mag, int floor_key) {
     union { float f; unsigned u; } v = {mag};
-    int k = (int)(v.u >> 16) - floor_key;
+    int k = (int)(v.u >> 17) - floor_key;
     return k < 0 ? 0 : k >= N_BUCKETS ? N_BUCKETS - 1 : k;
 }
 
@@ -80,16 +81,16 @@ static inline float fast_atan2f(float y, float x) {
 
 typedef struct {
     int N, F, Hs;
-    float *win, *buf, *tbuf, *X, *XT;
-    float *mag, *pa, *ps, *mag_prev, *pa_prev, *ps_prev, *delay;
+    float *win, *buf, *X;
+    float *mag, *pa, *ps, *mag_prev, *pa_prev, *ps_prev;
     unsigned char *done;
     bqueue q;
 } pv_state;
 
 static void pv_free(pv_state *s) {
-    gd_fft_free(s->buf); gd_fft_free(s->tbuf); gd_fft_free(s->X); gd_fft_free(s->XT);
+    gd_fft_free(s->buf); gd_fft_free(s->X);
     free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
-    free(s->pa_prev); free(s->ps_prev); free(s->delay); free(s->done); free(s->q.head); free(s->q.next);
+    free(s->pa_prev); free(s->ps_prev); free(s->done); free(s->q.head); free(s->q.next);
 }
 
 static int pv_init(pv_state *s, int n_fft) {
@@ -99,16 +100,16 @@ static int pv_init(pv_state *s, int n_fft) {
     s->Hs = s->N / 4;
     int N = s->N, F = s->F;
     s->win = malloc(N * sizeof(float));
-    s->buf = gd_fft_alloc(N); s->tbuf = gd_fft_alloc(N);
-    s->X = gd_fft_alloc(2 * F); s->XT = gd_fft_alloc(2 * F);
+    s->buf = gd_fft_alloc(N);
+    s->X = gd_fft_alloc(2 * F);
     s->mag = malloc(F * sizeof(float)); s->pa = malloc(F * sizeof(float));
     s->ps = malloc(F * sizeof(float)); s->mag_prev = calloc(F, sizeof(float));
     s->pa_prev = calloc(F, sizeof(float)); s->ps_prev = calloc(F, sizeof(float));
-    s->delay = malloc(F * sizeof(float)); s->done = malloc(F);
+    s->done = malloc(F);
     s->q.head = malloc(N_BUCKETS * sizeof(int));
     s->q.next = malloc(2 * F * sizeof(int));
-    if (!s->win || !s->buf || !s->tbuf || !s->X || !s->XT || !s->mag || !s->pa || !s->ps ||
-        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->delay || !s->done || !s->q.head || !s->q.next) {
+    if (!s->win || !s->buf || !s->X || !s->mag || !s->pa || !s->ps ||
+        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->q.head || !s->q.next) {
         pv_free(s);
         return GD_ERR_NOMEM;
     }
@@ -116,23 +117,22 @@ static int pv_init(pv_state *s, int n_fft) {
     return 0;
 }
 
-// Analyses the frame centred at input sample p: magnitude, phase, group delay.
+// Analyses the frame centred at input sample p: magnitude and phase.
 static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
     int N = s->N, H = N / 2;
+    // zero-phase frame: sample p + t goes to index t (t >= 0) or N + t (t < 0)
     for (int t = -H; t < H; t++) {
         int64_t i = p + t;
         float x = i >= 0 && i < n_in ? in[i] * s->win[t + H] : 0.0f;
-        s->buf[(t + N) % N] = x;
-        s->tbuf[(t + N) % N] = x * (float)t;
+        int j = t < 0 ? t + N : t;
+        s->buf[j] = x;
     }
     int rc = gd_fft_r2c(N, s->buf, s->X);
-    if (!rc) rc = gd_fft_r2c(N, s->tbuf, s->XT);
     for (int k = 0; k < s->F; k++) {
         float re = s->X[2 * k], im = s->X[2 * k + 1];
         float p2 = re * re + im * im;
         s->mag[k] = sqrtf(p2);
         s->pa[k] = fast_atan2f(im, re);
-        s->delay[k] = p2 > 1e-30f ? (s->XT[2 * k] * re + s->XT[2 * k + 1] * im) / p2 : 0.0f;
     }
     return rc;
 }
@@ -157,13 +157,12 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         for (int k = 0; k < F; k++) s->ps[k] = s->pa[k];
         return;
     }
-    double gd_scale = (r - 1) * (-2 * M_PI / N);
     bqueue *q = &s->q;
     for (int b = 0; b < N_BUCKETS; b++) q->head[b] = -1;
     q->top = 0;
     q->n = 0;
     union { float f; unsigned u; } fl = {thr < pthr ? thr : pthr};
-    q->floor_key = (int)(fl.u >> 16) - 1;
+    q->floor_key = (int)(fl.u >> 17) - 1;
     for (int k = 0; k < F; k++)
         if (s->mag_prev[k] > pthr && !s->done[k]) bq_push(q, s->mag_prev[k], k);
     while (todo > 0) {
@@ -191,8 +190,11 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
             for (int j = k - 1; j <= k + 1; j += 2) {
                 if (j < 0 || j >= F || s->done[j]) continue;
                 int lo = j < k ? j : k;
-                double step = princarg(s->pa[lo + 1] - s->pa[lo]) +
-                              gd_scale * 0.5 * (s->delay[lo] + s->delay[lo + 1]);
+                // adjacent-bin phase difference = -2 pi d / N for energy d samples from the
+                // frame centre; scaled by r so the event lands at r d in the output. Jumps
+                // beyond pi/2 are sign flips between window lobes, not delays: kept as is.
+                double sa = princarg(s->pa[lo + 1] - s->pa[lo]);
+                double step = fabs(sa) < M_PI / 2 ? r * sa : sa;
                 s->ps[j] = (float)princarg(s->ps[k] + (j > k ? step : -step));
                 s->done[j] = 1;
                 todo--;
@@ -212,7 +214,7 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
     pv_state s;
     int rc = pv_init(&s, n_fft);
     if (rc) return rc;
-    float *wsum = calloc((size_t)n_out, sizeof(float));
+    float *wsum = calloc((size_t)n_fft, sizeof(float));
     if (!wsum) { pv_free(&s); return GD_ERR_NOMEM; }
     memset(out, 0, (size_t)n_out * sizeof(float));
     int N = s.N, H = N / 2, F = s.F, Hs = s.Hs;
@@ -231,20 +233,22 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
         }
         if ((rc = gd_fft_c2r(N, s.X, s.buf))) break;
         int64_t c = m * Hs;
-        for (int t = -H; t < H; t++) {
-            int64_t i = c + t;
-            if (i < 0 || i >= n_out) continue;
-            float w = s.win[t + H];
-            out[i] += s.buf[(t + N) % N] * inv_n * w;
-            wsum[i] += w * w;
-        }
+        int t0 = c - H < 0 ? (int)-c : -H, t1 = c + H > n_out ? (int)(n_out - c) : H;
+        for (int t = t0; t < t1; t++) out[c + t] += s.buf[t < 0 ? t + N : t] * inv_n * s.win[t + H];
         float *tmp;
         tmp = s.mag_prev; s.mag_prev = s.mag; s.mag = tmp;
         tmp = s.pa_prev; s.pa_prev = s.pa; s.pa = tmp;
         tmp = s.ps_prev; s.ps_prev = s.ps; s.ps = tmp;
         p_prev = p;
     }
-    for (int64_t i = 0; i < n_out; i++) out[i] = wsum[i] > 1e-6f ? out[i] / wsum[i] : 0.0f;
+    // every output sample is covered by all frames that overlap it, so the window-square
+    // sum is periodic in Hs
+    for (int j = 0; j < Hs; j++) {
+        double w2 = 0;
+        for (int q = j; q < N; q += Hs) w2 += (double)s.win[q] * s.win[q];
+        wsum[j] = (float)(1.0 / w2);
+    }
+    for (int64_t i = 0; i < n_out; i++) out[i] *= wsum[i % Hs];
     free(wsum);
     pv_free(&s);
     return rc;

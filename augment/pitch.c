@@ -1,7 +1,8 @@
 // pitch.c: the `pitch` effect. mode=resample (default): varispeed through libsamplerate, so
 // pitch and length change together (length / 2^(s/12)), like a re-tuned drum whose decay also
 // shortens. mode=pv: length-keeping, phase-vocoder stretch by 2^(s/12) (pghi.c) then
-// resampling back to the input length, so the output length equals the input length exactly.
+// resampling back to the input length (own polyphase resampler, resample.c), so the output
+// length equals the input length exactly. quality picks the resampler of mode=resample.
 #include <math.h>
 #include <samplerate.h>
 #include <stdlib.h>
@@ -14,7 +15,8 @@
 static const aug_param params[] = {
     {"semitones", AUG_P_NUM,  0, -24, 24, NULL, "pitch shift, semitones"},
     {"mode",      AUG_P_ENUM, 0, 0,   0,  "resample|pv", "resample: length changes; pv: length kept"},
-    {"quality",   AUG_P_ENUM, 0, 0,   0,  "best|medium|fast", "libsamplerate sinc converter"},
+    {"quality",   AUG_P_ENUM, 0, 0,   0,  "best|medium|fast",
+     "resampler: libsamplerate best or medium sinc, or fast (own polyphase, -70 dB); pv always uses fast"},
 };
 
 int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int quality) {
@@ -25,6 +27,12 @@ int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int
         memcpy(y, in, (size_t)n_in * sizeof(float));
         *out = y;
         return 0;
+    }
+    if (quality >= 2) {
+        int rc = aug__resample_fast(y, n_out, in, n_in);
+        if (rc) free(y);
+        else *out = y;
+        return rc;
     }
     // libsamplerate's sinc converters are aligned (output time 0 = input time 0) once the
     // input is flushed with end_of_input; pad the input with zeros so the tail comes out.
@@ -79,7 +87,7 @@ static int pitch_apply(gd_audio *a, const aug_vals *v) {
             float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * sizeof(float));
             if (!st) { rc = GD_ERR_NOMEM; break; }
             rc = aug__pv_stretch(st, n_st, x, n, aug__pv_window(a->rate, 1));
-            if (!rc) rc = aug__resample(&y, n_out, st, n_st, q);
+            if (!rc) rc = aug__resample(&y, n_out, st, n_st, 2);
             free(st);
         }
         if (!rc) memcpy(b.data + c * n_out, y, (size_t)n_out * sizeof(float));
