@@ -31,19 +31,22 @@ static int compress_apply(gd_audio *a, const aug_vals *v) {
     double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
     double ar = exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
     double makeup = v->num[5], sat = v->num[6];
+    // below the knee the static curve is the identity: compare linear peaks, skip the log
+    float lin_lo = (float)pow(10.0, (t - w / 2) / 20.0), g_makeup = (float)pow(10.0, makeup / 20.0);
     int64_t n = a->n_frames;
     double gs = 0;   // smoothed gain in dB (<= 0)
     for (int64_t i = 0; i < n; i++) {
-        double peak = 0;
-        for (int c = 0; c < a->n_channels; c++) {
-            double x = fabs(a->data[c * n + i]);
-            if (x > peak) peak = x;
+        float peak = 0;
+        for (int c = 0; c < a->n_channels; c++) peak = fmaxf(peak, fabsf(a->data[c * n + i]));
+        double gc = 0;
+        if (peak > lin_lo) {
+            double xl = 6.020599913279624 * log2f(peak);   // dBFS
+            gc = gain_computer(xl, t, r, w) - xl;
         }
-        double xl = 20 * log10(peak + 1e-30);
-        double gc = gain_computer(xl, t, r, w) - xl;
         gs = gc < gs ? aa * gs + (1 - aa) * gc : ar * gs + (1 - ar) * gc;
-        double g = pow(10.0, (gs + makeup) / 20.0);
-        for (int c = 0; c < a->n_channels; c++) a->data[c * n + i] = (float)(a->data[c * n + i] * g);
+        if (gs > -1e-7) gs = 0;   // released: exactly unity, and no exp below
+        float g = gs == 0 ? g_makeup : exp2f((float)((gs + makeup) * 0.16609640474436813));
+        for (int c = 0; c < a->n_channels; c++) a->data[c * n + i] *= g;
     }
     if (sat > 0) {
         double k = 1 + 9 * sat, norm = 1 / tanh(k);
