@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,10 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
     if ((rc = gd_audio_read(&a, in_path, rate, channels))) { aug_spec_free(s); return rc; }
     rc = aug_spec_apply(&a, s);
     aug_spec_free(s);
+    float pk = 0;   // headroom rule (run and replay alike): never let the writer clip
+    for (int64_t i = 0; !rc && i < a.n_frames * a.n_channels; i++) pk = fmaxf(pk, fabsf(a.data[i]));
+    if (pk > 1.0f)
+        for (int64_t i = 0; i < a.n_frames * a.n_channels; i++) a.data[i] *= 0.98f / pk;
     char *path = gd_path_join(out_dir, file_name);
     char *dir = gd_path_dirname(path);
     if (!rc) rc = gd_mkdir_p(dir);
@@ -226,7 +231,7 @@ void aug_inputs_free(aug_input *v, int n) {
 int aug_run(const aug_run_opts *o) {
     input_list l = {0};
     int rc = list_inputs(&l, o->in);
-    if (!rc && l.n == 0) { gd_error("%s: no audio inputs found", o->in); rc = GD_ERR_EMPTY; }
+    if (!rc && l.n == 0) gd_warn("%s: no audio inputs; writing an empty corpus", o->in);
     const char *splits = o->splits && o->splits[0] ? o->splits : "train";
     for (int i = 0; i < l.n && !rc; i++)
         if (!aug_split_allowed(splits, l.v[i].split)) {
@@ -239,12 +244,12 @@ int aug_run(const aug_run_opts *o) {
     if (!rc && (rc = aug_spec_parse(&spec, o->ops, &perr)))
         gd_error("ops: %s at character %d", perr.msg, perr.pos + 1);
     if (rc) { inputs_free(&l); return rc; }
-    char **pool = malloc(l.n * sizeof *pool), **in_sha = calloc(l.n, sizeof *in_sha);
+    char **pool = malloc((l.n + 1) * sizeof *pool), **in_sha = calloc(l.n + 1, sizeof *in_sha);
     for (int i = 0; i < l.n; i++) pool[i] = l.v[i].path;
     aug_ctx ctx = {(const char *const *)pool, l.n};
     int64_t n_items = (int64_t)l.n * o->n;
-    gd_meta_row *rows = calloc((size_t)n_items, sizeof *rows);
-    int *item_rc = calloc((size_t)n_items, sizeof(int));
+    gd_meta_row *rows = calloc((size_t)n_items + 1, sizeof *rows);
+    int *item_rc = calloc((size_t)n_items + 1, sizeof(int));
     gd_progress prog;
     gd_progress_init(&prog, "augment", n_items);
     for (int i = 0; i < l.n && !rc; i++) {   // input checksums (once per input)
@@ -297,13 +302,13 @@ int aug_run(const aug_run_opts *o) {
     for (int64_t it = 0; it < n_items && !rc; it++) rc = gd_meta_append(m, &rows[it]);
     if (!rc) {   // sources table in gd_meta_write's order (sorted by file_name, stable)
         gd_meta *sorted = m;
-        src_of = calloc(m->n_rows, sizeof *src_of);
-        sha_of = calloc(m->n_rows, sizeof *sha_of);
-        ch_of = calloc(2 * (size_t)m->n_rows, sizeof *ch_of);
-        gd_meta tmp = *sorted;
-        (void)tmp;
+        src_of = calloc(m->n_rows + 1, sizeof *src_of);
+        sha_of = calloc(m->n_rows + 1, sizeof *sha_of);
+        ch_of = calloc(2 * (size_t)m->n_rows + 2, sizeof *ch_of);
+        (void)sorted;
         char *mp = gd_path_join(o->out, "metadata.csv");
-        rc = gd_meta_write(m, mp);
+        rc = gd_mkdir_p(o->out);
+        if (!rc) rc = gd_meta_write(m, mp);
         gd_meta *back = NULL;
         if (!rc) rc = gd_meta_read(&back, mp);
         for (int i = 0; !rc && i < back->n_rows; i++) {

@@ -91,3 +91,12 @@ check sequence-identical diff -r "$T/sq" "$T/sq2"
 check_grep sequence-row '^train/loop_001.wav,train,sequence,sequence,loop,([6-9]|[1-9][0-9])\.' "$T/sq/metadata.csv"
 check_exit sequence-bad-pattern 1 $A sequence --in "$T/sl" --out "$T/sq3" --n 1 --seed 1 --pattern 'x.x?'
 check_exit sequence-refuses-test 1 $A sequence --in "$T/in" --out "$T/sq4" --n 1 --seed 1
+
+# an empty train split (data export --allow-empty) gives an empty corpus, not a failure
+mkdir -p "$T/empty_in"; head -1 "$T/r1/metadata.csv" > "$T/empty_in/metadata.csv" 2>/dev/null || true
+check run-empty $A run --in "$T/empty_in/metadata.csv" --ops 'gain:db=1' --n 2 --seed 1 --out "$T/re"
+check_exit run-empty-meta 0 test "$(wc -l < "$T/re/metadata.csv")" = 1
+# headroom: a chain that would clip is scaled to a 0.98 peak, and replays bit-exactly
+check run-hot $A run --in "$T/train" --ops 'gain:db=24' --n 1 --seed 1 --out "$T/rh"
+check_exit run-hot-noclip 1 grep -q clipped "$T/.err"
+check replay-hot $A replay "$T/rh/metadata.csv" --out "$T/rh2"
