@@ -17,6 +17,7 @@
 // phase, so the engine is an exact identity up to float rounding. Output: least-squares OLA.
 // Memory: O(N) scratch per call; no allocation per frame. Thread-safe.
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,12 @@
 #define N_BUCKETS 2048
 
 typedef struct {
-    int *head;   // (N_BUCKETS) first entry id or -1
-    int *next;   // (2F) next id in the same bucket
-    int  top;    // highest possibly non-empty bucket
-    int  n;      // entries in the queue
-    int  floor_key;
+    int      *head;   // (N_BUCKETS) first entry id or -1
+    int      *next;   // (2F) next id in the same bucket
+    uint64_t  bits[N_BUCKETS / 64];   // non-empty buckets
+    int       top_w;  // highest possibly non-zero word of bits
+    int       n;      // entries in the queue
+    int       floor_key;
 } bqueue;
 
 static inline int mag_key(float mag, int floor_key) {
@@ -48,22 +50,47 @@ static inline void bq_push(bqueue *q, float mag, int id) {
     int b = mag_key(mag, q->floor_key);
     q->next[id] = q->head[b];
     q->head[b] = id;
-    if (b > q->top) q->top = b;
+    q->bits[b >> 6] |= (uint64_t)1 << (b & 63);
+    if ((b >> 6) > q->top_w) q->top_w = b >> 6;
     q->n++;
 }
 
 static inline int bq_pop(bqueue *q) {
-    while (q->head[q->top] < 0) q->top--;
-    int id = q->head[q->top];
-    q->head[q->top] = q->next[id];
+    int w = q->top_w;
+    while (!q->bits[w]) w--;
+    q->top_w = w;
+    int b = (w << 6) + 63 - __builtin_clzll(q->bits[w]);
+    int id = q->head[b];
+    q->head[b] = q->next[id];
+    if (q->head[b] < 0) q->bits[w] &= ~((uint64_t)1 << (b & 63));
     q->n--;
     return id;
+}
+
+// Empties the queue (only the buckets still marked).
+static void bq_clear(bqueue *q) {
+    for (int w = 0; w < N_BUCKETS / 64; w++)
+        while (q->bits[w]) {
+            int b = (w << 6) + __builtin_ctzll(q->bits[w]);
+            q->head[b] = -1;
+            q->bits[w] &= q->bits[w] - 1;
+        }
+    q->n = 0;
+    q->top_w = 0;
 }
 
 // Principal argument in [-pi, pi] (a cast instead of floor(): no libm call in the inner loops).
 static inline double princarg(double p) {
     long n = (long)(p * (0.5 / M_PI) + (p >= 0 ? 0.5 : -0.5));
     return p - 2 * M_PI * (double)n;
+}
+
+// Float version, branch-free: round to nearest with the 1.5 x 2^23 trick (|p| < 2^22 x 2 pi).
+static inline float princargf(float p) {
+    const float magic = 12582912.0f;   // not folded: we never build with -ffast-math
+    float t = p * (float)(0.5 / M_PI);
+    float n = (t + magic) - magic;
+    return p - (float)(2 * M_PI) * n;
 }
 
 // atan2 with a minimax polynomial (max error 1e-5 rad). Its error cancels in synthesis,
@@ -83,12 +110,16 @@ typedef struct {
     int N, F, Hs;
     float *win, *buf, *X;
     float *mag, *pa, *ps, *mag_prev, *pa_prev, *ps_prev;
+    float *adv_s;              // (F) princarg(omega_k Hs): synthesis advance of bin k
+    float *adv_a[2];           // (F) princarg(omega_k hop) for the two analysis hops seen
+    int64_t adv_hop[2];
     unsigned char *done;
     bqueue q;
 } pv_state;
 
 static void pv_free(pv_state *s) {
     gd_fft_free(s->buf); gd_fft_free(s->X);
+    free(s->adv_s); free(s->adv_a[0]); free(s->adv_a[1]);
     free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
     free(s->pa_prev); free(s->ps_prev); free(s->done); free(s->q.head); free(s->q.next);
 }
@@ -106,14 +137,22 @@ static int pv_init(pv_state *s, int n_fft) {
     s->ps = malloc(F * sizeof(float)); s->mag_prev = calloc(F, sizeof(float));
     s->pa_prev = calloc(F, sizeof(float)); s->ps_prev = calloc(F, sizeof(float));
     s->done = malloc(F);
+    s->adv_s = malloc(F * sizeof(float));
+    s->adv_a[0] = malloc(F * sizeof(float));
+    s->adv_a[1] = malloc(F * sizeof(float));
+    s->adv_hop[0] = s->adv_hop[1] = -1;
     s->q.head = malloc(N_BUCKETS * sizeof(int));
+    if (s->q.head)
+        for (int b = 0; b < N_BUCKETS; b++) s->q.head[b] = -1;
     s->q.next = malloc(2 * F * sizeof(int));
     if (!s->win || !s->buf || !s->X || !s->mag || !s->pa || !s->ps ||
-        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->q.head || !s->q.next) {
+        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->adv_s || !s->adv_a[0] ||
+        !s->adv_a[1] || !s->q.head || !s->q.next) {
         pv_free(s);
         return GD_ERR_NOMEM;
     }
     for (int i = 0; i < N; i++) s->win[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / N));
+    for (int k = 0; k < F; k++) s->adv_s[k] = (float)princarg(2 * M_PI * k / N * s->Hs);
     return 0;
 }
 
@@ -141,7 +180,7 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
 // previous frame (samples), r: stretch, have_prev: whether the previous frame exists.
 static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
     int F = s->F, N = s->N;
-    float fmax = 0, pmax = 0;
+    float fmax = 0, pmax = 0, rf = (float)r;
     for (int k = 0; k < F; k++) {
         if (s->mag[k] > fmax) fmax = s->mag[k];
         if (s->mag_prev[k] > pmax) pmax = s->mag_prev[k];
@@ -157,10 +196,18 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         for (int k = 0; k < F; k++) s->ps[k] = s->pa[k];
         return;
     }
+    const float *adv_a = s->adv_s;   // unused when hop_a == 0
+    if (hop_a > 0) {
+        int slot = s->adv_hop[0] == hop_a ? 0 : s->adv_hop[1] == hop_a ? 1 : -1;
+        if (slot < 0) {   // the analysis hop alternates between two values: cache both
+            slot = s->adv_hop[0] < 0 ? 0 : 1;
+            s->adv_hop[slot] = hop_a;
+            for (int k = 0; k < F; k++) s->adv_a[slot][k] = (float)princarg(2 * M_PI * k / N * hop_a);
+        }
+        adv_a = s->adv_a[slot];
+    }
     bqueue *q = &s->q;
-    for (int b = 0; b < N_BUCKETS; b++) q->head[b] = -1;
-    q->top = 0;
-    q->n = 0;
+    bq_clear(q);
     union { float f; unsigned u; } fl = {thr < pthr ? thr : pthr};
     q->floor_key = (int)(fl.u >> 17) - 1;
     for (int k = 0; k < F; k++)
@@ -180,9 +227,9 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         int k = id < F ? id : id - F;
         if (id < F) {
             if (s->done[k]) continue;
-            double w = 2 * M_PI * k / N;
-            double om = hop_a > 0 ? w + princarg(s->pa[k] - s->pa_prev[k] - w * hop_a) / hop_a : w;
-            s->ps[k] = (float)princarg(s->ps_prev[k] + s->Hs * om);
+            // advance by Hs x instantaneous frequency (bin frequency + measured deviation)
+            float dev = hop_a > 0 ? princargf(s->pa[k] - s->pa_prev[k] - adv_a[k]) / (float)hop_a : 0;
+            s->ps[k] = princargf(s->ps_prev[k] + s->adv_s[k] + (float)s->Hs * dev);
             s->done[k] = 1;
             todo--;
             bq_push(q, s->mag[k], F + k);
@@ -193,9 +240,9 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
                 // adjacent-bin phase difference = -2 pi d / N for energy d samples from the
                 // frame centre; scaled by r so the event lands at r d in the output. Jumps
                 // beyond pi/2 are sign flips between window lobes, not delays: kept as is.
-                double sa = princarg(s->pa[lo + 1] - s->pa[lo]);
-                double step = fabs(sa) < M_PI / 2 ? r * sa : sa;
-                s->ps[j] = (float)princarg(s->ps[k] + (j > k ? step : -step));
+                float sa = princargf(s->pa[lo + 1] - s->pa[lo]);
+                float step = fabsf(sa) < (float)(M_PI / 2) ? rf * sa : sa;
+                s->ps[j] = princargf(s->ps[k] + (j > k ? step : -step));
                 s->done[j] = 1;
                 todo--;
                 bq_push(q, s->mag[j], F + j);
