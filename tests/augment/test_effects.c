@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "augment/augment.h"
 #include "augment/biquad.h"
@@ -286,6 +287,61 @@ static void test_stereo(void) {
     gd_audio_free(&a);
 }
 
+// Writes a (1, n) float WAV to a temporary path (caller frees the name).
+static char *write_tmp(const float *x, int64_t n, const char *tag) {
+    char *path = malloc(256);
+    snprintf(path, 256, "/tmp/gd_test_effects_%d_%s.wav", (int)getpid(), tag);
+    gd_audio a;
+    gd_audio_alloc(&a, 1, n, RATE);
+    memcpy(a.data, x, n * sizeof(float));
+    gd_write_opts w = gd_write_opts_default();
+    w.format = GD_FLOAT32;
+    CHECK(gd_audio_write(path, &a, &w, NULL) == 0);
+    gd_audio_free(&a);
+    return path;
+}
+
+static void test_files_ir_mix_noise(void) {
+    float ir[3000], layer[500], room[7000];
+    gd_rng r;
+    gd_rng_init(&r, 3, 4);
+    for (int i = 0; i < 3000; i++) ir[i] = (float)(gd_rng_normal(&r) * 0.1 * exp(-i / 600.0));
+    for (int i = 0; i < 500; i++) layer[i] = (float)(0.5 * sin(i * 0.3));
+    for (int i = 0; i < 7000; i++) room[i] = (float)gd_rng_normal(&r);
+    char *pi = write_tmp(ir, 3000, "ir"), *pl = write_tmp(layer, 500, "layer"),
+         *pn = write_tmp(room, 7000, "room"), ops[600];
+    // reverb of a unit impulse with an IR file (no normalisation, fully wet) is the IR
+    gd_audio a = make(1000);
+    a.data[0] = 1;
+    snprintf(ops, sizeof ops, "reverb:ir=%s,norm=0,wet=1", pi);
+    CHECK(run(&a, ops) == 0);
+    CHECK(a.n_frames == 1000 + 3000 - 1);
+    CHECK_ARRAY_NEAR(a.data, ir, 3000, 1e-6, 1e-5);
+    gd_audio_free(&a);
+    // mix: the layer at 10 ms and -6 dB on top of the hit, output as long as needed
+    gd_audio b = sine(300, 200, 0.2), ref = sine(300, 200, 0.2);
+    snprintf(ops, sizeof ops, "mix:file=%s,offset=10,db=-6", pl);
+    CHECK(run(&b, ops) == 0);
+    CHECK(b.n_frames == 441 + 500);
+    CHECK_NEAR(b.data[100], ref.data[100], 1e-7);
+    CHECK_NEAR(b.data[450], layer[9] * pow(10, -6 / 20.0), 1e-6);
+    gd_audio_free(&b); gd_audio_free(&ref);
+    // noise from a file hits its SNR too
+    gd_audio c = sine(20000, 300, 0.3), cref = sine(20000, 300, 0.3);
+    snprintf(ops, sizeof ops, "noise:file=%s,snr=25,seed=5", pn);
+    CHECK(run(&c, ops) == 0);
+    double pw = 0;
+    for (int64_t i = 0; i < c.n_frames; i++) pw += (c.data[i] - cref.data[i]) * (double)(c.data[i] - cref.data[i]);
+    CHECK_NEAR(10 * log10(aug__power(&cref) / (pw / c.n_frames)), 25, 0.2);
+    gd_audio_free(&c); gd_audio_free(&cref);
+    // a missing file is a runtime error, not a crash
+    gd_audio d = sine(100, 200, 0.2);
+    CHECK(run(&d, "reverb:ir=/nonexistent/ir.wav") != 0);
+    gd_audio_free(&d);
+    remove(pi); remove(pl); remove(pn);
+    free(pi); free(pl); free(pn);
+}
+
 int main(void) {
     RUN(test_silence_stays_silent);
     RUN(test_gain_exact);
@@ -298,5 +354,6 @@ int main(void) {
     RUN(test_stretch);
     RUN(test_short_input);
     RUN(test_stereo);
+    RUN(test_files_ir_mix_noise);
     return TEST_REPORT();
 }
