@@ -205,7 +205,8 @@ def main():
         label = f"pitch {v:+d} st" if kind == "pitch" else f"stretch x{v}"
         if only and kind != only:
             continue
-        _, _, _, pe_t = metrics(ref.astype(np.float64), ref.astype(np.float64), onsets)
+        with np.errstate(divide="ignore"):
+            _, _, _, pe_t = metrics(ref.astype(np.float64), ref.astype(np.float64), onsets)
         print(f"| {label} | (ground truth) | -inf | 0 | 0 | {pe_t:+.1f} |")
         for name, fn in tools.items():
             out = os.path.join(work, f"{kind}_{v}_{name.split()[0]}{len(name)}.wav")
