@@ -196,6 +196,63 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
     return rc;
 }
 
+// ---------------------------------------------------------------------------- resume journal
+// OUT/.journal/<key> records "sha256 frames rate" of a finished item, keyed by the sha256 of
+// everything that determines its bytes (input checksum, resolved ops, seed, rate, channels,
+// format, file name, code version). A restarted run reuses an item when its journal entry
+// exists and the file on disk still has that checksum.
+
+static int journal_key(char *key, const char *in_sha, const char *ops, const aug_run_opts *o,
+                       const char *name) {
+    char buf[8192];
+    int n = snprintf(buf, sizeof buf, "augment-v1|%s|%s|%llu|%d|%d|%d|%s", in_sha, ops,
+                     (unsigned long long)o->seed, o->rate, o->channels, o->format, name);
+    if (n < 0 || n >= (int)sizeof buf) return GD_ERR_ARG;
+    return gd_sha256_hex(key, buf, (size_t)n);
+}
+
+static int journal_check(const char *out, const char *key, const char *name, char *sha,
+                         int64_t *frames, int *rate) {
+    char rel[128], *jp, *data = NULL, *op;
+    size_t len;
+    snprintf(rel, sizeof rel, ".journal/%s", key);
+    jp = gd_path_join(out, rel);
+    int ok = 0;
+    if (gd_path_exists(jp) && !gd_read_file(jp, &data, &len)) {
+        char want[GD_SHA256_HEX_LEN], got[GD_SHA256_HEX_LEN];
+        long long fr;
+        int rt;
+        op = gd_path_join(out, name);
+        if (sscanf(data, "%64s %lld %d", want, &fr, &rt) == 3 && gd_path_exists(op) &&
+            !gd_sha256_file(got, op) && !strcmp(want, got)) {
+            memcpy(sha, got, GD_SHA256_HEX_LEN);
+            *frames = fr;
+            *rate = rt;
+            ok = 1;
+        }
+        free(op);
+    }
+    free(data);
+    free(jp);
+    return ok;
+}
+
+static int journal_write(const char *out, const char *key, const char *sha, int64_t frames, int rate) {
+    char rel[128];
+    snprintf(rel, sizeof rel, ".journal/%s", key);
+    char *jp = gd_path_join(out, rel), *dir = gd_path_dirname(jp);
+    gd_atomic at;
+    int rc = gd_mkdir_p(dir);
+    if (!rc) rc = gd_atomic_open(&at, jp, "w");
+    if (!rc) {
+        fprintf(at.f, "%s %lld %d\n", sha, (long long)frames, rate);
+        rc = gd_atomic_commit(&at);
+    }
+    free(jp);
+    free(dir);
+    return rc;
+}
+
 static int write_sources(const char *path, const gd_meta *m, char **inputs, char **in_sha,
                          int *chans) {
     gd_atomic at;
@@ -256,6 +313,7 @@ int aug_run(const aug_run_opts *o) {
         in_sha[i] = malloc(GD_SHA256_HEX_LEN);
         rc = gd_sha256_file(in_sha[i], l.v[i].path);
     }
+    int64_t n_reused = 0;
     if (!rc) {
 #pragma omp parallel for schedule(dynamic, 1)
         for (int64_t it = 0; it < n_items; it++) {
@@ -274,8 +332,16 @@ int aug_run(const aug_run_opts *o) {
             snprintf(name, sizeof name, "%s/%s_a%03d.wav", in->split, stem, k);
             int64_t frames = 0;
             int rate = 0;
-            if (!r) r = render(in->path, res, o->out, name, o->seed, o->rate, o->channels,
-                               o->format, sha, &frames, &rate);
+            char jkey[GD_SHA256_HEX_LEN];
+            if (!r) r = journal_key(jkey, in_sha[it / o->n], res, o, name);
+            if (!r && journal_check(o->out, jkey, name, sha, &frames, &rate)) {
+#pragma omp atomic
+                n_reused++;
+            } else if (!r) {
+                r = render(in->path, res, o->out, name, o->seed, o->rate, o->channels, o->format,
+                           sha, &frames, &rate);
+                if (!r) r = journal_write(o->out, jkey, sha, frames, rate);
+            }
             if (!r) {
                 gd_meta_row *row = &rows[it];
                 row->file_name = dupstr(name);
@@ -294,6 +360,8 @@ int aug_run(const aug_run_opts *o) {
         }
         gd_progress_finish(&prog);
         for (int64_t it = 0; it < n_items && !rc; it++) rc = item_rc[it];
+        if (n_reused) gd_info("augment: %lld of %lld items reused from an earlier run", (long long)n_reused,
+                              (long long)n_items);
     }
     gd_meta *m = NULL;
     char **src_of = NULL, **sha_of = NULL;

@@ -5,6 +5,8 @@
 // global seed, where <h> is the input's file_name (metadata input) or path relative to the
 // input folder; its audio is written with dither seed gd_rng_stream_id("dither", file_name)
 // ^ seed, so a row (file_name, seed, ops) plus its input regenerates the same bytes.
+// Resume: finished items are journalled in OUT/.journal; a restarted run with the same inputs,
+// ops and seed reuses every item whose file still matches its journalled sha256.
 // Headroom: an output whose peak exceeds full scale is scaled to a 0.98 peak before writing
 // (same rule in replay), so the writer never clips. An empty input gives an empty corpus.
 // The input path and sha256 of every output row go to augment_sources.csv next to

@@ -100,3 +100,9 @@ check_exit run-empty-meta 0 test "$(wc -l < "$T/re/metadata.csv")" = 1
 check run-hot $A run --in "$T/train" --ops 'gain:db=24' --n 1 --seed 1 --out "$T/rh"
 check_exit run-hot-noclip 1 grep -q clipped "$T/.err"
 check replay-hot $A replay "$T/rh/metadata.csv" --out "$T/rh2"
+
+# resume: a restarted run reuses finished items and regenerates a missing one identically
+cp -r "$T/r1" "$T/r4"; rm "$T/r4/train/hit1_a002.wav" "$T/r4/metadata.csv"
+check run-resume env OMP_NUM_THREADS=2 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r4"
+check_grep run-resume-reused '7 of 8 items reused' "$T/.err"
+check run-resume-identical diff -r "$T/r1" "$T/r4"
