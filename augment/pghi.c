@@ -3,7 +3,8 @@
 //
 // Hann window of N samples, synthesis hop Hs = N/4 (redundancy 4), analysis frames at
 // round(m Hs / r). N is the caller's: aug__pv_window gives 768 samples at 44.1 kHz for
-// stretch (drum attacks want short windows) and 2048 for pitch (tones want resolution),
+// stretch and 1024 for pitch (drum attacks want short windows: 2048 left 20 dB pre-echo
+// at -5 st in tests/augment/test_effects.c test_attacks_sharp, at equal spectral scores),
 // scaled with the rate; chosen on bench/augment_quality.py (redundancy 8 measured no better).
 // Phase gradients come from the analysis: time direction (instantaneous frequency) from the
 // phase difference of consecutive analysis frames (classic PV); frequency direction (local
@@ -252,7 +253,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
 }
 
 int aug__pv_window(int rate, int for_pitch) {
-    int n = (int)lround((for_pitch ? 2048.0 : 768.0) * rate / 44100.0 / 64.0) * 64;
+    int n = (int)lround((for_pitch ? 1024.0 : 768.0) * rate / 44100.0 / 64.0) * 64;
     return n < 256 ? 256 : n;
 }
 
