@@ -16,7 +16,7 @@ static const aug_param params[] = {
     {"semitones", AUG_P_NUM,  0, -24, 24, NULL, "pitch shift, semitones"},
     {"mode",      AUG_P_ENUM, 0, 0,   0,  "resample|pv", "resample: length changes; pv: length kept"},
     {"quality",   AUG_P_ENUM, 0, 0,   0,  "best|medium|fast",
-     "resampler: libsamplerate best or medium sinc, or fast (own polyphase, -70 dB); pv always uses fast"},
+     "resampler: libsamplerate best or medium sinc, or fast (own polyphase, error -72 dB or lower); pv always uses fast"},
 };
 
 int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int quality) {
