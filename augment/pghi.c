@@ -267,7 +267,7 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
     memset(out, 0, (size_t)n_out * sizeof(float));
     int N = s.N, H = N / 2, F = s.F, Hs = s.Hs;
     double r = (double)n_out / (double)n_in, Ha = Hs / r;
-    int64_t m0 = -(H / Hs) + 1, p_prev = 0;
+    int64_t m0 = -(int64_t)((H - 1) / Hs), p_prev = 0;   // first frame reaching sample 0
     float inv_n = 1.0f / (float)N;
     for (int64_t m = m0; m * Hs - H < n_out && !rc; m++) {
         int64_t p = llround((double)m * Ha);
