@@ -183,9 +183,10 @@ static int cmd_run(int argc, char **argv) {
         {"n", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, OPT_SEED},
         {"out", required_argument, NULL, 'o'}, {"split", required_argument, NULL, 's'},
         {"rate", required_argument, NULL, 'r'}, {"channels", required_argument, NULL, 'c'},
+        {"shard", required_argument, NULL, 'S'},
         {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
-    aug_run_opts o = {NULL, NULL, NULL, 1, 0, "train", 0, 24, 1};
+    aug_run_opts o = {NULL, NULL, NULL, 1, 0, "train", 0, 24, 1, 1, 1};
     int c, have_seed = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:n:o:hqv", lo, NULL)) != -1) {
@@ -198,6 +199,14 @@ static int cmd_run(int argc, char **argv) {
         case 's': o.splits = optarg; break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 0, 384000); break;
         case 'c': o.channels = (int)gd_opt_int("--channels", optarg, 1, 2); break;
+        case 'S': {
+            char *slash = strchr(optarg, '/');
+            if (!slash) gd_usage("--shard: expected K/N, e.g. 2/8");
+            *slash = 0;
+            o.shard_n = (int)gd_opt_int("--shard N", slash + 1, 1, 100000);
+            o.shard_k = (int)gd_opt_int("--shard K", optarg, 1, o.shard_n);
+            break;
+        }
         case OPT_FORMAT: o.format = (int)gd_opt_int("--format", optarg, 16, 32); break;
         case 'q': gd_log_set_level(GD_LOG_QUIET); break;
         case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
@@ -209,6 +218,9 @@ static int cmd_run(int argc, char **argv) {
                    "  --split LIST   splits allowed (default train; test/valid sources are refused)\n"
                    "  --rate HZ      output rate (default: each input's own)\n"
                    "  --channels N   1 (default, stereo inputs are mixed down) or 2\n"
+                   "  --shard K/N    render every N-th item only (metadata.shard-K-of-N.csv); a final\n"
+                   "                 run without --shard reuses them all and writes metadata.csv\n"
+                   "  Restarted runs reuse finished items (journal in OUT/.journal).\n"
                    "  --format 16|24|32, -q, -v. Threads: OMP_NUM_THREADS; output does not depend on it.\n"
                    "  file=@pool (mix, noise) draws among the inputs. Exit: 0 ok, 1 runtime, 2 usage.\n");
             return 0;

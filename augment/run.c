@@ -317,6 +317,7 @@ int aug_run(const aug_run_opts *o) {
     if (!rc) {
 #pragma omp parallel for schedule(dynamic, 1)
         for (int64_t it = 0; it < n_items; it++) {
+            if (o->shard_n > 1 && it % o->shard_n != o->shard_k - 1) continue;   // another shard's
             const input *in = &l.v[it / o->n];
             int k = (int)(it % o->n);
             char name[1024], stem[768], *res = NULL, sha[GD_SHA256_HEX_LEN];
@@ -367,14 +368,23 @@ int aug_run(const aug_run_opts *o) {
     char **src_of = NULL, **sha_of = NULL;
     int *ch_of = NULL;
     if (!rc) rc = gd_meta_init(&m);
-    for (int64_t it = 0; it < n_items && !rc; it++) rc = gd_meta_append(m, &rows[it]);
+    for (int64_t it = 0; it < n_items && !rc; it++)
+        if (rows[it].file_name) rc = gd_meta_append(m, &rows[it]);
     if (!rc) {   // sources table in gd_meta_write's order (sorted by file_name, stable)
         gd_meta *sorted = m;
         src_of = calloc(m->n_rows + 1, sizeof *src_of);
         sha_of = calloc(m->n_rows + 1, sizeof *sha_of);
         ch_of = calloc(2 * (size_t)m->n_rows + 2, sizeof *ch_of);
         (void)sorted;
-        char *mp = gd_path_join(o->out, "metadata.csv");
+        char mname[96], sname[96];
+        if (o->shard_n > 1) {
+            snprintf(mname, sizeof mname, "metadata.shard-%d-of-%d.csv", o->shard_k, o->shard_n);
+            snprintf(sname, sizeof sname, "augment_sources.shard-%d-of-%d.csv", o->shard_k, o->shard_n);
+        } else {
+            snprintf(mname, sizeof mname, "metadata.csv");
+            snprintf(sname, sizeof sname, "augment_sources.csv");
+        }
+        char *mp = gd_path_join(o->out, mname);
         rc = gd_mkdir_p(o->out);
         if (!rc) rc = gd_meta_write(m, mp);
         gd_meta *back = NULL;
@@ -382,13 +392,13 @@ int aug_run(const aug_run_opts *o) {
         for (int i = 0; !rc && i < back->n_rows; i++) {
             int64_t it = -1;
             for (int64_t j = 0; j < n_items; j++)
-                if (!strcmp(rows[j].file_name, back->rows[i].file_name)) { it = j; break; }
+                if (rows[j].file_name && !strcmp(rows[j].file_name, back->rows[i].file_name)) { it = j; break; }
             src_of[i] = l.v[it / o->n].path;
             sha_of[i] = in_sha[it / o->n];
             ch_of[2 * i] = o->channels;
             ch_of[2 * i + 1] = o->format;
         }
-        char *sp = gd_path_join(o->out, "augment_sources.csv");
+        char *sp = gd_path_join(o->out, sname);
         if (!rc) rc = write_sources(sp, back, src_of, sha_of, ch_of);
         if (!rc) gd_info("augment: wrote %d files and %s", back->n_rows, mp);
         gd_meta_free(back);

@@ -5,6 +5,9 @@
 // global seed, where <h> is the input's file_name (metadata input) or path relative to the
 // input folder; its audio is written with dither seed gd_rng_stream_id("dither", file_name)
 // ^ seed, so a row (file_name, seed, ops) plus its input regenerates the same bytes.
+// Shards: --shard K/N renders every N-th item and writes metadata.shard-K-of-N.csv (and its
+// sources table); one final run without --shard reuses every journalled item and writes the
+// full metadata.csv, so shards can fan out over a cluster (a Slurm array) and be merged.
 // Resume: finished items are journalled in OUT/.journal; a restarted run with the same inputs,
 // ops and seed reuses every item whose file still matches its journalled sha256.
 // Headroom: an output whose peak exceeds full scale is scaled to a 0.98 peak before writing
@@ -30,6 +33,7 @@ typedef struct {
     int         rate;        // output rate (0: each input's own)
     int         format;      // 16, 24, 32
     int         channels;    // output channels (1: mono corpus, stereo inputs are mixed down)
+    int         shard_k, shard_n;   // process items i with i % n == k - 1 (n <= 1: all)
 } aug_run_opts;
 
 // One input hit: from a folder scan (split from a test/ or valid/ folder in its path, else

@@ -106,3 +106,12 @@ cp -r "$T/r1" "$T/r4"; rm "$T/r4/train/hit1_a002.wav" "$T/r4/metadata.csv"
 check run-resume env OMP_NUM_THREADS=2 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r4"
 check_grep run-resume-reused '7 of 8 items reused' "$T/.err"
 check run-resume-identical diff -r "$T/r1" "$T/r4"
+
+# shards fan out, a final unsharded run merges them (every item reused), same bytes as r1
+check run-shard1 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r5" --shard 1/2
+check run-shard2 $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r5" --shard 2/2
+check_exit run-shard-rows 0 test "$(wc -l < "$T/r5/metadata.shard-2-of-2.csv")" = 5
+check run-shard-merge $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out "$T/r5"
+check_grep run-shard-merge-reused '8 of 8 items reused' "$T/.err"
+check run-shard-identical cmp "$T/r1/metadata.csv" "$T/r5/metadata.csv"
+check_exit run-shard-bad 2 $A run --in "$T/train" --ops 'gain:db=1' --n 1 --seed 1 --out "$T/r6" --shard 3/2
