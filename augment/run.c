@@ -30,7 +30,7 @@ typedef struct { input *v; int n, cap; } input_list;
 static void inputs_free(input_list *l) {
     for (int i = 0; i < l->n; i++) {
         free(l->v[i].path); free(l->v[i].id); free(l->v[i].split);
-        free(l->v[i].source_id); free(l->v[i].group); free(l->v[i].label);
+        free(l->v[i].source_id); free(l->v[i].group); free(l->v[i].label); free(l->v[i].sha256);
     }
     free(l->v);
 }
@@ -47,7 +47,7 @@ static char *abspath(const char *p) {
 }
 
 static int add_input(input_list *l, const char *path, const char *id, const char *split,
-                     const char *source_id, const char *group, const char *label) {
+                     const char *source_id, const char *group, const char *label, const char *sha) {
     if (l->n == l->cap) {
         int nc = l->cap ? 2 * l->cap : 64;
         input *nv = realloc(l->v, nc * sizeof *nv);
@@ -58,6 +58,7 @@ static int add_input(input_list *l, const char *path, const char *id, const char
     input *in = &l->v[l->n++];
     in->path = abspath(path); in->id = dupstr(id); in->split = dupstr(split);
     in->source_id = dupstr(source_id); in->group = dupstr(group); in->label = dupstr(label);
+    in->sha256 = dupstr(sha);
     return 0;
 }
 
@@ -107,7 +108,7 @@ static int scan_dir(input_list *l, const char *root, const char *rel) {
             snprintf(stem, sizeof stem, "%s", r);
             char *dot = strrchr(stem, '.');
             if (dot) *dot = 0;
-            rc = add_input(l, full, r, split, stem, stem, "");
+            rc = add_input(l, full, r, split, stem, stem, "", "");
         }
         free(r);
         free(full);
@@ -134,7 +135,7 @@ static int list_inputs(input_list *l, const char *in) {
         for (int i = 0; i < m->n_rows && !rc; i++) {
             const gd_meta_row *r = &m->rows[i];
             char *p = gd_path_join(base, r->file_name);
-            rc = add_input(l, p, r->file_name, r->split, r->source_id, r->group, r->label);
+            rc = add_input(l, p, r->file_name, r->split, r->source_id, r->group, r->label, r->sha256);
             free(p);
         }
         free(base);
@@ -312,6 +313,11 @@ int aug_run(const aug_run_opts *o) {
     for (int i = 0; i < l.n && !rc; i++) {   // input checksums (once per input)
         in_sha[i] = malloc(GD_SHA256_HEX_LEN);
         rc = gd_sha256_file(in_sha[i], l.v[i].path);
+        if (!rc && l.v[i].sha256[0] && strcmp(in_sha[i], l.v[i].sha256)) {
+            gd_error("%s: sha256 differs from its metadata row (file changed since it was listed)",
+                     l.v[i].path);
+            rc = GD_ERR_CHECKSUM;
+        }
     }
     int64_t n_reused = 0;
     if (!rc) {

@@ -42,6 +42,7 @@ typedef struct {
     char *path;        // absolute input path
     char *id;          // file_name or path relative to the input folder
     char *split, *source_id, *group, *label;
+    char *sha256;      // expected checksum from metadata.csv ("" for a folder scan)
 } aug_input;
 
 // Lists the inputs of a folder (recursive, sorted; its metadata.csv when it has one) or of a

@@ -115,3 +115,10 @@ check run-shard-merge $A run --in "$T/train" --ops "$OPS" --n 4 --seed 42 --out 
 check_grep run-shard-merge-reused '8 of 8 items reused' "$T/.err"
 check run-shard-identical cmp "$T/r1/metadata.csv" "$T/r5/metadata.csv"
 check_exit run-shard-bad 2 $A run --in "$T/train" --ops 'gain:db=1' --n 1 --seed 1 --out "$T/r6" --shard 3/2
+
+# inputs listed in a metadata.csv are checked against their sha256 before use
+mkdir -p "$T/chk"; cp -r "$T/r1/train" "$T/chk/"; cp "$T/r1/metadata.csv" "$T/chk/"
+check run-from-meta $A run --in "$T/chk/metadata.csv" --ops 'gain:db=-1' --n 1 --seed 1 --out "$T/rc1"
+sox -D -n -r 44100 -b 16 -c 1 "$T/chk/train/hit1_a000.wav" synth 0.1 sine 300 2>/dev/null
+check_exit run-checksum 1 $A run --in "$T/chk/metadata.csv" --ops 'gain:db=-1' --n 1 --seed 1 --out "$T/rc2"
+check_grep run-checksum-msg 'hit1_a000.wav: sha256 differs' "$T/.err"
