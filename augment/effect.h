@@ -80,9 +80,10 @@ int aug__reverb_ir(float **h, int64_t *m, double rt60, double predelay_ms, doubl
 #endif
 #ifndef AUG_EFFECT_PV_
 #define AUG_EFFECT_PV_
-// Phase-vocoder time stretch (pghi.c): out (n_out) from in (n_in), ratio n_out / n_in,
-// pitch kept, Hann window of n_fft samples. Returns 0 or GD_ERR_*.
-int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int n_fft);
+// Phase-vocoder time stretch (pghi.c): out (C, n_out) from in (C, n_in), ratio n_out / n_in,
+// pitch kept, Hann window of n_fft samples, channels phase-linked. Returns 0 or GD_ERR_*.
+int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
+                    int n_fft);
 // Polyphase Kaiser-sinc resampling (resample.c): out (n_out) reading in (n_in) at speed
 // n_in / n_out; cutoff 0.9 x the lower Nyquist, about -70 dB stopband. Returns 0 or GD_ERR_*.
 int aug__resample_fast(float *out, int64_t n_out, const float *in, int64_t n_in);

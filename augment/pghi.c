@@ -16,7 +16,9 @@
 // maximum keep their analysis phase. Synthesis rotates each analysis coefficient by
 // (synthesis - analysis) phase. At r = 1 every integration step reproduces the analysis
 // phase, so the engine is an exact identity up to float rounding. Output: least-squares OLA.
-// Memory: O(N) scratch per call; no allocation per frame. Thread-safe.
+// Channels are linked: phases are integrated on the channel sum and every channel is rotated
+// by the same (synthesis - analysis) phase, so inter-channel phase (the stereo image) is kept.
+// Memory: O(C N) scratch per call; no allocation per frame. Thread-safe.
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -109,7 +111,9 @@ static inline float fast_atan2f(float y, float x) {
 
 typedef struct {
     int N, F, Hs;
-    float *win, *buf, *X;
+    int C;                     // channels
+    float *win, *buf, *X, *Xc; // X: (F, 2) channel sum; Xc: (C, F, 2) per channel
+    float *rot;                // (F, 2) cos, sin of the synthesis rotation
     float *mag, *pa, *ps, *mag_prev, *pa_prev, *ps_prev;
     float *adv_s;              // (F) princarg(omega_k Hs): synthesis advance of bin k
     float *adv_a[2];           // (F) princarg(omega_k hop) for the two analysis hops seen
@@ -119,21 +123,27 @@ typedef struct {
 } pv_state;
 
 static void pv_free(pv_state *s) {
-    gd_fft_free(s->buf); gd_fft_free(s->X);
+    gd_fft_free(s->buf);
+    if (s->X != s->Xc) gd_fft_free(s->X);
+    gd_fft_free(s->Xc);
+    free(s->rot);
     free(s->adv_s); free(s->adv_a[0]); free(s->adv_a[1]);
     free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
     free(s->pa_prev); free(s->ps_prev); free(s->done); free(s->q.head); free(s->q.next);
 }
 
-static int pv_init(pv_state *s, int n_fft) {
+static int pv_init(pv_state *s, int n_fft, int n_ch) {
     memset(s, 0, sizeof *s);
+    s->C = n_ch;
     s->N = n_fft;
     s->F = s->N / 2 + 1;
     s->Hs = s->N / 4;
     int N = s->N, F = s->F;
     s->win = malloc(N * sizeof(float));
     s->buf = gd_fft_alloc(N);
-    s->X = gd_fft_alloc(2 * F);
+    s->Xc = gd_fft_alloc(2 * (long)F * n_ch);
+    s->X = n_ch > 1 ? gd_fft_alloc(2 * F) : s->Xc;
+    s->rot = malloc(2 * F * sizeof(float));
     s->mag = malloc(F * sizeof(float)); s->pa = malloc(F * sizeof(float));
     s->ps = malloc(F * sizeof(float)); s->mag_prev = calloc(F, sizeof(float));
     s->pa_prev = calloc(F, sizeof(float)); s->ps_prev = calloc(F, sizeof(float));
@@ -146,7 +156,7 @@ static int pv_init(pv_state *s, int n_fft) {
     if (s->q.head)
         for (int b = 0; b < N_BUCKETS; b++) s->q.head[b] = -1;
     s->q.next = malloc(2 * F * sizeof(int));
-    if (!s->win || !s->buf || !s->X || !s->mag || !s->pa || !s->ps ||
+    if (!s->win || !s->buf || !s->X || !s->Xc || !s->rot || !s->mag || !s->pa || !s->ps ||
         !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->adv_s || !s->adv_a[0] ||
         !s->adv_a[1] || !s->q.head || !s->q.next) {
         pv_free(s);
@@ -157,17 +167,24 @@ static int pv_init(pv_state *s, int n_fft) {
     return 0;
 }
 
-// Analyses the frame centred at input sample p: magnitude and phase.
+// Analyses the frame centred at input sample p of every channel (in is (C, n_in)) into
+// s->Xc, and the channel sum into s->X: its magnitude and phase drive the integration.
 static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
-    int N = s->N, H = N / 2;
-    // zero-phase frame: sample p + t goes to index t (t >= 0) or N + t (t < 0)
-    for (int t = -H; t < H; t++) {
-        int64_t i = p + t;
-        float x = i >= 0 && i < n_in ? in[i] * s->win[t + H] : 0.0f;
-        int j = t < 0 ? t + N : t;
-        s->buf[j] = x;
+    int N = s->N, H = N / 2, rc = 0;
+    for (int c = 0; c < s->C && !rc; c++) {
+        const float *x = in + c * n_in;
+        // zero-phase frame: sample p + t goes to index t (t >= 0) or N + t (t < 0)
+        for (int t = -H; t < H; t++) {
+            int64_t i = p + t;
+            s->buf[t < 0 ? t + N : t] = i >= 0 && i < n_in ? x[i] * s->win[t + H] : 0.0f;
+        }
+        rc = gd_fft_r2c(N, s->buf, s->Xc + (size_t)c * 2 * s->F);
     }
-    int rc = gd_fft_r2c(N, s->buf, s->X);
+    if (s->C > 1) {   // s->X is s->Xc for one channel
+        memcpy(s->X, s->Xc, 2 * s->F * sizeof(float));
+        for (int c = 1; c < s->C; c++)
+            for (int k = 0; k < 2 * s->F; k++) s->X[k] += s->Xc[(size_t)c * 2 * s->F + k];
+    }
     for (int k = 0; k < s->F; k++) {
         float re = s->X[2 * k], im = s->X[2 * k + 1];
         float p2 = re * re + im * im;
@@ -257,14 +274,14 @@ int aug__pv_window(int rate, int for_pitch) {
     return n < 256 ? 256 : n;
 }
 
-int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int n_fft) {
-    if (n_in <= 0 || n_out <= 0) return GD_ERR_EMPTY;
+int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch, int n_fft) {
+    if (n_in <= 0 || n_out <= 0 || n_ch < 1) return GD_ERR_EMPTY;
     pv_state s;
-    int rc = pv_init(&s, n_fft);
+    int rc = pv_init(&s, n_fft, n_ch);
     if (rc) return rc;
     float *wsum = calloc((size_t)n_fft, sizeof(float));
     if (!wsum) { pv_free(&s); return GD_ERR_NOMEM; }
-    memset(out, 0, (size_t)n_out * sizeof(float));
+    memset(out, 0, (size_t)n_out * n_ch * sizeof(float));
     int N = s.N, H = N / 2, F = s.F, Hs = s.Hs;
     double r = (double)n_out / (double)n_in, Ha = Hs / r;
     int64_t m0 = -(int64_t)((H - 1) / Hs), p_prev = 0;   // first frame reaching sample 0
@@ -273,16 +290,23 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
         int64_t p = llround((double)m * Ha);
         if ((rc = pv_analyse(&s, in, n_in, p))) break;
         pv_integrate(&s, p - p_prev, r, m > m0);
-        for (int k = 0; k < F; k++) {   // rotate X by (synthesis - analysis) phase
-            float d = s.ps[k] - s.pa[k], c = cosf(d), sn = sinf(d);
-            float re = s.X[2 * k], im = s.X[2 * k + 1];
-            s.X[2 * k] = re * c - im * sn;
-            s.X[2 * k + 1] = re * sn + im * c;
+        for (int k = 0; k < F; k++) {   // rotation by (synthesis - analysis) phase
+            float d = s.ps[k] - s.pa[k];
+            s.rot[2 * k] = cosf(d);
+            s.rot[2 * k + 1] = sinf(d);
         }
-        if ((rc = gd_fft_c2r(N, s.X, s.buf))) break;
         int64_t c = m * Hs;
         int t0 = c - H < 0 ? (int)-c : -H, t1 = c + H > n_out ? (int)(n_out - c) : H;
-        for (int t = t0; t < t1; t++) out[c + t] += s.buf[t < 0 ? t + N : t] * inv_n * s.win[t + H];
+        for (int ch = 0; ch < n_ch && !rc; ch++) {   // every channel turns alike: image kept
+            float *X = s.Xc + (size_t)ch * 2 * F, *y = out + ch * n_out;
+            for (int k = 0; k < F; k++) {
+                float re = X[2 * k], im = X[2 * k + 1], co = s.rot[2 * k], si = s.rot[2 * k + 1];
+                X[2 * k] = re * co - im * si;
+                X[2 * k + 1] = re * si + im * co;
+            }
+            if ((rc = gd_fft_c2r(N, X, s.buf))) break;
+            for (int t = t0; t < t1; t++) y[c + t] += s.buf[t < 0 ? t + N : t] * inv_n * s.win[t + H];
+        }
         float *tmp;
         tmp = s.mag_prev; s.mag_prev = s.mag; s.mag = tmp;
         tmp = s.pa_prev; s.pa_prev = s.pa; s.pa = tmp;
@@ -296,7 +320,8 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
         for (int q = j; q < N; q += Hs) w2 += (double)s.win[q] * s.win[q];
         wsum[j] = (float)(1.0 / w2);
     }
-    for (int64_t i = 0; i < n_out; i++) out[i] *= wsum[i % Hs];
+    for (int ch = 0; ch < n_ch; ch++)
+        for (int64_t i = 0; i < n_out; i++) out[ch * n_out + i] *= wsum[i % Hs];
     free(wsum);
     pv_free(&s);
     return rc;

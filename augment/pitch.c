@@ -77,22 +77,21 @@ static int pitch_apply(gd_audio *a, const aug_vals *v) {
     gd_audio b;
     int rc = gd_audio_alloc(&b, a->n_channels, n_out, a->rate);
     if (rc) return rc;
+    float *st = NULL;
+    int64_t n_st = (int64_t)llround((double)n * f);
+    if (mode == 1) {   // pv: all channels stretched together (phase-linked), then resampled
+        st = malloc((size_t)(n_st > 0 ? n_st : 1) * a->n_channels * sizeof(float));
+        if (!st) rc = GD_ERR_NOMEM;
+        else rc = aug__pv_stretch(st, n_st, a->data, n, a->n_channels, aug__pv_window(a->rate, 1));
+    }
     for (int c = 0; c < a->n_channels && !rc; c++) {
-        const float *x = a->data + c * n;
         float *y = NULL;
-        if (mode == 0) {
-            rc = aug__resample(&y, n_out, x, n, q);
-        } else {
-            int64_t n_st = (int64_t)llround((double)n * f);
-            float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * sizeof(float));
-            if (!st) { rc = GD_ERR_NOMEM; break; }
-            rc = aug__pv_stretch(st, n_st, x, n, aug__pv_window(a->rate, 1));
-            if (!rc) rc = aug__resample(&y, n_out, st, n_st, 2);
-            free(st);
-        }
+        if (mode == 0) rc = aug__resample(&y, n_out, a->data + c * n, n, q);
+        else rc = aug__resample(&y, n_out, st + c * n_st, n_st, 2);
         if (!rc) memcpy(b.data + c * n_out, y, (size_t)n_out * sizeof(float));
         free(y);
     }
+    free(st);
     if (rc) { gd_audio_free(&b); return rc; }
     gd_audio_free(a);
     *a = b;

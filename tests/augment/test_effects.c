@@ -253,9 +253,9 @@ static void test_stretch(void) {
     gd_rng_init(&r, 9, 9);
     for (int i = 0; i < 30000; i++) x.data[i] = (float)(gd_rng_normal(&r) * exp(-(i % 7000) / 900.0));
     float *y = malloc(30000 * sizeof(float));
-    CHECK(aug__pv_stretch(y, 30000, x.data, 30000, 768) == 0);
+    CHECK(aug__pv_stretch(y, 30000, x.data, 30000, 1, 768) == 0);
     CHECK_ARRAY_NEAR(y, x.data, 30000, 2e-5, 0);
-    CHECK(aug__pv_stretch(y, 30000, x.data, 30000, 2048) == 0);
+    CHECK(aug__pv_stretch(y, 30000, x.data, 30000, 1, 2048) == 0);
     CHECK_ARRAY_NEAR(y, x.data, 30000, 2e-5, 0);
     free(y);
     gd_audio_free(&x);
@@ -339,6 +339,36 @@ static char *write_tmp(const float *x, int64_t n, const char *tag) {
     return path;
 }
 
+// Stereo through the phase vocoder: channels are phase-linked, so a right channel that is the
+// left one delayed by 20 samples stays so (the image does not smear).
+static void test_stereo_image_pv(void) {
+    const int n = 30000, lag = 20;
+    gd_audio a;
+    gd_audio_alloc(&a, 2, n, RATE);
+    gd_rng r;
+    gd_rng_init(&r, 8, 8);
+    for (int i = 0; i < n; i++)
+        a.data[i] = (float)(gd_rng_normal(&r) * 0.2 * exp(-(i % 6000) / 1500.0));
+    for (int i = 0; i < n; i++) a.data[n + i] = i >= lag ? a.data[i - lag] : 0;
+    CHECK(run(&a, "stretch:ratio=1.2") == 0);
+    int64_t m = a.n_frames;
+    const float *L = a.data, *R = a.data + m;
+    double best = -1;
+    int best_lag = -1;
+    for (int d = 0; d <= 40; d++) {
+        double xy = 0, xx = 0, yy = 0;
+        for (int64_t i = 2000; i + d < m - 2000; i++) {
+            xy += (double)L[i] * R[i + d]; xx += (double)L[i] * L[i]; yy += (double)R[i + d] * R[i + d];
+        }
+        double c = xy / sqrt(xx * yy);
+        if (c > best) { best = c; best_lag = d; }
+    }
+    if (best_lag != lag || best <= 0.99) fprintf(stderr, "  lag %d corr %.4f\n", best_lag, best);
+    CHECK(best_lag == lag);
+    CHECK(best > 0.99);
+    gd_audio_free(&a);
+}
+
 static void test_files_ir_mix_noise(void) {
     float ir[3000], layer[500], room[7000];
     gd_rng r;
@@ -394,5 +424,6 @@ int main(void) {
     RUN(test_short_input);
     RUN(test_stereo);
     RUN(test_files_ir_mix_noise);
+    RUN(test_stereo_image_pv);
     return TEST_REPORT();
 }
