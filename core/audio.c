@@ -1,0 +1,292 @@
+// audio.c: audio file I/O (libsndfile), channel conversion, resampling (libsamplerate).
+// We quantise ourselves (seeded TPDF dither, clamping with a count) and hand libsndfile
+// left-justified 32-bit integers, so rounding and clipping are ours and reproducible.
+#include "core/audio.h"  // defines: gd_audio_*, gd_resample
+#include "core/error.h"  // defines: GD_ERR_*
+#include "core/fileio.h" // defines: gd_tmp_path_for, gd_rename_into_place
+#include "core/log.h"    // defines: gd_error, gd_warn
+#include "core/rng.h"    // defines: gd_rng_*
+
+#include <errno.h>
+#include <math.h>
+#include <samplerate.h>
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+
+gd_write_opts gd_write_opts_default(void) {
+    gd_write_opts o = {GD_PCM24, 0, 0};
+    return o;
+}
+
+int gd_audio_alloc(gd_audio *a, int n_channels, int64_t n_frames, int rate) {
+    memset(a, 0, sizeof *a);
+    size_t n = (size_t)n_channels * (size_t)(n_frames > 0 ? n_frames : 0);
+    a->data = calloc(n ? n : 1, sizeof(float));
+    if (!a->data) return GD_ERR_NOMEM;
+    a->n_channels = n_channels;
+    a->n_frames = n_frames;
+    a->rate = rate;
+    return GD_OK;
+}
+
+void gd_audio_free(gd_audio *a) {
+    if (!a) return;
+    free(a->data);
+    memset(a, 0, sizeof *a);
+}
+
+// Opens path for reading and explains failures in one line naming the file.
+static SNDFILE *open_read(const char *path, SF_INFO *info, int *err) {
+    memset(info, 0, sizeof *info);
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        gd_error("%s: %s", path, strerror(errno));
+        *err = GD_ERR_IO;
+        return NULL;
+    }
+    fclose(probe);
+    SNDFILE *sf = sf_open(path, SFM_READ, info);
+    if (!sf) {
+        gd_error("%s: not a readable audio file (%s)", path, sf_strerror(NULL));
+        *err = GD_ERR_FORMAT;
+        return NULL;
+    }
+    *err = GD_OK;
+    return sf;
+}
+
+int gd_audio_info_read(const char *path, gd_audio_info *out) {
+    SF_INFO info;
+    int err;
+    SNDFILE *sf = open_read(path, &info, &err);
+    if (!sf) return err;
+    out->n_channels = info.channels;
+    out->n_frames = info.frames;
+    out->rate = info.samplerate;
+    out->format = info.format;
+    sf_close(sf);
+    return GD_OK;
+}
+
+// libsndfile opens a WAV whose data chunk is cut short and silently shortens it; the log
+// says so. We treat that as a damaged file rather than train on half a hit.
+static int is_truncated(SNDFILE *sf) {
+    char log[4096];
+    sf_command(sf, SFC_GET_LOG_INFO, log, sizeof log);
+    return strstr(log, "should be") != NULL || strstr(log, "truncated") != NULL;
+}
+
+int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
+    memset(out, 0, sizeof *out);
+    SF_INFO info;
+    int err;
+    SNDFILE *sf = open_read(path, &info, &err);
+    if (!sf) return err;
+    if (info.frames <= 0 || info.channels <= 0) {
+        gd_error("%s: no audio frames", path);
+        sf_close(sf);
+        return GD_ERR_EMPTY;
+    }
+    if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV && is_truncated(sf)) {
+        gd_error("%s: truncated audio data", path);
+        sf_close(sf);
+        return GD_ERR_FORMAT;
+    }
+    int C = info.channels;
+    int64_t N = info.frames;
+    float *inter = malloc(sizeof(float) * (size_t)C * (size_t)N);
+    if (!inter || (err = gd_audio_alloc(out, C, N, info.samplerate))) {
+        free(inter);
+        sf_close(sf);
+        return GD_ERR_NOMEM;
+    }
+    sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
+    sf_count_t got = sf_readf_float(sf, inter, N);
+    sf_close(sf);
+    if (got != N) {
+        gd_error("%s: truncated audio data (%lld of %lld frames)", path, (long long)got,
+                 (long long)N);
+        free(inter);
+        gd_audio_free(out);
+        return GD_ERR_FORMAT;
+    }
+    for (int64_t i = 0; i < N; i++)
+        for (int c = 0; c < C; c++) {
+            float v = inter[i * C + c];
+            if (!isfinite(v)) {
+                gd_error("%s: non-finite sample at frame %lld", path, (long long)i);
+                free(inter);
+                gd_audio_free(out);
+                return GD_ERR_NUMERIC;
+            }
+            out->data[(size_t)c * N + i] = v;
+        }
+    free(inter);
+    if (n_channels > 0 && (err = gd_audio_convert_channels(out, n_channels))) {
+        gd_error("%s: cannot convert %d channels to %d", path, C, n_channels);
+        gd_audio_free(out);
+        return err;
+    }
+    if (rate > 0 && (err = gd_audio_resample(out, rate))) {
+        gd_error("%s: resampling to %d Hz failed", path, rate);
+        gd_audio_free(out);
+        return err;
+    }
+    return GD_OK;
+}
+
+int gd_audio_convert_channels(gd_audio *a, int n_channels) {
+    if (n_channels == a->n_channels) return GD_OK;
+    int64_t N = a->n_frames;
+    if (n_channels == 1) {
+        for (int64_t i = 0; i < N; i++) {
+            double s = 0;
+            for (int c = 0; c < a->n_channels; c++) s += a->data[(size_t)c * N + i];
+            a->data[i] = (float)(s / a->n_channels);
+        }
+    } else if (a->n_channels == 1) {
+        float *d = realloc(a->data, sizeof(float) * (size_t)n_channels * (size_t)N);
+        if (!d) return GD_ERR_NOMEM;
+        a->data = d;
+        for (int c = 1; c < n_channels; c++) memcpy(d + (size_t)c * N, d, sizeof(float) * N);
+    } else {
+        return GD_ERR_ARG;
+    }
+    a->n_channels = n_channels;
+    return GD_OK;
+}
+
+int gd_resample(float **out, int64_t *n_out, const float *in, int64_t n_in, double rate_in,
+                double rate_out) {
+    double ratio = rate_out / rate_in;
+    int64_t want = (int64_t)llround((double)n_in * ratio);
+    float *y = calloc((size_t)(want > 0 ? want : 1), sizeof(float));
+    if (!y) return GD_ERR_NOMEM;
+    SRC_DATA d;
+    memset(&d, 0, sizeof d);
+    d.data_in = in;
+    d.input_frames = (long)n_in;
+    d.data_out = y;
+    d.output_frames = (long)want;
+    d.src_ratio = ratio;
+    d.end_of_input = 1;
+    int e = src_simple(&d, SRC_SINC_BEST_QUALITY, 1);
+    if (e) {
+        gd_error("libsamplerate: %s", src_strerror(e));
+        free(y);
+        return GD_ERR_INTERNAL;
+    }
+    // Fewer frames than asked (end-of-input rounding) leave zeros at the end.
+    *out = y;
+    *n_out = want;
+    return GD_OK;
+}
+
+int gd_audio_resample(gd_audio *a, int rate) {
+    if (rate == a->rate) return GD_OK;
+    int64_t N = a->n_frames, M = (int64_t)llround((double)N * rate / a->rate);
+    float *d = malloc(sizeof(float) * (size_t)a->n_channels * (size_t)(M > 0 ? M : 1));
+    if (!d) return GD_ERR_NOMEM;
+    for (int c = 0; c < a->n_channels; c++) {
+        float *y;
+        int64_t m;
+        int err = gd_resample(&y, &m, a->data + (size_t)c * N, N, a->rate, rate);
+        if (err) { free(d); return err; }
+        memcpy(d + (size_t)c * M, y, sizeof(float) * (size_t)M);
+        free(y);
+    }
+    free(a->data);
+    a->data = d;
+    a->n_frames = M;
+    a->rate = rate;
+    return GD_OK;
+}
+
+// 1 if every sample is an exact multiple of 1/scale within the integer range.
+static int exactly_representable(const gd_audio *a, double scale) {
+    size_t n = (size_t)a->n_channels * (size_t)a->n_frames;
+    for (size_t i = 0; i < n; i++) {
+        double v = (double)a->data[i] * scale;
+        if (v != floor(v) || v < -scale || v > scale - 1) return 0;
+    }
+    return 1;
+}
+
+int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opts,
+                   int64_t *n_clipped) {
+    gd_write_opts o = opts ? *opts : gd_write_opts_default();
+    int C = a->n_channels;
+    int64_t N = a->n_frames;
+    if (n_clipped) *n_clipped = 0;
+    SF_INFO info = {0};
+    info.channels = C;
+    info.samplerate = a->rate;
+    info.format = SF_FORMAT_WAV | (o.format == GD_PCM16 ? SF_FORMAT_PCM_16
+                                   : o.format == GD_FLOAT32 ? SF_FORMAT_FLOAT : SF_FORMAT_PCM_24);
+    if (!sf_format_check(&info) || C < 1 || a->rate < 1) {
+        gd_error("%s: cannot write %d channels at %d Hz", path, C, a->rate);
+        return GD_ERR_ARG;
+    }
+    char *tmp = gd_tmp_path_for(path);
+    if (!tmp) return GD_ERR_NOMEM;
+    SNDFILE *sf = sf_open(tmp, SFM_WRITE, &info);
+    if (!sf) {
+        gd_error("%s: cannot write: %s", path, sf_strerror(NULL));
+        free(tmp);
+        return GD_ERR_IO;
+    }
+    int64_t clipped = 0;
+    int err = GD_OK;
+    const int64_t block = 4096;
+    if (o.format == GD_FLOAT32) {
+        float *buf = malloc(sizeof(float) * (size_t)C * block);
+        if (!buf) err = GD_ERR_NOMEM;
+        for (int64_t s = 0; s < N && !err; s += block) {
+            int64_t m = N - s < block ? N - s : block;
+            for (int64_t i = 0; i < m; i++)
+                for (int c = 0; c < C; c++) {
+                    float v = a->data[(size_t)c * N + s + i];
+                    clipped += fabsf(v) > 1.0f;   // over full scale: kept, but counted
+                    buf[i * C + c] = v;
+                }
+            if (sf_writef_float(sf, buf, m) != m) err = GD_ERR_IO;
+        }
+        free(buf);
+    } else {
+        int bits = o.format == GD_PCM16 ? 16 : 24;
+        double scale = (double)(1 << (bits - 1));
+        int dither = !o.no_dither && !exactly_representable(a, scale);
+        gd_rng rng;
+        gd_rng_init(&rng, o.dither_seed, gd_rng_stream_id("dither", "wav"));
+        int *buf = malloc(sizeof(int) * (size_t)C * block);
+        if (!buf) err = GD_ERR_NOMEM;
+        for (int64_t s = 0; s < N && !err; s += block) {
+            int64_t m = N - s < block ? N - s : block;
+            for (int64_t i = 0; i < m; i++)
+                for (int c = 0; c < C; c++) {
+                    double v = (double)a->data[(size_t)c * N + s + i] * scale;
+                    if (dither) v += gd_rng_uniform(&rng) - gd_rng_uniform(&rng); // TPDF, +-1 LSB
+                    double q = nearbyint(v);
+                    if (q > scale - 1) { q = scale - 1; clipped++; }
+                    else if (q < -scale) { q = -scale; clipped++; }
+                    buf[i * C + c] = (int)q * (1 << (32 - bits));
+                }
+            if (sf_writef_int(sf, buf, m) != m) err = GD_ERR_IO;
+        }
+        free(buf);
+    }
+    if (sf_close(sf) != 0 && !err) err = GD_ERR_IO;
+    if (err) {
+        gd_error("%s: write failed", path);
+        remove(tmp);
+    } else {
+        err = gd_rename_into_place(tmp, path);
+    }
+    free(tmp);
+    if (!err && clipped > 0)
+        gd_warn("%s: %lld samples beyond full scale %s", path, (long long)clipped,
+                o.format == GD_FLOAT32 ? "(kept in float)" : "clipped");
+    if (n_clipped) *n_clipped = clipped;
+    return err;
+}

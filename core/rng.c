@@ -1,0 +1,117 @@
+// rng.c: Philox4x32-10 counter-based generator (Salmon, Moraes, Dror, Shaw, SC'11).
+// The key is the 64-bit seed; the 128-bit counter is (block counter, stream id), so each
+// (seed, stream) pair is an independent sequence addressable by position.
+#include "core/rng.h"    // defines: gd_rng_*
+#include "core/error.h"  // defines: GD_ASSERT
+#include "core/sha256.h" // defines: gd_sha256
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+
+static inline uint32_t mulhilo(uint32_t a, uint32_t b, uint32_t *hi) {
+    uint64_t p = (uint64_t)a * b;
+    *hi = (uint32_t)(p >> 32);
+    return (uint32_t)p;
+}
+
+void gd_philox4x32(uint32_t out[4], const uint32_t counter[4], const uint32_t key[2]) {
+    uint32_t c0 = counter[0], c1 = counter[1], c2 = counter[2], c3 = counter[3];
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; round++) {
+        uint32_t hi0, hi1;
+        uint32_t lo0 = mulhilo(PHILOX_M0, c0, &hi0);
+        uint32_t lo1 = mulhilo(PHILOX_M1, c2, &hi1);
+        uint32_t n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
+        c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+        k0 += PHILOX_W0;
+        k1 += PHILOX_W1;
+    }
+    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+}
+
+void gd_rng_init(gd_rng *r, uint64_t seed, uint64_t stream) {
+    memset(r, 0, sizeof *r);
+    r->seed = seed;
+    r->stream = stream;
+    r->used = 4;
+}
+
+uint64_t gd_rng_stream_id(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char buf[1024];
+    unsigned char *p = la + lb + 1 <= sizeof buf ? buf : malloc(la + lb + 1);
+    GD_ASSERT(p);
+    memcpy(p, a, la);
+    p[la] = 0;
+    memcpy(p + la + 1, b, lb);
+    uint8_t d[32];
+    gd_sha256(d, p, la + lb + 1);
+    if (p != buf) free(p);
+    uint64_t id = 0;
+    for (int i = 7; i >= 0; i--) id = (id << 8) | d[i];
+    return id;
+}
+
+static void refill(gd_rng *r) {
+    uint32_t ctr[4] = {(uint32_t)r->counter, (uint32_t)(r->counter >> 32),
+                       (uint32_t)r->stream, (uint32_t)(r->stream >> 32)};
+    uint32_t key[2] = {(uint32_t)r->seed, (uint32_t)(r->seed >> 32)};
+    gd_philox4x32(r->block, ctr, key);
+    r->counter++;
+    r->used = 0;
+}
+
+uint32_t gd_rng_u32(gd_rng *r) {
+    if (r->used >= 4) refill(r);
+    return r->block[r->used++];
+}
+
+uint64_t gd_rng_u64(gd_rng *r) {
+    uint64_t hi = gd_rng_u32(r);
+    return (hi << 32) | gd_rng_u32(r);
+}
+
+double gd_rng_uniform(gd_rng *r) { return (double)(gd_rng_u64(r) >> 11) * 0x1.0p-53; }
+
+double gd_rng_range(gd_rng *r, double lo, double hi) { return lo + (hi - lo) * gd_rng_uniform(r); }
+
+double gd_rng_normal(gd_rng *r) {
+    if (r->has_spare) {
+        r->has_spare = 0;
+        return r->spare;
+    }
+    double u1 = 1.0 - gd_rng_uniform(r); // (0, 1]: log is finite
+    double u2 = gd_rng_uniform(r);
+    double rad = sqrt(-2.0 * log(u1)), th = 2.0 * M_PI * u2;
+    r->spare = rad * sin(th);
+    r->has_spare = 1;
+    return rad * cos(th);
+}
+
+uint64_t gd_rng_below(gd_rng *r, uint64_t n) {
+    GD_ASSERT(n >= 1);
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n; // reject the biased tail
+    uint64_t x;
+    do x = gd_rng_u64(r); while (x >= limit);
+    return x % n;
+}
+
+int gd_rng_choice(gd_rng *r, const double *weights, int n) {
+    GD_ASSERT(n >= 1);
+    double total = 0;
+    for (int i = 0; i < n; i++) total += weights[i];
+    GD_ASSERT(total > 0);
+    double u = gd_rng_uniform(r) * total, acc = 0;
+    for (int i = 0; i < n; i++) {
+        acc += weights[i];
+        if (u < acc && weights[i] > 0) return i;
+    }
+    for (int i = n - 1; i >= 0; i--) if (weights[i] > 0) return i;
+    return n - 1;
+}

@@ -1,0 +1,239 @@
+// data_import.c: `gendang data import DIR --kit NAME`: manifest entries for a user's own
+// recordings, appended as text after the existing ones (which stay byte-for-byte as they
+// were). Splits are assigned per group with the same rule as the default manifest; a file
+// whose group already exists in the manifest joins that group's split.
+#include "pipeline/data_cmds.h" // defines: data_import
+#include "pipeline/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
+#include "core/audio.h"         // defines: gd_audio_read
+#include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
+#include "core/fileio.h"        // defines: gd_atomic_*, gd_read_file
+#include "core/sha256.h"        // defines: gd_sha256_file
+
+#include <ctype.h>
+#include <dirent.h>
+#include <getopt.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct { char **v; int n, cap; } paths;
+
+static void push(paths *p, char *s) {
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 64;
+        p->v = realloc(p->v, sizeof(char *) * (size_t)p->cap);
+        if (!p->v) gd_die("out of memory");
+    }
+    p->v[p->n++] = s;
+}
+
+static int is_audio_name(const char *name) {
+    static const char *const ext[] = {".wav", ".flac", ".aif", ".aiff", ".ogg", ".opus", ".mp3", NULL};
+    const char *dot = strrchr(name, '.');
+    if (!dot) return 0;
+    for (int i = 0; ext[i]; i++) if (!strcasecmp(dot, ext[i])) return 1;
+    return 0;
+}
+
+// Collects audio files below dir (relative to root), recursively.
+static void scan(const char *root, const char *rel, paths *out) {
+    char *dir = *rel ? gd_path_join(root, rel) : strdup(root);
+    DIR *d = opendir(dir);
+    if (!d) gd_die("%s: cannot read directory", dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *r = *rel ? gd_path_join(rel, e->d_name) : strdup(e->d_name);
+        char *full = gd_path_join(root, r);
+        if (gd_is_dir(full)) { scan(root, r, out); free(r); }
+        else if (is_audio_name(e->d_name)) push(out, r);
+        else free(r);
+        free(full);
+    }
+    closedir(d);
+    free(dir);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+// Lower-case slug of s: letters and digits kept, runs of anything else become '-'.
+static void slug(char *out, size_t cap, const char *s) {
+    size_t k = 0;
+    int dash = 0;
+    for (; *s && k + 1 < cap; s++) {
+        if (isalnum((unsigned char)*s)) {
+            if (dash && k) out[k++] = '-';
+            out[k++] = (char)tolower((unsigned char)*s);
+            dash = 0;
+        } else dash = 1;
+    }
+    out[k] = '\0';
+}
+
+static void strip_ext(char *s) {
+    char *dot = strrchr(s, '.'), *slash = strrchr(s, '/');
+    if (dot && (!slash || dot > slash)) *dot = '\0';
+}
+
+static void yaml_quoted(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void import_usage(void) {
+    printf("Usage: gendang data import DIR --kit NAME [options]\n\n"
+           "Adds every audio file below DIR to the data manifest, hashing each and recording\n"
+           "duration, rate and channels. Existing entries are left as they are.\n\n"
+           "  --kit NAME          kit name for the new entries (required)\n"
+           "  --group-by REGEX    group = first capture group (or whole match) of REGEX on the\n"
+           "                      file's path below DIR; default: each file its own group\n"
+           "  --instrument NAME   instrument (default: the kit name)\n"
+           "  --stroke NAME       stroke (default: \"hit\")\n"
+           "  --license TEXT      license (default: \"unknown\")\n"
+           "  --seed N            split seed (default 0)\n"
+           "  --manifest PATH     manifest to append to (default: %s)\n"
+           "Splits are per group: 20%% test, 10%% valid, rest train, in sha256(seed:group)\n"
+           "order. Exit 1 on unreadable audio, 2 on usage errors.\n",
+           data_default_manifest());
+}
+
+int data_import(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"kit", required_argument, 0, 'k'}, {"group-by", required_argument, 0, 'g'},
+        {"instrument", required_argument, 0, 'i'}, {"stroke", required_argument, 0, 's'},
+        {"license", required_argument, 0, 'l'}, {"seed", required_argument, 0, 'S'},
+        {"manifest", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *kit = NULL, *group_re = NULL, *instrument = NULL, *stroke = "hit";
+    const char *license = "unknown", *mpath = data_default_manifest();
+    unsigned long long seed = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': kit = optarg; break;
+        case 'g': group_re = optarg; break;
+        case 'i': instrument = optarg; break;
+        case 's': stroke = optarg; break;
+        case 'l': license = optarg; break;
+        case 'S': seed = (unsigned long long)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
+        case 'm': mpath = optarg; break;
+        case 'h': import_usage(); return 0;
+        default: gd_usage("data import: unknown option");
+        }
+    }
+    if (argc - optind != 1) gd_usage("data import needs exactly one DIR");
+    if (!kit) gd_usage("data import needs --kit NAME");
+    if (!instrument) instrument = kit;
+    const char *dir = argv[optind];
+    if (!gd_is_dir(dir)) gd_die("%s: not a directory", dir);
+    regex_t re;
+    if (group_re && regcomp(&re, group_re, REG_EXTENDED))
+        gd_usage("--group-by: '%s' is not a valid regular expression", group_re);
+
+    gd_manifest *m = NULL;
+    char *old_text = NULL;
+    if (gd_path_exists(mpath)) {
+        if (gd_manifest_load(&m, mpath)) return 1;
+        if (gd_read_file(mpath, &old_text, NULL)) return 1;
+    }
+    paths files = {0};
+    scan(dir, "", &files);
+    if (files.n == 0) gd_die("%s: no audio files found", dir);
+    qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
+
+    // Absolute directory, so entries resolve wherever the manifest is read from.
+    char abs_dir[PATH_MAX];
+    if (!realpath(dir, abs_dir)) gd_die("%s: cannot resolve path", dir);
+    char **groups = calloc((size_t)files.n, sizeof(char *));
+    const char **splits = calloc((size_t)files.n, sizeof(char *));
+    if (!groups || !splits) gd_die("out of memory");
+    for (int i = 0; i < files.n; i++) {
+        char g[512];
+        if (group_re) {
+            regmatch_t mt[2];
+            if (regexec(&re, files.v[i], 2, mt, 0) != 0)
+                gd_die("%s: --group-by '%s' does not match this file", files.v[i], group_re);
+            int k = mt[1].rm_so >= 0 ? 1 : 0;
+            snprintf(g, sizeof g, "%s-%.*s", kit, (int)(mt[k].rm_eo - mt[k].rm_so),
+                     files.v[i] + mt[k].rm_so);
+        } else {
+            snprintf(g, sizeof g, "%s-%s", kit, files.v[i]);
+            strip_ext(g);
+        }
+        char s[512];
+        slug(s, sizeof s, g);
+        groups[i] = strdup(s);
+    }
+    gd_assign_splits((const char *const *)groups, files.n, seed, splits);
+
+    char *tmp_path = NULL;
+    gd_atomic out;
+    if (gd_atomic_open(&out, mpath, "wb")) return 1;
+    tmp_path = strdup(out.tmp_path);
+    if (old_text) {
+        fputs(old_text, out.f);
+        if (*old_text && old_text[strlen(old_text) - 1] != '\n') fputc('\n', out.f);
+    } else {
+        fputs("version: 1\nentries:\n", out.f);
+    }
+    int added = 0, failed = 0;
+    for (int i = 0; i < files.n; i++) {
+        char *full = gd_path_join(abs_dir, files.v[i]), id[512], stem[512], hex[GD_SHA256_HEX_LEN];
+        snprintf(stem, sizeof stem, "%s-%s", kit, files.v[i]);
+        strip_ext(stem);
+        slug(id, sizeof id, stem);
+        int dup = 0;
+        for (int j = 0; m && j < m->n_entries; j++) {
+            if (!strcmp(m->entries[j].id, id)) dup = 1;
+            if (!strcmp(m->entries[j].group, groups[i])) splits[i] = m->entries[j].split;
+        }
+        gd_audio a;
+        if (dup) { free(full); continue; }
+        if (gd_sha256_file(hex, full) || gd_audio_read(&a, full, 0, 0)) {
+            failed++;
+            free(full);
+            continue;
+        }
+        fprintf(out.f, "  - id: %s\n    path: ", id);
+        yaml_quoted(out.f, full);
+        fprintf(out.f, "\n    sha256: %s\n    license: ", hex);
+        yaml_quoted(out.f, license);
+        fputs("\n    kit: ", out.f); yaml_quoted(out.f, kit);
+        fputs("\n    instrument: ", out.f); yaml_quoted(out.f, instrument);
+        fputs("\n    stroke: ", out.f); yaml_quoted(out.f, stroke);
+        fprintf(out.f, "\n    velocity: 1.0\n    group: %s\n    split: %s\n"
+                       "    duration_s: %.6f\n    sample_rate: %d\n    channels: %d\n",
+                groups[i], splits[i], (double)a.n_frames / a.rate, a.rate, a.n_channels);
+        gd_audio_free(&a);
+        free(full);
+        added++;
+    }
+    if (failed) {
+        gd_atomic_abort(&out);
+        gd_die("%d files could not be read; manifest %s left unchanged", failed, mpath);
+    }
+    fflush(out.f);
+    gd_manifest *check = NULL;
+    if (gd_manifest_load(&check, tmp_path)) {
+        gd_atomic_abort(&out);
+        gd_die("%s: appended manifest does not validate ('entries:' must be the last "
+               "top-level key); left unchanged", mpath);
+    }
+    gd_manifest_free(check);
+    if (gd_atomic_commit(&out)) return 1;
+    printf("%s: added %d entries (%d already present)\n", mpath, added, files.n - added);
+    for (int i = 0; i < files.n; i++) { free(files.v[i]); free(groups[i]); }
+    free(files.v); free(groups); free(splits); free(old_text); free(tmp_path);
+    if (group_re) regfree(&re);
+    gd_manifest_free(m);
+    return 0;
+}

@@ -1,0 +1,44 @@
+// manifest.h: the data manifest (data_manifest.yaml): the source recordings recipes start from.
+//
+// Top level: `version: 1`, `roots:` (name -> directory; relative directories are relative to
+// the manifest's folder) and `entries:`, a list of mappings with keys id, root (optional),
+// path, sha256, license, kit, instrument, stroke, velocity (0..1), group, split
+// (train|valid|test), and optional duration_s, sample_rate, channels. Unknown keys, missing
+// keys, wrong types and duplicate ids are errors naming file:line:column.
+// A root can be overridden at run time with GENDANG_ROOT_<NAME> (NAME upper-cased, '-' -> '_').
+// Ownership: gd_manifest owns all strings; gd_manifest_free releases them. Not thread-safe.
+#ifndef GD_MANIFEST_H
+#define GD_MANIFEST_H
+
+typedef struct {
+    char  *id, *root, *path, *sha256, *license, *kit, *instrument, *stroke, *group, *split;
+    double velocity;
+    double duration_s;    // 0 when absent
+    int    sample_rate;   // 0 when absent
+    int    channels;      // 0 when absent
+    int    line;          // 1-based line of the entry in the manifest
+    char  *full_path;     // resolved absolute-or-relative path to the file
+} gd_manifest_entry;
+
+typedef struct {
+    char              *path;
+    int                n_roots;
+    char             **root_names, **root_dirs;
+    int                n_entries;
+    gd_manifest_entry *entries;
+} gd_manifest;
+
+// Loads and validates path. Returns 0 or GD_ERR_IO / GD_ERR_PARSE (logged with position).
+int  gd_manifest_load(gd_manifest **out, const char *path);
+void gd_manifest_free(gd_manifest *m);
+
+// 1 if s is one of train, valid, test.
+int  gd_split_valid(const char *s);
+
+// Deterministic group-wise split: groups (n) get "test" for the first round(0.2 n), "valid"
+// for the next round(0.1 n), "train" otherwise, in order of sha256("<seed>:<group>").
+// splits[i] receives a static string for groups[i].
+void gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
+                      const char **splits);
+
+#endif
