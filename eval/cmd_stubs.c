@@ -3,6 +3,5 @@
 
 #include "core/cli.h"  // defines: gd_die
 
-int eval_cmd_compare(int argc, char **argv) { (void)argc; (void)argv; gd_die("compare: not implemented yet"); }
 int eval_cmd_report(int argc, char **argv) { (void)argc; (void)argv; gd_die("report: not implemented yet"); }
 int eval_cmd_corpus(int argc, char **argv) { (void)argc; (void)argv; gd_die("corpus: not implemented yet"); }

@@ -15,6 +15,7 @@ import sys
 import numpy as np
 import scipy
 import scipy.fft
+import scipy.stats
 import torch
 
 RATE = 16000
@@ -179,6 +180,11 @@ def main():
     c, fl, ro = descriptors(r, RATE)
     vals["desc_centroid_hz"], vals["desc_flatness"], vals["desc_rolloff_hz"] = c, fl, ro
     fb = mel_bank(44100, 2048, 128)
+    # exact two-sided sign-flip test (scipy.stats.permutation_test, all 2^10 patterns)
+    d10 = np.array([0.3, -0.1, 0.5, 0.2, -0.4, 0.6, 0.1, 0.25, -0.05, 0.45])
+    res = scipy.stats.permutation_test((d10,), np.mean, permutation_type="samples",
+                                       n_resamples=np.inf, alternative="two-sided")
+    vals["signflip_d10_p"] = res.pvalue
     with open(out, "w") as f:
         f.write("# gendang eval oracle v1: scripts/gen_eval_ref.py (numpy %s, scipy %s, torch %s)\n"
                 % (np.__version__, scipy.__version__, torch.__version__))
