@@ -14,25 +14,27 @@ void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
     const int64_t T = r->n_frames;
     const int F = r->n_bins;
     double pmax = 0, emax = 0;
-    for (int64_t i = 0; i < T * F; i++) if (r->pow[i] > pmax) pmax = r->pow[i];
+    for (int64_t i = 0; i < T * F; i++) if (r->mag[i] > pmax) pmax = r->mag[i];
+    pmax *= pmax;
     if (pmax <= 0) { *all = *active = ev_null("reference is silent"); return; }
     for (int64_t f = 0; f < T; f++) {
         double e = 0;
-        for (int k = 0; k < F; k++) e += r->pow[f * F + k];
+        for (int k = 0; k < F; k++) e += (double)r->mag[f * F + k] * r->mag[f * F + k];
         if (e > emax) emax = e;
     }
     const double fl = pmax * 1e-8;
     double sum_all = 0, sum_act = 0;
     int64_t n_act = 0;
     for (int64_t f = 0; f < T; f++) {
-        const float *pr = r->pow + f * F, *pt = t->pow + f * F;
+        const float *mr = r->mag + f * F, *mt = t->mag + f * F;
         double acc = 0, e = 0;
         for (int k = 0; k < F; k++) {
-            double d = 10.0 * log10(fmax(pr[k], fl) / fmax(pt[k], fl));
+            double pr = (double)mr[k] * mr[k], pt = (double)mt[k] * mt[k];
+            double d = log(fmax(pr, fl) / fmax(pt, fl));   // natural log; dB below
             acc += d * d;
-            e += pr[k];
+            e += pr;
         }
-        double v = sqrt(acc / F);
+        double v = (10.0 / M_LN10) * sqrt(acc / F);
         sum_all += v;
         if (e >= emax * 1e-6) { sum_act += v; n_act++; }
     }

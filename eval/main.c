@@ -1,5 +1,6 @@
 // main.c: gendang-eval, the evaluation stage: pair metrics, corpus statistics, paired
 // comparison of two runs, and listening reports. See eval/cmds.h and --help.
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,10 @@ static void usage(void) {
 
 int main(int argc, char **argv) {
     gd_cli_init("gendang-eval");
+    // Keep freed spectrogram buffers in the heap for the next pair instead of returning them
+    // to the kernel (fresh mmap pages cost page faults on every pair).
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     if (argc < 2) gd_usage("missing command");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { usage(); return 0; }

@@ -26,15 +26,13 @@ ev_val ev_mcd(ev_sig *ref, ev_sig *est, int rate) {
     const double k_mcd = 6.141851463713754;
     ev_stft_cfg cfg = {2048, 512, 2048, EV_PAD_REFLECT};
     const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
-    ev_melbank mb;
-    if (!r || !t || ev_melbank_init(&mb, rate, 2048, MCD_MELS, 0.0, rate / 2.0))
-        return ev_null("out of memory");
+    const ev_melbank *mb = ev_melbank_get(rate, 2048, MCD_MELS);
+    if (!r || !t || !mb) return ev_null("out of memory");
     const int64_t T = r->n_frames, cnt = T * MCD_MELS;
     double *mr = malloc(sizeof(double) * cnt), *mt = malloc(sizeof(double) * cnt);
-    if (!mr || !mt) { free(mr); free(mt); ev_melbank_free(&mb); return ev_null("out of memory"); }
-    ev_melbank_apply(&mb, mr, r->pow, T);
-    ev_melbank_apply(&mb, mt, t->pow, T);
-    ev_melbank_free(&mb);
+    if (!mr || !mt) { free(mr); free(mt); return ev_null("out of memory"); }
+    ev_melbank_apply_pow(mb, mr, r->mag, T);
+    ev_melbank_apply_pow(mb, mt, t->mag, T);
     ev_val out;
     if (log_mel(mr, cnt) <= 0) out = ev_null("reference is silent");
     else if (log_mel(mt, cnt) <= 0) out = ev_null("estimate is silent");

@@ -15,19 +15,18 @@ ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
     for (int s = 0; s < 7; s++) {
         ev_stft_cfg cfg = {wins[s], wins[s] / 4, wins[s], EV_PAD_REFLECT};
         const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
-        ev_melbank mb;
-        if (!r || !t || ev_melbank_init(&mb, rate, wins[s], mels[s], 0.0, rate / 2.0))
-            return ev_null("out of memory");
+        const ev_melbank *mb = ev_melbank_get(rate, wins[s], mels[s]);
+        if (!r || !t || !mb) return ev_null("out of memory");
         int64_t T = r->n_frames, cnt = T * mels[s];
         double *mr = malloc(sizeof(double) * cnt), *mt = malloc(sizeof(double) * cnt);
-        if (!mr || !mt) { free(mr); free(mt); ev_melbank_free(&mb); return ev_null("out of memory"); }
-        ev_melbank_apply(&mb, mr, r->mag, T);
-        ev_melbank_apply(&mb, mt, t->mag, T);
+        if (!mr || !mt) { free(mr); free(mt); return ev_null("out of memory"); }
+        ev_melbank_apply(mb, mr, r->mag, T);
+        ev_melbank_apply(mb, mt, t->mag, T);
         double acc = 0;
         for (int64_t i = 0; i < cnt; i++)
-            acc += fabs(log10(fmax(mr[i], clamp)) - log10(fmax(mt[i], clamp)));
-        total += acc / (double)cnt;
-        free(mr); free(mt); ev_melbank_free(&mb);
+            acc += fabs(log(fmax(mr[i], clamp) / fmax(mt[i], clamp)));
+        total += acc / M_LN10 / (double)cnt;   // log10
+        free(mr); free(mt);
     }
     return ev_ok(total);
 }

@@ -19,12 +19,11 @@ void ev_mrstft(ev_sig *ref, ev_sig *est, ev_val *total, ev_val *sc, ev_val *logm
         int64_t cnt = r->n_frames * r->n_bins;
         double num = 0, den = 0, lm = 0;
         for (int64_t i = 0; i < cnt; i++) {
-            double pr = r->pow[i] > floor_pow ? r->pow[i] : floor_pow;
-            double pt = t->pow[i] > floor_pow ? t->pow[i] : floor_pow;
-            double a = sqrt(pr), b = sqrt(pt);
+            double a = (double)r->mag[i] * r->mag[i] > floor_pow ? r->mag[i] : 1e-4;  // sqrt(floor)
+            double b = (double)t->mag[i] * t->mag[i] > floor_pow ? t->mag[i] : 1e-4;
             num += (a - b) * (a - b);
-            den += pr;
-            lm += 0.5 * fabs(log(pr) - log(pt));   // |ln sqrt(pr) - ln sqrt(pt)|
+            den += a * a;
+            lm += fabs(log(a / b));
         }
         sum_sc += sqrt(num / den);
         sum_lm += lm / (double)cnt;

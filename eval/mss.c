@@ -21,7 +21,7 @@ ev_val ev_rave_mss(ev_sig *ref, ev_sig *est) {
             double a = r->mag[i], b = t->mag[i];
             num += (a - b) * (a - b);
             den += a * a;
-            lg += fabs(log(a + eps) - log(b + eps));
+            lg += fabs(log((a + eps) / (b + eps)));
         }
         if (den <= 0) return ev_null("reference is silent");
         total += num / den + lg / (double)cnt;

@@ -23,18 +23,22 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
     const int64_t T = sp->n_frames;
     const int F = sp->n_bins;
     double *flux = malloc(sizeof(double) * T);
-    if (!flux) return -1;
+    float *lrow = calloc(2 * (size_t)F, sizeof(float));   // L of the previous and current frame
+    if (!flux || !lrow) { free(flux); free(lrow); return -1; }
     double mx = 0;
     for (int64_t t = 0; t < T; t++) {
-        const float *cur = sp->mag + t * F, *prev = t ? sp->mag + (t - 1) * F : NULL;
+        const float *cur = sp->mag + t * F;
+        float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;
         double acc = 0;
         for (int k = 0; k < F; k++) {
-            double d = log1p(100.0 * cur[k]) - (prev ? log1p(100.0 * prev[k]) : 0.0);
+            lc[k] = log1pf(100.0f * cur[k]);
+            float d = lc[k] - lp[k];   // frame -1 is silence (lp zeroed)
             if (d > 0) acc += d;
         }
         flux[t] = acc;
         if (acc > mx) mx = acc;
     }
+    free(lrow);
     int n = 0;
     if (mx > 0) {
         const double fr = (double)rate / cfg.hop;   // frames per second

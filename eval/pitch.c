@@ -1,6 +1,6 @@
 // pitch.c: membrane f0 by lowest-spectral-peak tracking (eval-metrics.md §5.4: "more robust
 // for inharmonic membranes" than YIN). Frames of win = next power of two >= 90 ms, Hann,
-// zero-padded to 2 win, hop win/8, starting at the reference's peak and covering 500 ms.
+// zero-padded to 2 win, hop win/4, starting at the reference's peak and covering 500 ms.
 // A frame is pitched when its energy is within 30 dB of the signal's loudest frame; its f0
 // is the lowest local maximum in 30 Hz .. 5 kHz within 20 dB of the strongest bin there,
 // refined by a parabola through the log powers. Error: median |1200 log2(f_est / f_ref)|
@@ -75,7 +75,7 @@ void ev_f0(const float *ref, const float *est, int64_t n, int rate, ev_val *f0_r
            ev_val *f0_est, ev_val *err_cents) {
     int win = 1;
     while (win < 0.09 * rate) win <<= 1;
-    const int hop = win / 8;
+    const int hop = win / 4;
     int64_t p0 = 0;
     float pk = 0;
     for (int64_t i = 0; i < n; i++) if (fabsf(ref[i]) > pk) { pk = fabsf(ref[i]); p0 = i; }

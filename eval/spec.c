@@ -3,6 +3,7 @@
 #include "eval/spec.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,11 @@ static inline float padded_at(const float *x, int64_t n, int64_t i, int reflect)
     return (i >= 0 && i < n) ? x[i] : 0.0f;
 }
 
-int ev_stft_power(float *pow, const float *x, int64_t n, const ev_stft_cfg *cfg) {
+int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg) {
+    return ev_stft_spec(out, x, n, cfg, 0);
+}
+
+int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag) {
     const int nf = cfg->n_fft, nb = nf / 2 + 1, half = nf / 2;
     const int64_t T = ev_stft_frames(cfg, n);
     const int reflect = cfg->pad == EV_PAD_REFLECT && n > half;
@@ -42,8 +47,9 @@ int ev_stft_power(float *pow, const float *x, int64_t n, const ev_stft_cfg *cfg)
             for (int i = 0; i < nf; i++) buf[i] = padded_at(x, n, s0 + i, reflect) * w[i];
         }
         gd_fft_r2c(nf, buf, spec);
-        float *p = pow + t * nb;
+        float *p = out + t * nb;
         for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
+        if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
     }
     free(w); gd_fft_free(buf); gd_fft_free(spec);
     return 0;
@@ -58,7 +64,7 @@ void ev_sig_init(ev_sig *s, const float *x, int64_t n) {
 
 void ev_sig_free(ev_sig *s) {
     if (!s) return;
-    for (int i = 0; i < s->n_cached; i++) { free(s->cache[i].pow); free(s->cache[i].mag); }
+    for (int i = 0; i < s->n_cached; i++) free(s->cache[i].mag);
     s->n_cached = 0;
 }
 
@@ -69,7 +75,7 @@ const ev_spec *ev_sig_spec(ev_sig *s, const ev_stft_cfg *cfg) {
             return &s->cache[i];
     }
     if (s->n_cached == EV_SPEC_CACHE) {  // full: drop the oldest
-        free(s->cache[0].pow); free(s->cache[0].mag);
+        free(s->cache[0].mag);
         memmove(s->cache, s->cache + 1, sizeof(ev_spec) * (EV_SPEC_CACHE - 1));
         s->n_cached--;
     }
@@ -78,12 +84,8 @@ const ev_spec *ev_sig_spec(ev_sig *s, const ev_stft_cfg *cfg) {
     e->n_frames = ev_stft_frames(cfg, s->n);
     e->n_bins = cfg->n_fft / 2 + 1;
     size_t cnt = (size_t)e->n_frames * e->n_bins;
-    e->pow = malloc(sizeof(float) * cnt);
     e->mag = malloc(sizeof(float) * cnt);
-    if (!e->pow || !e->mag || ev_stft_power(e->pow, s->x, s->n, cfg)) {
-        free(e->pow); free(e->mag); return NULL;
-    }
-    for (size_t i = 0; i < cnt; i++) e->mag[i] = sqrtf(e->pow[i]);
+    if (!e->mag || ev_stft_spec(e->mag, s->x, s->n, cfg, 1)) { free(e->mag); return NULL; }
     s->n_cached++;
     return e;
 }
@@ -157,4 +159,51 @@ void ev_melbank_apply(const ev_melbank *mb, double *mel, const float *spec, int6
             o[m] = acc;
         }
     }
+}
+
+void ev_melbank_apply_pow(const ev_melbank *mb, double *mel, const float *mag, int64_t n_frames) {
+    for (int64_t t = 0; t < n_frames; t++) {
+        const float *s = mag + t * mb->n_bins;
+        double *o = mel + t * mb->n_mels;
+        for (int m = 0; m < mb->n_mels; m++) {
+            const float *w = mb->w + mb->off[m];
+            const float *sp = s + mb->start[m];
+            double acc = 0;
+            for (int k = 0; k < mb->len[m]; k++) acc += (double)w[k] * sp[k] * sp[k];
+            o[m] = acc;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------- bank cache
+
+#define MEL_CACHE 48
+static struct { int rate, n_fft, n_mels; ev_melbank *mb; } mel_cache[MEL_CACHE];
+static int mel_cache_n;
+static pthread_mutex_t mel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const ev_melbank *ev_melbank_get(int rate, int n_fft, int n_mels) {
+    const ev_melbank *out = NULL;
+    pthread_mutex_lock(&mel_lock);
+    for (int i = 0; i < mel_cache_n && !out; i++)
+        if (mel_cache[i].rate == rate && mel_cache[i].n_fft == n_fft && mel_cache[i].n_mels == n_mels)
+            out = mel_cache[i].mb;
+    if (!out && mel_cache_n < MEL_CACHE) {
+        ev_melbank *mb = malloc(sizeof *mb);
+        if (mb && ev_melbank_init(mb, rate, n_fft, n_mels, 0.0, rate / 2.0) == 0) {
+            mel_cache[mel_cache_n].rate = rate; mel_cache[mel_cache_n].n_fft = n_fft;
+            mel_cache[mel_cache_n].n_mels = n_mels; mel_cache[mel_cache_n].mb = mb;
+            mel_cache_n++;
+            out = mb;
+        } else free(mb);
+    }
+    pthread_mutex_unlock(&mel_lock);
+    return out;
+}
+
+void ev_melbank_cache_clear(void) {
+    pthread_mutex_lock(&mel_lock);
+    for (int i = 0; i < mel_cache_n; i++) { ev_melbank_free(mel_cache[i].mb); free(mel_cache[i].mb); }
+    mel_cache_n = 0;
+    pthread_mutex_unlock(&mel_lock);
 }
