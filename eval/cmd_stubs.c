@@ -3,5 +3,4 @@
 
 #include "core/cli.h"  // defines: gd_die
 
-int eval_cmd_report(int argc, char **argv) { (void)argc; (void)argv; gd_die("report: not implemented yet"); }
 int eval_cmd_corpus(int argc, char **argv) { (void)argc; (void)argv; gd_die("corpus: not implemented yet"); }
