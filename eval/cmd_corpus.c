@@ -57,7 +57,12 @@ static void list_set(clip_set *s, const char *arg) {
         gd_csv_free(csv);
         root = gd_path_dirname(arg);
     }
-    if (s->n < 2) gd_die("%s: need at least 2 audio files, found %d", arg, s->n);
+    if (s->n < 2) {
+        int n = s->n;
+        for (int i = 0; i < n; i++) free(names[i]);
+        free(names); free(root);
+        gd_die("%s: need at least 2 audio files, found %d", arg, n);
+    }
     s->name = names;
     s->path = malloc(sizeof(char *) * s->n);
     for (int i = 0; i < s->n; i++) s->path[i] = gd_path_join(root, names[i]);
