@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "eval/fastlog.h"  // defines: ev_logf
+
 ev_val ev_decay_t60(const float *x, int64_t n, int rate) {
     int64_t p = 0;
     float pk = 0;
@@ -19,17 +21,17 @@ ev_val ev_decay_t60(const float *x, int64_t n, int rate) {
     for (int64_t i = m - 1; i >= 0; i--) { acc += (double)x[p + i] * x[p + i]; e[i] = acc; }
     const double e0 = e[0];
     int64_t i5 = -1, i25 = -1;
+    const double t5 = e0 * pow(10.0, -0.5), t25 = e0 * pow(10.0, -2.5);
     for (int64_t i = 0; i < m; i++) {
-        double d = 10.0 * log10(e[i] / e0);
-        if (i5 < 0 && d <= -5.0) i5 = i;
-        if (d <= -25.0) { i25 = i; break; }
+        if (i5 < 0 && e[i] <= t5) i5 = i;
+        if (e[i] <= t25) { i25 = i; break; }
     }
     ev_val out;
     if (i5 < 0 || i25 < 0 || i25 - i5 < 2) out = ev_null("decay does not reach -25 dB");
     else {
         double sx = 0, sy = 0, sxx = 0, sxy = 0, k = (double)(i25 - i5 + 1);
         for (int64_t i = i5; i <= i25; i++) {
-            double t = (double)i / rate, d = 10.0 * log10(e[i] / e0);
+            double t = (double)i / rate, d = (10.0 / M_LN10) * ev_logf((float)(e[i] / e0));
             sx += t; sy += d; sxx += t * t; sxy += t * d;
         }
         double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);

@@ -7,6 +7,8 @@
 
 #include <math.h>
 
+#include "eval/fastlog.h"  // defines: ev_logf
+
 void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
     ev_stft_cfg cfg = {2048, 512, 2048, EV_PAD_REFLECT};
     const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
@@ -30,7 +32,7 @@ void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
         double acc = 0, e = 0;
         for (int k = 0; k < F; k++) {
             double pr = (double)mr[k] * mr[k], pt = (double)mt[k] * mt[k];
-            double d = log(fmax(pr, fl) / fmax(pt, fl));   // natural log; dB below
+            double d = ev_logf((float)(fmax(pr, fl) / fmax(pt, fl)));   // natural log; dB below
             acc += d * d;
             e += pr;
         }

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "eval/fastlog.h"  // defines: ev_logf
+
 ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
     static const int wins[7] = {32, 64, 128, 256, 512, 1024, 2048};
     static const int mels[7] = {5, 10, 20, 40, 80, 160, 320};
@@ -23,8 +25,13 @@ ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
         ev_melbank_apply(mb, mr, r->mag, T);
         ev_melbank_apply(mb, mt, t->mag, T);
         double acc = 0;
-        for (int64_t i = 0; i < cnt; i++)
-            acc += fabs(log(fmax(mr[i], clamp) / fmax(mt[i], clamp)));
+        float *q = (float *)mr;   // reuse mr's storage: q[i] is written after mr[i] is read
+        for (int64_t i = 0; i < cnt; i++) {
+            double x = mr[i] > clamp ? mr[i] : clamp, y = mt[i] > clamp ? mt[i] : clamp;
+            q[i] = (float)(x / y);
+        }
+        for (int64_t i = 0; i < cnt; i++) q[i] = ev_logf(q[i]);
+        for (int64_t i = 0; i < cnt; i++) acc += q[i] < 0 ? -q[i] : q[i];
         total += acc / M_LN10 / (double)cnt;   // log10
         free(mr); free(mt);
     }

@@ -7,27 +7,30 @@
 #include "eval/metrics.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include "eval/fastlog.h"  // defines: ev_sum_abs_logratio
 
 void ev_mrstft(ev_sig *ref, ev_sig *est, ev_val *total, ev_val *sc, ev_val *logmag) {
     static const int res[3][3] = {{1024, 120, 600}, {2048, 240, 1200}, {512, 50, 240}};
-    const double floor_pow = 1e-8;
     double sum_sc = 0, sum_lm = 0;
+    float *tmp = malloc(sizeof(float) * 1025);
+    if (!tmp) { *total = *sc = *logmag = ev_null("out of memory"); return; }
     for (int k = 0; k < 3; k++) {
         ev_stft_cfg cfg = {res[k][0], res[k][1], res[k][2], EV_PAD_REFLECT};
         const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
-        if (!r || !t) { *total = *sc = *logmag = ev_null("out of memory"); return; }
+        if (!r || !t) { free(tmp); *total = *sc = *logmag = ev_null("out of memory"); return; }
         int64_t cnt = r->n_frames * r->n_bins;
         double num = 0, den = 0, lm = 0;
-        for (int64_t i = 0; i < cnt; i++) {
-            double a = (double)r->mag[i] * r->mag[i] > floor_pow ? r->mag[i] : 1e-4;  // sqrt(floor)
-            double b = (double)t->mag[i] * t->mag[i] > floor_pow ? t->mag[i] : 1e-4;
-            num += (a - b) * (a - b);
-            den += a * a;
-            lm += fabs(log(a / b));
-        }
+        for (int64_t f = 0; f < r->n_frames; f++)   // magnitudes floored at sqrt(1e-8) = 1e-4
+            ev_row_sqdiff(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins, 1e-4f, &num, &den);
+        for (int64_t f = 0; f < r->n_frames; f++)   // floored magnitudes: max(|X|, 1e-4)
+            lm += ev_sum_abs_logratio(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins,
+                                      1e-4f, 0.0f, tmp);
         sum_sc += sqrt(num / den);
         sum_lm += lm / (double)cnt;
     }
+    free(tmp);
     *sc = ev_ok(sum_sc / 3);
     *logmag = ev_ok(sum_lm / 3);
     *total = ev_ok((sum_sc + sum_lm) / 3);

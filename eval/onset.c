@@ -11,6 +11,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "eval/fastlog.h"  // defines: ev_logf
+
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -30,8 +32,8 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
         const float *cur = sp->mag + t * F;
         float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;
         double acc = 0;
+        for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
         for (int k = 0; k < F; k++) {
-            lc[k] = log1pf(100.0f * cur[k]);
             float d = lc[k] - lp[k];   // frame -1 is silence (lp zeroed)
             if (d > 0) acc += d;
         }

@@ -33,13 +33,15 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
     if (!buf || !spec || !energy || !pows) {
         gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1;
     }
+    float *w = malloc(sizeof(float) * win);
+    if (!w) { gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1; }
+    for (int i = 0; i < win; i++) w[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / win));
     double emax = 0;
     for (int j = 0; j < n_fr; j++) {
         memset(buf, 0, sizeof(float) * nf);
         for (int i = 0; i < win; i++) {
             int64_t s = p0 + (int64_t)j * hop + i;
-            double w = 0.5 - 0.5 * cos(2 * M_PI * i / win);
-            buf[i] = s < n ? (float)(x[s] * w) : 0.0f;
+            buf[i] = s < n ? x[s] * w[i] : 0.0f;
         }
         gd_fft_r2c(nf, buf, spec);
         double e = 0;
@@ -67,7 +69,7 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             }
         }
     }
-    gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows);
+    gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); free(w);
     return 0;
 }
 
