@@ -43,3 +43,6 @@ for i in 0 1 2 3; do
 done
 check "short clips" $E corpus --json --boot 5 --splits 5 "$T/short_r" "$T/short_g"
 check_grep "frechet null when undefined" '"frechet":\{"value":null,.*"verdict":"undefined' "$T/.out"
+OMP_NUM_THREADS=1 $E corpus --json --boot 20 --splits 10 "$T/ref" "$T/noise" > "$T/o1" 2>/dev/null
+OMP_NUM_THREADS=2 $E corpus --json --boot 20 --splits 10 "$T/ref" "$T/noise" > "$T/o2" 2>/dev/null
+cmp -s "$T/o1" "$T/o2" && echo "ok thread count does not change output" || echo "FAIL thread count does not change output"

@@ -46,3 +46,10 @@ printf 'file_name,split\na.wav,test\nsub/b.wav,test\n' > "$T/A/metadata.csv"
 printf 'file_name,split\nsub/b.wav,test\na.wav,test\n' > "$T/B/metadata.csv"
 check "metadata.csv pairs" $E pair --json "$T/A/metadata.csv" "$T/B/metadata.csv"
 check_grep "csv matched by file_name" '"clip":"a.wav"' "$T/.out"
+# same output whatever the thread count
+OMP_NUM_THREADS=1 $E pair --json "$T/A" "$T/B" > "$T/t1.json" 2>/dev/null
+OMP_NUM_THREADS=2 $E pair --json "$T/A" "$T/B" > "$T/t2.json" 2>/dev/null
+cmp -s "$T/t1.json" "$T/t2.json" && echo "ok thread count does not change output" || echo "FAIL thread count does not change output"
+check_exit "file vs folder exits 1" 1 $E pair "$T/ref.wav" "$T/B"
+check "analysis rate option" $E pair --json --rate 22050 "$T/ref.wav" "$T/half.wav"
+check_grep "analysis at 22050" '"rate":22050' "$T/.out"
