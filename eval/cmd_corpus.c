@@ -16,12 +16,14 @@
 
 #include "core/audio.h"   // defines: gd_audio_read
 #include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
+#include "core/error.h"   // defines: GD_ERR_IO
 #include "core/csv.h"     // defines: gd_csv_*
 #include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
 #include "core/json.h"    // defines: gd_json_*
 #include "core/log.h"     // defines: gd_log_set_level
 #include "core/rng.h"     // defines: gd_rng_*
 #include "eval/corpus.h"  // defines: ev_descriptors, ev_w1_ks, ev_frechet, ev_kad_indexed
+#include "eval/npy.h"     // defines: ev_npy_read
 #include "eval/stats.h"   // defines: ev_quantile_sorted
 #include "eval/summary.h" // defines: ev_median_inplace
 
@@ -97,9 +99,33 @@ static void analyse(clip_set *s, int rate, int embed) {
     for (int i = 0; i < s->n; i++) if (embed && s->n_frames[i] < 0) gd_die("out of memory");
 }
 
-// External embeddings: CSV with a header; column 0 names the clip (as listed), the other
-// columns are the embedding; several rows per clip are frames. Returns the dimension.
+// External embeddings from a folder of .npy files: DIR/<clip name with .npy for its
+// extension>, (frames, dim) or (dim,) float32/float64. Returns the dimension.
+static int load_npy_dir(clip_set *s, const char *dir) {
+    int d = -1;
+    for (int i = 0; i < s->n; i++) {
+        char rel[1024];
+        snprintf(rel, sizeof rel, "%s", s->name[i]);
+        char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
+        if (dot && (!slash || dot > slash)) *dot = '\0';
+        strncat(rel, ".npy", sizeof rel - strlen(rel) - 1);
+        char *path = gd_path_join(dir, rel);
+        int rows, cols;
+        int rc = ev_npy_read(path, &s->frames[i], &rows, &cols);
+        if (rc) gd_die("%s: %s", path, rc == GD_ERR_IO ? "cannot read" : "not a float32/float64 C-order .npy array");
+        if (d >= 0 && cols != d) gd_die("%s: dimension %d, expected %d", path, cols, d);
+        d = cols;
+        s->n_frames[i] = rows;
+        free(path);
+    }
+    return d;
+}
+
+// External embeddings: a folder of .npy files (see above) or a CSV with a header whose
+// column 0 names the clip (as listed) and whose other columns are the embedding; several rows
+// per clip are frames. Returns the dimension.
 static int load_external(clip_set *s, const char *csv_path) {
+    if (gd_is_dir(csv_path)) return load_npy_dir(s, csv_path);
     gd_csv *csv;
     if (gd_csv_read(&csv, csv_path)) gd_die("%s: cannot read embeddings CSV", csv_path);
     int d = csv->n_cols - 1;
@@ -308,8 +334,9 @@ static void usage(void) {
            "metadata.csv files): descriptor distributions (Wasserstein-1, KS), Frechet distance\n"
            "and KAD on embeddings, each with a bootstrap interval over clips and the\n"
            "real-vs-real split-half floor.\n\n"
-           "  --emb-ref CSV, --emb-gen CSV   embeddings computed elsewhere (first column: clip\n"
-           "                       file name; one row per frame), instead of log-mel\n"
+           "  --emb-ref E, --emb-gen E   embeddings computed elsewhere instead of log-mel: a CSV\n"
+           "                       (first column: clip file name; one row per frame) or a\n"
+           "                       folder of .npy files named like the clips (frames x dim)\n"
            "  --boot B             bootstrap resamples (default 200)\n"
            "  --splits S           random split halves for the floor (default 100)\n"
            "  --seed N             RNG seed (default 0)\n"

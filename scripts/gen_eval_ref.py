@@ -200,6 +200,18 @@ def main():
         f.write("mel44100_2048_128_start %s\n" % " ".join(str(s) for s in starts))
         f.write("mel44100_2048_128_sum %s\n" % " ".join("%.9g" % s for s in fb.sum(axis=1)))
     print("wrote", out)
+    # .npy embeddings for tests/eval/test_corpus_cli.sh: clips p0..p9, two frames of 3 dims;
+    # the generated set is shifted by +1 in dim 0 (so FD = 1), stored as float64 to cover both.
+    import os
+    base = os.path.join(os.path.dirname(out), "eval_npy")
+    for sub in ("ref", "gen"):
+        os.makedirs(os.path.join(base, sub), exist_ok=True)
+    for i in range(10):
+        e = np.array([[i, i / 10, 1], [i + 1, (9 - i) / 10, 0]], dtype=np.float64)
+        np.save(os.path.join(base, "ref", "p%d.npy" % i), e.astype(np.float32))
+        e[:, 0] += 1
+        np.save(os.path.join(base, "gen", "p%d.npy" % i), e)
+    np.save(os.path.join(base, "vec.npy"), np.arange(5, dtype=np.float32) * 0.5)
 
 
 if __name__ == "__main__":

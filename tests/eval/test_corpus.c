@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/fft.h"
 #include "core/rng.h"
 #include "eval/corpus.h"
+#include "eval/npy.h"
 #include "tests/test.h"
 
 static double oracle(const char *key) {
@@ -145,6 +147,23 @@ static void test_logmel_embed(void) {
     free(e); free(x);
 }
 
+static void test_npy(void) {
+    const char *root = getenv("GD_ROOT");
+    char path[1024];
+    double *d = NULL;
+    int r, c;
+    snprintf(path, sizeof path, "%s/tests/ref/eval_npy/vec.npy", root ? root : ".");
+    CHECK(ev_npy_read(path, &d, &r, &c) == 0);
+    CHECK(r == 1 && c == 5);
+    if (d) { CHECK_NEAR(d[4], 2.0, 0); free(d); d = NULL; }
+    snprintf(path, sizeof path, "%s/tests/ref/eval_npy/gen/p3.npy", root ? root : ".");
+    CHECK(ev_npy_read(path, &d, &r, &c) == 0);   // float64 (2, 3): [[4, .3, 1], [5, .6, 0]]
+    CHECK(r == 2 && c == 3);
+    if (d) { CHECK_NEAR(d[0], 4, 0); CHECK_NEAR(d[4], 0.6, 1e-15); CHECK_NEAR(d[5], 0, 0); free(d); }
+    snprintf(path, sizeof path, "%s/tests/ref/eval_oracle.txt", root ? root : ".");
+    CHECK(ev_npy_read(path, &d, &r, &c) == GD_ERR_FORMAT);
+}
+
 int main(void) {
     RUN(test_descriptors_white_noise_v6);
     RUN(test_descriptors_oracle);
@@ -152,6 +171,7 @@ int main(void) {
     RUN(test_kad_v8);
     RUN(test_w1_ks);
     RUN(test_logmel_embed);
+    RUN(test_npy);
     gd_fft_cleanup();
     return TEST_REPORT();
 }

@@ -46,3 +46,8 @@ check_grep "frechet null when undefined" '"frechet":\{"value":null,.*"verdict":"
 OMP_NUM_THREADS=1 $E corpus --json --boot 20 --splits 10 "$T/ref" "$T/noise" > "$T/o1" 2>/dev/null
 OMP_NUM_THREADS=2 $E corpus --json --boot 20 --splits 10 "$T/ref" "$T/noise" > "$T/o2" 2>/dev/null
 cmp -s "$T/o1" "$T/o2" && echo "ok thread count does not change output" || echo "FAIL thread count does not change output"
+# external embeddings as folders of .npy files (tests/ref/eval_npy, from scripts/gen_eval_ref.py)
+NPY="$GD_ROOT/tests/ref/eval_npy"
+check "npy embeddings" $E corpus --json --boot 10 --splits 10 --emb-ref "$NPY/ref" --emb-gen "$NPY/gen" "$T/ref" "$T/copy"
+check_grep "npy: FD = 1" '"embedding":"external","dim":3,.*"frechet":\{"value":1(\.0+[0-9]*)?,' "$T/.out"
+check_exit "npy file missing: exit 1" 1 $E corpus --emb-ref "$NPY" --emb-gen "$NPY/gen" "$T/ref" "$T/copy"
