@@ -232,7 +232,7 @@ static double fd_of(const suff_stats *a, const int *ia, int na, const suff_stats
 }
 
 typedef struct {
-    double value, lo, hi, floor_med, floor_p95, gen_half_med;
+    double value, lo, hi, floor_med, floor_p95, gen_half_med, p_perm;
     int    half_n;
 } dist_result;
 
@@ -282,6 +282,7 @@ static dist_result distance(const dist_ctx *c, int boot, int splits, uint64_t se
     for (int i = 0; i < nr; i++) ir[i] = i;
     for (int i = 0; i < ng; i++) ig[i] = i;
     r.value = dist_eval(c, ir, nr, 1, ig, ng, 0);
+    r.p_perm = NAN;
     gd_rng g;
     gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-boot", tag));
     for (int b = 0; b < boot; b++) {
@@ -323,7 +324,10 @@ static void json_dist(gd_json *j, const char *key, const dist_result *d, double 
     gd_json_key(j, "floor_p95"); gd_json_number(j, d->floor_p95);
     gd_json_key(j, "gen_at_half_n_median"); gd_json_number(j, d->gen_half_med);
     gd_json_key(j, "half_n"); gd_json_int(j, d->half_n);
-    if (isfinite(sigma)) { gd_json_key(j, "sigma"); gd_json_number(j, sigma); }
+    if (isfinite(sigma)) {
+        gd_json_key(j, "sigma"); gd_json_number(j, sigma);
+        gd_json_key(j, "p_permutation"); gd_json_number(j, d->p_perm);
+    }
     gd_json_key(j, "verdict"); gd_json_string(j, dist_verdict(d));
     gd_json_end_object(j);
 }
@@ -339,6 +343,7 @@ static void usage(void) {
            "                       folder of .npy files named like the clips (frames x dim)\n"
            "  --boot B             bootstrap resamples (default 200)\n"
            "  --splits S           random split halves for the floor (default 100)\n"
+           "  --perm P             label permutations for the KAD p-value (default 1000)\n"
            "  --seed N             RNG seed (default 0)\n"
            "  --rate HZ            analysis rate (default: the first reference file's)\n"
            "  --json               one JSON object instead of text\n"
@@ -351,10 +356,11 @@ int eval_cmd_corpus(int argc, char **argv) {
         {"emb-ref", required_argument, 0, 'R'}, {"emb-gen", required_argument, 0, 'G'},
         {"boot", required_argument, 0, 'B'}, {"splits", required_argument, 0, 'S'},
         {"seed", required_argument, 0, 's'}, {"rate", required_argument, 0, 'r'},
+        {"perm", required_argument, 0, 'P'},
         {"json", no_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *emb_ref = NULL, *emb_gen = NULL;
-    int boot = 200, splits = 100, rate = 0, json = 0, c;
+    int boot = 200, splits = 100, perms = 1000, rate = 0, json = 0, c;
     uint64_t seed = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
@@ -362,6 +368,7 @@ int eval_cmd_corpus(int argc, char **argv) {
         case 'R': emb_ref = optarg; break;
         case 'G': emb_gen = optarg; break;
         case 'B': boot = (int)gd_opt_int("--boot", optarg, 0, 100000); break;
+        case 'P': perms = (int)gd_opt_int("--perm", optarg, 1, 1000000); break;
         case 'S': splits = (int)gd_opt_int("--splits", optarg, 1, 100000); break;
         case 's': seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
         case 'r': rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
@@ -435,6 +442,24 @@ int eval_cmd_corpus(int argc, char **argv) {
     ev_rbf_matrix(Krg, mr, R.n, mg, G.n, d, sigma);
     dist_ctx kc = {1, &sr, &sg, Krr, Kgg, Krg, R.n, G.n};
     dist_result kad = distance(&kc, boot, splits, seed, "kad");
+    {   // permutation test on the joint kernel matrix [ref; gen]
+        int nj = R.n + G.n;
+        double *K = malloc(sizeof(double) * nj * nj);
+        if (!K) gd_die("out of memory");
+        for (int i = 0; i < nj; i++)
+            for (int j = 0; j < nj; j++) {
+                double v;
+                if (i < R.n && j < R.n) v = Krr[(size_t)i * R.n + j];
+                else if (i >= R.n && j >= R.n) v = Kgg[(size_t)(i - R.n) * G.n + (j - R.n)];
+                else if (i < R.n) v = Krg[(size_t)i * G.n + (j - R.n)];
+                else v = Krg[(size_t)j * G.n + (i - R.n)];
+                K[(size_t)i * nj + j] = v;
+            }
+        gd_rng g;
+        gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-perm", "kad"));
+        kad.p_perm = ev_mmd_perm_p(K, nj, R.n, perms, &g);
+        free(K);
+    }
     const char *emb = emb_ref ? "external" : "logmel64 (20 Hz-16 kHz, ln, z-scored against the reference)";
     if (json) {
         gd_json j;
@@ -476,6 +501,8 @@ int eval_cmd_corpus(int argc, char **argv) {
         const dist_result *ds[2] = {&fd, &kad};
         const char *nm[2] = {"Frechet (frames)", "KAD (clip means)"};
         printf("\n");
+        if (isfinite(kad.p_perm))
+            printf("KAD permutation test (%d label shuffles): p = %.4g\n", perms, kad.p_perm);
         for (int q = 0; q < 2; q++)
             printf("%s: %.4g (95%% CI [%.4g, %.4g]); real-vs-real floor at N=%d: median %.4g, p95 %.4g; "
                    "generated at N=%d: median %.4g -> %s\n", nm[q], ds[q]->value, ds[q]->lo, ds[q]->hi,

@@ -39,6 +39,12 @@ double ev_median_distance(const double *x, int n, int d);
 double ev_kad_indexed(const double *Kxx, int ldxx, const int *ix, int nx, const double *Kyy,
                       int ldyy, const int *iy, int ny, const double *Kxy, int ldxy);
 
+// Permutation p-value of the unbiased MMD^2 between the first nx and the last n - nx items of
+// the joint kernel matrix K (n, n): labels are shuffled n_perm times (rng draws);
+// p = (1 + #{MMD*^2 >= observed}) / (1 + n_perm) (Gretton et al. 2012 two-sample test).
+#include "core/rng.h"
+double ev_mmd_perm_p(const double *K, int n, int nx, int n_perm, gd_rng *rng);
+
 // Frame embeddings: 64 Slaney log-mel bands (ln(mel power + 1e-10)), 20 Hz .. min(16 kHz,
 // Nyquist), 2048/512 reflect STFT, frames within 60 dB of the clip's loudest frame.
 // *emb is malloc'd (n_frames, 64); returns the frame count (>= 1) or < 0.

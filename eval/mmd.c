@@ -54,3 +54,43 @@ double ev_kad_indexed(const double *Kxx, int ldxx, const int *ix, int nx, const 
     double mmd = sxx / ((double)nx * (nx - 1)) + syy / ((double)ny * (ny - 1)) - 2 * sxy / ((double)nx * ny);
     return 100.0 * mmd;
 }
+
+// Unbiased MMD^2 of the split (lab[i] = 1 for x) from the joint matrix.
+static double mmd_split(const double *K, int n, const unsigned char *lab, int nx, double total, double diag_all,
+                        const double *diag) {
+    double sxx = 0, sxy = 0, dx = 0;
+    for (int i = 0; i < n; i++) {
+        if (!lab[i]) continue;
+        const double *row = K + (size_t)i * n;
+        double a = 0, b = 0;
+        for (int j = 0; j < n; j++) { if (lab[j]) a += row[j]; else b += row[j]; }
+        sxx += a; sxy += b; dx += diag[i];
+    }
+    int ny = n - nx;
+    double syy = total - sxx - 2 * sxy, dy = diag_all - dx;
+    return (sxx - dx) / ((double)nx * (nx - 1)) + (syy - dy) / ((double)ny * (ny - 1)) - 2 * sxy / ((double)nx * ny);
+}
+
+double ev_mmd_perm_p(const double *K, int n, int nx, int n_perm, gd_rng *rng) {
+    if (nx < 2 || n - nx < 2 || n_perm < 1) return NAN;
+    unsigned char *lab = malloc(n);
+    int *idx = malloc(sizeof(int) * n);
+    double *diag = malloc(sizeof(double) * n);
+    if (!lab || !idx || !diag) { free(lab); free(idx); free(diag); return NAN; }
+    double total = 0, diag_all = 0;
+    for (int i = 0; i < n; i++) {
+        diag[i] = K[(size_t)i * n + i];
+        diag_all += diag[i];
+        for (int j = 0; j < n; j++) total += K[(size_t)i * n + j];
+    }
+    for (int i = 0; i < n; i++) { lab[i] = i < nx; idx[i] = i; }
+    double obs = mmd_split(K, n, lab, nx, total, diag_all, diag);
+    long count = 0;
+    for (int p = 0; p < n_perm; p++) {
+        for (int i = n - 1; i > 0; i--) { int j = (int)gd_rng_below(rng, i + 1), t = idx[i]; idx[i] = idx[j]; idx[j] = t; }
+        for (int i = 0; i < n; i++) lab[idx[i]] = i < nx;
+        if (mmd_split(K, n, lab, nx, total, diag_all, diag) >= obs - 1e-15 * fabs(obs)) count++;
+    }
+    free(lab); free(idx); free(diag);
+    return (1.0 + count) / (1.0 + n_perm);
+}

@@ -51,3 +51,8 @@ NPY="$GD_ROOT/tests/ref/eval_npy"
 check "npy embeddings" $E corpus --json --boot 10 --splits 10 --emb-ref "$NPY/ref" --emb-gen "$NPY/gen" "$T/ref" "$T/copy"
 check_grep "npy: FD = 1" '"embedding":"external","dim":3,.*"frechet":\{"value":1(\.0+[0-9]*)?,' "$T/.out"
 check_exit "npy file missing: exit 1" 1 $E corpus --emb-ref "$NPY" --emb-gen "$NPY/gen" "$T/ref" "$T/copy"
+# KAD permutation test: noise vs plucks is significant, a copy is not
+check "perm noise" $E corpus --json --boot 5 --splits 5 --perm 200 "$T/ref" "$T/noise"
+check_grep "noise: p = 1/201" '"p_permutation":0\.00497' "$T/.out"
+check "perm copy" $E corpus --json --boot 5 --splits 5 --perm 200 "$T/ref" "$T/copy"
+check_grep "copy: p = 1" '"p_permutation":1,' "$T/.out"
