@@ -31,6 +31,7 @@ ev_val ev_rave_mss(ev_sig *ref, ev_sig *est);
 
 // §1.2 auraloss MultiResolutionSTFTLoss defaults: mean over (1024,120,600), (2048,240,1200),
 // (512,50,240) of SC + logmag; power floor 1e-8. sc/logmag are the two parts (averaged).
+// Null when every reference bin sits at the floor (SC would be a ratio of floors).
 void ev_mrstft(ev_sig *ref, ev_sig *est, ev_val *total, ev_val *sc, ev_val *logmag);
 
 // §2.2 multi-scale log-mel distance (DAC base.yml): windows 32..2048 with 5..320 Slaney mels,

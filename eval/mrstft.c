@@ -27,6 +27,11 @@ void ev_mrstft(ev_sig *ref, ev_sig *est, ev_val *total, ev_val *sc, ev_val *logm
         for (int64_t f = 0; f < r->n_frames; f++)   // floored magnitudes: max(|X|, 1e-4)
             lm += ev_sum_abs_logratio(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins,
                                       1e-4f, 0.0f, tmp);
+        if (den <= (double)cnt * 1e-8 * (1 + 1e-6)) {   // every reference bin at the floor
+            free(tmp);
+            *total = *sc = *logmag = ev_null("reference is silent");
+            return;
+        }
         sum_sc += sqrt(num / den);
         sum_lm += lm / (double)cnt;
     }

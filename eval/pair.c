@@ -149,7 +149,7 @@ static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, con
     set(res, EVAL_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
     if (res->n_used < 2) {
         for (int m = 0; m < EVAL_N_METRICS; m++)
-            if (res->why[m] && !strcmp(res->why[m], "not computed")) res->why[m] = "no overlap after alignment";
+            if (res->why[m] && !strcmp(res->why[m], "not computed")) res->why[m] = "fewer than 2 common samples after alignment";
         return 0;
     }
     return pair_metrics(res, ref + a, est + a + res->lag, res->n_used, rate);

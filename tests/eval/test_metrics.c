@@ -224,6 +224,10 @@ static void test_silence_is_null(void) {
     float *z = calloc(n, sizeof(float)), *x = noise(n, 0.1, 9);
     eval_pair_result r = pair(z, n, x, n, SR);
     CHECK(r.why[EVAL_RAVE_MSS] && r.why[EVAL_LOUD_REF] && r.why[EVAL_F0_ERR_CENTS]);
+    CHECK(r.why[EVAL_MRSTFT] && r.why[EVAL_LSD_DB] && r.why[EVAL_MCD_DB] && r.why[EVAL_SI_SDR_DB]);
+    // a single common sample: everything but loudness is null with a reason
+    eval_pair_result one = pair(x, 1, x, 1, SR);
+    CHECK(one.n_used == 1 && one.why[EVAL_MEL_L1] && one.why[EVAL_ONSET_F_50]);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
