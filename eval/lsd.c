@@ -6,8 +6,9 @@
 #include "eval/metrics.h"
 
 #include <math.h>
+#include <stdlib.h>
 
-#include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/fastlog.h"  // defines: ev_logratio
 
 void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
     ev_stft_cfg cfg = {2048, 512, 2048, EV_PAD_REFLECT};
@@ -24,22 +25,26 @@ void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
         for (int k = 0; k < F; k++) e += (double)r->mag[f * F + k] * r->mag[f * F + k];
         if (e > emax) emax = e;
     }
-    const double fl = pmax * 1e-8;
+    // Power floored at pmax * 1e-8 is magnitude floored at sqrt(pmax) * 1e-4, and
+    // 10 log10(Pr / Pt) = (20 / ln 10) ln(|R| / |T|).
+    const float fl_mag = (float)(sqrt(pmax) * 1e-4);
+    float *d = malloc(sizeof(float) * F);
+    if (!d) { *all = *active = ev_null("out of memory"); return; }
     double sum_all = 0, sum_act = 0;
     int64_t n_act = 0;
     for (int64_t f = 0; f < T; f++) {
-        const float *mr = r->mag + f * F, *mt = t->mag + f * F;
+        const float *mr = r->mag + f * F;
+        ev_logratio(d, mr, t->mag + f * F, F, fl_mag, 0.0f);
         double acc = 0, e = 0;
         for (int k = 0; k < F; k++) {
-            double pr = (double)mr[k] * mr[k], pt = (double)mt[k] * mt[k];
-            double d = ev_logf((float)(fmax(pr, fl) / fmax(pt, fl)));   // natural log; dB below
-            acc += d * d;
-            e += pr;
+            acc += (double)d[k] * d[k];
+            e += (double)mr[k] * mr[k];
         }
-        double v = (10.0 / M_LN10) * sqrt(acc / F);
+        double v = (20.0 / M_LN10) * sqrt(acc / F);
         sum_all += v;
         if (e >= emax * 1e-6) { sum_act += v; n_act++; }
     }
+    free(d);
     *all = ev_ok(sum_all / (double)T);
     *active = n_act ? ev_ok(sum_act / (double)n_act) : ev_null("no active frames");
 }
