@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
-#include "core/fileio.h"  // defines: gd_read_file
+#include "core/fileio.h"  // defines: gd_read_file, gd_is_dir, gd_path_join
 #include "core/json.h"    // defines: gd_json_*
 #include "core/rng.h"     // defines: gd_rng_*
 #include "eval/jsonl.h"   // defines: ev_jobj_*
@@ -34,8 +34,9 @@ static void table_free(run_table *t) {
 }
 
 // Reads one JSONL file into t (rows sorted by clip).
-static void read_one(run_table *t, const char *path) {
-    char *text;
+static void read_one(run_table *t, const char *arg) {
+    char *text, *dir_file = gd_is_dir(arg) ? gd_path_join(arg, "pairs.jsonl") : NULL;
+    const char *path = dir_file ? dir_file : arg;
     size_t len;
     if (gd_read_file(path, &text, &len)) gd_die("%s: cannot read", path);
     int cap = 64, line_no = 0;
@@ -79,6 +80,7 @@ static void read_one(run_table *t, const char *path) {
         if (i && !strcmp(t->clip[i], t->clip[i - 1])) gd_die("%s: clip %s appears twice", path, t->clip[i]);
     }
     free(idx); free(clips); free(v);
+    free(dir_file);
 }
 
 static void check_same(const run_table *a, const run_table *b, const char *pa, const char *pb) {
@@ -116,7 +118,8 @@ typedef struct {
 static void usage(void) {
     printf("Usage: gendang-eval compare [OPTIONS] RUN_A RUN_B\n"
            "Paired comparison of two runs evaluated on the same clips. RUN_A and RUN_B are\n"
-           "`gendang-eval pair --json` outputs; several files joined by commas are seeds and are\n"
+           "`gendang-eval pair --json` outputs (or report folders holding pairs.jsonl); several\n"
+           "joined by commas are seeds and are\n"
            "averaged per clip. Differences are B - A (|B| - |A| for signed level differences).\n\n"
            "  --primary KEY     pre-registered primary metric (default rave_mss); the others\n"
            "                    are secondary and judged on Holm-adjusted p-values\n"

@@ -190,6 +190,21 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     free(path);
 }
 
+// DIR/pairs.jsonl: the `pair --json` lines, so `compare` can take a report folder.
+static void write_pairs_jsonl(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n) {
+    char *path = joinf(c->dir, "pairs.jsonl");
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    for (int i = 0; i < n; i++) {
+        gd_json j;
+        gd_json_init(&j, a.f);
+        eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+        fputc('\n', a.f);
+    }
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+    free(path);
+}
+
 static void write_md(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n,
                      int n_loss) {
     char *path = joinf(c->dir, "report.md");
@@ -307,7 +322,8 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
 static void usage(void) {
     printf("Usage: gendang-eval report [OPTIONS] REF EST -o DIR\n"
            "Evaluates EST against REF (files, folders or metadata.csv files, as for `pair`) and\n"
-           "writes DIR/metrics.json, DIR/report.md and DIR/report.html with spectrogram images\n"
+           "writes DIR/metrics.json, DIR/pairs.jsonl (as `pair --json`; `compare` accepts DIR),\n"
+           "DIR/report.md and DIR/report.html with spectrogram images\n"
            "(DIR/img) and 16-bit WAV copies for the audio players (DIR/audio). Open\n"
            "DIR/report.html in a browser (works from the file system, no network).\n\n"
            "  -o, --out DIR        output folder (created)\n"
@@ -367,6 +383,7 @@ int eval_cmd_report(int argc, char **argv) {
     double y_lo = 0, y_hi = 0;
     int loss = c.log_csv ? make_loss_plot(&c, names, &y_lo, &y_hi) : 0;
     write_metrics_json(&c, res, items, n);
+    write_pairs_jsonl(&c, res, items, n);
     write_md(&c, res, items, n, loss & 0xff);
     write_html(&c, res, items, n, loss & 0xff, names, y_lo, y_hi, loss >> 8);
     fprintf(stderr, "report: %d pairs; open %s/report.html\n", n, c.dir);
