@@ -41,13 +41,13 @@ void ev_logratio(float *out, const float *a, const float *b, int n, float fl, fl
 // num += sum (max(a_k, fl) - max(b_k, fl))^2, den += sum max(a_k, fl)^2 (fastlog.c).
 void ev_row_sqdiff(const float *a, const float *b, int n, float fl, double *num, double *den);
 
-// Sum over k < n of |ln((max(a_k, fl) + eps) / (max(b_k, fl) + eps))|; tmp holds n floats.
+// Sum over k < n of |ln((max(a_k, fl) + eps) / (max(b_k, fl) + eps))| (power = 1) or of its
+// square (power = 2); tmp holds n floats. Partial sums in eight float lanes (fastlog.c).
+double ev_sum_logratio(const float *a, const float *b, int n, float fl, float eps, int power,
+                       float *tmp);
 static inline double ev_sum_abs_logratio(const float *a, const float *b, int n, float fl, float eps,
                                          float *tmp) {
-    ev_logratio(tmp, a, b, n, fl, eps);
-    double s = 0;
-    for (int k = 0; k < n; k++) s += tmp[k] < 0 ? -tmp[k] : tmp[k];
-    return s;
+    return ev_sum_logratio(a, b, n, fl, eps, 1, tmp);
 }
 
 #endif

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "eval/fastlog.h"  // defines: ev_logratio
+#include "eval/fastlog.h"  // defines: ev_sum_logratio
 
 void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
     ev_stft_cfg cfg = {2048, 512, 2048, EV_PAD_REFLECT};
@@ -34,12 +34,8 @@ void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
     int64_t n_act = 0;
     for (int64_t f = 0; f < T; f++) {
         const float *mr = r->mag + f * F;
-        ev_logratio(d, mr, t->mag + f * F, F, fl_mag, 0.0f);
-        double acc = 0, e = 0;
-        for (int k = 0; k < F; k++) {
-            acc += (double)d[k] * d[k];
-            e += (double)mr[k] * mr[k];
-        }
+        double acc = ev_sum_logratio(mr, t->mag + f * F, F, fl_mag, 0.0f, 2, d), e = 0;
+        for (int k = 0; k < F; k++) e += (double)mr[k] * mr[k];
         double v = (20.0 / M_LN10) * sqrt(acc / F);
         sum_all += v;
         if (e >= emax * 1e-6) { sum_act += v; n_act++; }
