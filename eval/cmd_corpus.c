@@ -351,6 +351,128 @@ static void usage(void) {
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
 }
 
+typedef struct {
+    int         n_ref, n_gen, rate, dim, boot, splits, perms;
+    long        frames_ref, frames_gen;
+    uint64_t    seed;
+    const char *embedding;
+    double      desc[EV_N_DESC][7];   // ref median, gen median, W1, W1 lo, W1 hi, KS, KS p
+    dist_result fd, kad;
+    double      sigma;
+} corpus_result;
+
+// Descriptor distributions: medians, W1 with bootstrap CI, KS.
+static void compare_descriptors(corpus_result *o, const clip_set *R, const clip_set *G) {
+    double *a = malloc(sizeof(double) * R->n), *b = malloc(sizeof(double) * G->n);
+    double *ba = malloc(sizeof(double) * R->n), *bb = malloc(sizeof(double) * G->n);
+    double *wv = malloc(sizeof(double) * (o->boot + 1));
+    if (!a || !b || !ba || !bb || !wv) gd_die("out of memory");
+    for (int k = 0; k < EV_N_DESC; k++) {
+        double *dk = o->desc[k];
+        for (int i = 0; i < R->n; i++) a[i] = R->desc[i * EV_N_DESC + k];
+        for (int i = 0; i < G->n; i++) b[i] = G->desc[i * EV_N_DESC + k];
+        dk[0] = ev_summarise(a, R->n).median;
+        dk[1] = ev_summarise(b, G->n).median;
+        ev_w1_ks(a, R->n, b, G->n, &dk[2], &dk[5], &dk[6]);
+        gd_rng g;
+        gd_rng_init(&g, o->seed, gd_rng_stream_id("eval-corpus-desc", ev_desc_names[k]));
+        for (int t = 0; t < o->boot; t++) {
+            for (int i = 0; i < R->n; i++) ba[i] = a[gd_rng_below(&g, R->n)];
+            for (int i = 0; i < G->n; i++) bb[i] = b[gd_rng_below(&g, G->n)];
+            double ks, p;
+            ev_w1_ks(ba, R->n, bb, G->n, &wv[t], &ks, &p);
+        }
+        pct(wv, o->boot, 0.025, 0.975, &dk[3], &dk[4]);
+    }
+    free(a); free(b); free(ba); free(bb); free(wv);
+}
+
+// KAD on clip-mean embeddings: kernel matrices, bootstrap/floor, permutation p-value.
+static void kad_distance(corpus_result *o, const suff_stats *sr, const suff_stats *sg) {
+    const int nr = o->n_ref, ng = o->n_gen, d = o->dim, nj = nr + ng;
+    double *m = calloc((size_t)nj * d, sizeof(double));   // clip means: ref rows, then gen rows
+    if (!m) gd_die("out of memory");
+    for (int i = 0; i < nj; i++) {
+        const suff_stats *ss = i < nr ? sr : sg;
+        int c = i < nr ? i : i - nr;
+        for (int k = 0; k < d; k++) m[(size_t)i * d + k] = ss->s1[(size_t)c * d + k] / ss->cnt[c];
+    }
+    o->sigma = ev_median_distance(m, nr, d);
+    if (!(o->sigma > 0)) o->sigma = 1;
+    double *K = malloc(sizeof(double) * nj * nj);
+    double *Krr = malloc(sizeof(double) * nr * nr), *Kgg = malloc(sizeof(double) * ng * ng);
+    double *Krg = malloc(sizeof(double) * nr * ng);
+    if (!K || !Krr || !Kgg || !Krg) gd_die("out of memory");
+    ev_rbf_matrix(K, m, nj, m, nj, d, o->sigma);
+    for (int i = 0; i < nj; i++)
+        for (int j = 0; j < nj; j++) {
+            double v = K[(size_t)i * nj + j];
+            if (i < nr && j < nr) Krr[(size_t)i * nr + j] = v;
+            else if (i >= nr && j >= nr) Kgg[(size_t)(i - nr) * ng + (j - nr)] = v;
+            else if (i < nr) Krg[(size_t)i * ng + (j - nr)] = v;
+        }
+    dist_ctx kc = {1, sr, sg, Krr, Kgg, Krg, nr, ng};
+    o->kad = distance(&kc, o->boot, o->splits, o->seed, "kad");
+    gd_rng g;
+    gd_rng_init(&g, o->seed, gd_rng_stream_id("eval-corpus-perm", "kad"));
+    o->kad.p_perm = ev_mmd_perm_p(K, nj, nr, o->perms, &g);
+    free(m); free(K); free(Krr); free(Kgg); free(Krg);
+}
+
+static void print_json(const corpus_result *o) {
+    gd_json j;
+    gd_json_init(&j, stdout);
+    gd_json_begin_object(&j);
+    gd_json_key(&j, "n_ref"); gd_json_int(&j, o->n_ref);
+    gd_json_key(&j, "n_gen"); gd_json_int(&j, o->n_gen);
+    gd_json_key(&j, "rate"); gd_json_int(&j, o->rate);
+    gd_json_key(&j, "embedding"); gd_json_string(&j, o->embedding);
+    gd_json_key(&j, "dim"); gd_json_int(&j, o->dim);
+    gd_json_key(&j, "frames_ref"); gd_json_int(&j, o->frames_ref);
+    gd_json_key(&j, "frames_gen"); gd_json_int(&j, o->frames_gen);
+    gd_json_key(&j, "bootstrap"); gd_json_int(&j, o->boot);
+    gd_json_key(&j, "splits"); gd_json_int(&j, o->splits);
+    gd_json_key(&j, "seed"); gd_json_int(&j, (int64_t)o->seed);
+    gd_json_key(&j, "descriptors");
+    gd_json_begin_object(&j);
+    static const char *const f[7] = {"ref_median", "gen_median", "w1", "w1_ci95_lo", "w1_ci95_hi", "ks", "ks_p"};
+    for (int k = 0; k < EV_N_DESC; k++) {
+        gd_json_key(&j, ev_desc_names[k]);
+        gd_json_begin_object(&j);
+        for (int q = 0; q < 7; q++) { gd_json_key(&j, f[q]); gd_json_number(&j, o->desc[k][q]); }
+        gd_json_end_object(&j);
+    }
+    gd_json_end_object(&j);
+    json_dist(&j, "frechet", &o->fd, NAN);
+    json_dist(&j, "kad", &o->kad, o->sigma);
+    gd_json_end_object(&j);
+    fputc('\n', stdout);
+}
+
+static void print_text(const corpus_result *o) {
+    printf("corpus: %d reference clips (%ld frames), %d generated clips (%ld frames), %d Hz\n"
+           "embedding: %s, dim %d; bootstrap %d, split halves %d, seed %llu\n\n",
+           o->n_ref, o->frames_ref, o->n_gen, o->frames_gen, o->rate, o->embedding, o->dim, o->boot,
+           o->splits, (unsigned long long)o->seed);
+    printf("%-20s %12s %12s %12s %25s %8s %8s\n", "descriptor", "ref median", "gen median", "W1",
+           "W1 95% CI", "KS", "KS p");
+    for (int k = 0; k < EV_N_DESC; k++) {
+        const double *dk = o->desc[k];
+        printf("%-20s %12.4g %12.4g %12.4g     [%9.4g, %9.4g] %8.3f %8.3g\n", ev_desc_names[k],
+               dk[0], dk[1], dk[2], dk[3], dk[4], dk[5], dk[6]);
+    }
+    const dist_result *ds[2] = {&o->fd, &o->kad};
+    const char *nm[2] = {"Frechet (frames)", "KAD (clip means)"};
+    printf("\n");
+    if (isfinite(o->kad.p_perm))
+        printf("KAD permutation test (%d label shuffles): p = %.4g\n", o->perms, o->kad.p_perm);
+    for (int q = 0; q < 2; q++)
+        printf("%s: %.4g (95%% CI [%.4g, %.4g]); real-vs-real floor at N=%d: median %.4g, p95 %.4g; "
+               "generated at N=%d: median %.4g -> %s\n", nm[q], ds[q]->value, ds[q]->lo, ds[q]->hi,
+               ds[q]->half_n, ds[q]->floor_med, ds[q]->floor_p95, ds[q]->half_n, ds[q]->gen_half_med,
+               dist_verdict(ds[q]));
+}
+
 int eval_cmd_corpus(int argc, char **argv) {
     static const struct option lo[] = {
         {"emb-ref", required_argument, 0, 'R'}, {"emb-gen", required_argument, 0, 'G'},
@@ -360,18 +482,20 @@ int eval_cmd_corpus(int argc, char **argv) {
         {"json", no_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *emb_ref = NULL, *emb_gen = NULL;
-    int boot = 200, splits = 100, perms = 1000, rate = 0, json = 0, c;
-    uint64_t seed = 0;
+    corpus_result o;
+    memset(&o, 0, sizeof o);
+    o.boot = 200; o.splits = 100; o.perms = 1000;
+    int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
         switch (c) {
         case 'R': emb_ref = optarg; break;
         case 'G': emb_gen = optarg; break;
-        case 'B': boot = (int)gd_opt_int("--boot", optarg, 0, 100000); break;
-        case 'P': perms = (int)gd_opt_int("--perm", optarg, 1, 1000000); break;
-        case 'S': splits = (int)gd_opt_int("--splits", optarg, 1, 100000); break;
-        case 's': seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
-        case 'r': rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
+        case 'B': o.boot = (int)gd_opt_int("--boot", optarg, 0, 100000); break;
+        case 'P': o.perms = (int)gd_opt_int("--perm", optarg, 1, 1000000); break;
+        case 'S': o.splits = (int)gd_opt_int("--splits", optarg, 1, 100000); break;
+        case 's': o.seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
+        case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
         case 'j': json = 1; break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;
@@ -383,133 +507,32 @@ int eval_cmd_corpus(int argc, char **argv) {
     clip_set R, G;
     list_set(&R, argv[optind]);
     list_set(&G, argv[optind + 1]);
-    if (!rate) {
+    if (!o.rate) {
         gd_audio_info info;
         if (gd_audio_info_read(R.path[0], &info)) gd_die("%s: cannot read audio", R.path[0]);
-        rate = info.rate;
+        o.rate = info.rate;
     }
-    analyse(&R, rate, !emb_ref);
-    analyse(&G, rate, !emb_ref);
-    int d = EV_EMB_DIM;
+    analyse(&R, o.rate, !emb_ref);
+    analyse(&G, o.rate, !emb_ref);
+    o.n_ref = R.n; o.n_gen = G.n;
+    o.dim = EV_EMB_DIM;
+    o.embedding = emb_ref ? "external" : "logmel64 (20 Hz-16 kHz, ln, z-scored against the reference)";
     if (emb_ref) {
-        d = load_external(&R, emb_ref);
-        if (load_external(&G, emb_gen) != d) gd_die("%s and %s: embedding dimensions differ", emb_ref, emb_gen);
+        o.dim = load_external(&R, emb_ref);
+        if (load_external(&G, emb_gen) != o.dim) gd_die("%s and %s: embedding dimensions differ", emb_ref, emb_gen);
     } else {
-        zscore(&R, &G, d);
+        zscore(&R, &G, o.dim);
     }
-    // descriptors
-    double dsc[EV_N_DESC][7];   // ref median, gen median, w1, lo, hi, ks, ks_p
-    double *a = malloc(sizeof(double) * R.n), *b = malloc(sizeof(double) * G.n);
-    double *ba = malloc(sizeof(double) * R.n), *bb = malloc(sizeof(double) * G.n);
-    double *wv = malloc(sizeof(double) * (boot + 1));
-    for (int k = 0; k < EV_N_DESC; k++) {
-        for (int i = 0; i < R.n; i++) a[i] = R.desc[i * EV_N_DESC + k];
-        for (int i = 0; i < G.n; i++) b[i] = G.desc[i * EV_N_DESC + k];
-        ev_summary sa = ev_summarise(a, R.n), sb = ev_summarise(b, G.n);
-        dsc[k][0] = sa.median; dsc[k][1] = sb.median;
-        ev_w1_ks(a, R.n, b, G.n, &dsc[k][2], &dsc[k][5], &dsc[k][6]);
-        gd_rng g;
-        gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-desc", ev_desc_names[k]));
-        for (int t = 0; t < boot; t++) {
-            for (int i = 0; i < R.n; i++) ba[i] = a[gd_rng_below(&g, R.n)];
-            for (int i = 0; i < G.n; i++) bb[i] = b[gd_rng_below(&g, G.n)];
-            double ks, p;
-            ev_w1_ks(ba, R.n, bb, G.n, &wv[t], &ks, &p);
-        }
-        pct(wv, boot, 0.025, 0.975, &dsc[k][3], &dsc[k][4]);
-    }
-    free(a); free(b); free(ba); free(bb); free(wv);
-    // Frechet on frames
+    compare_descriptors(&o, &R, &G);
     suff_stats sr, sg;
-    suff_init(&sr, &R, d);
-    suff_init(&sg, &G, d);
-    long fr = 0, fg = 0;
-    for (int i = 0; i < R.n; i++) fr += R.n_frames[i];
-    for (int i = 0; i < G.n; i++) fg += G.n_frames[i];
+    suff_init(&sr, &R, o.dim);
+    suff_init(&sg, &G, o.dim);
+    for (int i = 0; i < R.n; i++) o.frames_ref += R.n_frames[i];
+    for (int i = 0; i < G.n; i++) o.frames_gen += G.n_frames[i];
     dist_ctx fc = {0, &sr, &sg, NULL, NULL, NULL, R.n, G.n};
-    dist_result fd = distance(&fc, boot, splits, seed, "fd");
-    // KAD on clip means
-    double *mr = calloc((size_t)R.n * d, sizeof(double)), *mg = calloc((size_t)G.n * d, sizeof(double));
-    for (int i = 0; i < R.n; i++) for (int k = 0; k < d; k++) mr[(size_t)i * d + k] = sr.s1[(size_t)i * d + k] / sr.cnt[i];
-    for (int i = 0; i < G.n; i++) for (int k = 0; k < d; k++) mg[(size_t)i * d + k] = sg.s1[(size_t)i * d + k] / sg.cnt[i];
-    double sigma = ev_median_distance(mr, R.n, d);
-    if (!(sigma > 0)) sigma = 1;
-    double *Krr = malloc(sizeof(double) * R.n * R.n), *Kgg = malloc(sizeof(double) * G.n * G.n);
-    double *Krg = malloc(sizeof(double) * R.n * G.n);
-    if (!Krr || !Kgg || !Krg) gd_die("out of memory");
-    ev_rbf_matrix(Krr, mr, R.n, mr, R.n, d, sigma);
-    ev_rbf_matrix(Kgg, mg, G.n, mg, G.n, d, sigma);
-    ev_rbf_matrix(Krg, mr, R.n, mg, G.n, d, sigma);
-    dist_ctx kc = {1, &sr, &sg, Krr, Kgg, Krg, R.n, G.n};
-    dist_result kad = distance(&kc, boot, splits, seed, "kad");
-    {   // permutation test on the joint kernel matrix [ref; gen]
-        int nj = R.n + G.n;
-        double *K = malloc(sizeof(double) * nj * nj);
-        if (!K) gd_die("out of memory");
-        for (int i = 0; i < nj; i++)
-            for (int j = 0; j < nj; j++) {
-                double v;
-                if (i < R.n && j < R.n) v = Krr[(size_t)i * R.n + j];
-                else if (i >= R.n && j >= R.n) v = Kgg[(size_t)(i - R.n) * G.n + (j - R.n)];
-                else if (i < R.n) v = Krg[(size_t)i * G.n + (j - R.n)];
-                else v = Krg[(size_t)j * G.n + (i - R.n)];
-                K[(size_t)i * nj + j] = v;
-            }
-        gd_rng g;
-        gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-perm", "kad"));
-        kad.p_perm = ev_mmd_perm_p(K, nj, R.n, perms, &g);
-        free(K);
-    }
-    const char *emb = emb_ref ? "external" : "logmel64 (20 Hz-16 kHz, ln, z-scored against the reference)";
-    if (json) {
-        gd_json j;
-        gd_json_init(&j, stdout);
-        gd_json_begin_object(&j);
-        gd_json_key(&j, "n_ref"); gd_json_int(&j, R.n);
-        gd_json_key(&j, "n_gen"); gd_json_int(&j, G.n);
-        gd_json_key(&j, "rate"); gd_json_int(&j, rate);
-        gd_json_key(&j, "embedding"); gd_json_string(&j, emb);
-        gd_json_key(&j, "dim"); gd_json_int(&j, d);
-        gd_json_key(&j, "frames_ref"); gd_json_int(&j, fr);
-        gd_json_key(&j, "frames_gen"); gd_json_int(&j, fg);
-        gd_json_key(&j, "bootstrap"); gd_json_int(&j, boot);
-        gd_json_key(&j, "splits"); gd_json_int(&j, splits);
-        gd_json_key(&j, "seed"); gd_json_int(&j, (int64_t)seed);
-        gd_json_key(&j, "descriptors");
-        gd_json_begin_object(&j);
-        static const char *const f[7] = {"ref_median", "gen_median", "w1", "w1_ci95_lo", "w1_ci95_hi", "ks", "ks_p"};
-        for (int k = 0; k < EV_N_DESC; k++) {
-            gd_json_key(&j, ev_desc_names[k]);
-            gd_json_begin_object(&j);
-            for (int q = 0; q < 7; q++) { gd_json_key(&j, f[q]); gd_json_number(&j, dsc[k][q]); }
-            gd_json_end_object(&j);
-        }
-        gd_json_end_object(&j);
-        json_dist(&j, "frechet", &fd, NAN);
-        json_dist(&j, "kad", &kad, sigma);
-        gd_json_end_object(&j);
-        fputc('\n', stdout);
-    } else {
-        printf("corpus: %d reference clips (%ld frames), %d generated clips (%ld frames), %d Hz\n"
-               "embedding: %s, dim %d; bootstrap %d, split halves %d, seed %llu\n\n",
-               R.n, fr, G.n, fg, rate, emb, d, boot, splits, (unsigned long long)seed);
-        printf("%-20s %12s %12s %12s %25s %8s %8s\n", "descriptor", "ref median", "gen median", "W1",
-               "W1 95% CI", "KS", "KS p");
-        for (int k = 0; k < EV_N_DESC; k++)
-            printf("%-20s %12.4g %12.4g %12.4g     [%9.4g, %9.4g] %8.3f %8.3g\n", ev_desc_names[k],
-                   dsc[k][0], dsc[k][1], dsc[k][2], dsc[k][3], dsc[k][4], dsc[k][5], dsc[k][6]);
-        const dist_result *ds[2] = {&fd, &kad};
-        const char *nm[2] = {"Frechet (frames)", "KAD (clip means)"};
-        printf("\n");
-        if (isfinite(kad.p_perm))
-            printf("KAD permutation test (%d label shuffles): p = %.4g\n", perms, kad.p_perm);
-        for (int q = 0; q < 2; q++)
-            printf("%s: %.4g (95%% CI [%.4g, %.4g]); real-vs-real floor at N=%d: median %.4g, p95 %.4g; "
-                   "generated at N=%d: median %.4g -> %s\n", nm[q], ds[q]->value, ds[q]->lo, ds[q]->hi,
-                   ds[q]->half_n, ds[q]->floor_med, ds[q]->floor_p95, ds[q]->half_n, ds[q]->gen_half_med,
-                   dist_verdict(ds[q]));
-    }
-    free(mr); free(mg); free(Krr); free(Kgg); free(Krg);
+    o.fd = distance(&fc, o.boot, o.splits, o.seed, "fd");
+    kad_distance(&o, &sr, &sg);
+    if (json) print_json(&o); else print_text(&o);
     suff_free(&sr); suff_free(&sg);
     set_free(&R); set_free(&G);
     return 0;
