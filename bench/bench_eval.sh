@@ -36,7 +36,8 @@ cpu() {  # best user+sys CPU seconds of 3 runs of "$@" (robust on a shared, load
     local b=""
     for _ in 1 2 3; do
         local c
-        c=$( { /usr/bin/time -f "%U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{ printf "%.4f", $1 + $2 }')
+        /usr/bin/time -o "$W/time.txt" -f "%U %S" "$@" >/dev/null 2>&1
+        c=$(tail -1 "$W/time.txt" | awk '{ printf "%.4f", $1 + $2 }')
         b=$(awk -v c="$c" -v b="$b" 'BEGIN { if (b == "" || c < b) b = c; printf "%.4f", b }')
     done
     echo "$b"
