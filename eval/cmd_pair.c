@@ -10,13 +10,20 @@
 #include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_double
 #include "core/error.h"   // defines: gd_strerror
 #include "core/log.h"     // defines: gd_log_set_level
+#include "core/progress.h" // defines: gd_progress_*
 #include "eval/summary.h" // defines: ev_summarise
 
 int eval_run_items(eval_pair_result *res, const eval_item *items, int n, const eval_pair_opts *o) {
     int *rcs = calloc(n > 0 ? n : 1, sizeof(int));
     if (!rcs) return 0;
+    gd_progress pg;
+    gd_progress_init(&pg, "eval", n);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int i = 0; i < n; i++) rcs[i] = eval_pair_files(&res[i], items[i].ref, items[i].est, o);
+    for (int i = 0; i < n; i++) {
+        rcs[i] = eval_pair_files(&res[i], items[i].ref, items[i].est, o);
+        gd_progress_add(&pg, 1);
+    }
+    gd_progress_finish(&pg);
     int bad = -1;
     for (int i = 0; i < n && bad < 0; i++) if (rcs[i]) bad = i;
     free(rcs);
