@@ -18,11 +18,13 @@
 #include "eval/summary.h" // defines: ev_summarise
 
 #define MAX_TRANSFER 32
+#define MAX_COMPARE 16
 
 typedef struct {
     const char *dir, *title, *log_csv;
     const char *transfer[MAX_TRANSFER];
-    int         n_transfer, max_media;
+    const char *compare[MAX_COMPARE];     // `compare` outputs to include verbatim
+    int         n_transfer, n_compare, max_media;
     eval_pair_opts opts;
 } report_cfg;
 
@@ -122,11 +124,27 @@ static int make_loss_plot(const report_cfg *c, char names[8][64], double *y_lo, 
     gd_csv *csv;
     if (gd_csv_read(&csv, c->log_csv)) gd_die("%s: cannot read training log", c->log_csv);
     int sc = gd_csv_col(csv, "step");
-    if (sc < 0) gd_die("%s: no step column", c->log_csv);
+    if (sc < 0) {
+        gd_warn("%s: no step column; no loss plot", c->log_csv);
+        gd_csv_free(csv);
+        return 0;
+    }
     int cols[8], ns = 0;
     for (int k = 0; k < csv->n_cols && ns < 8; k++)
         if (strstr(csv->header[k], "loss")) { cols[ns] = k; snprintf(names[ns], 64, "%s", csv->header[k]); ns++; }
-    if (ns == 0) gd_die("%s: no column named like *loss*", c->log_csv);
+    if (ns == 0)   // no *loss* column: plot every other column that parses as numbers
+        for (int k = 0; k < csv->n_cols && ns < 8; k++) {
+            if (k == sc || csv->n_rows == 0) continue;
+            char *end;
+            const char *v = gd_csv_get(csv, 0, k);
+            strtod(v, &end);
+            if (end != v && *end == '\0') { cols[ns] = k; snprintf(names[ns], 64, "%s", csv->header[k]); ns++; }
+        }
+    if (ns == 0) {
+        gd_warn("%s: no numeric columns besides step; no loss plot", c->log_csv);
+        gd_csv_free(csv);
+        return 0;
+    }
     int n = csv->n_rows, all_pos = 1;
     double *x = malloc(sizeof(double) * (n + 1)), *ys[8];
     for (int s = 0; s < ns; s++) ys[s] = malloc(sizeof(double) * (n + 1));
@@ -233,6 +251,14 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     for (int t = 0; t < c->n_transfer; t++)
         fprintf(f, "- transfer %s: [audio](audio/transfer_%02d.wav)\n", c->transfer[t], t);
     if (n_loss) fprintf(f, "\n## Training loss\n\n![loss](img/loss.png)\n");
+    for (int k = 0; k < c->n_compare; k++) {
+        char *txt;
+        size_t len;
+        if (gd_read_file(c->compare[k], &txt, &len)) gd_die("%s: cannot read", c->compare[k]);
+        fprintf(f, "\n## Comparison: %s\n\n```\n%s%s```\n", gd_path_basename(c->compare[k]), txt,
+                len && txt[len - 1] == '\n' ? "" : "\n");
+        free(txt);
+    }
     if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
     free(path);
 }
@@ -289,6 +315,17 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         }
         fputs("</p>\n", f);
     }
+    for (int k = 0; k < c->n_compare; k++) {
+        char *txt;
+        size_t len;
+        if (gd_read_file(c->compare[k], &txt, &len)) gd_die("%s: cannot read", c->compare[k]);
+        fputs("<h2>Comparison: ", f);
+        html_esc(f, gd_path_basename(c->compare[k]));
+        fputs("</h2>\n<pre>", f);
+        html_esc(f, txt);
+        fputs("</pre>\n", f);
+        free(txt);
+    }
     if (c->n_transfer) {
         fputs("<h2>Transfer examples</h2>\n", f);
         for (int t = 0; t < c->n_transfer; t++) {
@@ -327,20 +364,23 @@ static void usage(void) {
            "(DIR/img) and 16-bit WAV copies for the audio players (DIR/audio). Open\n"
            "DIR/report.html in a browser (works from the file system, no network).\n\n"
            "  -o, --out DIR        output folder (created)\n"
-           "  --log CSV            training log with a step column and *loss* columns: loss plot\n"
+           "  --log CSV            training log with a step column and *loss* columns (else every\n"
+           "                       numeric column): loss plot\n"
+           "  --compare FILE       include a `gendang-eval compare` output (repeatable, up to %d)\n"
            "  --transfer FILE      add a transfer example player (repeatable, up to %d)\n"
            "  --title TEXT         page title\n"
            "  --max-media N        images and players for the first N clips (default 200)\n"
            "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
            "  -q, --quiet          errors only\n"
            "  -h, --help           this help\n"
-           "Exit status: 0 ok, 1 runtime error, 2 usage error.\n", MAX_TRANSFER);
+           "Exit status: 0 ok, 1 runtime error, 2 usage error.\n", MAX_COMPARE, MAX_TRANSFER);
 }
 
 int eval_cmd_report(int argc, char **argv) {
     static const struct option lo[] = {
         {"out", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"transfer", required_argument, 0, 't'}, {"title", required_argument, 0, 'T'},
+        {"compare", required_argument, 0, 'C'},
         {"max-media", required_argument, 0, 'M'}, {"no-align", no_argument, 0, 'A'},
         {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -358,6 +398,9 @@ int eval_cmd_report(int argc, char **argv) {
             if (c.n_transfer == MAX_TRANSFER) gd_usage("--transfer: at most %d files", MAX_TRANSFER);
             c.transfer[c.n_transfer++] = optarg; break;
         case 'T': c.title = optarg; break;
+        case 'C':
+            if (c.n_compare == MAX_COMPARE) gd_usage("--compare: at most %d files", MAX_COMPARE);
+            c.compare[c.n_compare++] = optarg; break;
         case 'M': c.max_media = (int)gd_opt_int("--max-media", optarg, 0, 100000); break;
         case 'A': c.opts.align = 0; break;
         case 'L': c.opts.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
@@ -369,6 +412,9 @@ int eval_cmd_report(int argc, char **argv) {
     }
     if (argc - optind != 2) gd_usage("report: need REF and EST");
     if (!c.dir) gd_usage("report: -o DIR is required");
+    for (int k = 0; k < c.n_compare; k++)
+        if (!gd_path_exists(c.compare[k])) gd_die("%s: no such file (--compare)", c.compare[k]);
+    if (c.log_csv && !gd_path_exists(c.log_csv)) gd_die("%s: no such file (--log)", c.log_csv);
     eval_item *items;
     int n;
     char err[1024];

@@ -38,3 +38,11 @@ check_exit "bad log exits 1" 1 $E report -q --log "$T/nope.csv" -o "$T/out2" "$T
 check_grep "pairs.jsonl written" '^\{"clip":"a.wav"' "$T/out/pairs.jsonl"
 check "compare takes report folders" $E compare "$T/out" "$T/out"
 check_grep "same run: no evidence" '^PRIMARY rave_mss: no evidence either way' "$T/.out"
+# --compare includes a compare output; a log without *loss* columns plots its numeric columns
+$E compare "$T/out" "$T/out" > "$T/cmp.txt"
+printf 'step,spectral,kl\n0,3,1\n10,2,0.5\n20,1.5,0.4\n' > "$T/log2.csv"
+check "report with --compare" $E report -q --compare "$T/cmp.txt" --log "$T/log2.csv" -o "$T/out3" "$T/ref" "$T/est"
+check_grep "compare text in html" '<h2>Comparison: cmp.txt</h2>' "$T/out3/report.html"
+check_grep "compare verdict in md" 'PRIMARY rave_mss' "$T/out3/report.md"
+check_grep "numeric columns plotted" 'spectral' "$T/out3/report.html"
+check_exit "missing --compare file exits 1" 1 $E report -q --compare "$T/none.txt" -o "$T/out4" "$T/ref" "$T/est"
