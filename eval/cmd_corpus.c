@@ -356,7 +356,8 @@ typedef struct {
     long        frames_ref, frames_gen;
     uint64_t    seed;
     const char *embedding;
-    double      desc[EV_N_DESC][7];   // ref median, gen median, W1, W1 lo, W1 hi, KS, KS p
+    double      desc[EV_N_DESC][9];   // ref median, gen median, W1, W1 lo, W1 hi, KS, KS p,
+                                      // W1 real-vs-real floor p95, W1 of gen at half N (median)
     dist_result fd, kad;
     double      sigma;
 } corpus_result;
@@ -383,6 +384,26 @@ static void compare_descriptors(corpus_result *o, const clip_set *R, const clip_
             ev_w1_ks(ba, R->n, bb, G->n, &wv[t], &ks, &p);
         }
         pct(wv, o->boot, 0.025, 0.975, &dk[3], &dk[4]);
+        // split-half floor: W1 between random halves of the reference, and between one half and
+        // as many generated clips
+        int h = R->n / 2, hg = h < G->n ? h : G->n;
+        int *ir = malloc(sizeof(int) * R->n), *ig = malloc(sizeof(int) * G->n);
+        double *fl = malloc(sizeof(double) * (o->splits + 1)), *gh = malloc(sizeof(double) * (o->splits + 1));
+        if (!ir || !ig || !fl || !gh) gd_die("out of memory");
+        gd_rng_init(&g, o->seed, gd_rng_stream_id("eval-corpus-desc-floor", ev_desc_names[k]));
+        for (int t = 0; t < o->splits; t++) {
+            shuffle(ir, R->n, &g);
+            shuffle(ig, G->n, &g);
+            for (int i = 0; i < R->n; i++) ba[i] = a[ir[i]];
+            for (int i = 0; i < hg; i++) bb[i] = b[ig[i]];
+            double ks, p;
+            ev_w1_ks(ba, h, ba + h, h, &fl[t], &ks, &p);
+            ev_w1_ks(ba, h, bb, hg, &gh[t], &ks, &p);
+        }
+        double unused;
+        pct(fl, o->splits, 0.95, 0.95, &dk[7], &unused);
+        pct(gh, o->splits, 0.5, 0.5, &dk[8], &unused);
+        free(ir); free(ig); free(fl); free(gh);
     }
     free(a); free(b); free(ba); free(bb); free(wv);
 }
@@ -435,11 +456,12 @@ static void print_json(const corpus_result *o) {
     gd_json_key(&j, "seed"); gd_json_int(&j, (int64_t)o->seed);
     gd_json_key(&j, "descriptors");
     gd_json_begin_object(&j);
-    static const char *const f[7] = {"ref_median", "gen_median", "w1", "w1_ci95_lo", "w1_ci95_hi", "ks", "ks_p"};
+    static const char *const f[9] = {"ref_median", "gen_median", "w1", "w1_ci95_lo", "w1_ci95_hi", "ks",
+                                     "ks_p", "w1_floor_p95", "w1_gen_at_half_n_median"};
     for (int k = 0; k < EV_N_DESC; k++) {
         gd_json_key(&j, ev_desc_names[k]);
         gd_json_begin_object(&j);
-        for (int q = 0; q < 7; q++) { gd_json_key(&j, f[q]); gd_json_number(&j, o->desc[k][q]); }
+        for (int q = 0; q < 9; q++) { gd_json_key(&j, f[q]); gd_json_number(&j, o->desc[k][q]); }
         gd_json_end_object(&j);
     }
     gd_json_end_object(&j);
@@ -454,13 +476,15 @@ static void print_text(const corpus_result *o) {
            "embedding: %s, dim %d; bootstrap %d, split halves %d, seed %llu\n\n",
            o->n_ref, o->frames_ref, o->n_gen, o->frames_gen, o->rate, o->embedding, o->dim, o->boot,
            o->splits, (unsigned long long)o->seed);
-    printf("%-20s %12s %12s %12s %25s %8s %8s\n", "descriptor", "ref median", "gen median", "W1",
-           "W1 95% CI", "KS", "KS p");
+    printf("%-20s %10s %10s %10s %23s %10s %10s %6s %8s\n", "descriptor", "ref median", "gen median",
+           "W1", "W1 95% CI", "floor p95", "gen@N/2", "KS", "KS p");
     for (int k = 0; k < EV_N_DESC; k++) {
         const double *dk = o->desc[k];
-        printf("%-20s %12.4g %12.4g %12.4g     [%9.4g, %9.4g] %8.3f %8.3g\n", ev_desc_names[k],
-               dk[0], dk[1], dk[2], dk[3], dk[4], dk[5], dk[6]);
+        printf("%-20s %10.4g %10.4g %10.4g   [%9.4g, %9.4g] %10.4g %10.4g %6.3f %8.3g\n", ev_desc_names[k],
+               dk[0], dk[1], dk[2], dk[3], dk[4], dk[7], dk[8], dk[5], dk[6]);
     }
+    printf("(W1 floor: 95th percentile over random halves of the reference; gen@N/2: median W1 of\n"
+           " one half against as many generated clips. gen@N/2 above the floor: distinguishable.)\n");
     const dist_result *ds[2] = {&o->fd, &o->kad};
     const char *nm[2] = {"Frechet (frames)", "KAD (clip means)"};
     printf("\n");

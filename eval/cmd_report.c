@@ -414,6 +414,8 @@ int eval_cmd_report(int argc, char **argv) {
     if (!c.dir) gd_usage("report: -o DIR is required");
     for (int k = 0; k < c.n_compare; k++)
         if (!gd_path_exists(c.compare[k])) gd_die("%s: no such file (--compare)", c.compare[k]);
+    for (int k = 0; k < c.n_transfer; k++)
+        if (!gd_path_exists(c.transfer[k])) gd_die("%s: no such file (--transfer)", c.transfer[k]);
     if (c.log_csv && !gd_path_exists(c.log_csv)) gd_die("%s: no such file (--log)", c.log_csv);
     eval_item *items;
     int n;

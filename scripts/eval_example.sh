@@ -31,7 +31,7 @@ $E pair --json "$out/ref" "$out/lp" > "$out/pair_lp.jsonl"
 $E compare "$out/pair_eq.jsonl" "$out/pair_lp.jsonl" > "$out/compare.txt"
 $E corpus "$out/ref" "$out/eq" > "$out/corpus.txt"
 $E report -q --title "Default data: real hits vs -1.5 dB, -3 dB at 3 kHz, +2 ms" \
-    --log "$out/log.csv" --transfer "$out/lp/circAfrique/Djembe1 Bass.wav" \
+    --log "$out/log.csv" --transfer "$out/lp/circAfriquev4/Djembe1 Bass.wav" \
     -o "$out/report" "$out/ref" "$out/eq"
 echo "eval_example: wrote $out/pair_eq.jsonl, $out/compare.txt, $out/corpus.txt"
 echo "eval_example: open file://$(cd "$out/report" && pwd)/report.html in a browser"
