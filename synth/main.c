@@ -29,11 +29,16 @@ static const char *USAGE =
     "      DIR/SPLIT/*.wav (24-bit) and merge rows into DIR/metadata.csv (params in `ops`).\n"
     "      Same seed => byte-identical files whatever OMP_NUM_THREADS.\n"
     "  fit HITS... -o preset.yaml [--meta metadata.csv] [--split S] [--name NAME]\n"
-    "      [--skip-ms MS] [--report FILE.tsv] [--resynth DIR]\n"
+    "      [--skip-ms MS (25)] [--max-modes K (96)] [--extrapolate-db DB (0)]\n"
+    "      [--report FILE.tsv|-] [--resynth DIR]\n"
+    "      [--compare-preset P]\n"
     "      Estimate modes (matrix pencil on band-split decimated signals, LAPACK), glide and\n"
     "      attack noise of each hit; write a preset with one stroke per hit and the spread\n"
     "      across hits as ranges. Refuses hits from the test split: the split is looked up\n"
-    "      in --meta (rows whose file_name or source path matches) or given with --split.\n"
+    "      in --meta (rows whose file_name or source path matches) or given with --split;\n"
+    "      hits with neither are accepted. --report writes, per hit, the MR-STFT distance of\n"
+    "      the fit's resynthesis and of the best/median of 8 strokes of preset P (default\n"
+    "      djembe) to the recording; --resynth DIR writes NAME_{real,fit,generic}.wav there.\n"
     "  presets\n"
     "      List the built-in presets (folder: $GD_SYNTH_PRESETS, else synth/presets next to\n"
     "      the binary's parent folder, else ./synth/presets).\n\n"
@@ -163,7 +168,11 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { fputs(USAGE, stdout); return 0; }
     if (!strcmp(cmd, "--version")) { printf("gendang-synth %s\n", GD_VERSION); return 0; }
     if (!strcmp(cmd, "render")) return cmd_render(argc - 1, argv + 1);
-    if (!strcmp(cmd, "fit")) return syn_fit_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fit")) {
+        int rc = syn_fit_main(argc - 1, argv + 1, load_preset);
+        if (rc < 0) { fputs(USAGE, stdout); return 0; }
+        return rc;
+    }
     if (!strcmp(cmd, "presets")) return cmd_presets();
     gd_usage("unknown command '%s' (render, fit, presets)", cmd);
 }

@@ -39,6 +39,7 @@ static void test_eight_modes_40db(void) {
     syn_fit_opts o;
     syn_fit_opts_default(&o);
     o.skip_s = 0.003;
+    o.back_db = 200;
     syn_fit_result fr;
     CHECK(syn_fit_signal(&fr, x, n, rate, &o) == 0);
     double worst_f = 0, worst_d = 0;
@@ -53,6 +54,8 @@ static void test_eight_modes_40db(void) {
         CHECK(ef < 1e-3);
         CHECK(ed < 0.05);
         CHECK_NEAR(fr.modes[i].amp, amp[k], 0.1 * amp[k]);
+        double dph = remainder(fr.modes[i].phase - k, 2 * M_PI);
+        CHECK_NEAR(dph, 0.0, 0.1);
     }
     printf("# 8 modes at 40 dB SNR: %d found, worst freq error %.2e, worst T60 error %.2f%%\n",
            fr.n_modes, worst_f, 100 * worst_d);
@@ -78,6 +81,7 @@ static void test_engine_roundtrip(void) {
     syn_fit_opts o;
     syn_fit_opts_default(&o);
     o.skip_s = 0.003;
+    o.back_db = 200;
     syn_fit_result fr;
     CHECK(syn_fit_signal(&fr, x, n, s.rate, &o) == 0);
     const double ratio[4] = {1.0, 1.593340505, 2.135548, 2.295417};
