@@ -88,8 +88,15 @@ void syn_bank_kick(syn_bank *b, int k, double f, double sigma, double re, double
     fl(b->z_im)[k] += (float)im;
 }
 
-// exp(i*x) for |x| <~ 0.5 by Taylor series to 7th order (error < 2e-7 at 0.5).
-static void cis_small(float x, float *c, float *s) {
+void syn_bank_kick_pole(syn_bank *b, int k, float pr, float pi, float theta, float re, float im) {
+    fl(b->b_re)[k] = fl(b->p_re)[k] = pr;
+    fl(b->b_im)[k] = fl(b->p_im)[k] = pi;
+    fl(b->theta)[k] = theta;
+    fl(b->z_re)[k] += re;
+    fl(b->z_im)[k] += im;
+}
+
+void syn_cis_small(float x, float *c, float *s) {
     float x2 = x * x;
     *c = 1.0f - x2 * (0.5f - x2 * (1.0f / 24 - x2 * (1.0f / 720)));
     *s = x * (1.0f - x2 * (1.0f / 6 - x2 * (1.0f / 120 - x2 * (1.0f / 5040))));
@@ -100,7 +107,7 @@ void syn_bank_glide(syn_bank *b, double g) {
     for (int k = 0; k < b->n_active; k++) {
         float x = fl(b->theta)[k] * gf, c, s;
         if (x > 0.5f) x = 0.5f;
-        cis_small(x, &c, &s);
+        syn_cis_small(x, &c, &s);
         float br = fl(b->b_re)[k], bi = fl(b->b_im)[k];
         fl(b->p_re)[k] = br * c - bi * s;
         fl(b->p_im)[k] = br * s + bi * c;

@@ -47,6 +47,10 @@ int  syn_bank_add(syn_bank *b, double f, double sigma, double w_in, double w_out
 void syn_bank_set_sigma(syn_bank *b, int k, double f, double sigma);
 // Retunes resonator k to (f, sigma) and adds (re, im) to its state (jingle collisions).
 void syn_bank_kick(syn_bank *b, int k, double f, double sigma, double re, double im);
+// Sets resonator k's pole to (pr, pi) (rotation theta rad/sample) and adds (re, im) to its state.
+void syn_bank_kick_pole(syn_bank *b, int k, float pr, float pi, float theta, float re, float im);
+// exp(i*x) for |x| <= 0.5 by a 7th-order Taylor series (error < 2e-7).
+void syn_cis_small(float x, float *c, float *s);
 // Recomputes every current pole as base pole * exp(i*theta_k*g): frequencies scaled by (1+g).
 void syn_bank_glide(syn_bank *b, double g);
 // Sum over active resonators of |z|^2 (energy proxy).

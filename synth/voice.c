@@ -2,7 +2,7 @@
 // force pulse under hand damping and tension-modulation glide, then add attack noise and
 // jingles and peak-normalise.
 //
-// Glide: every 16 samples E = sum |z_k|^2 (the modal energy proxy of drum-physmod.md 1.6)
+// Glide: every 16 samples during the force, then every 64, E = sum |z_k|^2 (the modal energy proxy of drum-physmod.md 1.6)
 // and all frequencies are scaled by 1 + glide * E / E_peak. Culling: once the force is over,
 // groups of 8 resonators (sorted by decay rate) whose energy fell 110 dB below the peak are
 // no longer processed.
@@ -201,13 +201,16 @@ static void run_drum(syn_voice *v, const syn_stroke *s, float *out, int64_t n) {
     for (int64_t t0 = 0; t0 < n; t0 += BLOCK) {
         int len = n - t0 < BLOCK ? (int)(n - t0) : BLOCK;
         if (mute_n > 0 && t0 >= mute_n) { set_mute(v, s, 0, g); mute_n = 0; }
-        double e = syn_bank_energy(&v->bank);
-        if (e > e_peak) e_peak = e;
-        if (s->glide > 0 && e_peak > 0) {
-            double gn = s->glide * e / e_peak;
-            if (fabs(gn - g) > 1e-7) { g = gn; syn_bank_glide(&v->bank, g); }
-        }
         int forced = t0 < nf;
+        if (forced || (t0 & 63) == 0) {   // energy and glide every 64 samples after the force
+            double e = syn_bank_energy(&v->bank);
+            if (e > e_peak) e_peak = e;
+            if (s->glide > 0 && e_peak > 0) {
+                double gn = s->glide * e / e_peak;
+                if (gn < 1e-6) gn = 0;
+                if (fabs(gn - g) > 1e-6 || (gn == 0 && g != 0)) { g = gn; syn_bank_glide(&v->bank, g); }
+            }
+        }
         if (!forced && !v->bank.n_coupled && (t0 & 255) == 0) syn_bank_cull(&v->bank, 1e-11 * e_peak);
         syn_bank_process(&v->bank, out + t0, forced ? v->force + t0 : NULL, len);
     }
