@@ -137,21 +137,44 @@ void syn_bank_cull(syn_bank *b, double thr) {
 
 #define HSUM8(a) ((((a)[0] + (a)[1]) + ((a)[2] + (a)[3])) + (((a)[4] + (a)[5]) + ((a)[6] + (a)[7])))
 
-// Free decay of nv vectors for n samples.
+// Free decay of nv vectors for n samples. Blocks of up to 32 samples: four vectors at a time
+// keep their state in registers across the block (four independent recurrences hide the
+// multiply-add latency) and add into per-sample vector accumulators; the per-sample sums are
+// reduced in the same order as a plain mode loop would.
+#define FB 32
 SYN_CLONES
 static void run_free(syn_v8 *restrict zr, syn_v8 *restrict zi, const syn_v8 *restrict pr,
                      const syn_v8 *restrict pi, const syn_v8 *restrict wo, int nv,
                      float *restrict out, int n) {
-    for (int t = 0; t < n; t++) {
-        syn_v8 acc = {0};
-        for (int v = 0; v < nv; v++) {
-            syn_v8 r = pr[v] * zr[v] - pi[v] * zi[v];
-            syn_v8 i = pr[v] * zi[v] + pi[v] * zr[v];
-            zr[v] = r;
-            zi[v] = i;
-            acc += wo[v] * r;
+    for (int t0 = 0; t0 < n; t0 += FB) {
+        int len = n - t0 < FB ? n - t0 : FB;
+        syn_v8 acc[FB];
+        for (int t = 0; t < len; t++) acc[t] = (syn_v8){0};
+        int v = 0;
+        for (; v + 4 <= nv; v += 4) {
+            syn_v8 r0 = zr[v], r1 = zr[v + 1], r2 = zr[v + 2], r3 = zr[v + 3];
+            syn_v8 i0 = zi[v], i1 = zi[v + 1], i2 = zi[v + 2], i3 = zi[v + 3];
+            for (int t = 0; t < len; t++) {
+                syn_v8 n0 = pr[v] * r0 - pi[v] * i0, m0 = pr[v] * i0 + pi[v] * r0;
+                syn_v8 n1 = pr[v + 1] * r1 - pi[v + 1] * i1, m1 = pr[v + 1] * i1 + pi[v + 1] * r1;
+                syn_v8 n2 = pr[v + 2] * r2 - pi[v + 2] * i2, m2 = pr[v + 2] * i2 + pi[v + 2] * r2;
+                syn_v8 n3 = pr[v + 3] * r3 - pi[v + 3] * i3, m3 = pr[v + 3] * i3 + pi[v + 3] * r3;
+                r0 = n0; i0 = m0; r1 = n1; i1 = m1; r2 = n2; i2 = m2; r3 = n3; i3 = m3;
+                acc[t] = (((acc[t] + wo[v] * r0) + wo[v + 1] * r1) + wo[v + 2] * r2) + wo[v + 3] * r3;
+            }
+            zr[v] = r0; zr[v + 1] = r1; zr[v + 2] = r2; zr[v + 3] = r3;
+            zi[v] = i0; zi[v + 1] = i1; zi[v + 2] = i2; zi[v + 3] = i3;
         }
-        out[t] += HSUM8(acc);
+        for (; v < nv; v++) {
+            syn_v8 r = zr[v], i = zi[v];
+            for (int t = 0; t < len; t++) {
+                syn_v8 nr = pr[v] * r - pi[v] * i, ni = pr[v] * i + pi[v] * r;
+                r = nr; i = ni;
+                acc[t] += wo[v] * r;
+            }
+            zr[v] = r; zi[v] = i;
+        }
+        for (int t = 0; t < len; t++) out[t0 + t] += HSUM8(acc[t]);
     }
 }
 

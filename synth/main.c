@@ -16,6 +16,7 @@
 #include "core/error.h"     // defines: gd_strerror
 #include "core/fileio.h"    // defines: gd_path_join, gd_path_exists, gd_is_dir
 #include "core/log.h"       // defines: gd_log_set_level
+#include "core/progress.h"  // defines: gd_now
 #include "synth/fit.h"
 #include "synth/preset.h"
 #include "synth/render.h"
@@ -39,6 +40,9 @@ static const char *USAGE =
     "      hits with neither are accepted. --report writes, per hit, the MR-STFT distance of\n"
     "      the fit's resynthesis and of the best/median of 8 strokes of preset P (default\n"
     "      djembe) to the recording; --resynth DIR writes NAME_{real,fit,generic}.wav there.\n"
+    "  bench [--modes K] [--jingles] [--no-cull] [--n N]\n"
+    "      Single-thread speed: renders N one-second 48 kHz strokes, prints TSV\n"
+    "      \"case n ms x_realtime\" (ms per second of audio).\n"
     "  presets\n"
     "      List the built-in presets (folder: $GD_SYNTH_PRESETS, else synth/presets next to\n"
     "      the binary's parent folder, else ./synth/presets).\n\n"
@@ -153,6 +157,49 @@ static int cmd_render(int argc, char **argv) {
     return 0;
 }
 
+// `bench`: single-thread render speed of a kompang-like stroke; prints TSV
+// "case n ms x_realtime" (ms per second of audio).
+static int cmd_bench(int argc, char **argv) {
+    static const struct option lo[] = {{"modes", 1, 0, 'm'}, {"jingles", 0, 0, 'j'},
+                                       {"no-cull", 0, 0, 'c'}, {"n", 1, 0, 'n'},
+                                       {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    int modes = 128, jing = 0, no_cull = 0, n = 200, c;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        if (c == 'm') modes = (int)gd_opt_int("--modes", optarg, 1, SYN_MAX_MODES);
+        else if (c == 'j') jing = 1;
+        else if (c == 'c') no_cull = 1;
+        else if (c == 'n') n = (int)gd_opt_int("--n", optarg, 1, 100000);
+        else common_opt(c);
+    }
+    syn_zeros z;
+    syn_voice *v;
+    if (syn_zeros_init(&z, 80) || syn_voice_init(&v, modes, 48000)) gd_die("out of memory");
+    syn_stroke s;
+    syn_stroke_default(&s);
+    s.n_modes = modes; s.air_eps = 3; s.split = 0.01; s.glide = 0.02; s.strike_r = 0.6;
+    s.contact_radius = 0.08; s.noise_level = 0.1; s.noise_s = 0.003; s.noise_hz = 4000;
+    s.no_cull = no_cull;
+    s.n_frame = 2;
+    s.frame[0] = (syn_mode){450, 0.03, 0.1, 0};
+    s.frame[1] = (syn_mode){1800, 0.01, 0.05, 0};
+    if (jing) s.jingles = (syn_jingles){4, 3000, {2300, 5600, 8100}, 0.1, 0.08, 0.4, 0.002, 0.04};
+    float *x = malloc(sizeof(float) * 48000);
+    if (!x) gd_die("out of memory");
+    double t0 = gd_now();
+    for (int i = 0; i < n; i++) {
+        s.strike_r = 0.3 + 0.5 * (i % 7) / 6.0;
+        int err = syn_render(x, 48000, &s, &z, v, 1, (uint64_t)i);
+        if (err) gd_die("bench render failed: %s", gd_strerror(err));
+    }
+    double ms = (gd_now() - t0) * 1e3 / n;
+    printf("modes=%d%s%s\t%d\t%.4f\t%.0f\n", modes, jing ? ",jingles" : "",
+           no_cull ? ",no-cull" : "", n, ms, 1000.0 / ms);
+    free(x);
+    syn_voice_free(v);
+    syn_zeros_free(&z);
+    return 0;
+}
+
 static int cmd_presets(void) {
     char avail[2048];
     list_presets(avail, sizeof avail);
@@ -174,5 +221,6 @@ int main(int argc, char **argv) {
         return rc;
     }
     if (!strcmp(cmd, "presets")) return cmd_presets();
+    if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     gd_usage("unknown command '%s' (render, fit, presets)", cmd);
 }

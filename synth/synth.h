@@ -84,6 +84,7 @@ typedef struct {
     double          decay_scale;    // T60 factor for explicit modes
     syn_jingles jingles;
     double peak;              // output peak after normalisation (linear, <= 1)
+    int    no_cull;           // 1: process every resonator to the end (benchmarks)
 } syn_stroke;
 
 // Fills s with neutral defaults (48 kHz, 1 s, 128 modes, f01 200 Hz, no extras).

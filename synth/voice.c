@@ -211,7 +211,7 @@ static void run_drum(syn_voice *v, const syn_stroke *s, float *out, int64_t n) {
                 if (fabs(gn - g) > 1e-6 || (gn == 0 && g != 0)) { g = gn; syn_bank_glide(&v->bank, g); }
             }
         }
-        if (!forced && !v->bank.n_coupled && (t0 & 255) == 0) syn_bank_cull(&v->bank, 1e-11 * e_peak);
+        if (!forced && !s->no_cull && !v->bank.n_coupled && (t0 & 255) == 0) syn_bank_cull(&v->bank, 1e-11 * e_peak);
         syn_bank_process(&v->bank, out + t0, forced ? v->force + t0 : NULL, len);
     }
 }
