@@ -123,10 +123,13 @@ static int cmp_freq(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-// Glide: mean instantaneous-frequency excess of the dominant mode 3..15 ms after the onset.
+// Glide: mean instantaneous-frequency excess of mode d over 3..18 ms after the onset,
+// measured by demodulating at d->freq over boxes of 4 periods (<= 20 ms), and scaled to the
+// peak-energy excess assuming it decays like the mode's energy, e^(-2 sigma t).
 static double fit_glide(const float *x, int64_t n, int rate, int64_t onset, const syn_mode *d) {
-    int box = rate / 100;   // 10 ms moving average of the demodulated signal
-    int64_t a = onset + (int64_t)(0.003 * rate), b = onset + (int64_t)(0.015 * rate);
+    int box = (int)(4.0 * rate / d->freq);
+    if (box > rate / 50) box = rate / 50;
+    int64_t a = onset + (int64_t)(0.003 * rate), b = onset + (int64_t)(0.018 * rate);
     if (b + box >= n) return 0;
     double complex prev = 0;
     double wsum = 0, dsum = 0;
@@ -142,9 +145,9 @@ static double fit_glide(const float *x, int64_t n, int rate, int64_t onset, cons
         prev = acc;
     }
     if (!(wsum > 0)) return 0;
-    double df = dsum / wsum, sigma = 6.907755278982137 / d->t60;
-    double g = df / d->freq / exp(-2 * sigma * 0.014);   // window centre ~ 9 ms + box/2
-    return g < 0 ? 0 : g > 0.05 ? 0.05 : g;
+    double centre = 0.0105 + 0.5 * box / rate, sigma = 6.907755278982137 / d->t60;
+    double g = dsum / wsum / d->freq * exp(2 * sigma * centre);
+    return g < 0 ? 0 : g > 0.1 ? 0.1 : g;
 }
 
 // Attack noise from the residual of the modal resynthesis over the first 30 ms.
@@ -208,7 +211,10 @@ int syn_fit_signal(syn_fit_result *r, const float *x, int64_t n, int rate, const
     r->n_modes = keep;
     free(c);
     if (keep == 0) { r->why = "no decaying modes found"; return GD_ERR_EMPTY; }
-    const syn_mode dom = r->modes[0];   // strongest by energy (before sorting by frequency)
+    // glide is tracked on the strongest mode with at least 4 periods in 20 ms (>= 200 Hz)
+    syn_mode dom = r->modes[0];
+    for (int i = 0; i < keep; i++)
+        if (r->modes[i].freq >= 200) { dom = r->modes[i]; break; }
     qsort(r->modes, (size_t)keep, sizeof(syn_mode), cmp_freq);
     r->glide = fit_glide(x, n, rate, r->onset, &dom);
     fit_noise(r, x, n);

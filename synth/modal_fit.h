@@ -7,8 +7,8 @@
 // own range with positive damping are kept; amplitudes are corrected for the filter gain, and
 // phases referred back to the onset; levels are extrapolated back by at most back_db (default 0:
 // held at their value at the window start, which suits real hits; pure modal signals want more). The strongest modes (by energy |A|^2 / 4 sigma) are kept.
-// Glide: instantaneous frequency of the dominant mode 3-15 ms after the onset relative to its
-// fitted frequency, scaled to the peak-energy excess. Attack noise: the residual of the modal
+// Glide: instantaneous frequency of the strongest mode above 200 Hz, 3-18 ms after the onset,
+// relative to its fitted frequency, scaled to the peak-energy excess (clamped to [0, 0.1]). Attack noise: the residual of the modal
 // resynthesis in the first 30 ms (level, decay time, zero-crossing frequency).
 // Mode amplitudes describe the velocity output model x(t) = sum Re(a e^{(-sigma + i w) t}).
 #ifndef SYN_MODAL_FIT_H

@@ -97,6 +97,34 @@ static void test_engine_roundtrip(void) {
     free(x);
 }
 
+// Glide: a single 420 Hz mode rendered with a 3 % glide (frequency excess decaying with the
+// energy) is fitted at its settled frequency with a glide estimate within 30 %.
+static void test_glide(void) {
+    syn_zeros z;
+    CHECK(syn_zeros_init(&z, 40) == 0);
+    syn_stroke s;
+    syn_stroke_default(&s);
+    s.rate = 44100; s.n_modes = 1; s.strike_r = 0; s.f01 = 420; s.duration_s = 1.0;
+    s.contact_s = 0.0005; s.sigma0 = 6.907755 / 0.3; s.sigma1 = 0; s.glide = 0.03;
+    int n = s.rate;
+    float *x = malloc(sizeof(float) * (size_t)n);
+    syn_voice *v;
+    CHECK(syn_voice_init(&v, 8, n) == 0);
+    CHECK(syn_render(x, n, &s, &z, v, 1, 1) == 0);
+    syn_fit_opts o;
+    syn_fit_opts_default(&o);
+    syn_fit_result fr;
+    CHECK(syn_fit_signal(&fr, x, n, s.rate, &o) == 0);
+    int i = nearest(&fr, 420);
+    CHECK(i >= 0 && fabs(fr.modes[i].freq - 420) < 0.5);
+    printf("# glide: true 0.030, fitted %.4f\n", fr.glide);
+    CHECK_NEAR(fr.glide, 0.03, 0.3 * 0.03);
+    syn_fit_free(&fr);
+    syn_voice_free(v);
+    syn_zeros_free(&z);
+    free(x);
+}
+
 static void test_bad_hits(void) {
     int rate = 44100;
     float *x = calloc((size_t)rate, sizeof(float));
@@ -123,6 +151,7 @@ static void test_mrstft(void) {
 int main(void) {
     RUN(test_eight_modes_40db);
     RUN(test_engine_roundtrip);
+    RUN(test_glide);
     RUN(test_bad_hits);
     RUN(test_mrstft);
     return TEST_REPORT();
