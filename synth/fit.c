@@ -88,10 +88,12 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     fprintf(f, "# %s: fitted by gendang-synth fit from %d hit(s).\n", name, n);
     fprintf(f, "# One stroke per hit (its modes: [freq_hz, t60_s, amp, phase]); glide and attack\n"
                "# noise span the hits of the same stroke class; tuning and decay ranges are a\n"
-               "# deliberate widening (+-20 cents, +-15 %%) around the fit.\n");
+               "# deliberate widening (+-20 cents, +-15 %%) around the fit; per-mode level and\n"
+               "# phase jitter (+-1.5 dB, +-0.5 rad) keep new strokes from copying the hit.\n");
     fprintf(f, "name: %s\nrate: %d\nduration_s: %.3f\nmodes: 0\n", name, h[0].r.rate,
             clampd(dur, 0.1, 10));
-    fprintf(f, "peak_db: [%.2f, %.2f]\ntune_cents: [-20, 20]\ndecay_scale: [0.85, 1.15]\n",
+    fprintf(f, "peak_db: [%.2f, %.2f]\ntune_cents: [-20, 20]\ndecay_scale: [0.85, 1.15]\n"
+               "amp_jitter_db: 1.5\nphase_jitter: 0.5\n",
             clampd(pk_lo, -60, 0), clampd(pk_hi, -60, 0));
     fprintf(f, "strokes:\n");
     for (int i = 0; i < n; i++) {

@@ -37,7 +37,8 @@ typedef struct {
     int       n_modes;           // membrane resonators per head (0: explicit modes only)
     int       heads;             // 1 or 2
     syn_range f01, air_loading, stiffness, t60_low, t60_3k, split, radiation, peak_db;
-    syn_range head2_ratio, coupling, head2_gain, tune_cents, decay_scale;
+    syn_range head2_ratio, coupling, head2_gain, tune_cents, decay_scale, amp_jitter_db;
+    syn_range phase_jitter;
     int       n_frame;
     syn_range frame_freq[SYN_MAX_FRAME], frame_t60[SYN_MAX_FRAME], frame_gain[SYN_MAX_FRAME];
     int       jingle_sets;

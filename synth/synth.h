@@ -82,6 +82,8 @@ typedef struct {
     const syn_mode *explicit_modes;
     double          tune;           // frequency factor for explicit modes
     double          decay_scale;    // T60 factor for explicit modes
+    double          amp_jitter_db;  // per-mode level jitter (uniform +-dB) of explicit modes
+    double          phase_jitter;   // per-mode phase jitter (uniform +-rad) of explicit modes
     syn_jingles jingles;
     double peak;              // output peak after normalisation (linear, <= 1)
     int    no_cull;           // 1: process every resonator to the end (benchmarks)

@@ -127,7 +127,7 @@ static int check_stroke(const syn_stroke *s) {
 
 // Collects all resonators into v->res; returns the count (fills *n_coupled, *vol01, *w01).
 static int collect(syn_voice *v, const syn_stroke *s, const syn_zeros *z, int *n_coupled,
-                   double *vol01, double *w01) {
+                   double *vol01, double *w01, gd_rng *rng) {
     int n = 0, dropped = 0;
     n += syn__membrane_build(v->res, v->cap_res, s, z, s->f01, 0, 1.0, 1.0, &dropped);
     *vol01 = n > 0 ? v->res[0].vol : 0;
@@ -145,8 +145,11 @@ static int collect(syn_voice *v, const syn_stroke *s, const syn_zeros *z, int *n
         const syn_mode *e = &s->explicit_modes[i];
         double f = e->freq * s->tune;
         if (f >= nyq) { dropped++; continue; }
+        double amp = e->amp, ph = e->phase;   // variation: new level and phase per stroke
+        if (s->amp_jitter_db > 0) amp *= pow(10, gd_rng_range(rng, -1, 1) * s->amp_jitter_db / 20);
+        if (s->phase_jitter > 0) ph += gd_rng_range(rng, -1, 1) * s->phase_jitter;
         v->res[n++] = (syn__res){f, LN1000 / (e->t60 * s->decay_scale), 0, 1.0, 0, 0.5,
-                                 e->amp * cos(e->phase), e->amp * sin(e->phase), -1, 2};
+                                 amp * cos(ph), amp * sin(ph), -1, 2};
     }
     if (dropped) gd_debug("synth: %d modes at or above 0.48 fs dropped", dropped);
     *n_coupled = 0;
@@ -256,7 +259,7 @@ int syn_render(float *out, int64_t n, const syn_stroke *s, const syn_zeros *zero
     gd_rng_init(&rng, rng_seed, rng_stream);
     int n_coupled;
     double vol01, w01;
-    int n_res = collect(v, s, zeros, &n_coupled, &vol01, &w01);
+    int n_res = collect(v, s, zeros, &n_coupled, &vol01, &w01, &rng);
     if (n_res == 0) return GD_ERR_EMPTY;
     load_bank(v, s, n_res, n_coupled, vol01, w01);
     run_drum(v, s, out, n);

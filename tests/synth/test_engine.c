@@ -68,6 +68,11 @@ static void test_ideal_ratios(void) {
     CHECK_NEAR(syn_mode_ratio(3.831705970207512, 3, 0), 1.789, 1e-3);
     CHECK_NEAR(syn_mode_ratio(8.653727912911012, 6, 0), 5.170, 1e-3);
     CHECK_NEAR(syn_mode_ratio(8.653727912911012, 0, 4e-3), 4.056, 1e-3);
+    // modes at or above 0.48 fs are dropped
+    s.rate = 8000; s.f01 = 900; s.n_modes = 40;
+    n = syn_membrane_modes(m, 64, &s, &Z, mi);
+    CHECK(n > 0 && n < 40);
+    for (int k = 0; k < n; k++) CHECK(m[k].freq < 0.48 * s.rate);
 }
 
 // Output spectrum of an ideal membrane: peaks at Bessel ratios within 1e-4 (DFT peak search).
