@@ -56,6 +56,11 @@ if [ -f "$D/Djembe1 Tone.wav" ]; then
     echo
     # a few new strokes from the fitted preset
     $S render --preset "$out/djembe_fit.yaml" --n 6 --seed 7 -o "$listen/djembe_fit_render" -q
+    # the kit's iron bells: fitted the same way (real vs fit examples; no generic bell preset)
+    $S fit -q "$D"/*Bell*.wav -o "$out/bells_fit.yaml" --name bells_fit \
+        --report /dev/null --resynth "$listen/bells" >/dev/null 2>&1
+    rm -f "$listen"/bells/*_generic.wav
+    $S render --preset "$out/bells_fit.yaml" --n 6 --seed 7 -o "$listen/bells_fit_render" -q
 fi
 for p in djembe kompang rebana_ubi hadrah gendang_ibu gendang_anak; do
     $S render --preset $p --n 4 --seed 3 -o "$listen/presets" -q
@@ -67,5 +72,6 @@ if command -v sox >/dev/null; then
 fi
 echo "Listening examples: \`$listen/djembe/NAME_{real,fit,generic}.wav\` (the recording from its"
 echo "onset, the fit's resynthesis, the closest generic stroke), new strokes of the fitted preset"
-echo "in \`$listen/djembe_fit_render/\`, and 4 strokes of every built-in preset in"
+echo "in \`$listen/djembe_fit_render/\`, the kit's bells fitted the same way in \`$listen/bells/\` and"
+echo "\`$listen/bells_fit_render/\`, and 4 strokes of every built-in preset in"
 echo "\`$listen/presets/\`, each with a sox spectrogram PNG next to it."

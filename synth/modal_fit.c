@@ -11,12 +11,12 @@
 #include "core/stft.h"    // defines: gd_stft_mag
 #include "synth/pencil.h"
 
-#define N_BANDS 11
+#define N_BANDS 13
 #define MAX_ORDER 30
 #define MAX_N 600
 #define MAX_BACK 6.9    // nepers: poles that decayed 60 dB before their window are dropped
 static const double band_edges[N_BANDS + 1] = {30, 250, 450, 700, 1000, 1400, 2000, 2800,
-                                               4000, 5600, 8000, 11000};
+                                               4000, 5600, 8000, 11000, 15000, 20000};
 
 void syn_fit_opts_default(syn_fit_opts *o) {
     o->skip_s = 0.025;
