@@ -62,6 +62,19 @@ static void check_split(const char *path, const gd_meta *meta, const char *meta_
 
 static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 
+// The recording's noise floor: RMS of its quietest 20 ms window.
+static double floor_rms(const float *x, int64_t n, int rate) {
+    int64_t w = rate / 50;
+    double best = INFINITY;
+    for (int64_t a = 0; a + w <= n; a += w / 2) {
+        double e = 0;
+        for (int64_t t = a; t < a + w; t++) e += (double)x[t] * x[t];
+        if (e < best) best = e;
+    }
+    return isfinite(best) ? sqrt(best / (double)w) : 0;
+}
+
+
 // [min, max] of field over hits of class cls.
 static void class_range(const hit *h, int n, const char *cls, size_t off, double lo, double hi,
                         double scale, double *a, double *b) {
@@ -78,8 +91,12 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     gd_atomic at;
     if (gd_atomic_open(&at, out, "w")) return GD_ERR_IO;
     FILE *f = at.f;
-    double pk_lo = 0, pk_hi = -120, dur = 0.1;
+    double pk_lo = 0, pk_hi = -120, dur = 0.1, fl_lo = -20, fl_hi = -160;
     for (int i = 0; i < n; i++) {
+        double fl = floor_rms(h[i].a.data, h[i].a.n_frames, h[i].a.rate);
+        double fdb = clampd(20 * log10(fmax(fl, 1e-12) / h[i].r.peak), -160, -20);
+        if (fdb < fl_lo) fl_lo = fdb;
+        if (fdb > fl_hi) fl_hi = fdb;
         double db = 20 * log10(h[i].r.peak);
         if (db < pk_lo) pk_lo = db;
         if (db > pk_hi) pk_hi = db;
@@ -93,8 +110,8 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     fprintf(f, "name: %s\nrate: %d\nduration_s: %.3f\nmodes: 0\n", name, h[0].r.rate,
             clampd(dur, 0.1, 10));
     fprintf(f, "peak_db: [%.2f, %.2f]\ntune_cents: [-20, 20]\ndecay_scale: [0.85, 1.15]\n"
-               "amp_jitter_db: 1.5\nphase_jitter: 0.5\n",
-            clampd(pk_lo, -60, 0), clampd(pk_hi, -60, 0));
+               "amp_jitter_db: 1.5\nphase_jitter: 0.5\nnoise_floor_db: [%.1f, %.1f]\n",
+            clampd(pk_lo, -60, 0), clampd(pk_hi, -60, 0), fl_lo, fl_hi);
     fprintf(f, "strokes:\n");
     for (int i = 0; i < n; i++) {
         double a, b;
@@ -122,18 +139,6 @@ static int cmp_dbl(const void *a, const void *b) {
 }
 
 #define N_GENERIC 8
-
-// The recording's noise floor: RMS of its quietest 20 ms window.
-static double floor_rms(const float *x, int64_t n, int rate) {
-    int64_t w = rate / 50;
-    double best = INFINITY;
-    for (int64_t a = 0; a + w <= n; a += w / 2) {
-        double e = 0;
-        for (int64_t t = a; t < a + w; t++) e += (double)x[t] * x[t];
-        if (e < best) best = e;
-    }
-    return isfinite(best) ? sqrt(best / (double)w) : 0;
-}
 
 // Adds the recording's noise floor (white, Gaussian) to y, as drum-physmod.md 7.a.iii asks.
 static void add_floor(float *y, int64_t n, double rms, const char *id) {
@@ -191,6 +196,7 @@ static void report_hit(FILE *tsv, const hit *h, const syn_preset *generic, const
         g.rate = s.rate;
         g.duration_s = s.duration_s;
         g.peak = h->r.peak;
+        g.floor_db = 0;   // both sides get the recording's floor below
         if ((err = syn_render(y, n, &g, z, v, 1, gd_rng_stream_id("synth-render", id))))
             gd_die("generic render failed: %s", gd_strerror(err));
         add_floor(y, n, fl, id);

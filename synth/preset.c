@@ -23,6 +23,7 @@ static const key_def top_keys[] = {
     P(t60_3k, 1e-3, 30), P(split, 0, 0.2), P(radiation, 0, 1), P(peak_db, -60, 0),
     P(head2_ratio, 0.3, 3), P(coupling, 0, 2), P(head2_gain, 0, 2), P(tune_cents, -1200, 1200),
     P(decay_scale, 0.05, 20), P(amp_jitter_db, 0, 20), P(phase_jitter, 0, 3.1416),
+    P(noise_floor_db, -160, -20),
     {NULL, 0, 0, 0}};
 static const key_def stroke_keys[] = {
     S(strike_r, 0, 0.99), S(contact_ms, 0.05, 50), S(contact_radius, 0, 0.9),
@@ -361,6 +362,7 @@ void syn_preset_draw(const syn_preset *p, gd_rng *rng, syn_stroke *s, int *strok
     s->decay_scale = draw(rng, p->decay_scale);
     s->amp_jitter_db = draw(rng, p->amp_jitter_db);
     s->phase_jitter = draw(rng, p->phase_jitter);
+    s->floor_db = p->noise_floor_db.lo < 0 ? draw(rng, p->noise_floor_db) : 0;
     s->two_heads = p->heads == 2;
     s->head2_ratio = draw(rng, p->head2_ratio);
     s->coupling = draw(rng, p->coupling);
@@ -385,9 +387,9 @@ void syn_preset_draw(const syn_preset *p, gd_rng *rng, syn_stroke *s, int *strok
              "synth:preset=%s,stroke=%s,f01=%.3f,eps=%.3f,B=%.3g,t60_low=%.4f,t60_3k=%.4f,"
              "split=%.4f,r0=%.3f,contact_ms=%.3f,area=%.3f,v=%.3f,hc=%d,mute_ms=%.1f,"
              "glide=%.4f,noise=%.3f,tune_cents=%.1f,decay_scale=%.3f,amp_jitter_db=%.2f,"
-             "phase_jitter=%.3f,heads=%d,jingles=%d,peak=%.4f",
+             "phase_jitter=%.3f,floor_db=%.1f,heads=%d,jingles=%d,peak=%.4f",
              p->name, st->name, s->f01, s->air_eps, s->stiff_B, t_lo, t_hi, s->split,
              s->strike_r, s->contact_s * 1000, s->contact_radius, s->velocity,
              s->hunt_crossley, s->mute_s * 1000, s->glide, s->noise_level, cents, s->decay_scale,
-             s->amp_jitter_db, s->phase_jitter, p->heads, p->jingle_sets, s->peak);
+             s->amp_jitter_db, s->phase_jitter, s->floor_db, p->heads, p->jingle_sets, s->peak);
 }

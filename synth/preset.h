@@ -38,7 +38,7 @@ typedef struct {
     int       heads;             // 1 or 2
     syn_range f01, air_loading, stiffness, t60_low, t60_3k, split, radiation, peak_db;
     syn_range head2_ratio, coupling, head2_gain, tune_cents, decay_scale, amp_jitter_db;
-    syn_range phase_jitter;
+    syn_range phase_jitter, noise_floor_db;
     int       n_frame;
     syn_range frame_freq[SYN_MAX_FRAME], frame_t60[SYN_MAX_FRAME], frame_gain[SYN_MAX_FRAME];
     int       jingle_sets;

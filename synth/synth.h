@@ -86,6 +86,7 @@ typedef struct {
     double          phase_jitter;   // per-mode phase jitter (uniform +-rad) of explicit modes
     syn_jingles jingles;
     double peak;              // output peak after normalisation (linear, <= 1)
+    double floor_db;          // recording noise floor, dB re the peak (0 = none), e.g. -90
     int    no_cull;           // 1: process every resonator to the end (benchmarks)
 } syn_stroke;
 

@@ -113,7 +113,8 @@ static int check_stroke(const syn_stroke *s) {
                            s->strike_r < 0 || s->strike_r >= 1 || s->air_eps < 0 ||
                            s->stiff_B < 0))
         return GD_ERR_ARG;
-    if (!(s->contact_s > 0) || s->contact_s > 0.05 || !(s->peak > 0) || s->peak > 1)
+    if (!(s->contact_s > 0) || s->contact_s > 0.05 || !(s->peak > 0) || s->peak > 1 ||
+        s->floor_db > 0 || s->floor_db < -200)
         return GD_ERR_ARG;
     for (int i = 0; i < s->n_explicit; i++)
         if (!(s->explicit_modes[i].t60 > 0) || !(s->explicit_modes[i].freq > 0)) return GD_ERR_ARG;
@@ -284,5 +285,9 @@ int syn_render(float *out, int64_t n, const syn_stroke *s, const syn_zeros *zero
     if (!(peak > 0)) return GD_ERR_EMPTY;
     float g = (float)(s->peak / peak);
     for (int64_t t = 0; t < n; t++) out[t] *= g;
+    if (s->floor_db < 0) {   // a recording's noise floor (drum-physmod.md 7.a.iii)
+        double fl = s->peak * pow(10, s->floor_db / 20);
+        for (int64_t t = 0; t < n; t++) out[t] += (float)(fl * gd_rng_normal(&rng));
+    }
     return 0;
 }
