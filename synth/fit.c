@@ -2,9 +2,11 @@
 // stroke per hit (its modes; glide and attack noise as the range over hits of the same
 // stroke class), optionally report resynthesis vs a generic preset (MR-STFT) per hit.
 //
-// Split guard: hits from the test split are refused. The split comes from --meta (a
-// metadata.csv whose file_name, relative to the csv's folder, or whose base name matches the
-// hit) or from --split for all hits; hits with neither are accepted (documented in --help).
+// Split guard: hits from the test split are refused. The split comes from --split (all
+// hits), from --meta (a metadata.csv whose file_name, relative to the csv's folder, or whose
+// base name matches the hit) and from the data manifest (--manifest, default
+// ./data_manifest.yaml when it exists; entry root/path resolved to the hit's real path).
+// Hits none of these know are accepted (documented in --help).
 // Stroke class: the hit's base name without extension and digits ("Djembe3 Tone" -> "Djembe Tone").
 #include "synth/fit.h"
 
@@ -23,6 +25,7 @@
 #include "core/metadata.h"  // defines: gd_meta
 #include "core/rng.h"       // defines: gd_rng
 #include "synth/modal_fit.h"
+#include "synth/split_guard.h"
 
 typedef struct {
     const char    *path;
@@ -224,10 +227,12 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
     static const struct option lo[] = {
         {"output", 1, 0, 'o'}, {"meta", 1, 0, 'm'}, {"split", 1, 0, 'S'}, {"name", 1, 0, 'N'},
         {"skip-ms", 1, 0, 'k'}, {"max-modes", 1, 0, 'M'}, {"report", 1, 0, 'R'},
-        {"resynth", 1, 0, 'D'}, {"extrapolate-db", 1, 0, 'E'}, {"compare-preset", 1, 0, 'C'}, {"help", 0, 0, 'h'},
+        {"resynth", 1, 0, 'D'}, {"extrapolate-db", 1, 0, 'E'}, {"manifest", 1, 0, 'F'},
+        {"no-manifest", 0, 0, 'X'}, {"compare-preset", 1, 0, 'C'}, {"help", 0, 0, 'h'},
         {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {0, 0, 0, 0}};
     const char *out = NULL, *meta_path = NULL, *split = NULL, *name = "fitted", *report = NULL;
-    const char *resynth = NULL, *compare = "djembe";
+    const char *resynth = NULL, *compare = "djembe", *manifest = NULL;
+    int no_manifest = 0;
     syn_fit_opts o;
     syn_fit_opts_default(&o);
     int c;
@@ -240,6 +245,8 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         case 'k': o.skip_s = gd_opt_double("--skip-ms", optarg, 0, 200) / 1000; break;
         case 'M': o.max_modes = (int)gd_opt_int("--max-modes", optarg, 1, 256); break;
         case 'R': report = optarg; break;
+        case 'F': manifest = optarg; break;
+        case 'X': no_manifest = 1; break;
         case 'E': o.back_db = gd_opt_double("--extrapolate-db", optarg, 0, 200); break;
         case 'D': resynth = optarg; break;
         case 'C': compare = optarg; break;
@@ -263,12 +270,18 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         int err = gd_meta_read(&meta, meta_path);
         if (err) gd_die("%s: cannot read metadata: %s", meta_path, gd_strerror(err));
     }
+    if (!manifest && !no_manifest && gd_path_exists("data_manifest.yaml")) manifest = "data_manifest.yaml";
     int n = argc - optind;
     hit *h = calloc((size_t)n, sizeof *h);
     if (!h) gd_die("out of memory");
     for (int i = 0; i < n; i++) {
         h[i].path = argv[optind + i];
         check_split(h[i].path, meta, meta_path);
+        char sp[32];
+        int known = manifest ? syn_manifest_split(manifest, h[i].path, sp, sizeof sp) : 0;
+        if (known < 0) gd_die("%s: cannot read the data manifest", manifest);
+        if (known && !strcmp(sp, "test"))
+            gd_die("%s: refusing to fit a hit of the test split (%s)", h[i].path, manifest);
         hit_names(&h[i]);
         int err = gd_audio_read(&h[i].a, h[i].path, i ? h[0].a.rate : 0, 1);
         if (err) gd_die("%s: cannot read: %s", h[i].path, gd_strerror(err));
