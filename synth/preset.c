@@ -40,12 +40,16 @@ static int fail(ctx *c, const yaml_node_t *n, const char *fmt, const char *a, do
     return GD_ERR_PARSE;
 }
 
+static int fails(ctx *c, const yaml_node_t *n, const char *fmt, const char *a) {
+    return fail(c, n, fmt, a, 0);
+}
+
 static int num(ctx *c, const yaml_node_t *n, const char *key, double *out) {
-    if (n->type != YAML_SCALAR_NODE) return fail(c, n, "%s: expected a number%.0f", key, 0);
+    if (n->type != YAML_SCALAR_NODE) return fails(c, n, "%s: expected a number", key);
     const char *s = (const char *)n->data.scalar.value;
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v)) return fail(c, n, "%s: not a number%.0f", key, 0);
+    if (end == s || *end || !isfinite(v)) return fails(c, n, "%s: not a number", key);
     *out = v;
     return 0;
 }
@@ -56,7 +60,7 @@ static int range(ctx *c, yaml_node_t *n, const key_def *k, syn_range *r) {
     if (n->type == YAML_SEQUENCE_NODE) {
         yaml_node_item_t *it = n->data.sequence.items.start;
         if (n->data.sequence.items.top - it != 2)
-            return fail(c, n, "%s: a range is [lo, hi]%.0f", k->key, 0);
+            return fails(c, n, "%s: a range is [lo, hi]", k->key);
         if ((err = num(c, yaml_document_get_node(&c->doc, it[0]), k->key, &r->lo)) ||
             (err = num(c, yaml_document_get_node(&c->doc, it[1]), k->key, &r->hi)))
             return err;
@@ -64,7 +68,7 @@ static int range(ctx *c, yaml_node_t *n, const key_def *k, syn_range *r) {
         if ((err = num(c, n, k->key, &r->lo))) return err;
         r->hi = r->lo;
     }
-    if (r->lo > r->hi) return fail(c, n, "%s: empty range (lo > hi)%.0f", k->key, 0);
+    if (r->lo > r->hi) return fails(c, n, "%s: empty range (lo > hi)", k->key);
     if (r->lo < k->min) return fail(c, n, "%s: must be >= %g", k->key, k->min);
     if (r->hi > k->max) return fail(c, n, "%s: must be <= %g", k->key, k->max);
     return 0;
@@ -85,14 +89,14 @@ static int int_val(ctx *c, yaml_node_t *n, const char *key, int lo, int hi, int 
 }
 
 static int parse_modes(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate) {
-    if (n->type != YAML_SEQUENCE_NODE) return fail(c, n, "%s: expected a list%.0f", "modes", 0);
+    if (n->type != YAML_SEQUENCE_NODE) return fails(c, n, "%s: expected a list", "modes");
     yaml_node_item_t *it = n->data.sequence.items.start, *end = n->data.sequence.items.top;
     st->modes = calloc((size_t)(end - it) + 1, sizeof(syn_mode));
     if (!st->modes) return GD_ERR_NOMEM;
     for (; it < end; it++) {
         yaml_node_t *m = yaml_document_get_node(&c->doc, *it);
         if (m->type != YAML_SEQUENCE_NODE || m->data.sequence.items.top - m->data.sequence.items.start != 4)
-            return fail(c, m, "%s: each mode is [freq_hz, t60_s, amp, phase]%.0f", "modes", 0);
+            return fails(c, m, "%s: each mode is [freq_hz, t60_s, amp, phase]", "modes");
         double v[4];
         for (int i = 0; i < 4; i++) {
             int err = num(c, yaml_document_get_node(&c->doc, m->data.sequence.items.start[i]),
@@ -112,7 +116,7 @@ static int parse_modes(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate) 
 }
 
 static int parse_stroke(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate) {
-    if (n->type != YAML_MAPPING_NODE) return fail(c, n, "%s: expected a mapping%.0f", "strokes", 0);
+    if (n->type != YAML_MAPPING_NODE) return fails(c, n, "%s: expected a mapping", "strokes");
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = yaml_document_get_node(&c->doc, p->key);
         yaml_node_t *vn = yaml_document_get_node(&c->doc, p->value);
@@ -121,48 +125,48 @@ static int parse_stroke(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate)
         int err = 0;
         if (k) err = range(c, vn, k, (syn_range *)((char *)st + k->off));
         else if (!strcmp(key, "name")) {
-            if (vn->type != YAML_SCALAR_NODE) return fail(c, vn, "%s: expected text%.0f", key, 0);
+            if (vn->type != YAML_SCALAR_NODE) return fails(c, vn, "%s: expected text", key);
             snprintf(st->name, sizeof st->name, "%s", (const char *)vn->data.scalar.value);
         } else if (!strcmp(key, "weight")) {
             if ((err = num(c, vn, key, &st->weight))) return err;
-            if (!(st->weight >= 0)) return fail(c, vn, "%s: must be >= 0%.0f", key, 0);
+            if (!(st->weight >= 0)) return fails(c, vn, "%s: must be >= 0", key);
         } else if (!strcmp(key, "hunt_crossley")) {
             if ((err = num(c, vn, key, &st->hunt_crossley))) return err;
             if (st->hunt_crossley < 0 || st->hunt_crossley > 1)
-                return fail(c, vn, "%s: a probability in [0, 1]%.0f", key, 0);
+                return fails(c, vn, "%s: a probability in [0, 1]", key);
         } else if (!strcmp(key, "modes")) err = parse_modes(c, vn, st, rate);
-        else return fail(c, kn, "unknown stroke key '%s'%.0f", key, 0);
+        else return fails(c, kn, "unknown stroke key '%s'", key);
         if (err) return err;
     }
     return 0;
 }
 
 static int parse_frame(ctx *c, yaml_node_t *n, syn_preset *p) {
-    if (n->type != YAML_SEQUENCE_NODE) return fail(c, n, "%s: expected a list%.0f", "frame", 0);
+    if (n->type != YAML_SEQUENCE_NODE) return fails(c, n, "%s: expected a list", "frame");
     static const key_def fk[] = {{"freq", 0, 20, 20000}, {"t60", 1, 1e-3, 10},
                                  {"gain", 2, 0, 10}, {NULL, 0, 0, 0}};
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
         yaml_node_t *m = yaml_document_get_node(&c->doc, *it);
         if (p->n_frame >= SYN_MAX_FRAME) return fail(c, m, "%s: at most %g entries", "frame", SYN_MAX_FRAME);
-        if (m->type != YAML_MAPPING_NODE) return fail(c, m, "%s: expected a mapping%.0f", "frame", 0);
+        if (m->type != YAML_MAPPING_NODE) return fails(c, m, "%s: expected a mapping", "frame");
         int i = p->n_frame++;
         syn_range *dst[3] = {&p->frame_freq[i], &p->frame_t60[i], &p->frame_gain[i]};
         int seen = 0;
         for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < m->data.mapping.pairs.top; q++) {
             yaml_node_t *kn = yaml_document_get_node(&c->doc, q->key);
             const key_def *k = find_key(fk, (const char *)kn->data.scalar.value);
-            if (!k) return fail(c, kn, "unknown frame key '%s'%.0f", (const char *)kn->data.scalar.value, 0);
+            if (!k) return fails(c, kn, "unknown frame key '%s'", (const char *)kn->data.scalar.value);
             int err = range(c, yaml_document_get_node(&c->doc, q->value), k, dst[k->off]);
             if (err) return err;
             seen |= 1 << k->off;
         }
-        if (seen != 7) return fail(c, m, "%s: needs freq, t60 and gain%.0f", "frame", 0);
+        if (seen != 7) return fails(c, m, "%s: needs freq, t60 and gain", "frame");
     }
     return 0;
 }
 
 static int parse_jingles(ctx *c, yaml_node_t *n, syn_preset *p) {
-    if (n->type != YAML_MAPPING_NODE) return fail(c, n, "%s: expected a mapping%.0f", "jingles", 0);
+    if (n->type != YAML_MAPPING_NODE) return fails(c, n, "%s: expected a mapping", "jingles");
     static const key_def jk[] = {
         {"rate", offsetof(syn_preset, jingle_rate), 0, 1e5},
         {"t60", offsetof(syn_preset, jingle_t60), 1e-3, 5},
@@ -180,17 +184,17 @@ static int parse_jingles(ctx *c, yaml_node_t *n, syn_preset *p) {
         if (k) err = range(c, vn, k, (syn_range *)((char *)p + k->off));
         else if (!strcmp(key, "sets")) err = int_val(c, vn, key, 0, 8, &p->jingle_sets);
         else if (!strcmp(key, "freq")) {
-            if (vn->type != YAML_SEQUENCE_NODE) return fail(c, vn, "%s: expected a list%.0f", key, 0);
+            if (vn->type != YAML_SEQUENCE_NODE) return fails(c, vn, "%s: expected a list", key);
             int i = 0;
             for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
                 if (i >= SYN_MAX_JINGLE_F) return fail(c, vn, "%s: at most %g plate modes", key, SYN_MAX_JINGLE_F);
                 if ((err = range(c, yaml_document_get_node(&c->doc, *it), &fk, &p->jingle_freq[i++]))) return err;
             }
-        } else return fail(c, kn, "unknown jingles key '%s'%.0f", key, 0);
+        } else return fails(c, kn, "unknown jingles key '%s'", key);
         if (err) return err;
     }
     if (p->jingle_sets > 0 && (p->jingle_freq[0].lo <= 0 || p->jingle_t60.lo <= 0 || p->jingle_decay_ms.lo <= 0))
-        return fail(c, n, "%s: needs freq, t60 and decay_ms%.0f", "jingles", 0);
+        return fails(c, n, "%s: needs freq, t60 and decay_ms", "jingles");
     return 0;
 }
 
@@ -219,7 +223,7 @@ static int parse_top(ctx *c, yaml_node_t *root, syn_preset *p, syn_preset_stroke
     for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
         yaml_node_t *kn = yaml_document_get_node(&c->doc, q->key);
         yaml_node_t *vn = yaml_document_get_node(&c->doc, q->value);
-        if (kn->type != YAML_SCALAR_NODE) return fail(c, kn, "%s: keys must be text%.0f", "preset", 0);
+        if (kn->type != YAML_SCALAR_NODE) return fails(c, kn, "%s: keys must be text", "preset");
         const char *key = (const char *)kn->data.scalar.value;
         const key_def *k = find_key(top_keys, key), *sk = find_key(stroke_keys, key);
         double v;
@@ -227,7 +231,7 @@ static int parse_top(ctx *c, yaml_node_t *root, syn_preset *p, syn_preset_stroke
         if (k) err = range(c, vn, k, (syn_range *)((char *)p + k->off));
         else if (sk) err = range(c, vn, sk, (syn_range *)((char *)def + sk->off));
         else if (!strcmp(key, "name")) {
-            if (vn->type != YAML_SCALAR_NODE) return fail(c, vn, "%s: expected text%.0f", key, 0);
+            if (vn->type != YAML_SCALAR_NODE) return fails(c, vn, "%s: expected text", key);
             snprintf(p->name, sizeof p->name, "%s", (const char *)vn->data.scalar.value);
         } else if (!strcmp(key, "rate")) err = int_val(c, vn, key, 8000, 384000, &p->rate);
         else if (!strcmp(key, "duration_s")) {
@@ -240,11 +244,11 @@ static int parse_top(ctx *c, yaml_node_t *root, syn_preset *p, syn_preset_stroke
         else if (!strcmp(key, "frame")) err = parse_frame(c, vn, p);
         else if (!strcmp(key, "jingles")) err = parse_jingles(c, vn, p);
         else if (!strcmp(key, "strokes")) strokes = vn;
-        else return fail(c, kn, "unknown preset key '%s'%.0f", key, 0);
+        else return fails(c, kn, "unknown preset key '%s'", key);
         if (err) return err;
     }
     if (strokes) {
-        if (strokes->type != YAML_SEQUENCE_NODE) return fail(c, strokes, "%s: expected a list%.0f", "strokes", 0);
+        if (strokes->type != YAML_SEQUENCE_NODE) return fails(c, strokes, "%s: expected a list", "strokes");
         for (yaml_node_item_t *it = strokes->data.sequence.items.start; it < strokes->data.sequence.items.top; it++) {
             yaml_node_t *sn = yaml_document_get_node(&c->doc, *it);
             if (p->n_strokes >= SYN_MAX_STROKES) return fail(c, sn, "%s: at most %g", "strokes", SYN_MAX_STROKES);
@@ -260,9 +264,9 @@ static int parse_top(ctx *c, yaml_node_t *root, syn_preset *p, syn_preset_stroke
     for (int i = 0; i < p->n_strokes; i++) {
         wsum += p->strokes[i].weight;
         if (p->n_modes == 0 && p->strokes[i].n_modes == 0)
-            return fail(c, root, "stroke '%s' has no modes (modes: 0 and no fitted modes)%.0f", p->strokes[i].name, 0);
+            return fails(c, root, "stroke '%s' has no modes (modes: 0 and no fitted modes)", p->strokes[i].name);
     }
-    if (!(wsum > 0)) return fail(c, root, "%s: stroke weights sum to zero%.0f", "strokes", 0);
+    if (!(wsum > 0)) return fails(c, root, "%s: stroke weights sum to zero", "strokes");
     return 0;
 }
 

@@ -36,3 +36,8 @@ check_grep nyquist_logged 'mode at 9000 Hz is above 0.48 \* rate \(16000 Hz\): d
 printf 'name: typo\nf0l: 200\n' > "$T/typo.yaml"
 check_exit unknown_key 1 $S render --preset "$T/typo.yaml" --n 1 --seed 1 -o "$T/x"
 check_grep unknown_key_msg "typo.yaml:2:1: unknown preset key 'f0l'" "$T/.err"
+printf 'f01: [300, 200]\n' > "$T/range.yaml"
+check_exit empty_range 1 $S render --preset "$T/range.yaml" --n 1 --seed 1 -o "$T/x"
+check_grep empty_range_msg 'range.yaml:1:6: f01: empty range \(lo > hi\)$' "$T/.err"
+printf 'name: x\nmodes: 0\nstrokes:\n  - {name: a, modes: [[100, 0.2, 1]]}\n' > "$T/m3.yaml"
+check_exit mode_needs_four 1 $S render --preset "$T/m3.yaml" --n 1 --seed 1 -o "$T/x"
