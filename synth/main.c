@@ -26,9 +26,12 @@ static const char *USAGE =
     "Physically modelled drum strokes (modal membranes) and fitting them to recordings.\n\n"
     "Commands:\n"
     "  render --preset P --n N --seed S -o DIR [--rate HZ] [--split train|valid] [--first K]\n"
+    "         [--shard K/M]\n"
     "      Draw N strokes from preset P (a name from `presets` or a .yaml path), write\n"
     "      DIR/SPLIT/*.wav (24-bit) and merge rows into DIR/metadata.csv (params in `ops`).\n"
-    "      Same seed => byte-identical files whatever OMP_NUM_THREADS.\n"
+    "      Same seed => byte-identical files whatever OMP_NUM_THREADS. Items are numbered from\n"
+    "      --first; --shard K/M renders only the K-th of M contiguous blocks of them (same\n"
+    "      files as an unsharded run; metadata.csv is merged under a file lock).\n"
     "  fit HITS... -o preset.yaml [--meta metadata.csv] [--split S] [--name NAME]\n"
     "      [--skip-ms MS (25)] [--max-modes K (96)] [--extrapolate-db DB (0)]\n"
     "      [--report FILE.tsv|-] [--resynth DIR]\n"
@@ -124,11 +127,12 @@ static void common_opt(int c) {
 static int cmd_render(int argc, char **argv) {
     static const struct option lo[] = {
         {"preset", 1, 0, 'p'}, {"n", 1, 0, 'n'}, {"seed", 1, 0, 's'}, {"output", 1, 0, 'o'},
-        {"rate", 1, 0, 'r'}, {"split", 1, 0, 'S'}, {"first", 1, 0, 'f'}, {"help", 0, 0, 'h'},
+        {"rate", 1, 0, 'r'}, {"split", 1, 0, 'S'}, {"first", 1, 0, 'f'}, {"shard", 1, 0, 'k'},
+        {"help", 0, 0, 'h'},
         {"version", 0, 0, 'V'}, {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {0, 0, 0, 0}};
     const char *preset = NULL;
     syn_render_opts o = {.split = "train", .n = -1};
-    int have_seed = 0, c;
+    int have_seed = 0, c, shard_k = 0, shard_m = 1;
     while ((c = getopt_long(argc, argv, "p:n:s:o:hqv", lo, NULL)) != -1) {
         switch (c) {
         case 'p': preset = optarg; break;
@@ -137,6 +141,13 @@ static int cmd_render(int argc, char **argv) {
         case 'o': o.out_dir = optarg; break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 8000, 384000); break;
         case 'f': o.first = (int)gd_opt_int("--first", optarg, 0, 100000000); break;
+        case 'k': {
+            char tail;
+            if (sscanf(optarg, "%d/%d%c", &shard_k, &shard_m, &tail) != 2 || shard_m < 1 ||
+                shard_k < 0 || shard_k >= shard_m)
+                gd_usage("--shard takes K/M with 0 <= K < M (e.g. 0/4)");
+            break;
+        }
         case 'S':
             if (strcmp(optarg, "train") && strcmp(optarg, "valid"))
                 gd_usage("--split must be train or valid (synthetic strokes never go to test)");
@@ -151,6 +162,12 @@ static int cmd_render(int argc, char **argv) {
     if (o.n < 0) gd_usage("render: --n is required");
     if (o.n == 0) gd_usage("render: --n must be at least 1");
     if (!have_seed) gd_usage("render: --seed is required");
+    if (shard_m > 1) {   // contiguous block K of M; item numbers stay global
+        int a = (int)((int64_t)o.n * shard_k / shard_m), b = (int)((int64_t)o.n * (shard_k + 1) / shard_m);
+        o.first += a;
+        o.n = b - a;
+        if (o.n == 0) return 0;
+    }
     syn_preset *p = load_preset(preset);
     int err = syn_render_corpus(p, &o);
     syn_preset_free(p);

@@ -1,9 +1,12 @@
 // render.c: renders N strokes of a preset in parallel and writes audio + metadata.csv.
 #include "synth/render.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/audio.h"     // defines: gd_audio, gd_audio_write
 #include "core/error.h"     // defines: GD_ERR_*
@@ -84,6 +87,9 @@ int syn_render_corpus(const syn_preset *p, const syn_render_opts *o) {
     for (int i = 0; i < o->n && !err; i++) err = res[i].err;
     // metadata: merge with an existing metadata.csv
     char *mpath = gd_path_join(o->out_dir, "metadata.csv");
+    char *lpath = gd_path_join(o->out_dir, ".metadata.csv.lock");
+    int lock = lpath ? open(lpath, O_CREAT | O_RDWR, 0644) : -1;   // shards merge one at a time
+    if (lock >= 0) flock(lock, LOCK_EX);
     gd_meta *m = NULL;
     if (!err) err = gd_path_exists(mpath) ? gd_meta_read(&m, mpath) : gd_meta_init(&m);
     char src[96];
@@ -104,6 +110,8 @@ int syn_render_corpus(const syn_preset *p, const syn_render_opts *o) {
     if (!err) err = gd_meta_write(m, mpath);
     if (err) gd_error("%s: not written: %s", mpath, gd_strerror(err));
     gd_meta_free(m);
+    if (lock >= 0) { flock(lock, LOCK_UN); close(lock); }
+    free(lpath);
     free(mpath);
     free(res);
     return err;
