@@ -20,6 +20,7 @@
 #include "core/audio.h"     // defines: gd_audio_read/write
 #include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*
 #include "core/error.h"     // defines: gd_strerror
+#include "core/fft.h"       // defines: gd_fft_r2c, gd_fft_alloc
 #include "core/fileio.h"    // defines: gd_atomic, gd_path_*
 #include "core/log.h"       // defines: gd_info
 #include "core/metadata.h"  // defines: gd_meta
@@ -65,18 +66,43 @@ static void check_split(const char *path, const gd_meta *meta, const char *meta_
 
 static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 
-// The recording's noise floor: RMS of its quietest 20 ms window.
-static double floor_rms(const float *x, int64_t n, int rate) {
-    int64_t w = rate / 50;
-    double best = INFINITY;
-    for (int64_t a = 0; a + w <= n; a += w / 2) {
-        double e = 0;
-        for (int64_t t = a; t < a + w; t++) e += (double)x[t] * x[t];
-        if (e < best) best = e;
-    }
-    return isfinite(best) ? sqrt(best / (double)w) : 0;
+static int cmp_dbl(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
+// The recording's noise floor (RMS of white noise of the same level): in its quietest 1024-
+// sample window, the median Hann-windowed bin power (so a few ringing modes do not count) over
+// ln 2 * sum(w^2) (the median of an exponential distribution is ln 2 times its mean).
+static double floor_rms(const float *x, int64_t n) {
+    enum { N = 1024 };
+    if (n < N) return 0;
+    int64_t best_at = 0;
+    double best = INFINITY;
+    for (int64_t a = 0; a + N <= n; a += N / 2) {
+        double e = 0;
+        for (int64_t t = a; t < a + N; t++) e += (double)x[t] * x[t];
+        if (e < best) { best = e; best_at = a; }
+    }
+    float *in = gd_fft_alloc(N), *out = gd_fft_alloc(N + 2);
+    double pw[N / 2 + 1], w2 = 0, rms = 0;
+    if (in && out) {
+        for (int t = 0; t < N; t++) {
+            double w = 0.5 - 0.5 * cos(2 * M_PI * t / N);
+            in[t] = (float)(w * x[best_at + t]);
+            w2 += w * w;
+        }
+        if (gd_fft_r2c(N, in, out) == 0) {
+            for (int k = 0; k <= N / 2; k++)
+                pw[k] = (double)out[2 * k] * out[2 * k] + (double)out[2 * k + 1] * out[2 * k + 1];
+            qsort(pw, N / 2 + 1, sizeof(double), cmp_dbl);
+            rms = sqrt(pw[N / 4] / (M_LN2 * w2));
+        }
+    }
+    gd_fft_free(in);
+    gd_fft_free(out);
+    return rms;
+}
 
 // [min, max] of field over hits of class cls.
 static void class_range(const hit *h, int n, const char *cls, size_t off, double lo, double hi,
@@ -96,7 +122,7 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     FILE *f = at.f;
     double pk_lo = 0, pk_hi = -120, dur = 0.1, fl_lo = -20, fl_hi = -160;
     for (int i = 0; i < n; i++) {
-        double fl = floor_rms(h[i].a.data, h[i].a.n_frames, h[i].a.rate);
+        double fl = floor_rms(h[i].a.data, h[i].a.n_frames);
         double fdb = clampd(20 * log10(fmax(fl, 1e-12) / h[i].r.peak), -160, -20);
         if (fdb < fl_lo) fl_lo = fdb;
         if (fdb > fl_hi) fl_hi = fdb;
@@ -136,11 +162,6 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     return gd_atomic_commit(&at);
 }
 
-static int cmp_dbl(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 #define N_GENERIC 8
 
 // Adds the recording's noise floor (white, Gaussian) to y, as drum-physmod.md 7.a.iii asks.
@@ -172,7 +193,7 @@ static void report_hit(FILE *tsv, const hit *h, const syn_preset *generic, const
     s.peak = h->r.peak;
     int err = syn_render(y, n, &s, z, v, 1, gd_rng_stream_id("synth-fit", h->name));
     if (err) gd_die("%s: resynthesis failed: %s", h->path, gd_strerror(err));
-    double fl = floor_rms(ref, n, s.rate);
+    double fl = floor_rms(ref, n);
     add_floor(y, n, fl, h->name);
     double d_fit = syn_mrstft(y, ref, n);
     if (resynth_dir) {
