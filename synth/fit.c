@@ -26,12 +26,15 @@
 #include "core/metadata.h"  // defines: gd_meta
 #include "core/rng.h"       // defines: gd_rng
 #include "synth/modal_fit.h"
+#include "synth/physfit.h"
 #include "synth/split_guard.h"
 
 typedef struct {
     const char    *path;
     gd_audio       a;
     syn_fit_result r;
+    syn_physfit_result pf;   // pf_ok: 1 when the physical interpretation succeeded
+    int            pf_ok;
     char           name[128], cls[128];
 } hit;
 
@@ -141,6 +144,25 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     fprintf(f, "peak_db: [%.2f, %.2f]\ntune_cents: [-20, 20]\ndecay_scale: [0.85, 1.15]\n"
                "amp_jitter_db: 1.5\nphase_jitter: 0.5\nnoise_floor_db: [%.1f, %.1f]\n",
             clampd(pk_lo, -60, 0), clampd(pk_hi, -60, 0), fl_lo, fl_hi);
+    double rg[5][2] = {{INFINITY, -INFINITY}, {INFINITY, -INFINITY}, {INFINITY, -INFINITY},
+                       {INFINITY, -INFINITY}, {INFINITY, -INFINITY}};
+    int n_pf = 0;
+    for (int i = 0; i < n; i++) {
+        if (!h[i].pf_ok) continue;
+        const syn_physfit_result *q = &h[i].pf;
+        double s_lo = q->sigma0 + q->sigma1 * q->f01 * q->f01, s_hi = q->sigma0 + q->sigma1 * 9e6;
+        double v[5] = {clampd(q->f01, 10, 5000), clampd(q->eps, 0, 20), clampd(q->B, 0, 0.05),
+                       clampd(6.907755 / fmax(s_lo, 1e-3), 1e-3, 30),
+                       clampd(6.907755 / fmax(s_hi, 1e-3), 1e-3, 30)};
+        for (int k = 0; k < 5; k++) { rg[k][0] = fmin(rg[k][0], v[k]); rg[k][1] = fmax(rg[k][1], v[k]); }
+        n_pf++;
+    }
+    if (n_pf) {
+        fprintf(f, "# membrane interpretation of the fits (Bessel series with air loading and\n"
+                   "# stiffness, decay law), for strokes without fitted modes:\n");
+        static const char *keys[5] = {"f01", "air_loading", "stiffness", "t60_low", "t60_3k"};
+        for (int k = 0; k < 5; k++) fprintf(f, "%s: [%.6g, %.6g]\n", keys[k], rg[k][0], rg[k][1]);
+    }
     fprintf(f, "strokes:\n");
     for (int i = 0; i < n; i++) {
         double a, b;
@@ -237,9 +259,10 @@ static void report_hit(FILE *tsv, const hit *h, const syn_preset *generic, const
     double med = 0.5 * (d_gen[N_GENERIC / 2 - 1] + d_gen[N_GENERIC / 2]);
     int better = d_fit < d_best;
     *n_better += better;
-    fprintf(tsv, "%s\t%d\t%.2f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\n", h->name, h->r.n_modes,
-            h->r.n_modes ? h->r.modes[0].freq : 0.0, h->r.glide, d_fit, d_best, med,
-            better ? "yes" : "no");
+    fprintf(tsv, "%s\t%d\t%.2f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%.2f\t%.2f\t%.0e\t%d/%d\t%.2f\n",
+            h->name, h->r.n_modes, h->r.n_modes ? h->r.modes[0].freq : 0.0, h->r.glide, d_fit,
+            d_best, med, better ? "yes" : "no", h->pf.f01, h->pf.eps, h->pf.B, h->pf.n_matched,
+            h->pf.n_strong, h->pf.cents_median);
     free(y);
     free(best);
 }
@@ -294,7 +317,8 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
     if (!manifest && !no_manifest && gd_path_exists("data_manifest.yaml")) manifest = "data_manifest.yaml";
     int n = argc - optind;
     hit *h = calloc((size_t)n, sizeof *h);
-    if (!h) gd_die("out of memory");
+    syn_zeros z;
+    if (!h || syn_zeros_init(&z, 80)) gd_die("out of memory");
     for (int i = 0; i < n; i++) {
         h[i].path = argv[optind + i];
         check_split(h[i].path, meta, meta_path);
@@ -310,8 +334,12 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         if (err == GD_ERR_EMPTY)
             gd_die("%s: cannot fit: %s", h[i].path, h[i].r.why);
         if (err) gd_die("%s: cannot fit: %s", h[i].path, gd_strerror(err));
-        gd_info("%s: %d modes, onset %.1f ms, glide %.4f, noise %.3f", h[i].path, h[i].r.n_modes,
-                1e3 * h[i].r.onset / h[i].a.rate, h[i].r.glide, h[i].r.noise_level);
+        h[i].pf_ok = syn_physfit(&h[i].pf, h[i].r.modes, h[i].r.n_modes, &z) == 0;
+        gd_info("%s: %d modes, onset %.1f ms, glide %.4f, noise %.3f; membrane f01 %.1f Hz "
+                "eps %.2f B %.0e (%d/%d strong modes within %.1f cents)", h[i].path,
+                h[i].r.n_modes, 1e3 * h[i].r.onset / h[i].a.rate, h[i].r.glide,
+                h[i].r.noise_level, h[i].pf.f01, h[i].pf.eps, h[i].pf.B, h[i].pf.n_matched,
+                h[i].pf.n_strong, h[i].pf.cents_median);
     }
     if (write_preset(out, name, h, n)) gd_die("%s: cannot write preset", out);
     if (report) {
@@ -319,10 +347,10 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         FILE *f = strcmp(report, "-") ? fopen(report, "w") : stdout;
         if (!f) gd_die("%s: cannot write report", report);
         if (resynth && gd_mkdir_p(resynth)) gd_die("%s: cannot create folder", resynth);
-        syn_zeros z;
         syn_voice *v;
-        if (syn_zeros_init(&z, 80) || syn_voice_init(&v, 256, 48000)) gd_die("out of memory");
-        fprintf(f, "hit\tn_modes\tlowest_hz\tglide\tmrstft_fit\tmrstft_%s_best%d\tmrstft_%s_median\tfit_closer\n",
+        if (syn_voice_init(&v, 256, 48000)) gd_die("out of memory");
+        fprintf(f, "hit\tn_modes\tlowest_hz\tglide\tmrstft_fit\tmrstft_%s_best%d\tmrstft_%s_median"
+                   "\tfit_closer\tmembrane_f01\teps\tB\tmatched\tmedian_cents\n",
                 compare, N_GENERIC, compare);
         int better = 0;
         for (int i = 0; i < n; i++) report_hit(f, &h[i], g, &z, v, resynth, &better);
@@ -330,10 +358,10 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
                 compare, better, n);
         if (f != stdout) fclose(f);
         syn_voice_free(v);
-        syn_zeros_free(&z);
         syn_preset_free(g);
     }
     for (int i = 0; i < n; i++) { gd_audio_free(&h[i].a); syn_fit_free(&h[i].r); }
+    syn_zeros_free(&z);
     free(h);
     gd_meta_free(meta);
     return 0;

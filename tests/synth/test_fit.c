@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/rng.h"
 #include "synth/modal_fit.h"
+#include "synth/physfit.h"
 #include "synth/synth.h"
 #include "tests/test.h"
 
@@ -125,6 +126,44 @@ static void test_glide(void) {
     free(x);
 }
 
+// Physical interpretation: a stiff, air-loaded membrane rendered by the engine and fitted
+// gives back f01, eps and B (grid: eps 0.25, B log grid) and the decay law.
+static void test_physfit(void) {
+    syn_zeros z;
+    CHECK(syn_zeros_init(&z, 80) == 0);
+    syn_stroke s;
+    syn_stroke_default(&s);
+    s.rate = 44100; s.n_modes = 30; s.split = 0; s.strike_r = 0.43; s.mic_theta = 0.4;
+    s.f01 = 187; s.air_eps = 3.0; s.stiff_B = 1e-4; s.duration_s = 1.5; s.contact_s = 0.0004;
+    s.radiation = 1; s.sigma0 = 4.0; s.sigma1 = 2e-6;
+    int n = (int)(s.duration_s * s.rate);
+    float *x = malloc(sizeof(float) * (size_t)n);
+    syn_voice *v;
+    CHECK(syn_voice_init(&v, 64, n) == 0);
+    CHECK(syn_render(x, n, &s, &z, v, 1, 1) == 0);
+    syn_fit_opts o;
+    syn_fit_opts_default(&o);
+    o.skip_s = 0.003;
+    o.back_db = 200;
+    syn_fit_result fr;
+    CHECK(syn_fit_signal(&fr, x, n, s.rate, &o) == 0);
+    syn_physfit_result pf;
+    CHECK(syn_physfit(&pf, fr.modes, fr.n_modes, &z) == 0);
+    printf("# physfit: f01 %.2f eps %.2f B %.0e score %.3f, %d/%d matched, median %.2f cents, "
+           "sigma0 %.2f sigma1 %.2e\n", pf.f01, pf.eps, pf.B, pf.score, pf.n_matched,
+           pf.n_strong, pf.cents_median, pf.sigma0, pf.sigma1);
+    CHECK_NEAR(pf.f01, 187, 0.2);
+    CHECK_NEAR(pf.eps, 3.0, 0.01);
+    CHECK_NEAR(pf.B, 1e-4, 1e-9);
+    CHECK(pf.cents_median < 2);
+    CHECK_NEAR(pf.sigma0, 4.0, 0.2);
+    CHECK_NEAR(pf.sigma1, 2e-6, 2e-7);
+    syn_fit_free(&fr);
+    syn_voice_free(v);
+    syn_zeros_free(&z);
+    free(x);
+}
+
 static void test_bad_hits(void) {
     int rate = 44100;
     float *x = calloc((size_t)rate, sizeof(float));
@@ -152,6 +191,7 @@ int main(void) {
     RUN(test_eight_modes_40db);
     RUN(test_engine_roundtrip);
     RUN(test_glide);
+    RUN(test_physfit);
     RUN(test_bad_hits);
     RUN(test_mrstft);
     return TEST_REPORT();
