@@ -159,7 +159,7 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
     }
     if (n_pf) {
         fprintf(f, "# membrane interpretation of the fits (Bessel series with air loading and\n"
-                   "# stiffness, decay law), for strokes without fitted modes:\n");
+                   "# stiffness, decay law), used by strokes without fitted modes (set modes: 128):\n");
         static const char *keys[5] = {"f01", "air_loading", "stiffness", "t60_low", "t60_3k"};
         for (int k = 0; k < 5; k++) fprintf(f, "%s: [%.6g, %.6g]\n", keys[k], rg[k][0], rg[k][1]);
     }
