@@ -112,7 +112,7 @@ static void read_run(run_table *t, const char *spec) {
 
 typedef struct {
     int    m, n;
-    double mean_a, mean_b, mean_d, median_d, lo, hi, p, p_adj, win;
+    double mean_a, mean_b, mean_d, median_d, lo, hi, p, p_adj, win, p_wilcoxon, d_z;
 } cmp_row;
 
 static void usage(void) {
@@ -139,8 +139,9 @@ static void verdict(char *buf, size_t len, const cmp_row *r, double alpha, int p
     int sig = isfinite(p) && p < alpha && isfinite(r->lo) && (r->lo > 0 || r->hi < 0);
     int b_better = better == 1 ? r->mean_d > 0 : r->mean_d < 0;
     char stats[256];
-    snprintf(stats, sizeof stats, "mean diff B-A %+.4g, 95%% CI [%.4g, %.4g], p = %.4g%s, B better on %.0f%% of %d clips",
-             r->mean_d, r->lo, r->hi, p, primary ? "" : " (Holm)", 100 * r->win, r->n);
+    snprintf(stats, sizeof stats, "mean diff B-A %+.4g, 95%% CI [%.4g, %.4g], p = %.4g%s, Wilcoxon p = %.4g, "
+             "d_z = %.2f, B better on %.0f%% of %d clips",
+             r->mean_d, r->lo, r->hi, p, primary ? "" : " (Holm)", r->p_wilcoxon, r->d_z, 100 * r->win, r->n);
     if (r->n == 0) snprintf(buf, len, "%s: no clips with values in both runs", eval_metric_key(r->m));
     else if (sig)
         snprintf(buf, len, "%s: %s better by %.4g (%s; %s)%s", eval_metric_key(r->m), b_better ? "B" : "A",
@@ -186,7 +187,7 @@ int eval_cmd_compare(int argc, char **argv) {
     for (int m = 0; m < EVAL_N_METRICS; m++) {
         int better = eval_metric_better(m);
         if (better == 0) continue;
-        cmp_row r = {m, 0, 0, 0, 0, NAN, NAN, NAN, NAN, NAN, NAN};
+        cmp_row r = {m, 0, 0, 0, 0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
         int wins = 0;
         for (int i = 0; i < n; i++) {
             double a = A.v[i * EVAL_N_METRICS + m], b = B.v[i * EVAL_N_METRICS + m];
@@ -205,6 +206,11 @@ int eval_cmd_compare(int argc, char **argv) {
             gd_rng g;
             gd_rng_init(&g, seed, gd_rng_stream_id("eval-compare-perm", eval_metric_key(m)));
             r.p = ev_signflip_p(d, r.n, 20, resamples, &g);
+            gd_rng_init(&g, seed, gd_rng_stream_id("eval-compare-wilcoxon", eval_metric_key(m)));
+            r.p_wilcoxon = ev_wilcoxon_p(d, r.n, 20, resamples, &g);
+            double ss = 0;
+            for (int i = 0; i < r.n; i++) ss += (d[i] - r.mean_d) * (d[i] - r.mean_d);
+            if (r.n > 1 && ss > 0) r.d_z = r.mean_d / sqrt(ss / (r.n - 1));
             gd_rng_init(&g, seed, gd_rng_stream_id("eval-compare-boot", eval_metric_key(m)));
             if (ev_bootstrap_mean_ci(d, r.n, resamples, 0.95, &g, &r.lo, &r.hi)) gd_die("out of memory");
         } else {
@@ -241,6 +247,8 @@ int eval_cmd_compare(int argc, char **argv) {
             gd_json_key(&j, "ci95_hi"); gd_json_number(&j, r->hi);
             gd_json_key(&j, "p"); gd_json_number(&j, r->p);
             gd_json_key(&j, "p_holm"); gd_json_number(&j, r->p_adj);
+            gd_json_key(&j, "p_wilcoxon"); gd_json_number(&j, r->p_wilcoxon);
+            gd_json_key(&j, "d_z"); gd_json_number(&j, r->d_z);
             gd_json_key(&j, "win_rate_b"); gd_json_number(&j, r->win);
             gd_json_key(&j, "resamples"); gd_json_int(&j, resamples);
             gd_json_key(&j, "seed"); gd_json_int(&j, (int64_t)seed);

@@ -79,3 +79,32 @@ void ev_holm(double *adj, const double *p, int n) {
     }
     free(idx);
 }
+
+typedef struct { double a; int i; } abs_idx;
+
+static int cmp_abs(const void *x, const void *y) {
+    double a = ((const abs_idx *)x)->a, b = ((const abs_idx *)y)->a;
+    return (a > b) - (a < b);
+}
+
+double ev_wilcoxon_p(const double *d, int n, int exact_max_n, int n_resamples, gd_rng *rng) {
+    abs_idx *v = malloc(sizeof(abs_idx) * (n > 0 ? n : 1));
+    double *sr = malloc(sizeof(double) * (n > 0 ? n : 1));
+    if (!v || !sr) { free(v); free(sr); return NAN; }
+    int m = 0;
+    for (int i = 0; i < n; i++) if (d[i] != 0) { v[m].a = fabs(d[i]); v[m].i = i; m++; }
+    double p = NAN;
+    if (m > 0) {
+        qsort(v, m, sizeof(abs_idx), cmp_abs);
+        for (int a = 0; a < m;) {
+            int b = a;
+            while (b + 1 < m && v[b + 1].a == v[a].a) b++;
+            double rank = 0.5 * (a + b) + 1;   // average of ranks a+1 .. b+1
+            for (int k = a; k <= b; k++) sr[k] = d[v[k].i] > 0 ? rank : -rank;
+            a = b + 1;
+        }
+        p = ev_signflip_p(sr, m, exact_max_n, n_resamples, rng);
+    }
+    free(v); free(sr);
+    return p;
+}

@@ -14,6 +14,11 @@
 // p = (1 + #{|mean*| >= |mean|}) / (1 + n_resamples).
 double ev_signflip_p(const double *d, int n, int exact_max_n, int n_resamples, gd_rng *rng);
 
+// Two-sided Wilcoxon signed-rank p-value: zero differences dropped, average ranks for ties,
+// then the sign-flip test on the signed ranks (exact up to exact_max_n, which is the exact
+// Wilcoxon distribution; random flips beyond). NAN when every difference is zero.
+double ev_wilcoxon_p(const double *d, int n, int exact_max_n, int n_resamples, gd_rng *rng);
+
 // Percentile bootstrap interval of mean(d) (resampling the n values with replacement,
 // n_resamples times) at level conf (e.g. 0.95). Returns 0 or GD_ERR_NOMEM.
 int ev_bootstrap_mean_ci(const double *d, int n, int n_resamples, double conf, gd_rng *rng,

@@ -185,6 +185,9 @@ def main():
     res = scipy.stats.permutation_test((d10,), np.mean, permutation_type="samples",
                                        n_resamples=np.inf, alternative="two-sided")
     vals["signflip_d10_p"] = res.pvalue
+    # exact Wilcoxon signed-rank test (no ties, so scipy uses the exact distribution)
+    w10 = np.array([0.3, -0.15, 0.5, 0.2, -0.4, 0.6, 0.1, 0.25, -0.05, 0.45])
+    vals["wilcoxon_w10_p"] = scipy.stats.wilcoxon(w10, mode="exact").pvalue
     with open(out, "w") as f:
         f.write("# gendang eval oracle v1: scripts/gen_eval_ref.py (numpy %s, scipy %s, torch %s)\n"
                 % (np.__version__, scipy.__version__, torch.__version__))

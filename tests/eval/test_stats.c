@@ -41,6 +41,16 @@ static void test_signflip_random(void) {
     CHECK(p2 > 0.05);
 }
 
+static void test_wilcoxon(void) {
+    double d5[5] = {1, 2, 3, 4, 5};
+    CHECK_NEAR(ev_wilcoxon_p(d5, 5, 20, 0, NULL), 0.0625, 1e-15);   // V17
+    // scipy.stats.wilcoxon(..., mode='exact'): 0.10546875 (tests/ref/eval_oracle.txt)
+    double w[10] = {0.3, -0.15, 0.5, 0.2, -0.4, 0.6, 0.1, 0.25, -0.05, 0.45};
+    CHECK_NEAR(ev_wilcoxon_p(w, 10, 20, 0, NULL), 0.10546875, 1e-12);
+    double z[3] = {0, 0, 0};
+    CHECK(isnan(ev_wilcoxon_p(z, 3, 20, 0, NULL)));
+}
+
 static void test_bootstrap(void) {
     double c[8] = {2, 2, 2, 2, 2, 2, 2, 2}, lo, hi;
     gd_rng r;
@@ -93,6 +103,7 @@ int main(void) {
     RUN(test_signflip_exact_v17);
     RUN(test_signflip_scipy);
     RUN(test_signflip_random);
+    RUN(test_wilcoxon);
     RUN(test_bootstrap);
     RUN(test_holm);
     RUN(test_jsonl);
