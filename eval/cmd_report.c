@@ -99,8 +99,14 @@ static void make_media(const report_cfg *c, const eval_item *items, int n) {
         copy_audio(items[i].ref, ra, 2 * (uint64_t)i, &r, &nr, &rr);
         copy_audio(items[i].est, ea, 2 * (uint64_t)i + 1, &e, &ne, &re);
         ev_image im = {0};
-        // Panels at each file's own rate would mislabel axes; est is shown at its own rate
-        // only when rates match, otherwise the reference panel alone.
+        if (re != rr) {   // show the estimate at the reference's rate so the axes agree
+            gd_audio a = {0};
+            if (gd_audio_read(&a, items[i].est, rr, 1) == 0) {
+                free(e);
+                e = a.data; ne = a.n_frames;   // take the buffer over from a
+                re = rr;
+            }
+        }
         if (ev_plot_spectrograms(&im, r, nr, re == rr ? e : NULL, ne, rr, 256, 480, 90.0) ||
             ev_png_write(png, &im)) {
 #pragma omp atomic write
@@ -434,7 +440,7 @@ int eval_cmd_report(int argc, char **argv) {
     write_pairs_jsonl(&c, res, items, n);
     write_md(&c, res, items, n, loss & 0xff);
     write_html(&c, res, items, n, loss & 0xff, names, y_lo, y_hi, loss >> 8);
-    fprintf(stderr, "report: %d pairs; open %s/report.html\n", n, c.dir);
+    gd_info("report: %d pairs; open %s/report.html", n, c.dir);
     free(res);
     eval_items_free(items, n);
     return 0;
