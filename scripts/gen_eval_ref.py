@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """gen_eval_ref.py: oracle values for the eval stage's spectral metrics.
 
-Writes tests/ref/eval_oracle.txt. Run with Debian's Python (numpy, scipy, torch):
+Writes tests/ref/eval_oracle.txt. Run with Debian's Python (numpy, scipy, torch, mir_eval
+from python3-mir-eval):
     /usr/bin/python3 scripts/gen_eval_ref.py
 The test signals are closed-form (sums of damped sines), defined identically in
 tests/eval/test_oracle.c, so only the expected numbers are stored. STFTs come from
@@ -188,6 +189,20 @@ def main():
     # exact Wilcoxon signed-rank test (no ties, so scipy uses the exact distribution)
     w10 = np.array([0.3, -0.15, 0.5, 0.2, -0.4, 0.6, 0.1, 0.25, -0.05, 0.45])
     vals["wilcoxon_w10_p"] = scipy.stats.wilcoxon(w10, mode="exact").pvalue
+    # onset F-measure regression cases against mir_eval (Debian python3-mir-eval): random
+    # onset lists with clusters closer than the window, so the matching must be maximal
+    import mir_eval
+    rng = np.random.default_rng(12345)
+    onset_cases = []
+    for c in range(8):
+        n_r, n_e = int(rng.integers(3, 30)), int(rng.integers(0, 30))
+        ref_on = np.sort(rng.uniform(0, 3, n_r))
+        jit = rng.normal(0, 0.03, n_r)
+        est_on = np.sort(np.concatenate([ref_on + jit, rng.uniform(0, 3, max(n_e - n_r, 0))])[:max(n_e, 1)])
+        ref_on, est_on = np.round(ref_on, 6), np.round(est_on, 6)
+        f50 = mir_eval.onset.f_measure(ref_on, est_on, window=0.05)[0]
+        f20 = mir_eval.onset.f_measure(ref_on, est_on, window=0.02)[0]
+        onset_cases.append((ref_on, est_on, f50, f20))
     with open(out, "w") as f:
         f.write("# gendang eval oracle v1: scripts/gen_eval_ref.py (numpy %s, scipy %s, torch %s)\n"
                 % (np.__version__, scipy.__version__, torch.__version__))
@@ -198,6 +213,10 @@ def main():
         P = stft_pow(r, 512, 50, 240)
         for fr in (0, 7):
             f.write("stft512_50_240_frame%d %s\n" % (fr, " ".join("%.9g" % v for v in P[:, fr])))
+        for c, (ro, eo, f50, f20) in enumerate(onset_cases):
+            f.write("onset%d_ref %s\n" % (c, " ".join("%.6f" % v for v in ro)))
+            f.write("onset%d_est %s\n" % (c, " ".join("%.6f" % v for v in eo)))
+            f.write("onset%d_f %.12g %.12g\n" % (c, f50, f20))
         # Slaney mel bank at 44.1 kHz, n_fft 2048, 128 bands: first nonzero bin and row sum
         starts = [int(np.nonzero(row)[0][0]) if row.any() else -1 for row in fb]
         f.write("mel44100_2048_128_start %s\n" % " ".join(str(s) for s in starts))

@@ -110,12 +110,30 @@ static void test_pair_metrics(void) {
     CHECK_REL(res.value[EVAL_SI_SDR_DB], "si_sdr_db", 1e-5);
 }
 
+// Onset F-measure against mir_eval.onset.f_measure on 8 random cases (generator).
+static void test_onset_f_mir_eval(void) {
+    for (int c = 0; c < 8; c++) {
+        char key[64];
+        double r[64], e[64], f[2], off;
+        snprintf(key, sizeof key, "onset%d_ref", c);
+        int nr = ref_values(key, r, 64);
+        snprintf(key, sizeof key, "onset%d_est", c);
+        int ne = ref_values(key, e, 64);
+        snprintf(key, sizeof key, "onset%d_f", c);
+        CHECK(ref_values(key, f, 2) == 2);
+        CHECK(nr > 0);
+        CHECK_NEAR(ev_onset_f(r, nr, e, ne, 0.05, &off), f[0], 1e-9);
+        CHECK_NEAR(ev_onset_f(r, nr, e, ne, 0.02, &off), f[1], 1e-9);
+    }
+}
+
 int main(void) {
     make_signal(g_r, 1.0, 1.0, 1.0, 0.01);
     make_signal(g_t, 1.01, 0.8, 2.0, 0.02);
     RUN(test_stft_convention);
     RUN(test_mel_bank);
     RUN(test_pair_metrics);
+    RUN(test_onset_f_mir_eval);
     gd_fft_cleanup();
     return TEST_REPORT();
 }
