@@ -9,6 +9,7 @@
 //    N as one half, so "inside the floor" means indistinguishable at this N.
 #include "eval/cmds.h"
 
+#include <cblas.h>       // defines: openblas_set_num_threads
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -527,6 +528,7 @@ int eval_cmd_corpus(int argc, char **argv) {
         }
     }
     if (argc - optind != 2) gd_usage("corpus: need REF and GEN");
+    openblas_set_num_threads(1);   // eigensolver sums in a fixed order: same output for any thread count
     if (!emb_ref != !emb_gen) gd_usage("corpus: give both --emb-ref and --emb-gen, or neither");
     clip_set R, G;
     list_set(&R, argv[optind]);

@@ -24,7 +24,8 @@ int ev_w1_ks(const double *a, int na, const double *b, int nb, double *w1, doubl
 
 // Frechet distance between Gaussians (mu1, cov1) and (mu2, cov2) of dimension d:
 // |mu1 - mu2|^2 + tr(c1) + tr(c2) - 2 tr((c1^1/2 c2 c1^1/2)^1/2) (symmetric form, LAPACKE
-// dsyevd, negative eigenvalues clipped). Returns NAN on failure.
+// dsyevd, negative eigenvalues clipped). Returns NAN on failure. OpenBLAS's thread count
+// changes the last digits; `corpus` pins it to 1 so its output does not depend on it.
 double ev_frechet(const double *mu1, const double *cov1, const double *mu2, const double *cov2, int d);
 
 // Mean (d) and unbiased covariance (d, d) of x (n, d) with n >= 2.

@@ -3,10 +3,8 @@
 // (negative eigenvalues from rounding are clipped to 0), plus mean/covariance helpers.
 #include "eval/corpus.h"
 
-#include <cblas.h>     // defines: openblas_set_num_threads
 #include <lapacke.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,9 +42,6 @@ static int sym_sqrt(double *out, const double *s, int d) {
 }
 
 double ev_frechet(const double *mu1, const double *cov1, const double *mu2, const double *cov2, int d) {
-    // OpenBLAS threads would change summation order with the thread count; results must not.
-    static atomic_int single;
-    if (!atomic_exchange(&single, 1)) openblas_set_num_threads(1);
     double *r = malloc(sizeof(double) * d * d), *t = malloc(sizeof(double) * d * d);
     double *m = malloc(sizeof(double) * d * d), *w = malloc(sizeof(double) * d);
     double out = NAN;
