@@ -17,6 +17,7 @@
 #include "core/error.h"       // defines: gd_strerror
 #include "core/fileio.h"      // defines: gd_atomic_open, gd_path_exists
 #include "core/log.h"         // defines: gd_log_set_level, gd_info
+#include "train/bench.h"      // defines: rv_bench
 #include "train/checkpoint.h" // defines: rv_ckpt_load
 #include "train/config.h"     // defines: rv_config_load
 #include "train/fit.h"        // defines: rv_fit
@@ -34,7 +35,9 @@ static void help(void) {
         "  encode MODEL IN -o latents.csv     latent frames (time_s, z0..) of any audio file\n"
         "  decode MODEL latents.csv -o OUT    audio from latents (WAV, model rate)\n"
         "  transfer MODEL IN -o OUT           timbre transfer: decode(encode(IN)); any rate and\n"
-        "                                     length (resampled to the model rate, streamed in blocks)\n\n"
+        "                                     length (resampled to the model rate, streamed in blocks)\n"
+        "  bench --config NAME|FILE [--batch B] [--steps N]\n"
+        "                                     training steps/s on synthetic input, time per op\n\n"
         "Options:\n"
         "  -o, --output PATH    output file or run folder\n"
         "      --corpus DIR     corpus folder (fit)\n"
@@ -44,6 +47,7 @@ static void help(void) {
         "      --strict         a corpus file that fails to decode is fatal (fit)\n"
         "      --seed N         seed (default: the config's)\n"
         "      --block N        latent frames per inference block (default 64)\n"
+        "      --batch B        batch size (bench; default: the config's)\n"
         "  -q, --quiet          no progress or info messages\n"
         "  -v, --verbose        more messages\n"
         "  -h, --help           this help;  --version  the version\n\n"
@@ -129,16 +133,17 @@ static float *read_latents(const char *path, int L, long *F) {
 
 int main(int argc, char **argv) {
     gd_cli_init("gendang-train");
-    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION };
+    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"corpus", required_argument, 0, O_CORPUS},
         {"config", required_argument, 0, O_CONFIG}, {"steps", required_argument, 0, O_STEPS},
         {"resume", no_argument, 0, O_RESUME}, {"strict", no_argument, 0, O_STRICT},
         {"seed", required_argument, 0, O_SEED}, {"block", required_argument, 0, O_BLOCK},
+        {"batch", required_argument, 0, O_BATCH},
         {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
     const char *out = NULL, *corpus = NULL, *config = NULL;
-    long steps = -1, seed = -1, block = 64;
+    long steps = -1, seed = -1, block = 64, batch = 0;
     int resume = 0, strict = 0, quiet = 0, verbose = 0, ch;
     while ((ch = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
         switch (ch) {
@@ -150,6 +155,7 @@ int main(int argc, char **argv) {
         case O_STRICT: strict = 1; break;
         case O_SEED: seed = (long)gd_opt_int("--seed", optarg, 0, 9000000000000000000LL); break;
         case O_BLOCK: block = (long)gd_opt_int("--block", optarg, 1, 100000); break;
+        case O_BATCH: batch = (long)gd_opt_int("--batch", optarg, 1, 1024); break;
         case 'q': quiet = 1; break;
         case 'v': verbose++; break;
         case 'h': help(); return 0;
@@ -175,6 +181,14 @@ int main(int argc, char **argv) {
         o.strict = strict; o.quiet = quiet; o.seed = seed;
         int rc = rv_fit(&o);
         return rc ? 1 : 0;
+    }
+    if (!strcmp(cmd, "bench")) {
+        if (!config) gd_usage("bench needs --config NAME|FILE");
+        rv_config c;
+        if (resolve_config(&c, config)) gd_die("%s: invalid config", config);
+        int rc = rv_bench(&c, batch ? (int)batch : c.batch, steps > 0 ? (int)steps : 5);
+        if (rc) gd_die("bench failed (%s)", gd_strerror(rc));
+        return 0;
     }
     if (strcmp(cmd, "encode") && strcmp(cmd, "decode") && strcmp(cmd, "transfer"))
         gd_usage("unknown command '%s'", cmd);
