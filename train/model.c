@@ -70,6 +70,7 @@ static void unplan(rv_model *m) {
 void rv_model_free(rv_model *m) {
     if (!m) return;
     unplan(m);
+    if (m->disc) { rv_disc_free(m->disc); free(m->disc); }
     rv_net_free(&m->enc); rv_net_free(&m->dec);
     rv_params_free(&m->P);
     free(m->G); free(m->M); free(m->V);
@@ -132,6 +133,7 @@ int rv_model_plan(rv_model *m, int B, long N, int train) {
             }
         int rc = rv_mss_init(&m->mss_mb, c->mb_scales, c->n_mb_scales, B * RV_PQMF_BANDS, nmb);
         if (!rc) rc = rv_mss_init(&m->mss_fb, c->fb_scales, c->n_fb_scales, B, N);
+        if (!rc && m->disc) rc = rv_disc_plan(m->disc, B, N);
         if (rc) return rc;
     }
     return 0;
@@ -184,6 +186,13 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     memset(m->G, 0, sizeof(float) * m->P.total);
     memset(m->dy, 0, sizeof(float) * (size_t)B * m->N);
     RV_PROF(RV_P_MSS, rv_mss_bwd(m->mss_fb, m->dy, c->loss_fullband));
+    if (!train_encoder && m->disc) {
+        double adv, fm;
+        rv_disc_g_step(m->disc, x, m->y, c->loss_adversarial, c->loss_feature_matching, m->dy,
+                       &adv, &fm);
+        total += c->loss_adversarial * adv + c->loss_feature_matching * fm;
+        if (out) { out->adv = adv; out->fm = fm; out->total = total; }
+    }
     memset(m->dy_mb, 0, sizeof(float) * sb);
     RV_PROF(RV_P_PQMF, rv_pqmf_synthesis_bwd(m->dy_mb, m->dy, &m->pqmf, B, m->N, m->scratch));
     RV_PROF(RV_P_MSS, rv_mss_bwd(m->mss_mb, m->dy_mb + m->crop_l, c->loss_multiband));
@@ -233,4 +242,23 @@ void rv_model_receptive_field(const rv_model *m, long *lrf, long *rrf) {
     hi = hi * RV_PQMF_BANDS - 256 + 512;
     *lrf = o - lo;
     *rrf = hi - o;
+}
+
+int rv_model_init_disc(rv_model *m, unsigned long long seed) {
+    if (!m->disc) {
+        m->disc = calloc(1, sizeof(rv_disc));
+        if (!m->disc) return GD_ERR_NOMEM;
+        int rc = rv_disc_init(m->disc, &m->cfg, seed);
+        if (rc) return rc;
+    }
+    return m->B ? rv_disc_plan(m->disc, m->B, m->N) : 0;
+}
+
+static long ceil_div(long a, long b) { return (a + b - 1) / b; }
+
+void rv_model_phase_counts(const rv_config *c, long s, long *g_done, long *d_done) {
+    long P1 = c->phase_1_duration, E = c->update_discriminator_every;
+    if (s <= P1) { *g_done = s; *d_done = 0; return; }
+    *d_done = ceil_div(s, E) - ceil_div(P1, E);
+    *g_done = P1 + (s - P1) - *d_done;
 }
