@@ -50,6 +50,11 @@ check "encode" "$gt" encode "$m" "$src" -o "$T/z.csv" -q
 check_grep "latents have z0..z7" '^frame,time_s,z0,z1,z2,z3,z4,z5,z6,z7$' "$T/z.csv"
 check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
 
+# files shorter than the crop are padded, not dropped (one-shots < 1 s, crop 1.5 s)
+sed 's/^n_signal: .*/n_signal: 65536/' "$T/tiny.yaml" > "$T/long.yaml"
+check "short files padded to the crop" "$gt" fit --corpus "$T/corpus" --config "$T/long.yaml" --steps 2 -o "$T/long"
+check_grep "all 6 train files used" 'corpus .*: 6 train, 2 valid files' "$T/.err"
+
 # bad input
 check_exit "missing corpus exits 1" 1 "$gt" fit --corpus "$T/nope" --config tiny --steps 1 -o "$T/y" -q
 printf 'file_name,split,source_id,group,label,duration_s,sample_rate,sha256,seed,ops\nvalid/a.wav,valid,a,a,a,1,44100,x,0,\n' > "$T/novalid.csv"
