@@ -149,6 +149,7 @@ int rv_fit(const rv_fit_opts *o) {
         } else {
             rv_model_gen_step(&m, x, noise, prior, &L, 1, phase == 1);
         }
+        if (s == o->fault_step) L.total = NAN;
         int bad = !isfinite(L.total) || (isfinite(ld) ? 0 : phase == 2 && s % E == 0);
         if (bad || (!(phase == 2 && s % E == 0) && !finite_grads(&m))) {
             gd_error("non-finite %s at step %ld; stopped. Last good checkpoint: %s (step %ld)",

@@ -48,6 +48,7 @@ static void help(void) {
         "      --seed N         seed (default: the config's)\n"
         "      --block N        latent frames per inference block (default 64)\n"
         "      --batch B        batch size (bench; default: the config's)\n"
+        "      --debug-nan-at S treat the loss of step S as NaN (tests the NaN stop; fit)\n"
         "  -q, --quiet          no progress or info messages\n"
         "  -v, --verbose        more messages\n"
         "  -h, --help           this help;  --version  the version\n\n"
@@ -140,17 +141,18 @@ int main(int argc, char **argv) {
         execv("/proc/self/exe", argv);   // returns only on failure: carry on spinning
     }
     gd_cli_init("gendang-train");
-    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH };
+    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH, O_FAULT };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"corpus", required_argument, 0, O_CORPUS},
         {"config", required_argument, 0, O_CONFIG}, {"steps", required_argument, 0, O_STEPS},
         {"resume", no_argument, 0, O_RESUME}, {"strict", no_argument, 0, O_STRICT},
         {"seed", required_argument, 0, O_SEED}, {"block", required_argument, 0, O_BLOCK},
         {"batch", required_argument, 0, O_BATCH},
+        {"debug-nan-at", required_argument, 0, O_FAULT},
         {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
     const char *out = NULL, *corpus = NULL, *config = NULL;
-    long steps = -1, seed = -1, block = 64, batch = 0;
+    long steps = -1, seed = -1, block = 64, batch = 0, fault = -1;
     int resume = 0, strict = 0, quiet = 0, verbose = 0, ch;
     while ((ch = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
         switch (ch) {
@@ -163,6 +165,7 @@ int main(int argc, char **argv) {
         case O_SEED: seed = (long)gd_opt_int("--seed", optarg, 0, 9000000000000000000LL); break;
         case O_BLOCK: block = (long)gd_opt_int("--block", optarg, 1, 100000); break;
         case O_BATCH: batch = (long)gd_opt_int("--batch", optarg, 1, 1024); break;
+        case O_FAULT: fault = (long)gd_opt_int("--debug-nan-at", optarg, 0, 1000000000000LL); break;
         case 'q': quiet = 1; break;
         case 'v': verbose++; break;
         case 'h': help(); return 0;
@@ -185,7 +188,7 @@ int main(int argc, char **argv) {
         memset(&o, 0, sizeof(o));
         if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);
         o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
-        o.strict = strict; o.quiet = quiet; o.seed = seed;
+        o.strict = strict; o.quiet = quiet; o.seed = seed; o.fault_step = fault;
         int rc = rv_fit(&o);
         return rc ? 1 : 0;
     }

@@ -40,7 +40,7 @@ check "phase-2 resume reproduces the losses" cmp "$T/a2.csv" "$T/b2.csv"
 
 m="$T/full/model.safetensors"
 src="$T/corpus/valid/djembe3_bass.wav"
-sox "$src" -r 22050 "$T/in22k.wav"
+sox "$src" -r 22050 "$T/in22k.wav" 2>/dev/null
 check "transfer (22.05 kHz input)" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out.wav" -q
 check_grep "transfer output is 44.1 kHz" '^44100$' <(soxi -r "$T/out.wav")
 check "transfer in 1-frame blocks" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out1.wav" --block 1 -q
@@ -54,6 +54,13 @@ check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
 sed 's/^n_signal: .*/n_signal: 65536/' "$T/tiny.yaml" > "$T/long.yaml"
 check "short files padded to the crop" "$gt" fit --corpus "$T/corpus" --config "$T/long.yaml" --steps 2 -o "$T/long"
 check_grep "all 6 train files used" 'corpus .*: 6 train, 2 valid files' "$T/.err"
+
+# NaN/Inf: stop, keep the last good checkpoint, say so; resume from it
+sed 's/^ckpt_every: .*/ckpt_every: 5/' "$T/tiny.yaml" > "$T/c5.yaml"
+check_exit "NaN loss stops with exit 1" 1 "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 20 --debug-nan-at 12 -o "$T/nan"
+check_grep "NaN reported with the last good checkpoint" 'non-finite loss at step 12; stopped. Last good checkpoint: .*model.safetensors \(step 10\)' "$T/.err"
+check "resume after NaN continues from step 10" "$gt" fit --corpus "$T/corpus" --steps 14 --resume -o "$T/nan"
+check_grep "resumed at step 10" 'resuming .* at step 10' "$T/.err"
 
 # bad input
 check_exit "missing corpus exits 1" 1 "$gt" fit --corpus "$T/nope" --config tiny --steps 1 -o "$T/y" -q
