@@ -46,6 +46,12 @@ check_grep "transfer output is 44.1 kHz" '^44100$' <(soxi -r "$T/out.wav")
 check "transfer in 1-frame blocks" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out1.wav" --block 1 -q
 check "blocks join exactly (max diff < 1e-4)" bash -c \
     "sox -m -v 1 '$T/out.wav' -v -1 '$T/out1.wav' -n stat 2>&1 | awk '/Maximum amplitude/ {exit !(\$3 < 1e-4)}'"
+check "transfer a folder into a folder" "$gt" transfer "$m" "$T/corpus/valid" -o "$T/xdir" -q
+check "folder transfer writes one WAV per input" test -f "$T/xdir/djembe3_bass.wav" -a -f "$T/xdir/djembe3_slap.wav"
+check "transfer one file into a folder (-o without .wav)" "$gt" transfer "$m" "$src" -o "$T/xdir2" -q
+check "  ... written as DIR/<name>.wav" test -f "$T/xdir2/djembe3_bass.wav"
+check_exit "--device cuda is refused clearly" 1 "$gt" fit --corpus "$T/corpus" --config tiny --steps 1 --device cuda -o "$T/cu"
+check_grep "CUDA refusal names the issue" 'CUDA backend is not built' "$T/.err"
 check "encode" "$gt" encode "$m" "$src" -o "$T/z.csv" -q
 check_grep "latents have z0..z7" '^frame,time_s,z0,z1,z2,z3,z4,z5,z6,z7$' "$T/z.csv"
 check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
