@@ -30,8 +30,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(1)
-torch.manual_seed(0)
 
 # ---- tiny config (train/configs/tiny.yaml over the v2_wasserstein defaults)
 B, N, CAP, RATIOS, DILS, K = 2, 8192, 8, [4, 2], [[1, 3], [1]], 3
@@ -46,6 +44,14 @@ LR, LR_END, P1, BETAS, EPS = 1e-3, 0.1, 2000, (0.5, 0.9), 1e-8
 LR_STEPS = 1e-4
 HOP = 16 * int(np.prod(RATIOS))
 T, TL = N // 16, N // HOP
+
+
+def configure(**kw):
+    """Overrides the config constants above (used by bench/bench_train_torch.py)."""
+    globals().update(kw)
+    g = globals()
+    g["HOP"] = 16 * int(np.prod(g["RATIOS"]))
+    g["T"], g["TL"] = g["N"] // 16, g["N"] // g["HOP"]
 
 # ---- PQMF (spec section 2)
 M, TAPS, WC, BETA = 16, 377, 0.1075195312500001, 10.06126
@@ -148,15 +154,6 @@ def decoder():
     return nn.ModuleList(L)
 
 
-enc, dec = encoder(), decoder()
-named = {}
-for pre, net in (("encoder", enc), ("decoder", dec)):
-    for i, l in enumerate(net):
-        for k, v in l.params().items():
-            named[f"{pre}.{i}.{k}"] = v
-params = list(named.values())
-
-
 def rf_interval(net, a, b):          # same analytic receptive field as train/net.c
     for l in list(net)[::-1]:
         if l.rf[0] == "convt":
@@ -168,11 +165,15 @@ def rf_interval(net, a, b):          # same analytic receptive field as train/ne
     return a, b
 
 
-o = 1 << 30
-lo, hi = rf_interval(dec, o // 16 - 16, o // 16 + 16)
-lo, hi = rf_interval(enc, lo, hi)
-lrf, rrf = o - (lo * 16 - 256), (hi * 16 - 256 + 512) - o
-CROP_L, CROP_R = lrf // 16, -(-rrf // 16)
+def set_crop(enc, dec):
+    """Multiband crop (sub-band frames) from the analytic receptive field, as train/model.c."""
+    global CROP_L, CROP_R
+    o = 1 << 30
+    lo, hi = rf_interval(dec, o // 16 - 16, o // 16 + 16)
+    lo, hi = rf_interval(enc, lo, hi)
+    lrf, rrf = o - (lo * 16 - 256), (hi * 16 - 256 + 512) - o
+    CROP_L, CROP_R = lrf // 16, -(-rrf // 16)
+    return CROP_L, CROP_R
 
 
 def mss(x, y, scales):              # rows (R, n): sum over scales of lin + log
@@ -210,70 +211,85 @@ def forward(enc, dec, x, noise, prior):
     return total, (mb, fb, reg), z, y_mb, y
 
 
-g = torch.Generator().manual_seed(1)
-tt = torch.arange(N, dtype=torch.float32)
-x = (0.4 * torch.sin(2 * np.pi * torch.tensor([[110.0], [230.0]]) * tt / 44100) * torch.exp(-(tt % 3000) / 1500)
-     + 0.1 * torch.randn(B, N, generator=g))
-noise = torch.randn(B, NOISE, TL, generator=g)
-prior = torch.randn(B, LAT, TL, generator=g)
-init = {k: v.detach().clone() for k, v in named.items()}
-
-
-def named_params(enc, dec):
-    out = {}
+def main():
+    global x, noise, prior, init
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    enc, dec = encoder(), decoder()
+    set_crop(enc, dec)
+    named = {}
     for pre, net in (("encoder", enc), ("decoder", dec)):
         for i, l in enumerate(net):
             for k, v in l.params().items():
-                out[f"{pre}.{i}.{k}"] = v
-    return out
+                named[f"{pre}.{i}.{k}"] = v
+    g = torch.Generator().manual_seed(1)
+    tt = torch.arange(N, dtype=torch.float32)
+    x = (0.4 * torch.sin(2 * np.pi * torch.tensor([[110.0], [230.0]]) * tt / 44100) * torch.exp(-(tt % 3000) / 1500)
+         + 0.1 * torch.randn(B, N, generator=g))
+    noise = torch.randn(B, NOISE, TL, generator=g)
+    prior = torch.randn(B, LAT, TL, generator=g)
+    init = {k: v.detach().clone() for k, v in named.items()}
 
 
-def run(dtype):
-    e, d = encoder().to(dtype), decoder().to(dtype)
-    P = named_params(e, d)
-    with torch.no_grad():
-        for k, v in P.items():
-            v.copy_(init[k])
-    xs, ns, ps = x.to(dtype), noise.to(dtype), prior.to(dtype)
-    total, terms, z, y_mb, y = forward(e, d, xs, ns, ps)
-    total.backward()
-    grads = {k: v.grad.detach().clone() for k, v in P.items()}
-    opt = torch.optim.Adam(list(P.values()), lr=LR_STEPS, betas=BETAS, eps=EPS)
-    losses = []
-    for s in range(10):
-        for gr in opt.param_groups:
-            gr["lr"] = LR_STEPS * (1 + (LR_END - 1) * min(s, P1) / P1)
-        opt.zero_grad()
-        L, _, _, _, _ = forward(e, d, xs, ns, ps)
-        L.backward()
-        opt.step()
-        losses.append(L.item())
-    return total, terms, z, y_mb, y, grads, losses
+    def named_params(enc, dec):
+        out = {}
+        for pre, net in (("encoder", enc), ("decoder", dec)):
+            for i, l in enumerate(net):
+                for k, v in l.params().items():
+                    out[f"{pre}.{i}.{k}"] = v
+        return out
 
 
-_, _, _, _, _, _, losses32 = run(torch.float32)
-total, terms, z, y_mb, y, grads, losses = run(torch.float64)
+    def run(dtype):
+        e, d = encoder().to(dtype), decoder().to(dtype)
+        P = named_params(e, d)
+        with torch.no_grad():
+            for k, v in P.items():
+                v.copy_(init[k])
+        xs, ns, ps = x.to(dtype), noise.to(dtype), prior.to(dtype)
+        total, terms, z, y_mb, y = forward(e, d, xs, ns, ps)
+        total.backward()
+        grads = {k: v.grad.detach().clone() for k, v in P.items()}
+        opt = torch.optim.Adam(list(P.values()), lr=LR_STEPS, betas=BETAS, eps=EPS)
+        losses = []
+        for s in range(10):
+            for gr in opt.param_groups:
+                gr["lr"] = LR_STEPS * (1 + (LR_END - 1) * min(s, P1) / P1)
+            opt.zero_grad()
+            L, _, _, _, _ = forward(e, d, xs, ns, ps)
+            L.backward()
+            opt.step()
+            losses.append(L.item())
+        return total, terms, z, y_mb, y, grads, losses
 
-tensors = dict(init)
-tensors.update({"input.x": x, "input.noise": noise, "input.prior": prior, "out.z": z.detach(),
-                "out.y_mb": y_mb.detach(), "out.y": y.detach(),
-                "loss": torch.tensor([terms[0].item(), terms[1].item(), terms[2].item(), total.item()]),
-                "steps.loss": torch.tensor(losses), "steps.loss_f32": torch.tensor(losses32)})
-tensors.update({"grad." + k: v for k, v in grads.items()})
 
-# ---- safetensors writer (format: 8-byte LE header size, JSON header, raw LE data)
-hdr, blobs, off = {"__metadata__": {"crop_l": str(CROP_L), "crop_r": str(CROP_R),
-                                    "torch": torch.__version__, "generator": "scripts/gen_rave_ref.py"}}, [], 0
-for k in sorted(tensors):
-    a = tensors[k].detach().contiguous().double().numpy().astype("<f4")
-    hdr[k] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
-    blobs.append(a.tobytes())
-    off += a.nbytes
-hj = json.dumps(hdr).encode()
-hj += b" " * (-len(hj) % 8)
-out = sys.argv[1] if len(sys.argv) > 1 else "tests/ref/rave_tiny.safetensors"
-with open(out, "wb") as f:
-    f.write(struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
-print(f"{out}: {len(tensors)} tensors, {8 + len(hj) + off} bytes; crop {CROP_L}+{CROP_R}; "
-      f"loss {total.item():.6f} (mb {terms[0].item():.6f} fb {terms[1].item():.6f} mmd {terms[2].item():.3g}); "
-      f"10 Adam steps: {losses[0]:.5f} -> {losses[-1]:.5f} (float32 torch: -> {losses32[-1]:.5f})")
+    _, _, _, _, _, _, losses32 = run(torch.float32)
+    total, terms, z, y_mb, y, grads, losses = run(torch.float64)
+
+    tensors = dict(init)
+    tensors.update({"input.x": x, "input.noise": noise, "input.prior": prior, "out.z": z.detach(),
+                    "out.y_mb": y_mb.detach(), "out.y": y.detach(),
+                    "loss": torch.tensor([terms[0].item(), terms[1].item(), terms[2].item(), total.item()]),
+                    "steps.loss": torch.tensor(losses), "steps.loss_f32": torch.tensor(losses32)})
+    tensors.update({"grad." + k: v for k, v in grads.items()})
+
+    # ---- safetensors writer (format: 8-byte LE header size, JSON header, raw LE data)
+    hdr, blobs, off = {"__metadata__": {"crop_l": str(CROP_L), "crop_r": str(CROP_R),
+                                        "torch": torch.__version__, "generator": "scripts/gen_rave_ref.py"}}, [], 0
+    for k in sorted(tensors):
+        a = tensors[k].detach().contiguous().double().numpy().astype("<f4")
+        hdr[k] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
+        blobs.append(a.tobytes())
+        off += a.nbytes
+    hj = json.dumps(hdr).encode()
+    hj += b" " * (-len(hj) % 8)
+    out = sys.argv[1] if len(sys.argv) > 1 else "tests/ref/rave_tiny.safetensors"
+    with open(out, "wb") as f:
+        f.write(struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
+    print(f"{out}: {len(tensors)} tensors, {8 + len(hj) + off} bytes; crop {CROP_L}+{CROP_R}; "
+          f"loss {total.item():.6f} (mb {terms[0].item():.6f} fb {terms[1].item():.6f} mmd {terms[2].item():.3g}); "
+          f"10 Adam steps: {losses[0]:.5f} -> {losses[-1]:.5f} (float32 torch: -> {losses32[-1]:.5f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -258,6 +258,7 @@ int main(int argc, char **argv) {
         rv_fit_opts o;
         memset(&o, 0, sizeof(o));
         if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);
+        o.have_cfg = config != NULL;
         o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
         o.strict = strict; o.quiet = quiet; o.seed = seed; o.fault_step = fault;
         int rc = rv_fit(&o);

@@ -4,7 +4,7 @@ TRAIN_F64_OBJS := $(patsubst train/nn/%.c,$(BUILD)/train_f64/%.o,$(wildcard trai
 
 $(BUILD)/train_f64/%.o: train/nn/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DRV_F64 -MMD -MP -c $< -o $@
+	$(CC) $(GD_CFLAGS) $(CFLAGS) -DRV_F64 -MMD -MP -c $< -o $@
 
 $(BUILD)/libtrain_f64.a: $(TRAIN_F64_OBJS)
 	@mkdir -p $(dir $@)

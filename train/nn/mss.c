@@ -151,8 +151,10 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
             sx2 += m->rowsum[3 * r]; sd2 += m->rowsum[3 * r + 1]; slog += m->rowsum[3 * r + 2];
         }
         double cnt = (double)R * T * F;
-        double lin = sd2 / sx2, lg = slog / cnt;   // mean/mean: the counts cancel in lin
-        m->inv_x2[s] = 1.0 / sx2; m->inv_cnt[s] = 1.0 / cnt;
+        // mean/mean: the counts cancel in lin. An all-silent target (sx2 = 0, e.g. muted
+        // undithered batches) would make lin 0/0: it then contributes 0 and no gradient.
+        m->inv_x2[s] = sx2 > 0 ? 1.0 / sx2 : 0; m->inv_cnt[s] = 1.0 / cnt;
+        double lin = sd2 * m->inv_x2[s], lg = slog / cnt;
         if (per_scale) { per_scale[2 * s] = lin; per_scale[2 * s + 1] = lg; }
         total += lin + lg;
     }
