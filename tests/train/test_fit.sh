@@ -26,6 +26,11 @@ cut -d, -f1-8 "$T/full/log.csv" > "$T/a.csv"; cut -d, -f1-8 "$T/part/log.csv" > 
 check "resume reproduces the uninterrupted losses" cmp "$T/a.csv" "$T/b.csv"
 check "resumed checkpoint equals uninterrupted" cmp "$T/full/model.safetensors" "$T/part/model.safetensors"
 
+# same seed, same thread count (2): byte-identical checkpoints
+check "2-thread run A" env OMP_NUM_THREADS=2 "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 10 -o "$T/t2a" -q
+check "2-thread run B" env OMP_NUM_THREADS=2 "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 10 -o "$T/t2b" -q
+check "2-thread runs are byte-identical" cmp "$T/t2a/model.safetensors" "$T/t2b/model.safetensors"
+
 # phase 2 (discriminators, encoder frozen, D every 4th step) and resume across the boundary
 sed 's/^phase_1_duration: .*/phase_1_duration: 20/; s/^ckpt_every: .*/ckpt_every: 10/' "$T/tiny.yaml" > "$T/p2.yaml"
 check "fit into phase 2" "$gt" fit --corpus "$T/corpus" --config "$T/p2.yaml" --steps 34 -o "$T/p2full" -q
