@@ -102,6 +102,8 @@ int rv_fit(const rv_fit_opts *o) {
             if (strcmp(a, b)) gd_warn("--config differs from the checkpoint's; resuming with the checkpoint's");
         }
     } else {
+        if (gd_path_exists(ckpt))
+            gd_warn("%s exists; starting over (use --resume to continue it)", ckpt);
         if ((rc = rv_model_init(&m, &o->cfg))) goto out;
         rv_model_init_params(&m, (unsigned long long)(o->seed >= 0 ? o->seed : o->cfg.seed));
     }
