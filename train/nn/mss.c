@@ -121,7 +121,7 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
         GD_ASSERT(n > c->n / 2);
         long T = n_frames(n, c->hop), F = c->n / 2 + 1;
         rv_real *xm = m->xmag + m->off[s], *ys = m->yspec + 2 * m->off[s];
-        #pragma omp parallel for schedule(static)
+        #pragma omp parallel for schedule(dynamic, 1)
         for (int r = 0; r < R; r++) {
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n;
             double sx2 = 0, sd2 = 0, slog = 0;
@@ -169,7 +169,7 @@ void RV(mss_bwd)(RV(mss) *m, rv_real *dy, double weight) {
         long T = n_frames(n, c->hop), F = c->n / 2 + 1;
         const rv_real *xm = m->xmag + m->off[s], *ys = m->yspec + 2 * m->off[s];
         double a_lin = weight * 2 * m->inv_x2[s], a_log = weight * m->inv_cnt[s];
-        #pragma omp parallel for schedule(static)
+        #pragma omp parallel for schedule(dynamic, 1)
         for (int r = 0; r < R; r++) {
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n, *d = dy + r * ld;
             for (long t = 0; t < T; t++) {
