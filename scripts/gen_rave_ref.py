@@ -21,7 +21,11 @@ Writes tests/ref/rave_tiny.safetensors (own writer; no safetensors package neede
   steps.loss (10)        total loss before each of 10 Adam steps (lr 1e-4) on the same batch
   steps.loss_f32 (10)    the same in torch float32 (information)
   __metadata__: crop_l, crop_r, torch version
-Usage: /usr/bin/python3 scripts/gen_rave_ref.py [OUT]   (Debian python3-torch 1.13)
+It also writes tests/ref/rave_tiny_disc.safetensors: the tiny phase-2 discriminator (real
+Conv2d for the periods) with fixed weights, real and fake input, the hinge loss and its
+parameter gradients, and the adversarial + feature-matching terms with their gradient with
+respect to the fake input (float64, as above).
+Usage: /usr/bin/python3 scripts/gen_rave_ref.py [OUT [OUT_DISC]]   (Debian python3-torch 1.13)
 """
 import json, struct, sys
 import numpy as np
@@ -211,6 +215,117 @@ def forward(enc, dec, x, noise, prior):
     return total, (mb, fb, reg), z, y_mb, y
 
 
+def write_safetensors(path, tensors, meta):
+    """safetensors: 8-byte LE header size, JSON header, raw little-endian F32 data."""
+    hdr, blobs, off = {"__metadata__": dict(meta, torch=torch.__version__,
+                                            generator="scripts/gen_rave_ref.py")}, [], 0
+    for k in sorted(tensors):
+        a = tensors[k].detach().contiguous().double().numpy().astype("<f4")
+        hdr[k] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
+        blobs.append(a.tobytes())
+        off += a.nbytes
+    hj = json.dumps(hdr).encode()
+    hj += b" " * (-len(hj) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
+    return 8 + len(hj) + off
+
+
+# ---- phase-2 discriminator (spec 6b), tiny: capacity 8, 3 layers, periods [2, 3], 2 scales
+D_CAP, D_LAYERS, D_PERIODS, D_SCALES, D_N, W_ADV, W_FM = 8, 3, [2, 3], 2, 2048, 4.0, 400.0
+
+
+class DNet(nn.Module):
+    """ConvNet: weight-normed strided convs with bias and LeakyReLU, then a 1x1 score conv.
+    Periods use real Conv2d with kernel (5, 1) on the (B, 1, T/p, p) view."""
+
+    def __init__(self, period):
+        super().__init__()
+        self.period = period
+        c, co, L = 1, D_CAP, []
+        for i in range(D_LAYERS):
+            if period:
+                conv = nn.Conv2d(c, co, (5, 1), (4, 1), padding=(2, 0))
+            else:
+                conv = nn.Conv1d(c, co, 15, 4, padding=7)
+            L.append(nn.utils.weight_norm(conv))
+            c, co = co, co * 2
+        self.convs = nn.ModuleList(L)
+        self.final = nn.Conv2d(c, 1, 1) if period else nn.Conv1d(c, 1, 1)
+
+    def forward(self, x):            # x (B, N) -> list of features, the last is the score
+        if self.period:
+            p = self.period
+            x = F.pad(x, (0, -x.shape[-1] % p))
+            x = x.view(x.shape[0], 1, -1, p)
+        else:
+            x = x[:, None, :]
+        feats = []
+        for i, c in enumerate(self.convs):
+            x = c(x if i == 0 else F.leaky_relu(x, 0.2))
+            feats.append(x)
+        feats.append(self.final(F.leaky_relu(x, 0.2)))
+        return feats
+
+    def named(self, prefix):          # C names and shapes (2-D kernels (k, 1) -> (k))
+        out = {}
+        for i, c in enumerate(self.convs):
+            out[f"{prefix}.{i}.weight_v"] = c.weight_v
+            out[f"{prefix}.{i}.weight_g"] = c.weight_g
+            out[f"{prefix}.{i}.bias"] = c.bias
+        out[f"{prefix}.{len(self.convs)}.weight"] = self.final.weight
+        out[f"{prefix}.{len(self.convs)}.bias"] = self.final.bias
+        return out
+
+
+def disc_inputs(x, i_scale):
+    for _ in range(i_scale):
+        x = F.avg_pool1d(x[:, None, :], 2, 2)[:, 0]
+    return x
+
+
+def main_disc(path):
+    torch.manual_seed(2)
+    subs = [(f"discriminator.period{p}", DNet(p), 0) for p in D_PERIODS]
+    subs += [(f"discriminator.scale{i}", DNet(0), i) for i in range(D_SCALES)]
+    g = torch.Generator().manual_seed(3)
+    x = 0.5 * torch.randn(2, D_N, generator=g)
+    y = 0.5 * torch.randn(2, D_N, generator=g)
+    P = {}
+    for name, net, _ in subs:
+        P.update(net.named(name))
+    init = {k: v.detach().clone() for k, v in P.items()}
+    for _, net, _ in subs:
+        net.double()
+    P = {}
+    for name, net, _ in subs:
+        P.update(net.named(name))
+    xd, yd = x.double(), y.double().requires_grad_(True)
+    # discriminator step
+    loss_d = 0
+    for name, net, sc in subs:
+        fr, ff = net(disc_inputs(xd, sc))[-1], net(disc_inputs(yd.detach(), sc))[-1]
+        loss_d = loss_d + F.relu(1 - fr).mean() + F.relu(1 + ff).mean()
+    loss_d.backward()
+    gd = {k: v.grad.detach().clone() for k, v in P.items()}
+    # generator step
+    adv, fm = 0, 0
+    for name, net, sc in subs:
+        fr = [f.detach() for f in net(disc_inputs(xd, sc))]
+        ff = net(disc_inputs(yd, sc))
+        adv = adv - ff[-1].mean()
+        fm = fm + sum((a - b).abs().mean() / a.abs().mean() for a, b in zip(fr[1:], ff[1:])) / (len(ff) - 1)
+    fm = fm / len(subs)
+    (W_ADV * adv + W_FM * fm).backward()
+    tensors = {k: (v.reshape(v.shape[:-1]) if v.dim() == 4 else v) for k, v in init.items()}
+    tensors.update({"grad." + k: (v.reshape(v.shape[:-1]) if v.dim() == 4 else v) for k, v in gd.items()})
+    tensors.update({"input.x": x, "input.y": y, "grad.y": yd.grad,
+                    "loss": torch.tensor([loss_d.item(), adv.item(), fm.item()])})
+    size = write_safetensors(path, tensors, {"w_adv": str(W_ADV), "w_fm": str(W_FM)})
+    print(f"{path}: {len(tensors)} tensors, {size} bytes; D hinge {loss_d.item():.6f}, "
+          f"adv {adv.item():.6f}, fm {fm.item():.6f}")
+
+
 def main():
     global x, noise, prior, init
     torch.set_num_threads(1)
@@ -273,23 +388,13 @@ def main():
                     "steps.loss": torch.tensor(losses), "steps.loss_f32": torch.tensor(losses32)})
     tensors.update({"grad." + k: v for k, v in grads.items()})
 
-    # ---- safetensors writer (format: 8-byte LE header size, JSON header, raw LE data)
-    hdr, blobs, off = {"__metadata__": {"crop_l": str(CROP_L), "crop_r": str(CROP_R),
-                                        "torch": torch.__version__, "generator": "scripts/gen_rave_ref.py"}}, [], 0
-    for k in sorted(tensors):
-        a = tensors[k].detach().contiguous().double().numpy().astype("<f4")
-        hdr[k] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
-        blobs.append(a.tobytes())
-        off += a.nbytes
-    hj = json.dumps(hdr).encode()
-    hj += b" " * (-len(hj) % 8)
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/ref/rave_tiny.safetensors"
-    with open(out, "wb") as f:
-        f.write(struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
-    print(f"{out}: {len(tensors)} tensors, {8 + len(hj) + off} bytes; crop {CROP_L}+{CROP_R}; "
+    size = write_safetensors(out, tensors, {"crop_l": str(CROP_L), "crop_r": str(CROP_R)})
+    print(f"{out}: {len(tensors)} tensors, {size} bytes; crop {CROP_L}+{CROP_R}; "
           f"loss {total.item():.6f} (mb {terms[0].item():.6f} fb {terms[1].item():.6f} mmd {terms[2].item():.3g}); "
           f"10 Adam steps: {losses[0]:.5f} -> {losses[-1]:.5f} (float32 torch: -> {losses32[-1]:.5f})")
 
 
 if __name__ == "__main__":
     main()
+    main_disc(sys.argv[2] if len(sys.argv) > 2 else "tests/ref/rave_tiny_disc.safetensors")
