@@ -57,6 +57,9 @@ check "transfer one file into a folder (-o without .wav)" "$gt" transfer "$m" "$
 check "  ... written as DIR/<name>.wav" test -f "$T/xdir2/djembe3_bass.wav"
 check_exit "--device cuda is refused clearly" 1 "$gt" fit --corpus "$T/corpus" --config tiny --steps 1 --device cuda -o "$T/cu"
 check_grep "CUDA refusal names the issue" 'CUDA backend is not built' "$T/.err"
+check "info" "$gt" info "$m"
+check_grep "info lists the step" '^step	40$' "$T/.out"
+check_grep "info prints one field" '^2048$|^128$' <("$gt" info "$m" hop)
 check "encode" "$gt" encode "$m" "$src" -o "$T/z.csv" -q
 check_grep "latents have z0..z7" '^frame,time_s,z0,z1,z2,z3,z4,z5,z6,z7$' "$T/z.csv"
 check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
