@@ -63,6 +63,12 @@ check_grep "info prints one field" '^2048$|^128$' <("$gt" info "$m" hop)
 check "encode" "$gt" encode "$m" "$src" -o "$T/z.csv" -q
 check_grep "latents have z0..z7" '^frame,time_s,z0,z1,z2,z3,z4,z5,z6,z7$' "$T/z.csv"
 check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
+check "transfer of the source" "$gt" transfer "$m" "$src" -o "$T/tr.wav" -q
+sox "$T/dec.wav" "$T/dec_cut.wav" trim 0 "$(soxi -s "$T/tr.wav")s" 2>/dev/null
+# away from the file's edges (3000 samples > the tiny receptive field): decode sees zero
+# latents outside the file where transfer sees the encoder's response to the edge
+check "decode(encode(x)) equals transfer(x) inside the file (same per-frame noise)" bash -c \
+    "sox -m -v 1 '$T/tr.wav' -v -1 '$T/dec_cut.wav' -n trim 3000s -3000s stat 2>&1 | awk '/Maximum amplitude/ {exit !(\$3 < 1e-4)}'"
 
 # files shorter than the crop are padded, not dropped (one-shots < 1 s, crop 1.5 s)
 sed 's/^n_signal: .*/n_signal: 65536/' "$T/tiny.yaml" > "$T/long.yaml"
