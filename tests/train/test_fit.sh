@@ -50,7 +50,7 @@ check "transfer (22.05 kHz input)" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out
 check_grep "transfer output is 44.1 kHz" '^44100$' <(soxi -r "$T/out.wav")
 check "transfer in 1-frame blocks" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out1.wav" --block 1 -q
 check "blocks join exactly (max diff < 1e-4)" bash -c \
-    "sox -m -v 1 '$T/out.wav' -v -1 '$T/out1.wav' -n stat 2>&1 | awk '/Maximum amplitude/ {exit !(\$3 < 1e-4)}'"
+    "sox -m -v 1 '$T/out.wav' -v -1 '$T/out1.wav' -n stat 2>&1 | awk '/Maximum amplitude/ {f = 1; ok = (\$3 < 1e-4)} END {exit !(f && ok)}'"
 check "transfer a folder into a folder" "$gt" transfer "$m" "$T/corpus/valid" -o "$T/xdir" -q
 check "folder transfer writes one WAV per input" test -f "$T/xdir/djembe3_bass.wav" -a -f "$T/xdir/djembe3_slap.wav"
 check "transfer one file into a folder (-o without .wav)" "$gt" transfer "$m" "$src" -o "$T/xdir2" -q
@@ -68,7 +68,7 @@ sox "$T/dec.wav" "$T/dec_cut.wav" trim 0 "$(soxi -s "$T/tr.wav")s" 2>/dev/null
 # away from the file's edges (3000 samples > the tiny receptive field): decode sees zero
 # latents outside the file where transfer sees the encoder's response to the edge
 check "decode(encode(x)) equals transfer(x) inside the file (same per-frame noise)" bash -c \
-    "sox -m -v 1 '$T/tr.wav' -v -1 '$T/dec_cut.wav' -n trim 3000s -3000s stat 2>&1 | awk '/Maximum amplitude/ {exit !(\$3 < 1e-4)}'"
+    "sox -m -v 1 '$T/tr.wav' -v -1 '$T/dec_cut.wav' -n trim 3000s -3000s stat 2>&1 | awk '/Maximum amplitude/ {f = 1; ok = (\$3 < 1e-4)} END {exit !(f && ok)}'"
 
 # files shorter than the crop are padded, not dropped (one-shots < 1 s, crop 1.5 s)
 sed 's/^n_signal: .*/n_signal: 65536/' "$T/tiny.yaml" > "$T/long.yaml"
