@@ -229,7 +229,8 @@ static int maybe_checkpoint(fit_run *r, long done) {
 }
 
 // The progress line on a terminal, else ten info lines per run.
-static void progress(fit_run *r, long done, const rv_losses *L, double val, double sps) {
+static void progress(fit_run *r, long done, const rv_losses *L, double ld, double val,
+                     double sps) {
     const rv_fit_opts *o = r->o;
     int phase = done - 1 < r->m.cfg.phase_1_duration ? 1 : 2;
     long every = (o->steps - r->step0) / 10 > 0 ? (o->steps - r->step0) / 10 : 1;
@@ -242,7 +243,9 @@ static void progress(fit_run *r, long done, const rv_losses *L, double val, doub
     } else if (!r->tty && !o->quiet && ((done - r->step0) % every == 0 || done == o->steps)) {
         char vs[96] = "";
         if (isfinite(val)) snprintf(vs, sizeof(vs), "  valid %.4f", val);
-        if (phase == 2)
+        if (phase == 2 && isfinite(ld))
+            snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), "  discriminator %.3f", ld);
+        else if (phase == 2)
             snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), "  adv %.3f fm %.3f", L->adv, L->fm);
         gd_info("step %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)%s  %.2f steps/s  ETA %.0fs",
                 done, o->steps, phase, L->total, L->mb, L->fb, L->mmd, vs, sps, eta);
@@ -273,7 +276,7 @@ int rv_fit(const rv_fit_opts *o) {
         double sps = (s + 1 - r.step0) / (gd_now() - r.t0);
         log_row(&r, s, &L, lr, ld, val, sps);
         if ((rc = maybe_checkpoint(&r, s + 1))) break;
-        progress(&r, s + 1, &L, val, sps);
+        progress(&r, s + 1, &L, ld, val, sps);
     }
     if (!rc) gd_info("done: %ld steps; checkpoint %s", o->steps, r.ckpt);
     if (r.log) fclose(r.log);
