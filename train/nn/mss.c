@@ -33,7 +33,8 @@ struct RV(mss) {
     rv_real  *yspec;      // (rows, frames, bins, 2)
     signed char *sgn;     // (rows, frames, bins): sign(log(Y + eps) - log(X + eps))
     size_t   *off;        // per scale: offset in xmag (yspec uses 2x)
-    double   *rowsum;     // (max_rows, 3)
+    double   *fsum;       // (rows * frames, 3): per-frame partial sums of the forward
+    rv_real  *gbuf;       // (rows * frames, n): per-frame input gradients of the backward
     double    inv_x2[RV_MSS_MAX_SCALES], inv_cnt[RV_MSS_MAX_SCALES];
     // last forward call
     const rv_real *x, *y;
@@ -62,9 +63,16 @@ int RV(mss_init)(RV(mss) **out, const int *scales, int n_scales, int max_rows, l
     m->xmag = malloc(sizeof(rv_real) * tot);
     m->yspec = malloc(sizeof(rv_real) * 2 * tot);
     m->sgn = malloc(tot ? tot : 1);
-    m->rowsum = malloc(sizeof(double) * 3 * max_rows);
+    size_t nfr = 0, ng = 0;
+    for (int s = 0; s < n_scales; s++) {
+        size_t fr = (size_t)max_rows * n_frames(max_n, scales[s] / 4);
+        if (fr > nfr) nfr = fr;
+        if (fr * scales[s] > ng) ng = fr * scales[s];
+    }
+    m->fsum = malloc(sizeof(double) * 3 * (nfr ? nfr : 1));
+    m->gbuf = malloc(sizeof(rv_real) * (ng ? ng : 1));
     m->buf = calloc(m->n_thr, sizeof(rv_real *));
-    if (!m->off || !m->xmag || !m->yspec || !m->sgn || !m->rowsum || !m->buf) {
+    if (!m->off || !m->xmag || !m->yspec || !m->sgn || !m->fsum || !m->gbuf || !m->buf) {
         RV(mss_free)(m);
         return GD_ERR_NOMEM;
     }
@@ -91,7 +99,7 @@ void RV(mss_free)(RV(mss) *m) {
     }
     if (m->buf)
         for (int t = 0; t < m->n_thr; t++) FFTW(free)(m->buf[t]);
-    free(m->buf); free(m->xmag); free(m->yspec); free(m->sgn); free(m->rowsum); free(m->off);
+    free(m->buf); free(m->xmag); free(m->yspec); free(m->sgn); free(m->fsum); free(m->gbuf); free(m->off);
     free(m);
 }
 
@@ -121,34 +129,34 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
         GD_ASSERT(n > c->n / 2);
         long T = n_frames(n, c->hop), F = c->n / 2 + 1;
         rv_real *xm = m->xmag + m->off[s], *ys = m->yspec + 2 * m->off[s];
-        #pragma omp parallel for schedule(dynamic, 1)
-        for (int r = 0; r < R; r++) {
+        // one task per (row, frame); partial sums per frame, reduced below in a fixed order
+        #pragma omp parallel for schedule(dynamic, 4)
+        for (long o = 0; o < (long)R * T; o++) {
+            int r = (int)(o / T);
+            long t = o % T;
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n;
             double sx2 = 0, sd2 = 0, slog = 0;
-            for (long t = 0; t < T; t++) {
-                long o = (long)r * T + t;
-                rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
-                signed char *sg = m->sgn + m->off[s] + o * F;
-                load_frame(f, x + r * ld, n, c, t);
-                FFTW(execute_dft_r2c)(c->r2c, f, (FFTW(complex) *)sp);
-                for (long k = 0; k < F; k++) xr[k] = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
-                load_frame(f, y + r * ld, n, c, t);
-                FFTW(execute_dft_r2c)(c->r2c, f, (FFTW(complex) *)sp);
-                memcpy(yr, sp, sizeof(rv_real) * 2 * F);
-                for (long k = 0; k < F; k++) {
-                    rv_real X = xr[k], Y = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
-                    rv_real dl = log(Y + (rv_real)MSS_EPS) - log(X + (rv_real)MSS_EPS);
-                    sx2 += (double)X * X;
-                    sd2 += (double)(X - Y) * (X - Y);
-                    slog += fabs(dl);
-                    sg[k] = (signed char)(dl > 0 ? 1 : dl < 0 ? -1 : 0);
-                }
+            rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
+            signed char *sg = m->sgn + m->off[s] + o * F;
+            load_frame(f, x + r * ld, n, c, t);
+            FFTW(execute_dft_r2c)(c->r2c, f, (FFTW(complex) *)sp);
+            for (long k = 0; k < F; k++) xr[k] = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
+            load_frame(f, y + r * ld, n, c, t);
+            FFTW(execute_dft_r2c)(c->r2c, f, (FFTW(complex) *)sp);
+            memcpy(yr, sp, sizeof(rv_real) * 2 * F);
+            for (long k = 0; k < F; k++) {
+                rv_real X = xr[k], Y = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
+                rv_real dl = log(Y + (rv_real)MSS_EPS) - log(X + (rv_real)MSS_EPS);
+                sx2 += (double)X * X;
+                sd2 += (double)(X - Y) * (X - Y);
+                slog += fabs(dl);
+                sg[k] = (signed char)(dl > 0 ? 1 : dl < 0 ? -1 : 0);
             }
-            m->rowsum[3 * r] = sx2; m->rowsum[3 * r + 1] = sd2; m->rowsum[3 * r + 2] = slog;
+            m->fsum[3 * o] = sx2; m->fsum[3 * o + 1] = sd2; m->fsum[3 * o + 2] = slog;
         }
         double sx2 = 0, sd2 = 0, slog = 0;
-        for (int r = 0; r < R; r++) {
-            sx2 += m->rowsum[3 * r]; sd2 += m->rowsum[3 * r + 1]; slog += m->rowsum[3 * r + 2];
+        for (long o = 0; o < (long)R * T; o++) {
+            sx2 += m->fsum[3 * o]; sd2 += m->fsum[3 * o + 1]; slog += m->fsum[3 * o + 2];
         }
         double cnt = (double)R * T * F;
         // mean/mean: the counts cancel in lin. An all-silent target (sx2 = 0, e.g. muted
@@ -169,26 +177,32 @@ void RV(mss_bwd)(RV(mss) *m, rv_real *dy, double weight) {
         long T = n_frames(n, c->hop), F = c->n / 2 + 1;
         const rv_real *xm = m->xmag + m->off[s], *ys = m->yspec + 2 * m->off[s];
         double a_lin = weight * 2 * m->inv_x2[s], a_log = weight * m->inv_cnt[s];
+        // per-frame input gradients in parallel, then overlap-add per row in frame order
+        #pragma omp parallel for schedule(dynamic, 4)
+        for (long o = 0; o < (long)R * T; o++) {
+            rv_real *f = m->gbuf + o * c->n, *sp = m->buf[omp_get_thread_num()] + c->n;
+            const rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
+            const signed char *sg = m->sgn + m->off[s] + o * F;
+            for (long k = 0; k < F; k++) {
+                double re = yr[2 * k], im = yr[2 * k + 1], Y = sqrt(re * re + im * im);
+                double g = a_lin * (Y - xr[k]) + a_log * sg[k] / (Y + MSS_EPS);
+                double h = (k == 0 || 2 * k == c->n) ? 1 : 0.5;   // c2r doubles inner bins
+                double u = Y > 0 ? g * h / Y : 0;
+                sp[2 * k] = (rv_real)(u * re); sp[2 * k + 1] = (rv_real)(u * im);
+            }
+            FFTW(execute_dft_c2r)(c->c2r, (FFTW(complex) *)sp, f);
+            for (int i = 0; i < c->n; i++) f[i] *= c->win[i];
+        }
         #pragma omp parallel for schedule(dynamic, 1)
         for (int r = 0; r < R; r++) {
-            rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n, *d = dy + r * ld;
+            rv_real *d = dy + r * ld;
             for (long t = 0; t < T; t++) {
-                long o = (long)r * T + t;
-                const rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
-                const signed char *sg = m->sgn + m->off[s] + o * F;
-                for (long k = 0; k < F; k++) {
-                    double re = yr[2 * k], im = yr[2 * k + 1], Y = sqrt(re * re + im * im);
-                    double g = a_lin * (Y - xr[k]) + a_log * sg[k] / (Y + MSS_EPS);
-                    double h = (k == 0 || 2 * k == c->n) ? 1 : 0.5;   // c2r doubles inner bins
-                    double u = Y > 0 ? g * h / Y : 0;
-                    sp[2 * k] = (rv_real)(u * re); sp[2 * k + 1] = (rv_real)(u * im);
-                }
-                FFTW(execute_dft_c2r)(c->c2r, (FFTW(complex) *)sp, f);
+                const rv_real *f = m->gbuf + ((long)r * T + t) * c->n;
                 long start = t * c->hop - c->n / 2;
                 if (start >= 0 && start + c->n <= n)
-                    for (int i = 0; i < c->n; i++) d[start + i] += c->win[i] * f[i];
+                    for (int i = 0; i < c->n; i++) d[start + i] += f[i];
                 else
-                    for (int i = 0; i < c->n; i++) d[reflect(start + i, n)] += c->win[i] * f[i];
+                    for (int i = 0; i < c->n; i++) d[reflect(start + i, n)] += f[i];
             }
         }
     }
