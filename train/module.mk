@@ -1,0 +1,20 @@
+# train/module.mk: a double-precision build of train/nn/ (symbols rv_*_f64) for the
+# finite-difference gradient tests; see train/nn/rv_real.h.
+TRAIN_F64_OBJS := $(patsubst train/nn/%.c,$(BUILD)/train_f64/%.o,$(wildcard train/nn/*.c))
+
+$(BUILD)/train_f64/%.o: train/nn/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GD_CFLAGS) $(CFLAGS) -DRV_F64 -MMD -MP -c $< -o $@
+
+$(BUILD)/libtrain_f64.a: $(TRAIN_F64_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@; $(AR) rcs $@ $^
+
+$(BUILD)/tests/train/test_nn_grad: $(BUILD)/libtrain_f64.a
+
+# The f64 archive follows libgendang.a on the test link line; name libgendang again after it.
+EXTRA_LDLIBS_train := $(BUILD)/libgendang.a
+
+# Keep the archives and objects (otherwise make deletes them as intermediates and rebuilds
+# all of train/ on the next test build).
+.SECONDARY: $(call objs_of,train) $(BUILD)/libtrain.a $(TRAIN_F64_OBJS) $(BUILD)/libtrain_f64.a
