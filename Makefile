@@ -28,23 +28,22 @@ ifdef CI
 WARN        += -Werror
 endif
 OPT         ?= -O2
-CFLAGS      ?=
-CFLAGS      += -std=c11 $(OPT) -g $(WARN) -fopenmp -D_GNU_SOURCE -I.
-LDFLAGS     ?=
-LDFLAGS     += -fopenmp
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# GD_CFLAGS/GD_LDFLAGS are ours; CFLAGS/LDFLAGS from the command line are added, not replacing.
+GD_CFLAGS   := -std=c11 $(OPT) -g $(WARN) -fopenmp -D_GNU_SOURCE -I. $(if $(SAN),$(SAN_FLAGS))
+GD_LDFLAGS  := -fopenmp $(if $(SAN),$(SAN_FLAGS))
 
 # Dependencies: plain flags (not pkg-config) so a dependency root unpacked from .debs
 # (DEPS_ROOT=.deps/root, see DEVICE notes) works the same as the system.
 ifneq ($(DEPS_ROOT),)
-CFLAGS  += -I$(DEPS_ROOT)/usr/include -I$(DEPS_ROOT)/usr/include/x86_64-linux-gnu \
+GD_CFLAGS  += -I$(DEPS_ROOT)/usr/include -I$(DEPS_ROOT)/usr/include/x86_64-linux-gnu \
            -I$(DEPS_ROOT)/usr/include/x86_64-linux-gnu/openblas-pthread
-LDFLAGS += -L$(DEPS_ROOT)/usr/lib/x86_64-linux-gnu \
+GD_LDFLAGS += -L$(DEPS_ROOT)/usr/lib/x86_64-linux-gnu \
            -L$(DEPS_ROOT)/usr/lib/x86_64-linux-gnu/openblas-pthread \
            -Wl,-rpath,$(abspath $(DEPS_ROOT))/usr/lib/x86_64-linux-gnu \
            -Wl,-rpath,$(abspath $(DEPS_ROOT))/usr/lib/x86_64-linux-gnu/openblas-pthread
 else
-CFLAGS  += -I/usr/include/x86_64-linux-gnu/openblas-pthread
+GD_CFLAGS  += -I/usr/include/x86_64-linux-gnu/openblas-pthread
 endif
 LDLIBS  := -lsndfile -lsamplerate -lfftw3f -lfftw3 -lyaml -lebur128 -lopenblas -lpng -lcrypto -lm
 
@@ -95,7 +94,7 @@ build: $(TOOLS) $(TEST_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(GD_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libgendang.a: $(CORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -107,19 +106,19 @@ $(BUILD)/lib%.a: $$(call libobjs_of,$$*)
 
 $(BIN)/gendang: $(BUILD)/pipeline/main.o $(BUILD)/libpipeline.a $(BUILD)/libgendang.a
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/gendang-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(BUILD)/libgendang.a
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(EXTRA_LDLIBS_$*) $(LDLIBS)
+	$(CC) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(EXTRA_LDLIBS_$*) $(LDLIBS)
 
 # tests/X/test_foo.c links libX (if X is a code directory) and libgendang.
 test_dir = $(firstword $(subst /, ,$(patsubst $(BUILD)/tests/%,%,$(1))))
 $(BUILD)/tests/%: tests/%.c tests/test.h $$(if $$(filter-out core cli,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
+	$(CC) $(GD_CFLAGS) $(CFLAGS) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
 
--include $(wildcard */module.mk)
+-include $(wildcard */module.mk */*/module.mk)
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # --------------------------------------------------------------------------- test
@@ -129,8 +128,7 @@ test: deps
 
 sanitize:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 \
-	  CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 SAN=1 build
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  GD_SANITIZE=1 tests/run.sh build/san build/san/bin
 

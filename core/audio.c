@@ -74,7 +74,10 @@ int gd_audio_info_read(const char *path, gd_audio_info *out) {
 static int is_truncated(SNDFILE *sf) {
     char log[4096];
     sf_command(sf, SFC_GET_LOG_INFO, log, sizeof log);
-    return strstr(log, "should be") != NULL || strstr(log, "truncated") != NULL;
+    const char *data = strstr(log, "data : ");
+    const char *eol = data ? strchr(data, '\n') : NULL;
+    const char *should = data ? strstr(data, "(should be") : NULL;
+    return should && (!eol || should < eol);
 }
 
 int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {

@@ -9,5 +9,7 @@ const char *data_default_manifest(void);
 int data_verify(int argc, char **argv);
 int data_import(int argc, char **argv);
 int data_info(int argc, char **argv);
+int data_export(int argc, char **argv);
+int data_assemble(int argc, char **argv);
 
 #endif

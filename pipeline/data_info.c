@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { const char *name; int count; double seconds; int split_count[3]; } tally;
+typedef struct { char *name; int count; double seconds; int split_count[3]; } tally;
 
 static int split_index(const char *s) { return !strcmp(s, "train") ? 0 : !strcmp(s, "valid") ? 1 : 2; }
 
 static void add(tally *t, int *n, const char *name, double sec, int split) {
     int i = 0;
     while (i < *n && strcmp(t[i].name, name)) i++;
-    if (i == *n) { t[i] = (tally){name, 0, 0, {0, 0, 0}}; (*n)++; }
+    if (i == *n) { t[i] = (tally){strdup(name), 0, 0, {0, 0, 0}}; (*n)++; }
     t[i].count++;
     t[i].seconds += sec;
     t[i].split_count[split]++;
@@ -63,7 +63,7 @@ int data_info(int argc, char **argv) {
         char key[512];
         snprintf(key, sizeof key, "%s/%s", e->kit, e->instrument);
         add(kits, &n_kit, e->kit, sec, s);
-        add(insts, &n_inst, strdup(key), sec, s);
+        add(insts, &n_inst, key, sec, s);
         add(splits, &n_split, e->split, sec, s);
         add(groups, &n_groups, e->group, sec, s);
     }
@@ -74,7 +74,10 @@ int data_info(int argc, char **argv) {
     print_table("split", splits, n_split);
     print_table("kit/instrument", insts, n_inst);
     if (missing) printf("\n%d files unreadable (run `gendang data verify`)\n", missing);
-    for (int i = 0; i < n_inst; i++) free((char *)insts[i].name);
+    tally *all[4] = {kits, insts, splits, groups};
+    int counts[4] = {n_kit, n_inst, n_split, n_groups};
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < counts[k]; i++) free(all[k][i].name);
     free(kits); free(insts); free(splits); free(groups);
     gd_manifest_free(m);
     return missing ? 1 : 0;

@@ -78,8 +78,8 @@ int data_verify(int argc, char **argv) {
     int n_bad = 0;
     for (int i = 0; i < m->n_entries; i++) {
         if (!problems[i]) continue;
-        if (!n_bad++) fprintf(stderr, "%-36s %-44s %s\n", "id", "path", "problem");
-        fprintf(stderr, "%-36s %-44s %s\n", m->entries[i].id, m->entries[i].full_path,
+        if (!n_bad++) printf("%-36s %-44s %s\n", "id", "path", "problem");
+        printf("%-36s %-44s %s\n", m->entries[i].id, m->entries[i].full_path,
                 problems[i]);
         free(problems[i]);
     }

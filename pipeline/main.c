@@ -1,10 +1,14 @@
 // main.c: the `gendang` front-end. `gendang <stage> ...` runs `gendang-<stage> ...` from the
 // same bin/ folder (as git does); `gendang data ...` is built in.
 #include "pipeline/data_cmds.h" // defines: data_verify, data_import, data_info
+#include "pipeline/plan.h"      // defines: gd_plan_*
+#include "pipeline/recipe.h"    // defines: gd_recipe_*
+#include "pipeline/run.h"       // defines: gd_run
 #include "core/cli.h"           // defines: gd_cli_init, gd_usage, GD_VERSION
 #include "core/fileio.h"        // defines: gd_path_dirname, gd_path_join
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +32,14 @@ static void usage(void) {
            "Turns a few minutes of drum recordings into a training corpus, trains RAVE on it,\n"
            "and reports whether the extra data helped.\n\n"
            "Commands:\n"
+           "  run RECIPE                the whole chain: sources to report (see --help)\n"
+           "  plan RECIPE [--sh|--make] the same work as a shell script or Makefile\n"
+           "  validate RECIPE           strict schema check\n"
            "  data verify [MANIFEST]    check every source file exists, matches, decodes\n"
            "  data info [MANIFEST]      minutes and counts per kit, instrument, split\n"
            "  data import DIR --kit K   add your own recordings to the manifest\n"
+           "  data export --split S -o DIR   selected recordings as a corpus folder\n"
+           "  data assemble -o CORPUS DIR... merge corpus folders into a training corpus\n"
            "  augment ...               gendang-augment: slice, pitch, stretch, effects\n"
            "  synth ...                 gendang-synth: physically modelled strokes\n"
            "  train ...                 gendang-train: RAVE v2 trainer\n"
@@ -39,15 +48,107 @@ static void usage(void) {
            "Exit status: 0 success, 1 runtime failure, 2 usage error.\n");
 }
 
+static int cmd_validate(int argc, char **argv) {
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        printf("Usage: gendang validate RECIPE...\n\nStrict schema check of each recipe: "
+               "unknown keys, wrong types, values out\nof range, stages that need outputs "
+               "nobody makes, held-out data used for training.\nErrors name file:line:column. "
+               "Exit 1 if any recipe is invalid.\n");
+        return argc < 2 ? 2 : 0;
+    }
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        gd_recipe *r;
+        if (gd_recipe_load(&r, argv[i])) { bad = 1; continue; }
+        gd_plan p;
+        gd_plan_build(&p, r);
+        printf("%s: ok (%s: %d corpora, %d steps of work)\n", argv[i], r->name, r->n_corpora, p.n);
+        gd_plan_free(&p);
+        gd_recipe_free(r);
+    }
+    return bad;
+}
+
+static void run_usage(const char *cmd) {
+    if (!strcmp(cmd, "plan"))
+        printf("Usage: gendang plan RECIPE [--sh|--make]\n\n"
+               "Prints the recipe's work as a shell script (--sh, default) or a Makefile\n"
+               "(--make; one rule per output, so `make -f FILE -j N` runs it in parallel).\n");
+    else
+        printf("Usage: gendang run RECIPE [options]\n\n"
+               "Runs the recipe's stages in order (sources, augment, synth, assemble, train,\n"
+               "eval, compare, report). Work already made from the same inputs is kept.\n\n"
+               "  -j, --jobs N      run up to N steps at once (default 1)\n"
+               "  -n, --dry-run     print the commands that would run\n"
+               "  --from STAGE      rerun STAGE and everything after it\n"
+               "  --only STAGE      run only STAGE (its inputs must exist)\n"
+               "  --force           ignore cached results of the selected stages\n"
+               "Logs: OUT/.gendang/logs/. Exit 1 when a step fails, 2 on usage errors.\n");
+}
+
+static int cmd_run(int argc, char **argv, int plan_only) {
+    static const struct option opts[] = {
+        {"jobs", required_argument, 0, 'j'}, {"dry-run", no_argument, 0, 'n'},
+        {"from", required_argument, 0, 'F'}, {"only", required_argument, 0, 'O'},
+        {"force", no_argument, 0, 'f'}, {"sh", no_argument, 0, 's'}, {"make", no_argument, 0, 'm'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    gd_run_opts o = {1, 0, 0, 0, -1, NULL};
+    int as_make = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "j:nh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': o.jobs = (int)gd_opt_int("--jobs", optarg, 1, 256); break;
+        case 'n': o.dry_run = 1; break;
+        case 'f': o.force = 1; break;
+        case 's': as_make = 0; break;
+        case 'm': as_make = 1; break;
+        case 'F': case 'O': {
+            int s = gd_stage_index(optarg);
+            if (s < 0) gd_usage("unknown stage '%s' (sources, augment, synth, assemble, train, eval, compare, report)", optarg);
+            if (c == 'F') { o.from = s; o.force = 1; } else o.only = s;
+            break;
+        }
+        case 'h': run_usage(argv[0]); return 0;
+        default: gd_usage("%s: unknown option", argv[0]);
+        }
+    }
+    if (argc - optind != 1) gd_usage("%s needs exactly one RECIPE", argv[0]);
+    gd_recipe *r;
+    if (gd_recipe_load(&r, argv[optind])) return 1;
+    gd_plan p;
+    gd_plan_build(&p, r);
+    int rc = 0;
+    if (plan_only) {
+        if (as_make) gd_plan_print_make(stdout, &p, r);
+        else gd_plan_print_sh(stdout, &p, r);
+    } else {
+        char self[PATH_MAX + 16];
+        snprintf(self, sizeof self, "%s/gendang", exe_dir);
+        o.gendang = self;
+        rc = gd_run(&p, r, &o);
+        if (rc == 0 && !o.dry_run) {
+            const gd_rule *last = &p.rules[p.n - 1];
+            if (gd_path_exists(last->target))
+                fprintf(stderr, "\n%s: finished; %s is %s\n", r->name,
+                        r->has_report ? "the report" : "the last output", last->target);
+        }
+    }
+    gd_plan_free(&p);
+    gd_recipe_free(r);
+    return rc;
+}
+
 static int data_main(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("Usage: gendang data verify|info|import ... (see `gendang data CMD --help`)\n");
+        printf("Usage: gendang data verify|info|import|export|assemble ... (see `gendang data CMD --help`)\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "verify")) return data_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "info")) return data_info(argc - 1, argv + 1);
     if (!strcmp(argv[1], "import")) return data_import(argc - 1, argv + 1);
-    gd_usage("data: unknown command '%s' (verify, info, import)", argv[1]);
+    if (!strcmp(argv[1], "export")) return data_export(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "assemble")) return data_assemble(argc - 1, argv + 1);
+    gd_usage("data: unknown command '%s' (verify, info, import, export, assemble)", argv[1]);
 }
 
 int main(int argc, char **argv) {
@@ -64,6 +165,9 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { usage(); return 0; }
     if (!strcmp(cmd, "--version")) { printf("gendang %s\n", GD_VERSION); return 0; }
     if (!strcmp(cmd, "data")) return data_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1, 0);
+    if (!strcmp(cmd, "plan")) return cmd_run(argc - 1, argv + 1, 1);
     if (cmd[0] == '-') gd_usage("unknown option '%s'", cmd);
     // Dispatch git-style to gendang-<cmd> beside this binary, else on PATH.
     char tool[PATH_MAX + 64];

@@ -1,0 +1,42 @@
+// plan.h: a recipe turned into rules: one shell command per output, with dependencies.
+//
+// Commands call the tools as "$GENDANG <stage> ..." so a plan printed with --sh or --make
+// can be run by hand, by `make -j`, or by a cluster scheduler. A rule's target is the file
+// whose presence (and cache key) says the rule is done.
+// Ownership: gd_plan owns its rules and strings. Not thread-safe.
+#ifndef GD_PLAN_H
+#define GD_PLAN_H
+
+#include "pipeline/recipe.h" // defines: gd_recipe
+
+#include <stdio.h>
+
+#define GD_MAX_DEPS 40
+
+typedef struct {
+    const char *stage;        // static: sources, augment, synth, assemble, train, eval, compare, report
+    char       *name;         // unique, e.g. "train/real"
+    char       *cmd;          // /bin/sh command line
+    char       *target;       // main output file
+    int         deps[GD_MAX_DEPS];
+    int         n_deps;
+    char       *extra_input;  // a file outside the plan whose bytes are part of the key, or NULL
+} gd_rule;
+
+typedef struct {
+    gd_rule *rules;
+    int      n;
+    int      cap;
+} gd_plan;
+
+extern const char *const gd_stages[];   // in order, NULL-terminated
+
+// Index of stage in gd_stages, or -1.
+int  gd_stage_index(const char *stage);
+int  gd_plan_build(gd_plan *p, const gd_recipe *r);
+void gd_plan_free(gd_plan *p);
+// Prints the plan as a shell script or a Makefile (one rule per target).
+void gd_plan_print_sh(FILE *f, const gd_plan *p, const gd_recipe *r);
+void gd_plan_print_make(FILE *f, const gd_plan *p, const gd_recipe *r);
+
+#endif
