@@ -1,0 +1,45 @@
+// cuda_stub.c: the CUDA backend's entry points when gendang is built without nvcc, so that
+// callers (gendang train ... --device cuda) link either way and report why no GPU is used.
+// With CUDA (train/cuda/module.mk defines GD_HAVE_CUDA for this file) it is empty and the
+// real definitions come from the .cu objects.
+#ifndef GD_HAVE_CUDA
+#include <stdio.h>
+
+#include "core/error.h"
+#include "train/cuda/gpu_model.h"
+#include "train/cuda/rv_cuda.h"
+
+int rv_cuda_compiled(void) { return 0; }
+
+int rv_cuda_init(char *why, size_t why_cap) {
+    if (why && why_cap) snprintf(why, why_cap, "built without CUDA (nvcc not found at build time)");
+    return GD_ERR_INTERNAL;
+}
+
+void rv_cuda_shutdown(void) {}
+
+int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int train) {
+    (void)m; (void)B; (void)N; (void)train;
+    *out = NULL;
+    return GD_ERR_INTERNAL;
+}
+
+void rv_gpu_free(rv_gpu *g) { (void)g; }
+
+// Unreachable without a device (rv_gpu_init always fails), defined so callers link.
+void rv_gpu_upload_params(rv_gpu *g, const rv_model *m) { (void)g; (void)m; }
+void rv_gpu_download_params(const rv_gpu *g, rv_model *m) { (void)g; (void)m; }
+void rv_gpu_download_grads(const rv_gpu *g, float *G) { (void)g; (void)G; }
+void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const float *prior, double lr,
+                 long t, int backward, int update, int train_encoder) {
+    (void)g; (void)x; (void)noise; (void)prior; (void)lr; (void)t; (void)backward;
+    (void)update; (void)train_encoder;
+}
+void rv_gpu_losses(rv_gpu *g, rv_losses *out) { (void)g; (void)out; }
+void rv_gpu_download_y(const rv_gpu *g, float *y) { (void)g; (void)y; }
+int rv_gpu_set_graph(rv_gpu *g, int on) { (void)g; (void)on; return GD_ERR_INTERNAL; }
+double rv_gpu_step_flops(const rv_gpu *g) { (void)g; return 0; }
+size_t rv_gpu_device_bytes(const rv_gpu *g) { (void)g; return 0; }
+#else
+typedef int rv_cuda_stub_empty;   // ISO C forbids an empty translation unit
+#endif

@@ -1,0 +1,466 @@
+// gpu_model.cu: see gpu_model.h. The device twin of rv_model_gen_step / rv_net_fwd /
+// rv_net_bwd / rv_model_adam, built from the CPU model's layer tables (read only).
+#include <string.h>
+
+#include "train/cuda/common.cuh"
+
+extern "C" {
+#include "core/error.h"
+#include "core/log.h"
+#include "train/cuda/gpu_model.h"
+#include "train/nn/resunit.h"
+}
+
+#define SLOPE ((float)RV_LRELU_SLOPE)
+
+typedef struct {
+    rv_layer l;                  // copy of the CPU layer (shapes, offsets); pointers unused
+    float *act, *out, *a1, *h1, *a2;
+} glayer;
+
+typedef struct {
+    glayer *L;
+    int     n;
+    long    w_total;
+    float  *W, *DW;
+    const float *input;
+} gnet;
+
+struct rv_gpu {
+    rv_config cfg;
+    int    B, T, Tl, L, K, crop_l, crop_r, nb;
+    long   N, n_enc, total;
+    gnet   enc, dec;
+    // device memory: one block
+    char  *block;
+    size_t bytes;
+    float *P, *G, *Mo, *Vo;
+    rv_pqmf *pqmf;
+    float *x, *noise, *prior, *x_mb, *zin, *y_mb, *y, *dy, *dy_mb, *ddec, *dzin, *dz, *scratch;
+    float *bufs[4];
+    const float *z, *dec_out;
+    double *loss;                // mb, fb, mmd, total
+    double *wts;                 // loss weights (mb, fb, mmd) and (mb, fb, 0)
+    double *sched;               // lr, t
+    double *mmd_scratch;
+    rv_mss_cuda *mss_mb, *mss_fb;
+    // host staging (pinned)
+    float  *h_in;
+    double *h_sched;
+    // graphs
+    int    use_graph;
+    cudaGraphExec_t exec[8];
+    int    seen[8];
+    double flops;
+};
+
+// ---------------------------------------------------------------------------- nets
+static int net_copy(gnet *g, const rv_net *n, int B, int t_in) {
+    g->n = n->n;
+    g->w_total = n->w_total;
+    g->L = (glayer *)calloc(n->n, sizeof(glayer));
+    if (!g->L) return GD_ERR_NOMEM;
+    int t = t_in;
+    for (int i = 0; i < n->n; i++) {
+        rv_layer *l = &g->L[i].l;
+        *l = n->L[i];
+        l->t_in = t;
+        if (l->kind == RV_L_CONVT) t = rv_convt1d_t_out(&l->ts, t);
+        else if (l->kind == RV_L_CONV) t = rv_conv1d_t_out(&l->cs, t);
+        if (t <= 0) return GD_ERR_ARG;
+        l->t_out = t;
+    }
+    (void)B;
+    return 0;
+}
+
+static size_t io_in(int B, const rv_layer *l) { return (size_t)B * l->c_in * l->t_in; }
+static size_t io_out(int B, const rv_layer *l) { return (size_t)B * l->c_out * l->t_out; }
+
+static size_t net_act_size(const gnet *g, int B) {
+    size_t s = 0;
+    for (int i = 0; i < g->n; i++) {
+        const rv_layer *l = &g->L[i].l;
+        s += io_out(B, l);
+        if (l->flags & RV_PRE_ACT) s += io_in(B, l);
+        if (l->kind == RV_L_RES) s += 3 * io_out(B, l);
+    }
+    return s;
+}
+
+static void net_bind(gnet *g, int B, float *a) {
+    for (int i = 0; i < g->n; i++) {
+        glayer *gl = &g->L[i];
+        const rv_layer *l = &gl->l;
+        gl->out = a; a += io_out(B, l);
+        gl->act = NULL;
+        if (l->flags & RV_PRE_ACT) { gl->act = a; a += io_in(B, l); }
+        if (l->kind == RV_L_RES) {
+            gl->a1 = a; gl->h1 = a + io_out(B, l); gl->a2 = a + 2 * io_out(B, l);
+            a += 3 * io_out(B, l);
+        }
+    }
+}
+
+static size_t net_scratch(const gnet *g) {        // one batch item
+    size_t s = 1;
+    for (int i = 0; i < g->n; i++) {
+        const rv_layer *l = &g->L[i].l;
+        size_t c = l->kind == RV_L_CONVT ? rv_convt1d_scratch(&l->ts, l->t_in)
+                                         : rv_conv1d_scratch(&l->cs, l->t_in);
+        if (c > s) s = c;
+    }
+    return s;
+}
+
+static size_t net_max_io(const gnet *g, int B) {
+    size_t s = 1;
+    for (int i = 0; i < g->n; i++) {
+        if (io_in(B, &g->L[i].l) > s) s = io_in(B, &g->L[i].l);
+        if (io_out(B, &g->L[i].l) > s) s = io_out(B, &g->L[i].l);
+    }
+    return s;
+}
+
+static double net_macs(const gnet *g, int B) {
+    double m = 0;
+    for (int i = 0; i < g->n; i++) {
+        const rv_layer *l = &g->L[i].l;
+        if (l->kind == RV_L_CONV)
+            m += (double)B * l->c_out * l->t_out * l->c_in * l->cs.k;
+        else if (l->kind == RV_L_CONVT)
+            m += (double)B * l->c_in * l->t_in * l->c_out * l->ts.k;
+        else
+            m += (double)B * l->t_out * l->c_in * l->c_in * (l->cs.k + 1);
+    }
+    return m;
+}
+
+static const float *wptr(const rv_layer *l, const float *P, const float *W) {
+    return (l->flags & RV_WN) ? W + l->w : P + l->w;
+}
+
+static void net_weights(gnet *g, const float *P) {
+    for (int i = 0; i < g->n; i++) {
+        const rv_layer *l = &g->L[i].l;
+        if (!(l->flags & RV_WN)) continue;
+        rv_wnorm_fwd_cuda(g->W + l->w, P + l->v, P + l->g, l->rows, l->nw / l->rows);
+        if (l->kind == RV_L_RES)
+            rv_wnorm_fwd_cuda(g->W + l->w2, P + l->v2, P + l->g2, l->rows2, l->nw2 / l->rows2);
+    }
+}
+
+static const float *net_fwd(gnet *g, int B, const float *P, const float *in, float *scratch,
+                            int nb) {
+    g->input = in;
+    const float *x = in;
+    for (int i = 0; i < g->n; i++) {
+        glayer *gl = &g->L[i];
+        const rv_layer *l = &gl->l;
+        if (l->flags & RV_PRE_ACT) {
+            rv_lrelu_fwd_cuda(gl->act, x, (long)io_in(B, l), SLOPE);
+            x = gl->act;
+        }
+        const float *bias = l->b >= 0 ? P + l->b : NULL;
+        if (l->kind == RV_L_CONV)
+            rv_cu_conv1d_fwd(gl->out, x, wptr(l, P, g->W), bias, B, l->t_in, &l->cs, scratch,
+                             nb, 0.f);
+        else if (l->kind == RV_L_CONVT)
+            rv_cu_convt1d_fwd(gl->out, x, wptr(l, P, g->W), bias, B, l->t_in, &l->ts, scratch,
+                              nb);
+        else
+            rv_cu_resunit_fwd(gl->out, gl->a1, gl->h1, gl->a2, x, g->W + l->w, g->W + l->w2, B,
+                              l->c_in, l->t_in, l->cs.k, l->cs.dil, scratch, nb);
+        x = gl->out;
+    }
+    return x;
+}
+
+static void net_bwd(gnet *g, int B, const float *P, float *G, float *din, const float *dout,
+                    float *scratch, float *bufs[4], int nb) {
+    cudaStream_t st = rv_cu_stream();
+    if (g->w_total) GD_CUDA_CHECK(cudaMemsetAsync(g->DW, 0, sizeof(float) * g->w_total, st));
+    const float *cur = dout;
+    for (int i = g->n - 1; i >= 0; i--) {
+        glayer *gl = &g->L[i];
+        const rv_layer *l = &gl->l;
+        const float *x = i ? g->L[i - 1].out : g->input;
+        float *dx = i ? bufs[i % 2] : din;
+        int pre = (l->flags & RV_PRE_ACT) != 0;
+        // PRE_ACT layers overwrite dx through the LeakyReLU backward; others accumulate.
+        if (dx && i && !pre)
+            GD_CUDA_CHECK(cudaMemsetAsync(dx, 0, sizeof(float) * io_in(B, l), st));
+        float *dw = (l->flags & RV_WN) ? g->DW + l->w : G + l->w;
+        float *db = l->b >= 0 ? G + l->b : NULL;
+        if (l->kind == RV_L_RES) {
+            rv_cu_resunit_bwd(dx, dw, g->DW + l->w2, cur, x, gl->a1, gl->h1, gl->a2,
+                              g->W + l->w, g->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
+                              l->cs.dil, scratch, bufs[2], bufs[3], nb);
+        } else {
+            const float *xin = pre ? gl->act : x;
+            float *dxin = dx;
+            if (pre && dx) {
+                dxin = bufs[2];
+                GD_CUDA_CHECK(cudaMemsetAsync(dxin, 0, sizeof(float) * io_in(B, l), st));
+            }
+            if (l->kind == RV_L_CONV)
+                rv_cu_conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, g->W), B, l->t_in, &l->cs,
+                                 scratch, nb);
+            else
+                rv_cu_convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, g->W), B, l->t_in, &l->ts,
+                                  scratch, nb);
+            if (pre && dx) rv_cu_lrelu_bwd(dx, dxin, x, (long)io_in(B, l), SLOPE, i ? 0.f : 1.f);
+        }
+        cur = dx;
+    }
+    for (int i = 0; i < g->n; i++) {
+        const rv_layer *l = &g->L[i].l;
+        if (!(l->flags & RV_WN)) continue;
+        rv_wnorm_bwd_cuda(G + l->v, G + l->g, g->DW + l->w, P + l->v, P + l->g, l->rows,
+                          l->nw / l->rows);
+        if (l->kind == RV_L_RES)
+            rv_wnorm_bwd_cuda(G + l->v2, G + l->g2, g->DW + l->w2, P + l->v2, P + l->g2,
+                              l->rows2, l->nw2 / l->rows2);
+    }
+}
+
+// ---------------------------------------------------------------------------- init
+static size_t up(size_t n) { return (n + 63) & ~(size_t)63; }   // 256-byte aligned floats
+
+extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int train) {
+    *out = NULL;
+    char why[256];
+    if (rv_cuda_init(why, sizeof(why))) {
+        gd_error("cuda: %s", why);
+        return GD_ERR_INTERNAL;
+    }
+    const rv_config *c = &m->cfg;
+    int hop = rv_config_hop(c);
+    if (N % hop || B <= 0) {
+        gd_error("cuda: length %ld is not a multiple of the total stride %d", N, hop);
+        return GD_ERR_ARG;
+    }
+    rv_gpu *g = (rv_gpu *)calloc(1, sizeof(*g));
+    if (!g) return GD_ERR_NOMEM;
+    g->cfg = *c;
+    g->B = B; g->N = N; g->T = (int)(N / RV_PQMF_BANDS); g->Tl = (int)(N / hop);
+    g->L = c->latent_size; g->K = c->noise_channels;
+    g->crop_l = m->crop_l; g->crop_r = m->crop_r;
+    g->n_enc = m->n_enc; g->total = m->P.total;
+    g->nb = B;
+    if (net_copy(&g->enc, &m->enc, B, g->T) || net_copy(&g->dec, &m->dec, B, g->Tl) ||
+        g->enc.L[g->enc.n - 1].l.t_out != g->Tl || g->dec.L[g->dec.n - 1].l.t_out != g->T) {
+        rv_gpu_free(g);
+        return GD_ERR_ARG;
+    }
+    int T = g->T, Tl = g->Tl, Lz = g->L + g->K;
+    size_t sb = (size_t)B * RV_PQMF_BANDS * T;
+    size_t io = net_max_io(&g->enc, B) > net_max_io(&g->dec, B) ? net_max_io(&g->enc, B)
+                                                                 : net_max_io(&g->dec, B);
+    size_t scr = net_scratch(&g->enc) > net_scratch(&g->dec) ? net_scratch(&g->enc)
+                                                             : net_scratch(&g->dec);
+    scr *= (size_t)g->nb;
+    size_t ntot = (size_t)g->total;
+    size_t pq = (sizeof(rv_pqmf) + 3) / 4;
+    size_t sizes[] = {ntot, ntot, ntot, ntot, (size_t)g->enc.w_total, (size_t)g->enc.w_total,
+                      (size_t)g->dec.w_total, (size_t)g->dec.w_total, pq,
+                      (size_t)B * N, (size_t)B * g->K * Tl, (size_t)B * g->L * Tl, sb,
+                      (size_t)B * Lz * Tl, sb, (size_t)B * N, (size_t)B * N, sb, 2 * sb,
+                      (size_t)B * Lz * Tl, (size_t)B * g->L * Tl, scr, io, io, io, io,
+                      net_act_size(&g->enc, B), net_act_size(&g->dec, B),
+                      16 /* loss */, 16 /* wts */, 4 /* sched */, 2 * (size_t)B * Tl};
+    float **ptrs[] = {&g->P, &g->G, &g->Mo, &g->Vo, &g->enc.W, &g->enc.DW, &g->dec.W,
+                      &g->dec.DW, (float **)&g->pqmf, &g->x, &g->noise, &g->prior, &g->x_mb,
+                      &g->zin, &g->y_mb, &g->y, &g->dy, &g->dy_mb, &g->ddec, &g->dzin, &g->dz,
+                      &g->scratch, &g->bufs[0], &g->bufs[1], &g->bufs[2], &g->bufs[3], NULL,
+                      NULL, (float **)&g->loss, (float **)&g->wts, (float **)&g->sched,
+                      (float **)&g->mmd_scratch};
+    int n = (int)(sizeof(sizes) / sizeof(sizes[0]));
+    size_t tot = 0;
+    for (int i = 0; i < n; i++) tot += up(sizes[i]);
+    g->bytes = tot * sizeof(float);
+    if (cudaMalloc(&g->block, g->bytes) != cudaSuccess) {
+        cudaGetLastError();
+        gd_error("cuda: cannot allocate %.2f GiB of device memory for batch %d x %ld",
+                 g->bytes / 1073741824.0, B, N);
+        rv_gpu_free(g);
+        return GD_ERR_NOMEM;
+    }
+    GD_CUDA_CHECK(cudaMemset(g->block, 0, g->bytes));
+    float *p = (float *)g->block;
+    for (int i = 0; i < n; i++) {
+        if (ptrs[i]) *ptrs[i] = p;
+        else net_bind(i == 26 ? &g->enc : &g->dec, B, p);
+        p += up(sizes[i]);
+    }
+    GD_CUDA_CHECK(cudaMemcpy(g->pqmf, &m->pqmf, sizeof(rv_pqmf), cudaMemcpyHostToDevice));
+    double w[6] = {c->loss_multiband, c->loss_fullband, c->loss_mmd,
+                   c->loss_multiband, c->loss_fullband, 0};
+    GD_CUDA_CHECK(cudaMemcpy(g->wts, w, sizeof(w), cudaMemcpyHostToDevice));
+    size_t in_n = (size_t)B * N + (size_t)B * g->K * Tl + (size_t)B * g->L * Tl;
+    GD_CUDA_CHECK(cudaMallocHost(&g->h_in, sizeof(float) * in_n));
+    GD_CUDA_CHECK(cudaMallocHost(&g->h_sched, sizeof(double) * 2));
+    if (train) {
+        long nmb = T - g->crop_l - g->crop_r;
+        int rc = rv_mss_init_cuda(&g->mss_mb, c->mb_scales, c->n_mb_scales, B * RV_PQMF_BANDS,
+                                  nmb);
+        if (!rc) rc = rv_mss_init_cuda(&g->mss_fb, c->fb_scales, c->n_fb_scales, B, N);
+        if (rc || nmb <= 0) { rv_gpu_free(g); return rc ? rc : GD_ERR_ARG; }
+    }
+    g->flops = 2.0 * 3.0 * (net_macs(&g->enc, B) + net_macs(&g->dec, B));
+    rv_gpu_upload_params(g, m);
+    *out = g;
+    return 0;
+}
+
+extern "C" void rv_gpu_free(rv_gpu *g) {
+    if (!g) return;
+    for (int i = 0; i < 8; i++)
+        if (g->exec[i]) cudaGraphExecDestroy(g->exec[i]);
+    rv_mss_free_cuda(g->mss_mb);
+    rv_mss_free_cuda(g->mss_fb);
+    if (g->block) cudaFree(g->block);
+    if (g->h_in) cudaFreeHost(g->h_in);
+    if (g->h_sched) cudaFreeHost(g->h_sched);
+    free(g->enc.L);
+    free(g->dec.L);
+    free(g);
+}
+
+extern "C" void rv_gpu_upload_params(rv_gpu *g, const rv_model *m) {
+    size_t b = sizeof(float) * (size_t)g->total;
+    GD_CUDA_CHECK(cudaMemcpy(g->P, m->P.data, b, cudaMemcpyHostToDevice));
+    GD_CUDA_CHECK(cudaMemcpy(g->Mo, m->M, b, cudaMemcpyHostToDevice));
+    GD_CUDA_CHECK(cudaMemcpy(g->Vo, m->V, b, cudaMemcpyHostToDevice));
+}
+
+extern "C" void rv_gpu_download_params(const rv_gpu *g, rv_model *m) {
+    size_t b = sizeof(float) * (size_t)g->total;
+    GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
+    GD_CUDA_CHECK(cudaMemcpy(m->P.data, g->P, b, cudaMemcpyDeviceToHost));
+    GD_CUDA_CHECK(cudaMemcpy(m->M, g->Mo, b, cudaMemcpyDeviceToHost));
+    GD_CUDA_CHECK(cudaMemcpy(m->V, g->Vo, b, cudaMemcpyDeviceToHost));
+}
+
+extern "C" void rv_gpu_download_grads(const rv_gpu *g, float *G) {
+    GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
+    GD_CUDA_CHECK(cudaMemcpy(G, g->G, sizeof(float) * (size_t)g->total, cudaMemcpyDeviceToHost));
+}
+
+extern "C" void rv_gpu_download_y(const rv_gpu *g, float *y) {
+    GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
+    GD_CUDA_CHECK(cudaMemcpy(y, g->y, sizeof(float) * (size_t)g->B * g->N, cudaMemcpyDeviceToHost));
+}
+
+// ---------------------------------------------------------------------------- step
+static void concat(float *dst, const float *a, int na, const float *b, int nbc, int B, int Tl) {
+    cudaStream_t st = rv_cu_stream();
+    size_t row = sizeof(float) * (size_t)(na + nbc) * Tl;
+    GD_CUDA_CHECK(cudaMemcpy2DAsync(dst, row, a, sizeof(float) * (size_t)na * Tl,
+                                    sizeof(float) * (size_t)na * Tl, B, cudaMemcpyDeviceToDevice, st));
+    if (nbc)
+        GD_CUDA_CHECK(cudaMemcpy2DAsync(dst + (size_t)na * Tl, row, b,
+                                        sizeof(float) * (size_t)nbc * Tl,
+                                        sizeof(float) * (size_t)nbc * Tl, B,
+                                        cudaMemcpyDeviceToDevice, st));
+}
+
+// Everything of a step after the batch upload (graph-capturable).
+static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
+    cudaStream_t st = rv_cu_stream();
+    const rv_config *c = &g->cfg;
+    int B = g->B, T = g->T, Tl = g->Tl, L = g->L, Lz = g->L + g->K;
+    long N = g->N;
+    size_t sb = (size_t)B * RV_PQMF_BANDS * T;
+    net_weights(&g->enc, g->P);
+    net_weights(&g->dec, g->P);
+    rv_pqmf_analysis_fwd_cuda(g->x_mb, g->x, g->pqmf, B, N, NULL);
+    g->z = net_fwd(&g->enc, B, g->P, g->x_mb, g->scratch, g->nb);
+    rv_cu_mmd_fwd(g->z, g->prior, B, L, Tl, g->mmd_scratch, g->loss + 2);
+    concat(g->zin, g->z, L, g->noise, g->K, B, Tl);
+    g->dec_out = net_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
+    rv_amod_fwd_cuda(g->y_mb, g->dec_out, B, RV_PQMF_BANDS, T);
+    rv_pqmf_synthesis_fwd_cuda(g->y, g->y_mb, g->pqmf, B, N, NULL);
+    if (!g->mss_mb) return;
+    long nmb = T - g->crop_l - g->crop_r;
+    rv_cu_mss_fwd(g->mss_mb, g->x_mb + g->crop_l, g->y_mb + g->crop_l, B * RV_PQMF_BANDS, nmb,
+                  T, g->loss + 0);
+    rv_cu_mss_fwd(g->mss_fb, g->x, g->y, B, N, N, g->loss + 1);
+    rv_cu_weighted(g->loss + 3, g->loss, g->wts + (train_encoder ? 0 : 3), 3);
+    if (!backward) return;
+    GD_CUDA_CHECK(cudaMemsetAsync(g->G, 0, sizeof(float) * (size_t)g->total, st));
+    GD_CUDA_CHECK(cudaMemsetAsync(g->dy, 0, sizeof(float) * (size_t)B * N, st));
+    rv_mss_bwd_cuda(g->mss_fb, g->dy, c->loss_fullband);
+    GD_CUDA_CHECK(cudaMemsetAsync(g->dy_mb, 0, sizeof(float) * sb, st));
+    rv_pqmf_synthesis_bwd_cuda(g->dy_mb, g->dy, g->pqmf, B, N, NULL);
+    rv_mss_bwd_cuda(g->mss_mb, g->dy_mb + g->crop_l, c->loss_multiband);
+    GD_CUDA_CHECK(cudaMemsetAsync(g->ddec, 0, sizeof(float) * 2 * sb, st));
+    rv_amod_bwd_cuda(g->ddec, g->dy_mb, g->dec_out, B, RV_PQMF_BANDS, T);
+    if (train_encoder) {
+        GD_CUDA_CHECK(cudaMemsetAsync(g->dzin, 0, sizeof(float) * (size_t)B * Lz * Tl, st));
+        net_bwd(&g->dec, B, g->P, g->G, g->dzin, g->ddec, g->scratch, g->bufs, g->nb);
+        GD_CUDA_CHECK(cudaMemcpy2DAsync(g->dz, sizeof(float) * (size_t)L * Tl, g->dzin,
+                                        sizeof(float) * (size_t)Lz * Tl,
+                                        sizeof(float) * (size_t)L * Tl, B,
+                                        cudaMemcpyDeviceToDevice, st));
+        rv_mmd_bwd_cuda(g->dz, c->loss_mmd, g->z, g->prior, B, L, Tl);
+        net_bwd(&g->enc, B, g->P, g->G, NULL, g->dz, g->scratch, g->bufs, g->nb);
+    } else {
+        net_bwd(&g->dec, B, g->P, g->G, NULL, g->ddec, g->scratch, g->bufs, g->nb);
+    }
+    if (update) {
+        long off = train_encoder ? 0 : g->n_enc;
+        rv_cu_adam(g->P + off, g->Mo + off, g->Vo + off, g->G + off, g->total - off, c->beta1,
+                   c->beta2, c->eps, g->sched);
+    }
+}
+
+extern "C" void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                            double lr, long t, int backward, int update, int train_encoder) {
+    cudaStream_t st = rv_cu_stream();
+    int B = g->B, Tl = g->Tl;
+    size_t nx = (size_t)B * g->N, nn = (size_t)B * g->K * Tl, np = (size_t)B * g->L * Tl;
+    // the previous step may still read the staging buffers
+    GD_CUDA_CHECK(cudaStreamSynchronize(st));
+    memcpy(g->h_in, x, sizeof(float) * nx);
+    if (nn) memcpy(g->h_in + nx, noise, sizeof(float) * nn);
+    memcpy(g->h_in + nx + nn, prior, sizeof(float) * np);
+    g->h_sched[0] = lr; g->h_sched[1] = (double)t;
+    GD_CUDA_CHECK(cudaMemcpyAsync(g->x, g->h_in, sizeof(float) * nx, cudaMemcpyHostToDevice, st));
+    if (nn)
+        GD_CUDA_CHECK(cudaMemcpyAsync(g->noise, g->h_in + nx, sizeof(float) * nn,
+                                      cudaMemcpyHostToDevice, st));
+    GD_CUDA_CHECK(cudaMemcpyAsync(g->prior, g->h_in + nx + nn, sizeof(float) * np,
+                                  cudaMemcpyHostToDevice, st));
+    GD_CUDA_CHECK(cudaMemcpyAsync(g->sched, g->h_sched, sizeof(double) * 2,
+                                  cudaMemcpyHostToDevice, st));
+    backward = backward && g->mss_mb;
+    update = update && backward;
+    int key = (backward ? 1 : 0) | (update ? 2 : 0) | (train_encoder ? 4 : 0);
+    if (!g->use_graph || g->seen[key] < 1) {   // eager (and the warm-up before a capture)
+        step_body(g, backward, update, train_encoder);
+        g->seen[key]++;
+        return;
+    }
+    if (!g->exec[key]) {
+        cudaGraph_t graph;
+        GD_CUDA_CHECK(cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal));
+        step_body(g, backward, update, train_encoder);
+        GD_CUDA_CHECK(cudaStreamEndCapture(st, &graph));
+        GD_CUDA_CHECK(cudaGraphInstantiate(&g->exec[key], graph, 0));
+        GD_CUDA_CHECK(cudaGraphDestroy(graph));
+    }
+    GD_CUDA_CHECK(cudaGraphLaunch(g->exec[key], st));
+}
+
+extern "C" void rv_gpu_losses(rv_gpu *g, rv_losses *out) {
+    double h[4];
+    GD_CUDA_CHECK(cudaMemcpyAsync(h, g->loss, sizeof(h), cudaMemcpyDeviceToHost, rv_cu_stream()));
+    GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
+    memset(out, 0, sizeof(*out));
+    out->mb = h[0]; out->fb = h[1]; out->mmd = h[2]; out->total = h[3];
+}
+
+extern "C" int rv_gpu_set_graph(rv_gpu *g, int on) { g->use_graph = on; return 0; }
+extern "C" double rv_gpu_step_flops(const rv_gpu *g) { return g->flops; }
+extern "C" size_t rv_gpu_device_bytes(const rv_gpu *g) { return g->bytes; }
