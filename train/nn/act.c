@@ -4,12 +4,12 @@
 #include <math.h>
 
 void RV(lrelu_fwd)(rv_real *out, const rv_real *in, long n, rv_real slope) {
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
     for (long i = 0; i < n; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
 }
 
 void RV(lrelu_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, long n, rv_real slope) {
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
     for (long i = 0; i < n; i++) din[i] += in[i] > 0 ? dout[i] : slope * dout[i];
 }
 
@@ -17,7 +17,7 @@ static double sigm(double a) { return 1.0 / (1.0 + exp(-a)); }
 
 void RV(amod_fwd)(rv_real *out, const rv_real *in, int B, int C, int T) {
     long CT = (long)C * T;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if((long)B * C * T > RV_PAR_MIN)
     for (int b = 0; b < B; b++) {
         const rv_real *x = in + 2 * CT * b, *a = x + CT;
         rv_real *y = out + CT * b;
@@ -27,7 +27,7 @@ void RV(amod_fwd)(rv_real *out, const rv_real *in, int B, int C, int T) {
 
 void RV(amod_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, int B, int C, int T) {
     long CT = (long)C * T;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if((long)B * C * T > RV_PAR_MIN)
     for (int b = 0; b < B; b++) {
         const rv_real *x = in + 2 * CT * b, *a = x + CT, *dy = dout + CT * b;
         rv_real *dx = din + 2 * CT * b, *da = dx + CT;

@@ -1,7 +1,7 @@
 // conv1d.c: see conv1d.h. One GEMM per batch item: out_b (Co, To) = w (Co, Ci*K) col_b.
 #include "train/nn/conv1d.h"
 
-#include <cblas.h>
+#include "train/nn/gemm.h"
 
 #include "train/nn/im2col.h"
 
@@ -21,10 +21,10 @@ void RV(conv1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_
             RV(im2col)(scratch, inb, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To);
             col = scratch;
         }
-        RV_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, Co, To, CK, 1, w, CK, col, To, 0,
+        RV(gemm)(CblasNoTrans, CblasNoTrans, Co, To, CK, 1, w, CK, col, To, 0,
                 outb, To);
         if (bias) {
-            #pragma omp parallel for schedule(static)
+            #pragma omp parallel for schedule(static) if((long)Co * To > RV_PAR_MIN)
             for (int o = 0; o < Co; o++)
                 for (int t = 0; t < To; t++) outb[(long)o * To + t] += bias[o];
         }
@@ -53,16 +53,16 @@ void RV(conv1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *do
                            To);
                 col = scratch;
             }
-            RV_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, Co, CK, To, 1, doutb, To, col, To,
+            RV(gemm)(CblasNoTrans, CblasTrans, Co, CK, To, 1, doutb, To, col, To,
                     1, dw, CK);
         }
         if (din) {
             rv_real *dinb = din + (long)b * sh->c_in * T_in;
             if (pw) {
-                RV_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
+                RV(gemm)(CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
                         1, dinb, To);
             } else {
-                RV_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
+                RV(gemm)(CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
                         0, scratch, To);
                 RV(col2im)(dinb, scratch, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
                            To);

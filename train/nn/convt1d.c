@@ -2,7 +2,7 @@
 // which is the adjoint of a strided convolution with the same geometry.
 #include "train/nn/convt1d.h"
 
-#include <cblas.h>
+#include "train/nn/gemm.h"
 #include <string.h>
 
 #include "train/nn/im2col.h"
@@ -13,7 +13,7 @@ void RV(convt1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv
     for (int b = 0; b < B; b++) {
         const rv_real *inb = in + (long)b * Ci * T_in;
         rv_real *outb = out + (long)b * Co * To;
-        RV_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, CK, T_in, Ci, 1, w, CK, inb, T_in, 0,
+        RV(gemm)(CblasTrans, CblasNoTrans, CK, T_in, Ci, 1, w, CK, inb, T_in, 0,
                 scratch, T_in);
         memset(outb, 0, sizeof(rv_real) * (size_t)Co * To);
         RV(col2im)(outb, scratch, Co, To, sh->k, sh->stride, 1, sh->pad, T_in);
@@ -41,10 +41,10 @@ void RV(convt1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *d
         if (!dw && !din) continue;
         RV(im2col)(scratch, doutb, Co, To, sh->k, sh->stride, 1, sh->pad, T_in);
         if (din)
-            RV_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, Ci, T_in, CK, 1, w, CK, scratch,
+            RV(gemm)(CblasNoTrans, CblasNoTrans, Ci, T_in, CK, 1, w, CK, scratch,
                     T_in, 1, din + (long)b * Ci * T_in, T_in);
         if (dw)
-            RV_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, Ci, CK, T_in, 1, inb, T_in, scratch,
+            RV(gemm)(CblasNoTrans, CblasTrans, Ci, CK, T_in, 1, inb, T_in, scratch,
                     T_in, 1, dw, CK);
     }
 }

@@ -87,7 +87,7 @@ void RV(pqmf_synthesis_fwd)(rv_real *x, const rv_real *y, const RV(pqmf) *p, int
     memcpy(t1, y, sizeof(rv_real) * (size_t)B * M * T);
     RV(pqmf_reverse_half)(t1, B, T);
     RV(conv1d_fwd)(t2, t1, p->syn, NULL, B, (int)T, &syn_shape, scratch);
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if((long)B * N > RV_PAR_MIN)
     for (int b = 0; b < B; b++)
         for (long n = 0; n < T; n++)
             for (int j = 0; j < M; j++)
@@ -99,7 +99,7 @@ void RV(pqmf_synthesis_bwd)(rv_real *dy, const rv_real *dx, const RV(pqmf) *p, i
     long T = N / M;
     size_t col = rv_pqmf_scratch(B, N) - 2 * (size_t)B * M * T;
     rv_real *t1 = scratch + col, *t2 = t1 + (size_t)B * M * T;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if((long)B * N > RV_PAR_MIN)
     for (int b = 0; b < B; b++)
         for (long n = 0; n < T; n++)
             for (int j = 0; j < M; j++)

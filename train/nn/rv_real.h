@@ -18,4 +18,7 @@ typedef float rv_real;
 #define RV_GEMM cblas_sgemm
 #endif
 
+// Elementwise loops smaller than this run on one thread (a parallel region costs more).
+#define RV_PAR_MIN 32768
+
 #endif

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_fit.sh: gendang-train end to end on a corpus built from the default data with the tiny
+# config: training with falling loss, exact --resume on one thread, encode/decode/transfer
+# (block streaming equals one-pass processing), and bad input.
+. "$(dirname "$0")/../cli/lib.sh"
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+gt="$GD_BIN/gendang-train"
+root=${GD_ROOT:-$(pwd)}
+bash "$root/tests/train/make_corpus.sh" "$T/corpus" 6 2
+cp "$root/train/configs/tiny.yaml" "$T/tiny.yaml"
+sed -i 's/^ckpt_every: .*/ckpt_every: 20/; s/^val_every: .*/val_every: 20/' "$T/tiny.yaml"
+
+check_exit "help exits 0" 0 "$gt" --help
+check_exit "no command exits 2" 2 "$gt"
+check_exit "fit without corpus exits 2" 2 "$gt" fit --config tiny --steps 1 -o "$T/x"
+
+check "fit 40 steps" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 40 -o "$T/full" -q
+check_grep "log has 40 rows" '^39,1,' "$T/full/log.csv"
+# loss falls: mean of the last 10 steps below 0.75 x the mean of the first 10
+check "loss falls" awk -F, 'NR>1 && NR<=11 {a+=$4} NR>31 {b+=$4} END {exit !(b < 0.75*a)}' "$T/full/log.csv"
+check_grep "validation loss logged" '^39,1,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[0-9]' "$T/full/log.csv"
+
+check "fit 20 steps" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 20 -o "$T/part" -q
+check "resume to 40" "$gt" fit --corpus "$T/corpus" --steps 40 --resume -o "$T/part" -q
+cut -d, -f1-8 "$T/full/log.csv" > "$T/a.csv"; cut -d, -f1-8 "$T/part/log.csv" > "$T/b.csv"
+check "resume reproduces the uninterrupted losses" cmp "$T/a.csv" "$T/b.csv"
+check "resumed checkpoint equals uninterrupted" cmp "$T/full/model.safetensors" "$T/part/model.safetensors"
+
+m="$T/full/model.safetensors"
+src="$T/corpus/valid/djembe3_bass.wav"
+sox "$src" -r 22050 "$T/in22k.wav"
+check "transfer (22.05 kHz input)" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out.wav" -q
+check_grep "transfer output is 44.1 kHz" '^44100$' <(soxi -r "$T/out.wav")
+check "transfer in 1-frame blocks" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out1.wav" --block 1 -q
+check "blocks join exactly (max diff < 1e-4)" bash -c \
+    "sox -m -v 1 '$T/out.wav' -v -1 '$T/out1.wav' -n stat 2>&1 | awk '/Maximum amplitude/ {exit !(\$3 < 1e-4)}'"
+check "encode" "$gt" encode "$m" "$src" -o "$T/z.csv" -q
+check_grep "latents have z0..z7" '^frame,time_s,z0,z1,z2,z3,z4,z5,z6,z7$' "$T/z.csv"
+check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
+
+# bad input
+check_exit "missing corpus exits 1" 1 "$gt" fit --corpus "$T/nope" --config tiny --steps 1 -o "$T/y" -q
+printf 'file_name,split,source_id,group,label,duration_s,sample_rate,sha256,seed,ops\nvalid/a.wav,valid,a,a,a,1,44100,x,0,\n' > "$T/novalid.csv"
+mkdir -p "$T/c2"; cp "$T/novalid.csv" "$T/c2/metadata.csv"
+check_exit "no train rows exits 1" 1 "$gt" fit --corpus "$T/c2" --config tiny --steps 1 -o "$T/y" -q
+printf 'capacity: 8\nbogus_key: 3\n' > "$T/bad.yaml"
+check_exit "unknown config key exits 1" 1 "$gt" fit --corpus "$T/corpus" --config "$T/bad.yaml" --steps 1 -o "$T/y"
+check_grep "unknown key named with line" 'bad.yaml:2:1: unknown key .bogus_key.' "$T/.err"
+printf 'n_signal: 8000\n' > "$T/bad2.yaml"
+check_exit "crop not a multiple of the stride exits 1" 1 "$gt" fit --corpus "$T/corpus" --config "$T/bad2.yaml" --steps 1 -o "$T/y"
+check_grep "stride named" 'not a multiple of the total stride 2048' "$T/.err"
+head -c 3000 "$m" > "$T/trunc.safetensors"
+check_exit "truncated checkpoint exits 1" 1 "$gt" transfer "$T/trunc.safetensors" "$src" -o "$T/z.wav"
+check_exit "foreign file as checkpoint exits 1" 1 "$gt" transfer "$src" "$src" -o "$T/z.wav"
+cp "$T/corpus/train/djembe1_bass.wav" "$T/c3.wav"
+mkdir -p "$T/c3/train"; cp "$T/corpus/metadata.csv" "$T/c3/"; cp "$T/corpus/train/"*.wav "$T/c3/train/"
+echo garbage > "$T/c3/train/djembe1_tone.wav"
+check "undecodable file skipped" "$gt" fit --corpus "$T/c3" --config tiny --steps 2 -o "$T/r3"
+check_grep "skipped file named" 'djembe1_tone.wav: cannot decode; skipped' "$T/.err"
+check_exit "undecodable file fatal with --strict" 1 "$gt" fit --corpus "$T/c3" --config tiny --steps 2 --strict -o "$T/r4"

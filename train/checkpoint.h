@@ -1,0 +1,22 @@
+// checkpoint.h: model checkpoints as safetensors (DESIGN.md "Model"): the generator's
+// parameters under their layer names, the Adam moments as "optim.m.<name>" / "optim.v.<name>",
+// and in __metadata__: format "gendang-rave-v2", format_version, the resolved config (YAML),
+// step, data_sha256 and seed. Files open in the Python ecosystem (safetensors.torch.load_file).
+#ifndef RV_CHECKPOINT_H
+#define RV_CHECKPOINT_H
+
+#include "train/model.h"
+
+#define RV_CKPT_FORMAT "gendang-rave-v2"
+#define RV_CKPT_VERSION "1"
+
+// Writes m at step atomically. with_optim = 0 leaves out the Adam state (export).
+int rv_ckpt_save(const char *path, const rv_model *m, long step, const char *data_sha256,
+                 long seed, int with_optim);
+// Reads path: checks the format, builds *m from the stored config (rv_model_init) and loads
+// the parameters (and the Adam state when present and want_optim). *step, *data_sha256
+// (65 bytes, may be NULL) receive the bookkeeping. A foreign or truncated file is
+// GD_ERR_FORMAT with a logged reason. On any return, release *m with rv_model_free.
+int rv_ckpt_load(const char *path, rv_model *m, long *step, char *data_sha256, int want_optim);
+
+#endif

@@ -1,0 +1,131 @@
+// data.c: see data.h.
+#include "train/data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audio.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "core/log.h"
+#include "core/metadata.h"
+#include "core/rng.h"
+#include "core/sha256.h"
+
+int rv_corpus_load(rv_corpus *c, const char *dir, const char *split, const rv_config *cfg,
+                   int strict) {
+    memset(c, 0, sizeof(*c));
+    if (!gd_is_dir(dir)) { gd_error("%s: corpus folder not found", dir); return GD_ERR_IO; }
+    char *mpath = gd_path_join(dir, "metadata.csv");
+    gd_meta *m;
+    int rc = gd_meta_read(&m, mpath);
+    if (rc) { gd_error("%s: cannot read the corpus metadata", mpath); free(mpath); return rc; }
+    c->audio = calloc(m->n_rows ? m->n_rows : 1, sizeof(float *));
+    c->len = calloc(m->n_rows ? m->n_rows : 1, sizeof(int64_t));
+    c->name = calloc(m->n_rows ? m->n_rows : 1, sizeof(char *));
+    gd_sha256_ctx *h;
+    gd_sha256_init(&h);
+    for (int i = 0; i < m->n_rows; i++) {
+        const gd_meta_row *r = &m->rows[i];
+        if (strcmp(r->split, split)) continue;
+        char *path = gd_path_join(dir, r->file_name);
+        gd_audio a;
+        rc = gd_audio_read(&a, path, cfg->sample_rate, 1);
+        if (rc) {
+            c->n_failed++;
+            if (strict) {
+                gd_error("%s: cannot decode (--strict)", path);
+                free(path); gd_sha256_final_hex(h, c->sha256); gd_meta_free(m); free(mpath);
+                return rc;
+            }
+            gd_warn("%s: cannot decode; skipped", path);
+            free(path);
+            continue;
+        }
+        free(path);
+        int64_t n = a.n_frames < cfg->n_signal ? cfg->n_signal : a.n_frames;   // pad short files
+        float *buf = calloc(n, sizeof(float));
+        memcpy(buf, a.data, sizeof(float) * a.n_frames);
+        gd_audio_free(&a);
+        c->audio[c->n] = buf; c->len[c->n] = n; c->name[c->n] = strdup(r->file_name);
+        c->n++;
+        gd_sha256_update(h, r->file_name, strlen(r->file_name));
+        gd_sha256_update(h, ",", 1);
+        gd_sha256_update(h, r->sha256, strlen(r->sha256));
+        gd_sha256_update(h, "\n", 1);
+    }
+    gd_sha256_final_hex(h, c->sha256);
+    gd_meta_free(m);
+    if (c->n_failed) gd_warn("%s: %d %s file(s) failed to decode and were skipped", mpath, c->n_failed, split);
+    free(mpath);
+    if (!c->n) {
+        gd_error("%s: no usable '%s' rows in metadata.csv", dir, split);
+        return GD_ERR_EMPTY;
+    }
+    return 0;
+}
+
+void rv_corpus_free(rv_corpus *c) {
+    if (!c) return;
+    for (int i = 0; i < c->n; i++) { free(c->audio[i]); free(c->name[i]); }
+    free(c->audio); free(c->len); free(c->name);
+    memset(c, 0, sizeof(*c));
+}
+
+void rv_allpass(float *x, long n, double f, double rate, double r) {
+    double w = 2 * M_PI * f / rate, c = -2 * r * cos(w);
+    double b0 = r * r, b1 = c, b2 = 1, a1 = c, a2 = r * r;
+    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (long i = 0; i < n; i++) {
+        double y = b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1; x1 = x[i]; y2 = y1; y1 = y;
+        x[i] = (float)y;
+    }
+}
+
+void rv_compress(float *x, long n, double rate, double thresh_db, double ratio) {
+    double att = exp(-1 / (0.01 * rate)), rel = exp(-1 / (0.1 * rate)), env = 0;
+    for (long i = 0; i < n; i++) {
+        double p = (double)x[i] * x[i];
+        env = p > env ? att * env + (1 - att) * p : rel * env + (1 - rel) * p;
+        double lvl = 10 * log10(env + 1e-20), over = lvl - thresh_db;
+        if (over > 0) x[i] = (float)(x[i] * pow(10, -over * (1 - 1 / ratio) / 20));
+    }
+}
+
+void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t seed,
+                    long step, int B, long N) {
+    for (int b = 0; b < B; b++) {
+        char id[64];
+        snprintf(id, sizeof(id), "%ld:%d", step, b);
+        gd_rng r;
+        gd_rng_init(&r, seed, gd_rng_stream_id("train-batch", id));
+        int k = (int)gd_rng_below(&r, (uint64_t)c->n);
+        int64_t start = (int64_t)gd_rng_below(&r, (uint64_t)(c->len[k] - N + 1));
+        float *o = x + (long)b * N;
+        memcpy(o, c->audio[k] + start, sizeof(float) * N);
+        // Every draw is made whether or not the augmentation fires, so streams stay aligned.
+        double u_pm = gd_rng_uniform(&r), f = exp(gd_rng_range(&r, log(20.0), log(2000.0)));
+        double u_g = gd_rng_uniform(&r), g_db = gd_rng_range(&r, cfg->gain_db_lo, cfg->gain_db_hi + 1e-12);
+        double u_c = gd_rng_uniform(&r), th = gd_rng_range(&r, -40, -10);
+        double u_m = gd_rng_uniform(&r);
+        if (u_pm < cfg->phase_mangle_p) rv_allpass(o, N, f, cfg->sample_rate, 0.99);
+        if (u_g < cfg->gain_p) {
+            float g = (float)pow(10, g_db / 20);
+            for (long i = 0; i < N; i++) o[i] *= g;
+        }
+        if (u_c < cfg->compress_p) rv_compress(o, N, cfg->sample_rate, th, 4);
+        if (u_m < cfg->mute_p) memset(o, 0, sizeof(float) * N);
+        if (cfg->dequantize)
+            for (long i = 0; i < N; i++) o[i] += (float)(gd_rng_uniform(&r) / 65536.0);
+    }
+}
+
+void rv_batch_valid(float *x, const rv_corpus *c, int k, int B, long N) {
+    for (int b = 0; b < B; b++) {
+        int i = (k * B + b) % c->n;
+        memcpy(x + (long)b * N, c->audio[i], sizeof(float) * N);
+    }
+}

@@ -1,0 +1,24 @@
+// fit.h: the training loop of `gendang-train fit` (phase 1 of RAVE v2 wasserstein).
+//
+// Writes into out_dir: config.yaml (resolved), log.csv (one row per step), model.safetensors
+// (latest good checkpoint, every ckpt_every steps and at the end), ckpt_<step>.safetensors
+// at the phase-1/phase-2 boundary. Stops on a NaN/Inf loss or gradient, leaving the last good
+// checkpoint in place (GD_ERR_NUMERIC). --resume continues from out_dir/model.safetensors
+// with the batches, noise and prior draws an uninterrupted run would have seen, so one-thread
+// runs reproduce the same losses.
+#ifndef RV_FIT_H
+#define RV_FIT_H
+
+#include "train/config.h"
+
+typedef struct {
+    const char *corpus, *out_dir;
+    rv_config   cfg;          // resolved config (ignored on resume: the checkpoint's is used)
+    long        steps;        // total steps to reach
+    int         resume, strict, quiet;
+    long        seed;         // -1: cfg.seed
+} rv_fit_opts;
+
+int rv_fit(const rv_fit_opts *o);
+
+#endif

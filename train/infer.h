@@ -1,0 +1,25 @@
+// infer.h: encode, decode and timbre transfer with a trained model, on inputs of any length,
+// processed in blocks of block_frames latent frames with a context margin wider than the
+// receptive field on each side. The noise channels are drawn per absolute latent frame
+// (stream ("infer-noise", frame)), so every block sees the same noise for the same frame and
+// the blocks join exactly: the output equals one-pass processing (no clicks at block edges).
+// Buffers are allocated per call (not per block). Latents are (L, F), F = ceil(n / hop).
+#ifndef RV_INFER_H
+#define RV_INFER_H
+
+#include <stdint.h>
+
+#include "train/model.h"
+
+// Context margin (latent frames) used on each side of a block.
+int rv_infer_context(const rv_model *m);
+// z (L, F) from x (n samples at the model rate).
+int rv_infer_encode(rv_model *m, float *z, const float *x, long n, int block_frames);
+// y (F * hop samples) from z (L, F).
+int rv_infer_decode(rv_model *m, float *y, const float *z, long F, int block_frames,
+                    uint64_t seed);
+// y (F * hop samples) = decode(encode(x)).
+int rv_infer_transfer(rv_model *m, float *y, const float *x, long n, int block_frames,
+                      uint64_t seed);
+
+#endif

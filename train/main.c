@@ -1,0 +1,214 @@
+// main.c: gendang-train, the RAVE v2 (Wasserstein) trainer on CPU.
+//
+//   gendang-train fit --corpus DIR --config NAME|FILE --steps N [--resume] -o RUN_DIR
+//   gendang-train encode MODEL IN -o latents.csv
+//   gendang-train decode MODEL latents.csv -o OUT.wav
+//   gendang-train transfer MODEL IN -o OUT.wav
+// Exit status: 0 success, 1 runtime failure (bad input, I/O, NaN loss), 2 usage error.
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/audio.h"       // defines: gd_audio_read, gd_audio_write
+#include "core/cli.h"         // defines: gd_die, gd_usage, gd_opt_int
+#include "core/csv.h"         // defines: gd_csv_read, gd_csv_write_row
+#include "core/error.h"       // defines: gd_strerror
+#include "core/fileio.h"      // defines: gd_atomic_open, gd_path_exists
+#include "core/log.h"         // defines: gd_log_set_level, gd_info
+#include "train/checkpoint.h" // defines: rv_ckpt_load
+#include "train/config.h"     // defines: rv_config_load
+#include "train/fit.h"        // defines: rv_fit
+#include "train/infer.h"      // defines: rv_infer_*
+
+static void help(void) {
+    printf(
+        "Usage: gendang-train COMMAND [OPTIONS]\n"
+        "Train and use a RAVE v2 autoencoder with the Wasserstein latent (CPU, OpenMP + BLAS).\n\n"
+        "Commands:\n"
+        "  fit --corpus DIR --config NAME|FILE --steps N [--resume] -o RUN_DIR\n"
+        "      train on DIR/metadata.csv (train split; valid split for the validation loss).\n"
+        "      NAME is a file in train/configs (v2_wasserstein, tiny). Writes RUN_DIR/log.csv,\n"
+        "      RUN_DIR/config.yaml and RUN_DIR/model.safetensors.\n"
+        "  encode MODEL IN -o latents.csv     latent frames (time_s, z0..) of any audio file\n"
+        "  decode MODEL latents.csv -o OUT    audio from latents (WAV, model rate)\n"
+        "  transfer MODEL IN -o OUT           timbre transfer: decode(encode(IN)); any rate and\n"
+        "                                     length (resampled to the model rate, streamed in blocks)\n\n"
+        "Options:\n"
+        "  -o, --output PATH    output file or run folder\n"
+        "      --corpus DIR     corpus folder (fit)\n"
+        "      --config X       config name or YAML file (fit)\n"
+        "      --steps N        total steps to reach (fit)\n"
+        "      --resume         continue RUN_DIR/model.safetensors (fit)\n"
+        "      --strict         a corpus file that fails to decode is fatal (fit)\n"
+        "      --seed N         seed (default: the config's)\n"
+        "      --block N        latent frames per inference block (default 64)\n"
+        "  -q, --quiet          no progress or info messages\n"
+        "  -v, --verbose        more messages\n"
+        "  -h, --help           this help;  --version  the version\n\n"
+        "Exit status: 0 success, 1 runtime failure (bad input, I/O, NaN loss), 2 usage error.\n"
+        "Threads: OMP_NUM_THREADS. Runs are deterministic for a fixed thread count.\n");
+}
+
+// NAME (train/configs/NAME.yaml, next to the working directory or the binary) or a file.
+static int resolve_config(rv_config *c, const char *arg) {
+    rv_config_default(c);
+    if (strchr(arg, '/') || strstr(arg, ".yaml") || gd_path_exists(arg)) return rv_config_load(c, arg);
+    char path[8300], exe[4096];
+    snprintf(path, sizeof(path), "train/configs/%s.yaml", arg);
+    if (gd_path_exists(path)) return rv_config_load(c, path);
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (k > 0) {
+        exe[k] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = 0;
+        snprintf(path, sizeof(path), "%s/../train/configs/%s.yaml", exe, arg);
+        if (gd_path_exists(path)) return rv_config_load(c, path);
+    }
+    gd_usage("unknown config '%s' (not a file, not in train/configs/)", arg);
+}
+
+static void load_model(rv_model *m, const char *path) {
+    int rc = rv_ckpt_load(path, m, NULL, NULL, 0);
+    if (rc) { rv_model_free(m); gd_die("%s: cannot load model (%s)", path, gd_strerror(rc)); }
+}
+
+static float *read_input(const rv_model *m, const char *path, long *n) {
+    gd_audio_info info;
+    if (gd_audio_info_read(path, &info)) gd_die("%s: cannot read audio", path);
+    if (info.rate != m->cfg.sample_rate)
+        gd_info("%s: %d Hz resampled to the model's %d Hz", path, info.rate, m->cfg.sample_rate);
+    gd_audio a;
+    int rc = gd_audio_read(&a, path, m->cfg.sample_rate, 1);
+    if (rc) gd_die("%s: cannot decode (%s)", path, gd_strerror(rc));
+    *n = a.n_frames;
+    return a.data;
+}
+
+static void write_audio(const char *path, float *y, long n, int rate) {
+    gd_audio a = {y, 1, n, rate};
+    int64_t clipped = 0;
+    int rc = gd_audio_write(path, &a, NULL, &clipped);
+    if (rc) gd_die("%s: cannot write (%s)", path, gd_strerror(rc));
+}
+
+static void write_latents(const char *path, const float *z, int L, long F, double frame_s) {
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    fputs("frame,time_s", a.f);
+    for (int l = 0; l < L; l++) fprintf(a.f, ",z%d", l);
+    fputc('\n', a.f);
+    for (long f = 0; f < F; f++) {
+        fprintf(a.f, "%ld,%.6f", f, f * frame_s);
+        for (int l = 0; l < L; l++) fprintf(a.f, ",%.9g", z[(long)l * F + f]);
+        fputc('\n', a.f);
+    }
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+}
+
+static float *read_latents(const char *path, int L, long *F) {
+    gd_csv *csv;
+    if (gd_csv_read(&csv, path)) gd_die("%s: cannot read latents CSV", path);
+    int c0 = gd_csv_col(csv, "z0");
+    if (c0 < 0 || csv->n_cols - c0 != L)
+        gd_die("%s: expected columns z0..z%d for this model (latent size %d)", path, L - 1, L);
+    if (!csv->n_rows) gd_die("%s: no latent frames", path);
+    *F = csv->n_rows;
+    float *z = malloc(sizeof(float) * L * *F);
+    for (long f = 0; f < *F; f++)
+        for (int l = 0; l < L; l++) {
+            double v;
+            if (gd_parse_double(gd_csv_get(csv, (int)f, c0 + l), -1e6, 1e6, &v))
+                gd_die("%s: row %ld, z%d: not a number", path, f + 2, l);
+            z[(long)l * *F + f] = (float)v;
+        }
+    gd_csv_free(csv);
+    return z;
+}
+
+int main(int argc, char **argv) {
+    gd_cli_init("gendang-train");
+    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION };
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'}, {"corpus", required_argument, 0, O_CORPUS},
+        {"config", required_argument, 0, O_CONFIG}, {"steps", required_argument, 0, O_STEPS},
+        {"resume", no_argument, 0, O_RESUME}, {"strict", no_argument, 0, O_STRICT},
+        {"seed", required_argument, 0, O_SEED}, {"block", required_argument, 0, O_BLOCK},
+        {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
+    const char *out = NULL, *corpus = NULL, *config = NULL;
+    long steps = -1, seed = -1, block = 64;
+    int resume = 0, strict = 0, quiet = 0, verbose = 0, ch;
+    while ((ch = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': out = optarg; break;
+        case O_CORPUS: corpus = optarg; break;
+        case O_CONFIG: config = optarg; break;
+        case O_STEPS: steps = (long)gd_opt_int("--steps", optarg, 1, 1000000000000LL); break;
+        case O_RESUME: resume = 1; break;
+        case O_STRICT: strict = 1; break;
+        case O_SEED: seed = (long)gd_opt_int("--seed", optarg, 0, 9000000000000000000LL); break;
+        case O_BLOCK: block = (long)gd_opt_int("--block", optarg, 1, 100000); break;
+        case 'q': quiet = 1; break;
+        case 'v': verbose++; break;
+        case 'h': help(); return 0;
+        case O_VERSION: printf("gendang-train %s\n", GD_VERSION); return 0;
+        default: gd_usage("unknown option");
+        }
+    }
+    if (quiet) gd_log_set_level(GD_LOG_WARN);
+    else if (verbose) gd_log_set_level(GD_LOG_DEBUG);
+    if (optind >= argc) gd_usage("missing command (fit, encode, decode, transfer)");
+    const char *cmd = argv[optind++];
+    int npos = argc - optind;
+    if (!strcmp(cmd, "fit")) {
+        if (npos) gd_usage("fit takes no positional arguments ('%s')", argv[optind]);
+        if (!corpus) gd_usage("fit needs --corpus DIR");
+        if (!out) gd_usage("fit needs -o RUN_DIR");
+        if (steps < 0) gd_usage("fit needs --steps N");
+        if (!config && !resume) gd_usage("fit needs --config NAME|FILE");
+        rv_fit_opts o;
+        memset(&o, 0, sizeof(o));
+        if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);
+        o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
+        o.strict = strict; o.quiet = quiet; o.seed = seed;
+        int rc = rv_fit(&o);
+        return rc ? 1 : 0;
+    }
+    if (strcmp(cmd, "encode") && strcmp(cmd, "decode") && strcmp(cmd, "transfer"))
+        gd_usage("unknown command '%s'", cmd);
+    if (npos != 2) gd_usage("%s needs MODEL and an input file", cmd);
+    if (!out) gd_usage("%s needs -o OUTPUT", cmd);
+    rv_model m;
+    load_model(&m, argv[optind]);
+    const char *in = argv[optind + 1];
+    int hop = rv_config_hop(&m.cfg), L = m.cfg.latent_size, rc = 0;
+    uint64_t s = (uint64_t)(seed >= 0 ? seed : m.cfg.seed);
+    if (!strcmp(cmd, "decode")) {
+        long F;
+        float *z = read_latents(in, L, &F), *y = malloc(sizeof(float) * F * hop);
+        rc = rv_infer_decode(&m, y, z, F, (int)block, s);
+        if (!rc) write_audio(out, y, F * hop, m.cfg.sample_rate);
+        free(z); free(y);
+    } else {
+        long n;
+        float *x = read_input(&m, in, &n);
+        long F = (n + hop - 1) / hop;
+        if (!strcmp(cmd, "encode")) {
+            float *z = malloc(sizeof(float) * L * F);
+            rc = rv_infer_encode(&m, z, x, n, (int)block);
+            if (!rc) write_latents(out, z, L, F, (double)hop / m.cfg.sample_rate);
+            free(z);
+        } else {
+            float *y = malloc(sizeof(float) * F * hop);
+            rc = rv_infer_transfer(&m, y, x, n, (int)block, s);
+            if (!rc) write_audio(out, y, n, m.cfg.sample_rate);
+            free(y);
+        }
+        free(x);
+    }
+    rv_model_free(&m);
+    if (rc) gd_die("%s: %s failed (%s)", in, cmd, gd_strerror(rc));
+    return 0;
+}
