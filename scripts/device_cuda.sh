@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# device_cuda.sh: the ONE script to run on the GPU machine (issue 7). Builds gendang with the
+# CUDA backend against the Debian libraries unpacked in .deps/root (see /work/shared/DEVICE.md;
+# carry ".deps"), runs the CPU-vs-GPU parity test, then times the training step: ours
+# (eager and CUDA graph) against the same model in PyTorch (eager, torch.compile), for `tiny`
+# and `v2_wasserstein` (batch 8 x 131072, phase 1), and writes every log under $OUT.
+# Each part has its own timeout; the whole run stays under ~7 minutes. The summary table is
+# printed last (the device tool returns the tail of the output).
+# Usage (repo root, on the device): OUT=/some/dir bash scripts/device_cuda.sh
+set -u
+OUT=${OUT:-/tmp/gd_out}
+mkdir -p "$OUT"
+T0=$(date +%s)
+el() { echo $(( $(date +%s) - T0 )); }
+log() { echo "[$(el)s] $*" | tee -a "$OUT/progress.txt"; }
+left() { echo $(( ${BUDGET:-420} - $(el) )); }   # seconds left of the whole-run budget
+
+# ---------------------------------------------------------------------------- environment
+export PATH="$PATH:/usr/local/cuda/bin"
+{
+    date -u; uname -a
+    nvidia-smi 2>&1 | head -20
+    nvcc --version 2>&1 | tail -2
+    python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name())' 2>&1
+    nproc; free -g | head -2
+} > "$OUT/env.txt" 2>&1
+log "env: $(grep -m1 -o 'NVIDIA H[0-9]*[^|]*' "$OUT/env.txt" | head -1) / $(grep -m1 torch "$OUT/env.txt")"
+
+# ---------------------------------------------------------------------------- build
+DEPS=.deps/root
+if [ ! -d "$DEPS" ] && [ -f .deps/root.tar.xz ]; then tar -C .deps -xJf .deps/root.tar.xz; fi
+[ -d "$DEPS" ] || log "WARNING: $DEPS missing (carry .deps): the C libraries will not be found"
+MK=(make -j"$(nproc)" DEPS_ROOT="$DEPS" CUDA=1)
+timeout 240 "${MK[@]}" build > "$OUT/build.log" 2>&1
+rc=$?
+log "build rc=$rc ($(grep -c -i 'warning' "$OUT/build.log") warning lines)"
+if [ $rc -ne 0 ]; then tail -30 "$OUT/build.log"; fi
+export LD_LIBRARY_PATH="$PWD/$DEPS/usr/lib/x86_64-linux-gnu:$PWD/$DEPS/usr/lib/x86_64-linux-gnu/openblas-pthread:${LD_LIBRARY_PATH:-}"
+# resource report of the kernels (registers, spills) for later tuning
+for f in build/cuda/*.o; do cuobjdump -res-usage "$f" 2>/dev/null; done > "$OUT/res_usage.txt" 2>&1
+
+# ---------------------------------------------------------------------------- parity
+if [ -x build/cuda/parity_cuda ]; then
+    GD_ROOT=$PWD timeout 150 build/cuda/parity_cuda > "$OUT/parity.log" 2>&1
+    log "parity rc=$? : $(grep -c '^ok ' "$OUT/parity.log") ok, $(grep -c '^FAIL ' "$OUT/parity.log") FAIL"
+    grep -E '^(ok|FAIL) |FAIL|skipped' "$OUT/parity.log" | head -40
+else
+    log "parity: not built"
+fi
+
+# ---------------------------------------------------------------------------- bench
+B=$OUT/bench.jsonl
+: > "$B"
+ours() {   # config-file args...
+    [ -x build/cuda/bench_step ] || return
+    timeout "$1" build/cuda/bench_step "${@:2}" >> "$B" 2>> "$OUT/bench_step.log"
+    log "ours ${*:2}: rc=$?"
+}
+torchb() {  # timeout args...
+    timeout "$1" "${PY:-python3}" scripts/torch_rave_bench.py "${@:2}" >> "$B" 2>> "$OUT/torch.log"
+    local rc=$?
+    [ $rc -ne 0 ] && echo "{\"impl\": \"torch\", \"args\": \"${*:2}\", \"failed_rc\": $rc}" >> "$B"
+    log "torch ${*:2}: rc=$rc"
+}
+# SMOKE=1 (CPU check of this script): v2 at batch 1 x 81920 and one step.
+V2=(--steps 20 --warmup 3); [ -n "${SMOKE:-}" ] && V2=(--batch 1 --n 81920 --steps 1 --warmup 1)
+ours 60 train/configs/tiny.yaml --steps 50 --warmup 5
+torchb 60 --config tiny --steps 50 --warmup 5
+ours 120 train/configs/v2_wasserstein.yaml "${V2[@]}"
+torchb 120 --config v2_wasserstein "${V2[@]}"
+ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-graph
+[ "$(left)" -gt 200 ] && torchb $(( $(left) - 60 )) --config v2_wasserstein "${V2[@]}" --compile
+[ "$(left)" -gt 60 ] && torchb 50 --config tiny --steps 50 --warmup 5 --compile
+nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.draw --format=csv >> "$OUT/env.txt" 2>&1
+
+# ---------------------------------------------------------------------------- memcheck (if time)
+if [ "$(left)" -gt 70 ] && [ -x build/cuda/parity_cuda ] && command -v compute-sanitizer >/dev/null; then
+    GD_ROOT=$PWD timeout $(( $(left) - 20 )) compute-sanitizer --tool memcheck --print-limit 20 \
+        build/cuda/parity_cuda > "$OUT/memcheck.log" 2>&1
+    log "memcheck rc=$? : $(grep -m1 'ERROR SUMMARY' "$OUT/memcheck.log")"
+fi
+
+# ---------------------------------------------------------------------------- summary
+"${PY:-python3}" - "$B" <<'PY' | tee "$OUT/summary.md"
+import json, sys
+rows = []
+for line in open(sys.argv[1]):
+    try: rows.append(json.loads(line))
+    except Exception: pass
+print("| impl | config | mode | ms/step | steps/s | TFLOP/s | memory GiB (torch: peak allocated; ours: model block / device in use) | loss |")
+print("|---|---|---|---|---|---|---|---|")
+for r in rows:
+    if "skipped" in r or "failed_rc" in r:
+        print(f"| {r.get('impl')} | {r.get('config', r.get('args'))} | {r.get('skipped', 'failed rc %s' % r.get('failed_rc'))} | | | | | |")
+        continue
+    if r.get("peak_bytes") is not None: mem = f"{r['peak_bytes']/2**30:.2f}"
+    elif "model_bytes" in r: mem = f"{r['model_bytes']/2**30:.2f} / {r['device_used_bytes']/2**30:.2f}"
+    else: mem = "-"
+    mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32")
+    print(f"| {r['impl']} | {r['config']} p{r['phase']} b{r['batch']} n{r['n']} | {mode} | {r['ms_median']} | {r['steps_per_s']} | {r['tflops']} | {mem} | {r['loss']} |")
+PY
+log "done in $(el)s"
