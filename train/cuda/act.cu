@@ -7,7 +7,7 @@ extern "C" {
 #include "train/nn/resunit.h"
 }
 
-#define GRID(n) rv_cu_blocks((n), 256) > 65535u * 16 ? 65535u * 16 : rv_cu_blocks((n), 256)
+#define GRID(n) (rv_cu_blocks((n), 256) > 65535u * 16 ? 65535u * 16 : rv_cu_blocks((n), 256))
 #define LOOP(i, n) for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < (n); \
                         i += (long)gridDim.x * blockDim.x)
 
