@@ -17,7 +17,13 @@ left() { echo $(( ${BUDGET:-420} - $(el) )); }   # seconds left of the whole-run
 
 # ---------------------------------------------------------------------------- environment
 export PATH="$PATH:/usr/local/cuda/bin"
+NVCC_BIN=$(command -v nvcc || true)
+[ -x /usr/local/cuda/bin/nvcc ] && NVCC_BIN=/usr/local/cuda/bin/nvcc
+CUDA_HOME=$(dirname "$(dirname "${NVCC_BIN:-/usr/local/cuda/bin/nvcc}")")
 {
+    echo "nvcc: $NVCC_BIN  CUDA_HOME: $CUDA_HOME"
+    ls "$CUDA_HOME"/lib64/libcublas.so* "$CUDA_HOME"/lib64/libcufft.so* "$CUDA_HOME"/lib64/libcudart.so* 2>&1
+    gcc --version 2>&1 | head -1; ldd --version 2>&1 | head -1
     date -u; uname -a
     nvidia-smi 2>&1 | head -20
     nvcc --version 2>&1 | tail -2
@@ -30,18 +36,24 @@ log "env: $(grep -m1 -o 'NVIDIA H[0-9]*[^|]*' "$OUT/env.txt" | head -1) / $(grep
 DEPS=.deps/root
 if [ ! -d "$DEPS" ] && [ -f .deps/root.tar.xz ]; then tar -C .deps -xJf .deps/root.tar.xz; fi
 [ -d "$DEPS" ] || log "WARNING: $DEPS missing (carry .deps): the C libraries will not be found"
-MK=(make -j"$(nproc)" DEPS_ROOT="$DEPS" CUDA=1)
+MK=(make -j"$(nproc)" DEPS_ROOT="$DEPS" CUDA=1 NVCC="$NVCC_BIN" CUDA_HOME="$CUDA_HOME")
 timeout 240 "${MK[@]}" build > "$OUT/build.log" 2>&1
 rc=$?
 log "build rc=$rc ($(grep -c -i 'warning' "$OUT/build.log") warning lines)"
 if [ $rc -ne 0 ]; then tail -30 "$OUT/build.log"; fi
-export LD_LIBRARY_PATH="$PWD/$DEPS/usr/lib/x86_64-linux-gnu:$PWD/$DEPS/usr/lib/x86_64-linux-gnu/openblas-pthread:${LD_LIBRARY_PATH:-}"
+export LD_LIBRARY_PATH="$PWD/$DEPS/usr/lib/x86_64-linux-gnu:$PWD/$DEPS/usr/lib/x86_64-linux-gnu/openblas-pthread:$PWD/$DEPS/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+# Fallback: binaries built on the development machine (make cuda-prebuilt) if this build failed.
+PARITY=build/cuda/parity_cuda; STEP=build/cuda/bench_step
+if [ ! -x $PARITY ] && [ -x .deps/prebuilt/parity_cuda ]; then
+    PARITY=.deps/prebuilt/parity_cuda; STEP=.deps/prebuilt/bench_step
+    log "using the prebuilt binaries in .deps/prebuilt"
+fi
 # resource report of the kernels (registers, spills) for later tuning
 for f in build/cuda/*.o; do cuobjdump -res-usage "$f" 2>/dev/null; done > "$OUT/res_usage.txt" 2>&1
 
 # ---------------------------------------------------------------------------- parity
-if [ -x build/cuda/parity_cuda ]; then
-    GD_ROOT=$PWD timeout 150 build/cuda/parity_cuda > "$OUT/parity.log" 2>&1
+if [ -x $PARITY ]; then
+    GD_ROOT=$PWD timeout 150 $PARITY > "$OUT/parity.log" 2>&1
     log "parity rc=$? : $(grep -c '^ok ' "$OUT/parity.log") ok, $(grep -c '^FAIL ' "$OUT/parity.log") FAIL"
     grep -E '^(ok|FAIL) |FAIL|skipped' "$OUT/parity.log" | head -40
 else
@@ -52,8 +64,8 @@ fi
 B=$OUT/bench.jsonl
 : > "$B"
 ours() {   # config-file args...
-    [ -x build/cuda/bench_step ] || return
-    timeout "$1" build/cuda/bench_step "${@:2}" >> "$B" 2>> "$OUT/bench_step.log"
+    [ -x $STEP ] || return
+    timeout "$1" $STEP "${@:2}" >> "$B" 2>> "$OUT/bench_step.log"
     log "ours ${*:2}: rc=$?"
 }
 torchb() {  # timeout args...
@@ -64,9 +76,10 @@ torchb() {  # timeout args...
 }
 # SMOKE=1 (CPU check of this script): v2 at batch 1 x 81920 and one step.
 V2=(--steps 20 --warmup 3); [ -n "${SMOKE:-}" ] && V2=(--batch 1 --n 81920 --steps 1 --warmup 1)
+ours 30 --ceilings
 ours 60 train/configs/tiny.yaml --steps 50 --warmup 5
 torchb 60 --config tiny --steps 50 --warmup 5
-ours 120 train/configs/v2_wasserstein.yaml "${V2[@]}"
+ours 120 train/configs/v2_wasserstein.yaml "${V2[@]}" --profile
 torchb 120 --config v2_wasserstein "${V2[@]}"
 ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-graph
 [ "$(left)" -gt 200 ] && torchb $(( $(left) - 60 )) --config v2_wasserstein "${V2[@]}" --compile
@@ -74,9 +87,9 @@ ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-grap
 nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.draw --format=csv >> "$OUT/env.txt" 2>&1
 
 # ---------------------------------------------------------------------------- memcheck (if time)
-if [ "$(left)" -gt 70 ] && [ -x build/cuda/parity_cuda ] && command -v compute-sanitizer >/dev/null; then
+if [ "$(left)" -gt 70 ] && [ -x $PARITY ] && command -v compute-sanitizer >/dev/null; then
     GD_ROOT=$PWD timeout $(( $(left) - 20 )) compute-sanitizer --tool memcheck --print-limit 20 \
-        build/cuda/parity_cuda > "$OUT/memcheck.log" 2>&1
+        $PARITY > "$OUT/memcheck.log" 2>&1
     log "memcheck rc=$? : $(grep -m1 'ERROR SUMMARY' "$OUT/memcheck.log")"
 fi
 
@@ -84,9 +97,11 @@ fi
 "${PY:-python3}" - "$B" <<'PY' | tee "$OUT/summary.md"
 import json, sys
 rows = []
+extra = []
 for line in open(sys.argv[1]):
-    try: rows.append(json.loads(line))
-    except Exception: pass
+    try: r = json.loads(line)
+    except Exception: continue
+    (extra if ("ceilings" in r or "profile" in r) else rows).append(r)
 print("| impl | config | mode | ms/step | steps/s | TFLOP/s | memory GiB (torch: peak allocated; ours: model block / device in use) | loss |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows:
@@ -98,5 +113,7 @@ for r in rows:
     else: mem = "-"
     mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32")
     print(f"| {r['impl']} | {r['config']} p{r['phase']} b{r['batch']} n{r['n']} | {mode} | {r['ms_median']} | {r['steps_per_s']} | {r['tflops']} | {mem} | {r['loss']} |")
+for r in extra:
+    print(json.dumps(r))
 PY
 log "done in $(el)s"

@@ -38,6 +38,12 @@ void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const float *pri
 void rv_gpu_losses(rv_gpu *g, rv_losses *out) { (void)g; (void)out; }
 void rv_gpu_download_y(const rv_gpu *g, float *y) { (void)g; (void)y; }
 int rv_gpu_set_graph(rv_gpu *g, int on) { (void)g; (void)on; return GD_ERR_INTERNAL; }
+int rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                   int train_encoder, const char **names, double *ms, int cap) {
+    (void)g; (void)x; (void)noise; (void)prior; (void)train_encoder; (void)names; (void)ms;
+    (void)cap;
+    return 0;
+}
 double rv_gpu_step_flops(const rv_gpu *g) { (void)g; return 0; }
 size_t rv_gpu_device_bytes(const rv_gpu *g) { (void)g; return 0; }
 #else

@@ -52,7 +52,18 @@ struct rv_gpu {
     cudaGraphExec_t exec[8];
     int    seen[8];
     double flops;
+    // profiling: events between the segments of one eager step
+    int    prof, n_marks;
+    cudaEvent_t ev[24];
+    const char *ev_name[24];
 };
+
+static void mark(rv_gpu *g, const char *name) {
+    if (!g->prof || g->n_marks >= 24) return;
+    if (!g->ev[g->n_marks]) GD_CUDA_CHECK(cudaEventCreate(&g->ev[g->n_marks]));
+    GD_CUDA_CHECK(cudaEventRecord(g->ev[g->n_marks], rv_cu_stream()));
+    g->ev_name[g->n_marks++] = name;
+}
 
 // ---------------------------------------------------------------------------- nets
 static int net_copy(gnet *g, const rv_net *n, int B, int t_in) {
@@ -317,6 +328,8 @@ extern "C" void rv_gpu_free(rv_gpu *g) {
     if (!g) return;
     for (int i = 0; i < 8; i++)
         if (g->exec[i]) cudaGraphExecDestroy(g->exec[i]);
+    for (int i = 0; i < 24; i++)
+        if (g->ev[i]) cudaEventDestroy(g->ev[i]);
     rv_mss_free_cuda(g->mss_mb);
     rv_mss_free_cuda(g->mss_fb);
     if (g->block) cudaFree(g->block);
@@ -372,21 +385,29 @@ static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
     int B = g->B, T = g->T, Tl = g->Tl, L = g->L, Lz = g->L + g->K;
     long N = g->N;
     size_t sb = (size_t)B * RV_PQMF_BANDS * T;
+    mark(g, "start");
     net_weights(&g->enc, g->P);
     net_weights(&g->dec, g->P);
+    mark(g, "weight_norm");
     rv_pqmf_analysis_fwd_cuda(g->x_mb, g->x, g->pqmf, B, N, NULL);
+    mark(g, "pqmf_analysis");
     g->z = net_fwd(&g->enc, B, g->P, g->x_mb, g->scratch, g->nb);
+    mark(g, "encoder_fwd");
     rv_cu_mmd_fwd(g->z, g->prior, B, L, Tl, g->mmd_scratch, g->loss + 2);
     concat(g->zin, g->z, L, g->noise, g->K, B, Tl);
+    mark(g, "mmd_fwd");
     g->dec_out = net_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
+    mark(g, "decoder_fwd");
     rv_amod_fwd_cuda(g->y_mb, g->dec_out, B, RV_PQMF_BANDS, T);
     rv_pqmf_synthesis_fwd_cuda(g->y, g->y_mb, g->pqmf, B, N, NULL);
+    mark(g, "amod_pqmf_synthesis");
     if (!g->mss_mb) return;
     long nmb = T - g->crop_l - g->crop_r;
     rv_cu_mss_fwd(g->mss_mb, g->x_mb + g->crop_l, g->y_mb + g->crop_l, B * RV_PQMF_BANDS, nmb,
                   T, g->loss + 0);
     rv_cu_mss_fwd(g->mss_fb, g->x, g->y, B, N, N, g->loss + 1);
     rv_cu_weighted(g->loss + 3, g->loss, g->wts + (train_encoder ? 0 : 3), 3);
+    mark(g, "mss_fwd");
     if (!backward) return;
     GD_CUDA_CHECK(cudaMemsetAsync(g->G, 0, sizeof(float) * (size_t)g->total, st));
     GD_CUDA_CHECK(cudaMemsetAsync(g->dy, 0, sizeof(float) * (size_t)B * N, st));
@@ -394,25 +415,51 @@ static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
     GD_CUDA_CHECK(cudaMemsetAsync(g->dy_mb, 0, sizeof(float) * sb, st));
     rv_pqmf_synthesis_bwd_cuda(g->dy_mb, g->dy, g->pqmf, B, N, NULL);
     rv_mss_bwd_cuda(g->mss_mb, g->dy_mb + g->crop_l, c->loss_multiband);
+    mark(g, "mss_pqmf_bwd");
     GD_CUDA_CHECK(cudaMemsetAsync(g->ddec, 0, sizeof(float) * 2 * sb, st));
     rv_amod_bwd_cuda(g->ddec, g->dy_mb, g->dec_out, B, RV_PQMF_BANDS, T);
     if (train_encoder) {
         GD_CUDA_CHECK(cudaMemsetAsync(g->dzin, 0, sizeof(float) * (size_t)B * Lz * Tl, st));
         net_bwd(&g->dec, B, g->P, g->G, g->dzin, g->ddec, g->scratch, g->bufs, g->nb);
+        mark(g, "decoder_bwd");
         GD_CUDA_CHECK(cudaMemcpy2DAsync(g->dz, sizeof(float) * (size_t)L * Tl, g->dzin,
                                         sizeof(float) * (size_t)Lz * Tl,
                                         sizeof(float) * (size_t)L * Tl, B,
                                         cudaMemcpyDeviceToDevice, st));
         rv_mmd_bwd_cuda(g->dz, c->loss_mmd, g->z, g->prior, B, L, Tl);
+        mark(g, "mmd_bwd");
         net_bwd(&g->enc, B, g->P, g->G, NULL, g->dz, g->scratch, g->bufs, g->nb);
+        mark(g, "encoder_bwd");
     } else {
         net_bwd(&g->dec, B, g->P, g->G, NULL, g->ddec, g->scratch, g->bufs, g->nb);
+        mark(g, "decoder_bwd");
     }
     if (update) {
         long off = train_encoder ? 0 : g->n_enc;
         rv_cu_adam(g->P + off, g->Mo + off, g->Vo + off, g->G + off, g->total - off, c->beta1,
                    c->beta2, c->eps, g->sched);
+        mark(g, "adam");
     }
+}
+
+extern "C" int rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                              int train_encoder, const char **names, double *ms, int cap) {
+    int saved = g->use_graph;
+    g->use_graph = 0;
+    g->prof = 1;
+    g->n_marks = 0;
+    rv_gpu_step(g, x, noise, prior, 1e-4, 1, 1, 1, train_encoder);
+    GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
+    g->prof = 0;
+    g->use_graph = saved;
+    int n = 0;
+    for (int i = 1; i < g->n_marks && n < cap; i++, n++) {
+        float t = 0;
+        GD_CUDA_CHECK(cudaEventElapsedTime(&t, g->ev[i - 1], g->ev[i]));
+        names[n] = g->ev_name[i];
+        ms[n] = t;
+    }
+    return n;
 }
 
 extern "C" void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const float *prior,

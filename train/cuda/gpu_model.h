@@ -51,6 +51,10 @@ void rv_gpu_download_y(const rv_gpu *g, float *y);
 
 // CUDA graph replay on (1) or off (0, the default). Returns 0.
 int  rv_gpu_set_graph(rv_gpu *g, int on);
+// Runs one eager step (update with lr 1e-4 at t 1: it changes the parameters) with CUDA events
+// between its segments; fills names[i] (static strings) and ms[i]; returns the count.
+int  rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                    int train_encoder, const char **names, double *ms, int cap);
 // Matrix FLOPs of one training step (forward + backward, 2 per MAC) and the device bytes
 // this model allocated.
 double rv_gpu_step_flops(const rv_gpu *g);

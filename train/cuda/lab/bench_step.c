@@ -5,8 +5,13 @@
 // (cudaMemGetInfo: includes the CUDA context, cuBLAS workspace and cuFFT plans) and the loss
 // of the last step. Phase 1 (encoder trained, MMD) or phase 2 (--phase 2: frozen encoder;
 // the discriminator is NOT part of this step yet).
+// With --profile, one extra eager step is timed segment by segment (CUDA events).
+// bench_step --ceilings measures the two ceilings of METHOD.md instead: device-to-device copy
+// bandwidth (bytes read + written) and an 8192^3 SGEMM in TF32 and in fp32, on random data.
 // Usage: bench_step CONFIG.yaml [--batch B] [--n N] [--steps S] [--warmup W] [--phase 1|2]
-//                                [--fp32] [--no-graph]
+//                                [--fp32] [--no-graph] [--profile]
+//        bench_step --ceilings
+#include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +28,63 @@ static int cmp_f(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static double time_ms(void (*fn)(void *), void *arg, int reps) {
+    cudaEvent_t e0, e1;
+    cudaEventCreate(&e0);
+    cudaEventCreate(&e1);
+    fn(arg);   // warm-up
+    cudaEventRecord(e0, (cudaStream_t)rv_cuda_stream());
+    for (int i = 0; i < reps; i++) fn(arg);
+    cudaEventRecord(e1, (cudaStream_t)rv_cuda_stream());
+    cudaEventSynchronize(e1);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, e0, e1);
+    cudaEventDestroy(e0);
+    cudaEventDestroy(e1);
+    return ms / reps;
+}
+
+typedef struct { float *a, *b, *c; size_t n; int dim; } ceil_arg;
+static void do_copy(void *p) {
+    ceil_arg *a = p;
+    cudaMemcpyAsync(a->b, a->a, a->n * sizeof(float), cudaMemcpyDeviceToDevice,
+                    (cudaStream_t)rv_cuda_stream());
+}
+static void do_gemm(void *p) {
+    ceil_arg *a = p;
+    const float one = 1, zero = 0;
+    cublasSgemm((cublasHandle_t)rv_cuda_cublas(), CUBLAS_OP_N, CUBLAS_OP_N, a->dim, a->dim,
+                a->dim, &one, a->a, a->dim, a->b, a->dim, &zero, a->c, a->dim);
+}
+
+static void ceilings(void) {
+    int dim = 8192;
+    size_t n = (size_t)dim * dim;   // 256 MiB per matrix; the copy uses 4 of them (1 GiB)
+    float *h = malloc(sizeof(float) * n);
+    unsigned long long s = 12345;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        h[i] = (float)((s >> 40) * (1.0 / 16777216.0) - 0.5);
+    }
+    float *buf = rv_cuda_malloc(sizeof(float) * 8 * n);
+    for (int i = 0; i < 8; i++) rv_cuda_upload(buf + i * n, h, sizeof(float) * n);
+    ceil_arg cp = {buf, buf + 4 * n, NULL, 4 * n, 0};
+    double ms_copy = time_ms(do_copy, &cp, 10);
+    ceil_arg gm = {buf, buf + n, buf + 2 * n, 0, dim};
+    rv_cuda_set_tf32(1);
+    double ms_tf32 = time_ms(do_gemm, &gm, 5);
+    rv_cuda_set_tf32(0);
+    double ms_fp32 = time_ms(do_gemm, &gm, 3);
+    double fl = 2.0 * dim * (double)dim * dim;
+    printf("{\"ceilings\": 1, \"copy_TBps\": %.3f, \"sgemm_tf32_TFLOPs\": %.1f, "
+           "\"sgemm_fp32_TFLOPs\": %.1f}\n", 2.0 * 4 * n * sizeof(float) / (ms_copy * 1e-3) / 1e12,
+           fl / (ms_tf32 * 1e-3) / 1e12, fl / (ms_fp32 * 1e-3) / 1e12);
+    rv_cuda_free(buf);
+    free(h);
+}
+
 static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warmup, int graph,
-                int phase, const char *cfg_name, int tf32) {
+                int phase, const char *cfg_name, int tf32, int profile) {
     int Tl = (int)(N / rv_config_hop(&m->cfg)), L = m->cfg.latent_size, K = m->cfg.noise_channels;
     long nx = (long)B * N, nn = (long)B * K * Tl, np = (long)B * L * Tl;
     float *x = malloc(sizeof(float) * nx), *noise = malloc(sizeof(float) * (nn ? nn : 1));
@@ -65,6 +125,15 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
            cfg_name, phase, B, N, graph ? "graph" : "eager", tf32, med, best, 1000.0 / med,
            fl / (med * 1e-3) / 1e12, rv_gpu_device_bytes(g), tot - fr, l.total);
     fflush(stdout);
+    if (profile) {
+        const char *names[24];
+        double pm[24], tot = 0;
+        int np_ = rv_gpu_profile(g, x, noise, prior, te, names, pm, 24);
+        for (int i = 0; i < np_; i++) tot += pm[i];
+        printf("{\"profile\": \"%s\", \"phase\": %d, \"total_ms\": %.3f", cfg_name, phase, tot);
+        for (int i = 0; i < np_; i++) printf(", \"%s\": %.3f", names[i], pm[i]);
+        printf("}\n");
+    }
     cudaEventDestroy(e0);
     cudaEventDestroy(e1);
     free(x); free(noise); free(prior); free(ms);
@@ -76,7 +145,7 @@ int main(int argc, char **argv) {
                "[--phase 1|2] [--fp32] [--no-graph]\n");
         return argc < 2 ? 2 : 0;
     }
-    int B = 0, steps = 20, warmup = 3, phase = 1, tf32 = 1, graph = 1;
+    int B = 0, steps = 20, warmup = 3, phase = 1, tf32 = 1, graph = 1, profile = 0;
     long N = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--batch") && i + 1 < argc) B = atoi(argv[++i]);
@@ -86,12 +155,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--phase") && i + 1 < argc) phase = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--fp32")) tf32 = 0;
         else if (!strcmp(argv[i], "--no-graph")) graph = 0;
+        else if (!strcmp(argv[i], "--profile")) profile = 1;
         else { fprintf(stderr, "bench_step: unknown argument %s\n", argv[i]); return 2; }
     }
     if (steps < 1 || warmup < 1) { fprintf(stderr, "bench_step: steps and warmup >= 1\n"); return 2; }
     char why[256];
     if (rv_cuda_init(why, sizeof(why))) {
         printf("{\"impl\": \"gendang-cuda\", \"skipped\": \"no GPU (%s)\"}\n", why);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--ceilings")) {
+        ceilings();
+        rv_cuda_shutdown();
         return 0;
     }
     rv_cuda_set_tf32(tf32);
@@ -112,8 +187,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_step: %s on %s, %ld parameters, %.2f GiB model block, %.1f GFLOP/step\n",
             name, dev, m.P.total, rv_gpu_device_bytes(g) / 1073741824.0,
             rv_gpu_step_flops(g) / 1e9);
-    if (graph) run(g, &m, B, N, steps, warmup, 0, phase, name, tf32);
-    run(g, &m, B, N, steps, warmup, graph, phase, name, tf32);
+    if (graph) run(g, &m, B, N, steps, warmup, 0, phase, name, tf32, profile);
+    run(g, &m, B, N, steps, warmup, graph, phase, name, tf32, graph ? 0 : profile);
     rv_gpu_free(g);
     rv_model_free(&m);
     rv_cuda_shutdown();
