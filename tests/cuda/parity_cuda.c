@@ -28,6 +28,7 @@
 #include "train/nn/mmd.h"
 #include "train/nn/resunit.h"
 #include "train/nn/wnorm.h"
+#include "train/safetensors.h"
 
 static gd_rng rng;
 static int    tf32;   // current cuBLAS mode (for messages)
@@ -568,6 +569,101 @@ static void test_model_step(void) {
     rv_model_free(&m);
 }
 
+// ---------------------------------------------------------------------------- PyTorch reference
+// tests/ref/rave_tiny.safetensors (scripts/gen_rave_ref.py, torch float64 from float32 weights):
+// the GPU step in fp32 against it with the tolerances of tests/train/test_parity.c (output y
+// 1e-5 + 1e-4 |b|, losses relative 1e-5, gradients per tensor 5e-3 of max and cosine >
+// 0.99999, 10 Adam-step losses relative 5e-3).
+static const float *ref_get(const rv_st *ref, const char *name, long n) {
+    const rv_st_tensor *t = rv_st_get(ref, name);
+    if (!t || t->n != n) {
+        fprintf(stderr, "  reference tensor %s missing or of size %ld (want %ld)\n", name,
+                t ? (long)t->n : -1L, n);
+        t_case_failed = 1;
+        return NULL;
+    }
+    return t->data;
+}
+
+static void test_torch_reference(void) {
+    const char *root = getenv("GD_ROOT");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/tests/ref/rave_tiny.safetensors", root ? root : ".");
+    rv_st *ref = NULL;
+    rv_config c;
+    rv_model m;
+    memset(&m, 0, sizeof(m));
+    if (rv_st_read(&ref, path) || load_tiny(&c) || rv_model_init(&m, &c) ||
+        rv_st_load_params(ref, &m.P, "", m.P.data, path)) {
+        fprintf(stderr, "  cannot set up from %s\n", path);
+        t_case_failed = 1;
+        rv_st_free(ref);
+        rv_model_free(&m);
+        return;
+    }
+    int B = c.batch, Tl = (int)(c.n_signal / rv_config_hop(&c));
+    long N = c.n_signal, n = m.P.total;
+    const float *x = ref_get(ref, "input.x", B * N);
+    const float *noise = ref_get(ref, "input.noise", (long)B * c.noise_channels * Tl);
+    const float *prior = ref_get(ref, "input.prior", (long)B * c.latent_size * Tl);
+    const float *want_y = ref_get(ref, "out.y", B * N), *want_l = ref_get(ref, "loss", 4);
+    const float *want_steps = ref_get(ref, "steps.loss", 10);
+    rv_gpu *g = NULL;
+    if (!x || !noise || !prior || !want_y || !want_l || !want_steps ||
+        rv_gpu_init(&g, &m, B, N, 1)) {
+        t_case_failed = 1;
+        rv_st_free(ref);
+        rv_model_free(&m);
+        return;
+    }
+    rv_gpu_step(g, x, noise, prior, 1e-4, 1, 1, 0, 1);
+    rv_losses L;
+    rv_gpu_losses(g, &L);
+    float *y = malloc(sizeof(float) * B * N), *G = malloc(sizeof(float) * n);
+    rv_gpu_download_y(g, y);
+    rv_gpu_download_grads(g, G);
+    CHECK_ARRAY_NEAR(y, want_y, B * N, 1e-5, 1e-4);
+    double mine[4] = {L.mb, L.fb, L.mmd, L.total};
+    const char *nm[4] = {"torch loss multiband", "torch loss fullband", "torch loss mmd", "torch loss total"};
+    for (int i = 0; i < 4; i++) cmp_val(nm[i], mine[i], want_l[i], 1e-5);
+    double worst = 0, worst_cos = 1;
+    const char *wname = "";
+    for (int i = 0; i < m.P.n; i++) {
+        const rv_tensor *t = &m.P.t[i];
+        char name[2 * RV_NAME_MAX];
+        snprintf(name, sizeof(name), "grad.%s", t->name);
+        const float *gr = ref_get(ref, name, t->n), *a = G + t->off;
+        if (!gr) continue;
+        double md = 0, mr = 0, ab = 0, aa = 0, bb = 0;
+        for (long j = 0; j < t->n; j++) {
+            double d = fabs((double)a[j] - gr[j]);
+            if (!(d <= md)) md = d;
+            if (fabs(gr[j]) > mr) mr = fabs(gr[j]);
+            ab += (double)a[j] * gr[j]; aa += (double)a[j] * a[j]; bb += (double)gr[j] * gr[j];
+        }
+        double rel = md / (mr > 0 ? mr : 1), cs = ab / sqrt(aa * bb + 1e-300);
+        if (!(rel <= worst)) { worst = rel; wname = t->name; }
+        if (!(cs >= worst_cos)) worst_cos = cs;
+        if (!(rel <= 5e-3 && cs > 0.99999)) t_case_failed = 1;
+    }
+    printf("  %-34s worst %.2e (%s), worst cosine %.8f\n", "torch gradients", worst, wname,
+           worst_cos);
+    double wl = 0;
+    for (int s = 0; s < 10; s++) {
+        rv_gpu_step(g, x, noise, prior, rv_lr_linear(1e-4, c.lr_end_factor, s, c.phase_1_duration),
+                    s + 1, 1, 1, 1);
+        rv_gpu_losses(g, &L);
+        double rel = fabs(L.total - want_steps[s]) / fabs(want_steps[s]);
+        if (!(rel <= wl)) wl = rel;
+    }
+    printf("  %-34s worst relative diff %.2e (tolerance 5e-3)\n", "torch 10 Adam-step losses", wl);
+    CHECK(wl <= 5e-3);
+    free(y); free(G);
+    rv_gpu_free(g);
+    rv_st_free(ref);
+    rv_model_free(&m);
+}
+
 int main(void) {
     char why[256];
     if (rv_cuda_init(why, sizeof(why))) {
@@ -590,6 +686,7 @@ int main(void) {
     RUN(test_mmd);
     RUN(test_adv);
     RUN(test_adam);
+    RUN(test_torch_reference);
     RUN(test_model_step);
     rv_cuda_shutdown();
     return TEST_REPORT();

@@ -297,17 +297,17 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
         rv_gpu_free(g);
         return GD_ERR_NOMEM;
     }
-    GD_CUDA_CHECK(cudaMemset(g->block, 0, g->bytes));
+    rv_cuda_memset0(g->block, g->bytes);   // stream-ordered (the stream is non-blocking)
     float *p = (float *)g->block;
     for (int i = 0; i < n; i++) {
         if (ptrs[i]) *ptrs[i] = p;
         else net_bind(i == 26 ? &g->enc : &g->dec, B, p);
         p += up(sizes[i]);
     }
-    GD_CUDA_CHECK(cudaMemcpy(g->pqmf, &m->pqmf, sizeof(rv_pqmf), cudaMemcpyHostToDevice));
+    rv_cuda_upload(g->pqmf, &m->pqmf, sizeof(rv_pqmf));
     double w[6] = {c->loss_multiband, c->loss_fullband, c->loss_mmd,
                    c->loss_multiband, c->loss_fullband, 0};
-    GD_CUDA_CHECK(cudaMemcpy(g->wts, w, sizeof(w), cudaMemcpyHostToDevice));
+    rv_cuda_upload(g->wts, w, sizeof(w));
     size_t in_n = (size_t)B * N + (size_t)B * g->K * Tl + (size_t)B * g->L * Tl;
     GD_CUDA_CHECK(cudaMallocHost(&g->h_in, sizeof(float) * in_n));
     GD_CUDA_CHECK(cudaMallocHost(&g->h_sched, sizeof(double) * 2));
@@ -342,27 +342,27 @@ extern "C" void rv_gpu_free(rv_gpu *g) {
 
 extern "C" void rv_gpu_upload_params(rv_gpu *g, const rv_model *m) {
     size_t b = sizeof(float) * (size_t)g->total;
-    GD_CUDA_CHECK(cudaMemcpy(g->P, m->P.data, b, cudaMemcpyHostToDevice));
-    GD_CUDA_CHECK(cudaMemcpy(g->Mo, m->M, b, cudaMemcpyHostToDevice));
-    GD_CUDA_CHECK(cudaMemcpy(g->Vo, m->V, b, cudaMemcpyHostToDevice));
+    rv_cuda_upload(g->P, m->P.data, b);
+    rv_cuda_upload(g->Mo, m->M, b);
+    rv_cuda_upload(g->Vo, m->V, b);
 }
 
 extern "C" void rv_gpu_download_params(const rv_gpu *g, rv_model *m) {
     size_t b = sizeof(float) * (size_t)g->total;
     GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
-    GD_CUDA_CHECK(cudaMemcpy(m->P.data, g->P, b, cudaMemcpyDeviceToHost));
-    GD_CUDA_CHECK(cudaMemcpy(m->M, g->Mo, b, cudaMemcpyDeviceToHost));
-    GD_CUDA_CHECK(cudaMemcpy(m->V, g->Vo, b, cudaMemcpyDeviceToHost));
+    rv_cuda_download(m->P.data, g->P, b);
+    rv_cuda_download(m->M, g->Mo, b);
+    rv_cuda_download(m->V, g->Vo, b);
 }
 
 extern "C" void rv_gpu_download_grads(const rv_gpu *g, float *G) {
     GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
-    GD_CUDA_CHECK(cudaMemcpy(G, g->G, sizeof(float) * (size_t)g->total, cudaMemcpyDeviceToHost));
+    rv_cuda_download(G, g->G, sizeof(float) * (size_t)g->total);
 }
 
 extern "C" void rv_gpu_download_y(const rv_gpu *g, float *y) {
     GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
-    GD_CUDA_CHECK(cudaMemcpy(y, g->y, sizeof(float) * (size_t)g->B * g->N, cudaMemcpyDeviceToHost));
+    rv_cuda_download(y, g->y, sizeof(float) * (size_t)g->B * g->N);
 }
 
 // ---------------------------------------------------------------------------- step

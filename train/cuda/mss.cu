@@ -175,7 +175,7 @@ extern "C" int rv_mss_init_cuda(rv_mss_cuda **out, const int *scales, int n_scal
         float *w = (float *)malloc(sizeof(float) * c->n);
         for (int i = 0; i < c->n; i++) w[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / c->n));
         GD_CUDA_CHECK(cudaMalloc(&c->win, sizeof(float) * c->n));
-        GD_CUDA_CHECK(cudaMemcpy(c->win, w, sizeof(float) * c->n, cudaMemcpyHostToDevice));
+        rv_cuda_upload(c->win, w, sizeof(float) * c->n);
         free(w);
         GD_CUDA_CHECK(cudaMalloc(&c->spec, sizeof(cufftComplex) * 2 * g));
     }
