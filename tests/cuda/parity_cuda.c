@@ -550,6 +550,23 @@ static void test_model_step(void) {
     printf("  %-34s worst tensor %s: %.3g\n", "tf32 gradients", w, worst);
     CHECK(worst < 5e-2);
     rv_cuda_set_tf32(0);
+    // inference: encode / decode of the current parameters against the CPU (fp32)
+    {
+        rv_gpu_upload_params(g, &m);
+        int Tl = (int)(N / rv_config_hop(&c));
+        long nz = (long)B * c.latent_size * Tl;
+        float *zc = malloc(sizeof(float) * nz), *zg = malloc(sizeof(float) * nz);
+        float *yc = malloc(sizeof(float) * B * N), *yg = malloc(sizeof(float) * B * N);
+        rv_model_encode(&m, zc, b.x);
+        rv_gpu_encode(g, zg, b.x);
+        rv_model_decode(&m, yc, b.prior, b.noise);   // decode the prior draws as latents
+        rv_gpu_decode(g, yg, b.prior, b.noise);
+        float *zg_d = dup(zg, nz), *yg_d = dup(yg, B * N);
+        cmp_dev("encode z", zg_d, zc, nz, 1e-5, 1e-4);
+        cmp_dev("decode y", yg_d, yc, B * N, 1e-5, 1e-4);
+        rv_cuda_free(zg_d); rv_cuda_free(yg_d);
+        free(zc); free(zg); free(yc); free(yg);
+    }
     // CUDA graph replay (last: a capture failure aborts) against the eager step of the same
     // state and batch
     rv_gpu_upload_params(g, &m);

@@ -37,6 +37,10 @@ void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const float *pri
 }
 void rv_gpu_losses(rv_gpu *g, rv_losses *out) { (void)g; (void)out; }
 void rv_gpu_download_y(const rv_gpu *g, float *y) { (void)g; (void)y; }
+void rv_gpu_encode(rv_gpu *g, float *z, const float *x) { (void)g; (void)z; (void)x; }
+void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *noise) {
+    (void)g; (void)y; (void)z; (void)noise;
+}
 int rv_gpu_set_graph(rv_gpu *g, int on) { (void)g; (void)on; return GD_ERR_INTERNAL; }
 int rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
                    int train_encoder, const char **names, double *ms, int cap) {

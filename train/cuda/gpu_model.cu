@@ -508,6 +508,28 @@ extern "C" void rv_gpu_losses(rv_gpu *g, rv_losses *out) {
     out->mb = h[0]; out->fb = h[1]; out->mmd = h[2]; out->total = h[3];
 }
 
+extern "C" void rv_gpu_encode(rv_gpu *g, float *z, const float *x) {
+    cudaStream_t st = rv_cu_stream();
+    rv_cuda_upload(g->x, x, sizeof(float) * (size_t)g->B * g->N);
+    net_weights(&g->enc, g->P);
+    rv_pqmf_analysis_fwd_cuda(g->x_mb, g->x, g->pqmf, g->B, g->N, NULL);
+    g->z = net_fwd(&g->enc, g->B, g->P, g->x_mb, g->scratch, g->nb);
+    GD_CUDA_CHECK(cudaStreamSynchronize(st));
+    rv_cuda_download(z, g->z, sizeof(float) * (size_t)g->B * g->L * g->Tl);
+}
+
+extern "C" void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *noise) {
+    int B = g->B, Tl = g->Tl;
+    rv_cuda_upload(g->dz, z, sizeof(float) * (size_t)B * g->L * Tl);
+    if (g->K) rv_cuda_upload(g->noise, noise, sizeof(float) * (size_t)B * g->K * Tl);
+    net_weights(&g->dec, g->P);
+    concat(g->zin, g->dz, g->L, g->noise, g->K, B, Tl);
+    g->dec_out = net_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
+    rv_amod_fwd_cuda(g->y_mb, g->dec_out, B, RV_PQMF_BANDS, g->T);
+    rv_pqmf_synthesis_fwd_cuda(g->y, g->y_mb, g->pqmf, B, g->N, NULL);
+    rv_cuda_download(y, g->y, sizeof(float) * (size_t)B * g->N);
+}
+
 extern "C" int rv_gpu_set_graph(rv_gpu *g, int on) { g->use_graph = on; return 0; }
 extern "C" double rv_gpu_step_flops(const rv_gpu *g) { return g->flops; }
 extern "C" size_t rv_gpu_device_bytes(const rv_gpu *g) { return g->bytes; }

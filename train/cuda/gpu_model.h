@@ -49,6 +49,12 @@ void rv_gpu_losses(rv_gpu *g, rv_losses *out);
 // Decoder output of the last step, (B, N) floats to host.
 void rv_gpu_download_y(const rv_gpu *g, float *y);
 
+// Inference with the current device parameters (as rv_model_encode / rv_model_decode; the
+// model may be made with train = 0): z (B, L, N/hop) = encoder(x (B, N));
+// y (B, N) = decoder([z ; noise]). Synchronous (they return with the result on the host).
+void rv_gpu_encode(rv_gpu *g, float *z, const float *x);
+void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *noise);
+
 // CUDA graph replay on (1) or off (0, the default). Returns 0.
 int  rv_gpu_set_graph(rv_gpu *g, int on);
 // Runs one eager step (update with lr 1e-4 at t 1: it changes the parameters) with CUDA events
