@@ -97,11 +97,13 @@ fi
 "${PY:-python3}" - "$B" <<'PY' | tee "$OUT/summary.md"
 import json, sys
 rows = []
-extra = []
+extra, layers = [], []
 for line in open(sys.argv[1]):
     try: r = json.loads(line)
     except Exception: continue
-    (extra if ("ceilings" in r or "profile" in r) else rows).append(r)
+    if "layer" in r: layers.append(r)
+    elif "ceilings" in r or "profile" in r: extra.append(r)
+    else: rows.append(r)
 print("| impl | config | mode | ms/step | steps/s | TFLOP/s | memory GiB (torch: peak allocated; ours: model block / device in use) | loss |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows:
@@ -115,5 +117,12 @@ for r in rows:
     print(f"| {r['impl']} | {r['config']} p{r['phase']} b{r['batch']} n{r['n']} | {mode} | {r['ms_median']} | {r['steps_per_s']} | {r['tflops']} | {mem} | {r['loss']} |")
 for r in extra:
     print(json.dumps(r))
+if layers:
+    print("\nper layer (v2, batch as above; ms per call):\n")
+    print("| layer | kind | c_in>c_out | t_in | k | GMAC | fwd ms | bwd-w ms | bwd ms | fwd TF/s | bwd TF/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in layers:
+        print(f"| {r['layer']} | {r['kind']} | {r['c_in']}>{r['c_out']} | {r['t_in']} | {r['k']} | {r['gmac']} | "
+              f"{r['ms_fwd']} | {r['ms_bwd_w']} | {r['ms_bwd']} | {r['tflops_fwd']} | {r['tflops_bwd']} |")
 PY
 log "done in $(el)s"

@@ -48,6 +48,7 @@ int rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *p
     (void)cap;
     return 0;
 }
+void rv_gpu_layer_profile(rv_gpu *g, int reps) { (void)g; (void)reps; }
 double rv_gpu_step_flops(const rv_gpu *g) { (void)g; return 0; }
 size_t rv_gpu_device_bytes(const rv_gpu *g) { (void)g; return 0; }
 #else

@@ -508,6 +508,85 @@ extern "C" void rv_gpu_losses(rv_gpu *g, rv_losses *out) {
     out->mb = h[0]; out->fb = h[1]; out->mmd = h[2]; out->total = h[3];
 }
 
+// ---------------------------------------------------------------------------- per-layer timing
+static float ev_time(cudaEvent_t a, cudaEvent_t b) {
+    float t = 0;
+    GD_CUDA_CHECK(cudaEventSynchronize(b));
+    GD_CUDA_CHECK(cudaEventElapsedTime(&t, a, b));
+    return t;
+}
+
+static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, int reps) {
+    cudaStream_t st = rv_cu_stream();
+    cudaEvent_t e[4];
+    for (int i = 0; i < 4; i++) GD_CUDA_CHECK(cudaEventCreate(&e[i]));
+    int B = g->B;
+    for (int i = 0; i < n->n; i++) {
+        glayer *gl = &n->L[i];
+        const rv_layer *l = &gl->l;
+        const float *x = i ? n->L[i - 1].out : in;
+        const float *xin = (l->flags & RV_PRE_ACT) ? gl->act : x;
+        const float *w = wptr(l, g->P, n->W);
+        float *dw = (l->flags & RV_WN) ? n->DW + l->w : g->G + l->w;
+        float *dx = g->bufs[1];
+        const float *dout = g->bufs[0];
+        double macs;
+        GD_CUDA_CHECK(cudaEventRecord(e[0], st));
+        for (int r = 0; r < reps; r++) {
+            if (l->kind == RV_L_CONV)
+                rv_cu_conv1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->cs, g->scratch, g->nb, 0.f);
+            else if (l->kind == RV_L_CONVT)
+                rv_cu_convt1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->ts, g->scratch, g->nb);
+            else
+                rv_cu_resunit_fwd(gl->out, gl->a1, gl->h1, gl->a2, x, n->W + l->w, n->W + l->w2, B,
+                                  l->c_in, l->t_in, l->cs.k, l->cs.dil, g->scratch, g->nb);
+        }
+        GD_CUDA_CHECK(cudaEventRecord(e[1], st));
+        for (int r = 0; r < reps; r++) {   // weight gradient only
+            if (l->kind == RV_L_CONV)
+                rv_cu_conv1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb);
+            else if (l->kind == RV_L_CONVT)
+                rv_cu_convt1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, g->scratch, g->nb);
+            else
+                rv_cu_resunit_bwd(NULL, dw, n->DW + l->w2, dout, x, gl->a1, gl->h1, gl->a2,
+                                  n->W + l->w, n->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
+                                  l->cs.dil, g->scratch, g->bufs[2], g->bufs[3], g->nb);
+        }
+        GD_CUDA_CHECK(cudaEventRecord(e[2], st));
+        for (int r = 0; r < reps; r++) {   // both gradients
+            if (l->kind == RV_L_CONV)
+                rv_cu_conv1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb);
+            else if (l->kind == RV_L_CONVT)
+                rv_cu_convt1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, g->scratch, g->nb);
+            else
+                rv_cu_resunit_bwd(dx, dw, n->DW + l->w2, dout, x, gl->a1, gl->h1, gl->a2,
+                                  n->W + l->w, n->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
+                                  l->cs.dil, g->scratch, g->bufs[2], g->bufs[3], g->nb);
+        }
+        GD_CUDA_CHECK(cudaEventRecord(e[3], st));
+        float f = ev_time(e[0], e[1]) / reps, bw = ev_time(e[1], e[2]) / reps;
+        float bb = ev_time(e[2], e[3]) / reps;
+        if (l->kind == RV_L_CONV) macs = (double)B * l->c_out * l->t_out * l->c_in * l->cs.k;
+        else if (l->kind == RV_L_CONVT) macs = (double)B * l->c_in * l->t_in * l->c_out * l->ts.k;
+        else macs = (double)B * l->t_out * l->c_in * l->c_in * (l->cs.k + 1);
+        printf("{\"layer\": \"%s.%d\", \"kind\": \"%s\", \"c_in\": %d, \"c_out\": %d, "
+               "\"t_in\": %d, \"t_out\": %d, \"k\": %d, \"gmac\": %.3f, \"ms_fwd\": %.4f, "
+               "\"ms_bwd_w\": %.4f, \"ms_bwd\": %.4f, \"tflops_fwd\": %.1f, \"tflops_bwd\": %.1f}\n",
+               name, i, l->kind == RV_L_CONV ? "conv" : l->kind == RV_L_CONVT ? "convt" : "res",
+               l->c_in, l->c_out, l->t_in, l->t_out,
+               l->kind == RV_L_CONVT ? l->ts.k : l->cs.k, macs / 1e9, f, bw, bb,
+               2 * macs / (f * 1e-3) / 1e12, 4 * macs / (bb * 1e-3) / 1e12);
+    }
+    fflush(stdout);
+    for (int i = 0; i < 4; i++) GD_CUDA_CHECK(cudaEventDestroy(e[i]));
+}
+
+extern "C" void rv_gpu_layer_profile(rv_gpu *g, int reps) {
+    GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
+    layer_times(g, &g->enc, "encoder", g->x_mb, reps);
+    layer_times(g, &g->dec, "decoder", g->zin, reps);
+}
+
 extern "C" void rv_gpu_encode(rv_gpu *g, float *z, const float *x) {
     cudaStream_t st = rv_cu_stream();
     rv_cuda_upload(g->x, x, sizeof(float) * (size_t)g->B * g->N);

@@ -61,6 +61,10 @@ int  rv_gpu_set_graph(rv_gpu *g, int on);
 // between its segments; fills names[i] (static strings) and ms[i]; returns the count.
 int  rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
                     int train_encoder, const char **names, double *ms, int cap);
+// Times every layer of both nets (forward, weight-gradient-only backward, full backward;
+// reps repetitions each) on the buffers of the last step and prints one JSON line per layer
+// to stdout. Accumulates garbage into the gradient blocks (benchmark only).
+void rv_gpu_layer_profile(rv_gpu *g, int reps);
 // Matrix FLOPs of one training step (forward + backward, 2 per MAC) and the device bytes
 // this model allocated.
 double rv_gpu_step_flops(const rv_gpu *g);

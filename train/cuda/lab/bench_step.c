@@ -133,6 +133,7 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
         printf("{\"profile\": \"%s\", \"phase\": %d, \"total_ms\": %.3f", cfg_name, phase, tot);
         for (int i = 0; i < np_; i++) printf(", \"%s\": %.3f", names[i], pm[i]);
         printf("}\n");
+        rv_gpu_layer_profile(g, 3);
     }
     cudaEventDestroy(e0);
     cudaEventDestroy(e1);
