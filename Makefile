@@ -13,6 +13,8 @@
 
 .SUFFIXES:
 .SECONDEXPANSION:
+# Objects and archives made through pattern chains are kept, not deleted as intermediates.
+.SECONDARY:
 SHELL       := /bin/bash
 CC          ?= cc
 ifeq ($(CC),cc)

@@ -224,6 +224,15 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         sb_arg(&e, test);
         sb_raw(&e, " -o");
         sb_arg(&e, recon);
+        if (r->eval_transfer.n) {
+            char xdir[720];
+            snprintf(xdir, sizeof xdir, "%s/transfer", edir);
+            sb_raw(&e, " && \"$GENDANG\" train transfer");
+            sb_arg(&e, p->rules[tr].target);
+            for (int i = 0; i < r->eval_transfer.n; i++) sb_arg(&e, r->eval_transfer.v[i]);
+            sb_raw(&e, " -o");
+            sb_arg(&e, xdir);
+        }
         sb_raw(&e, " && \"$GENDANG\" eval pair --json");
         sb_arg(&e, test);
         sb_arg(&e, recon);
@@ -268,29 +277,41 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         cmps[n_cmp++] = add_rule(p, "compare", name, b2.s, strdup(out), deps, 2);
     }
     if (r->has_report) {
-        sbuf b3 = {0};
+        // The report shows the last corpus compared (the most expanded one), or the only one,
+        // with every comparison's verdict table.
+        int c = 0;
+        if (r->compare.n)
+            for (int k = 0; k < r->n_corpora; k++)
+                if (!strcmp(r->corpus_name[k], r->compare.v[r->compare.n - 1])) c = k;
+        const char *cn = r->corpus_name[c];
         int deps[GD_MAX_DEPS], nd = 0;
+        char edir[700], arg[800];
+        snprintf(edir, sizeof edir, "%s/eval/%s", r->out, cn);
         char *rdir = path2(r->out, "report"), *test = path2(r->out, "sources/test");
+        sbuf b3 = {0};
         sb_raw(&b3, "\"$GENDANG\" eval report --title");
-        sb_arg(&b3, r->name);
-        for (int c = 0; c < r->n_corpora; c++) {
-            char dir[700];
-            snprintf(dir, sizeof dir, "%s/eval/%s", r->out, r->corpus_name[c]);
-            sb_raw(&b3, " --run");
-            char spec[1600];
-            snprintf(spec, sizeof spec, "%s=%s", r->corpus_name[c], dir);
-            sb_arg(&b3, spec);
-            deps[nd++] = evals[c];
+        snprintf(arg, sizeof arg, "%s: corpus %s", r->name, cn);
+        sb_arg(&b3, arg);
+        snprintf(arg, sizeof arg, "%s/runs/%s/log.csv", r->out, cn);
+        sb_raw(&b3, " --log");
+        sb_arg(&b3, arg);
+        for (int i = 0; i < r->eval_transfer.n; i++) {
+            const char *base = strrchr(r->eval_transfer.v[i], '/');
+            snprintf(arg, sizeof arg, "%s/transfer/%s", edir, base ? base + 1 : r->eval_transfer.v[i]);
+            sb_raw(&b3, " --transfer");
+            sb_arg(&b3, arg);
         }
         for (int i = 0; i < n_cmp; i++) {
             sb_raw(&b3, " --compare");
             sb_arg(&b3, p->rules[cmps[i]].target);
             deps[nd++] = cmps[i];
         }
-        sb_raw(&b3, " --ref");
-        sb_arg(&b3, test);
+        deps[nd++] = evals[c];
         sb_raw(&b3, " -o");
         sb_arg(&b3, rdir);
+        sb_arg(&b3, test);
+        snprintf(arg, sizeof arg, "%s/recon", edir);
+        sb_arg(&b3, arg);
         add_rule(p, "report", "report", b3.s, path2(rdir, "report.html"), deps, nd);
         free(rdir);
         free(test);

@@ -11,18 +11,27 @@
 
 int rv_ckpt_save(const char *path, const rv_model *m, long step, const char *data_sha256,
                  long seed, int with_optim) {
-    const rv_params *p = &m->P;
-    int n = p->n * (with_optim ? 3 : 1);
+    const rv_params *sets[2] = {&m->P, m->disc ? &m->disc->P : NULL};
+    const float *blocks[2][3] = {{m->P.data, m->M, m->V},
+                                 {m->disc ? m->disc->P.data : NULL, m->disc ? m->disc->M : NULL,
+                                  m->disc ? m->disc->V : NULL}};
+    int n = 0;
+    for (int k = 0; k < 2; k++)
+        if (sets[k]) n += sets[k]->n * (with_optim ? 3 : 1);
     rv_st_entry *e = calloc(n, sizeof(*e));
     char (*names)[2 * RV_NAME_MAX] = calloc(n, sizeof(*names));
     if (!e || !names) { free(e); free(names); return GD_ERR_NOMEM; }
-    const float *blocks[3] = {p->data, m->M, m->V};
     const char *pre[3] = {"", "optim.m.", "optim.v."};
-    for (int k = 0, j = 0; k < (with_optim ? 3 : 1); k++)
-        for (int i = 0; i < p->n; i++, j++) {
-            snprintf(names[j], sizeof(names[j]), "%s%s", pre[k], p->t[i].name);
-            e[j] = (rv_st_entry){names[j], p->t[i].ndim, p->t[i].shape, blocks[k] + p->t[i].off};
-        }
+    int j = 0;
+    for (int set = 0; set < 2; set++) {
+        const rv_params *p = sets[set];
+        if (!p) continue;
+        for (int k = 0; k < (with_optim ? 3 : 1); k++)
+            for (int i = 0; i < p->n; i++, j++) {
+                snprintf(names[j], sizeof(names[j]), "%s%s", pre[k], p->t[i].name);
+                e[j] = (rv_st_entry){names[j], p->t[i].ndim, p->t[i].shape, blocks[set][k] + p->t[i].off};
+            }
+    }
     char cfg[8192], st[32], sd[32];
     rv_config_to_yaml(&m->cfg, cfg, sizeof(cfg));
     snprintf(st, sizeof(st), "%ld", step);
@@ -59,6 +68,16 @@ int rv_ckpt_load(const char *path, rv_model *m, long *step, char *data_sha256, i
     if (!rc && want_optim && rv_st_get(st, "optim.m.encoder.0.weight_v")) {
         rc = rv_st_load_params(st, &m->P, "optim.m.", m->M, path);
         if (!rc) rc = rv_st_load_params(st, &m->P, "optim.v.", m->V, path);
+    }
+    if (!rc && want_optim) {   // the discriminator exists once phase 2 has started
+        int has_d = 0;
+        for (int i = 0; i < st->n && !has_d; i++) has_d = !strncmp(st->t[i].name, "discriminator.", 14);
+        if (has_d) {
+            rc = rv_model_init_disc(m, 0);
+            if (!rc) rc = rv_st_load_params(st, &m->disc->P, "", m->disc->P.data, path);
+            if (!rc) rc = rv_st_load_params(st, &m->disc->P, "optim.m.", m->disc->M, path);
+            if (!rc) rc = rv_st_load_params(st, &m->disc->P, "optim.v.", m->disc->V, path);
+        }
     }
     if (step) *step = strtol(s, NULL, 10);
     if (data_sha256) {

@@ -18,7 +18,7 @@
 #include "train/model.h"
 #include "train/nn/adam.h"
 
-#define LOG_HEADER "step,phase,lr,loss,multiband,fullband,mmd,valid,steps_per_s\n"
+#define LOG_HEADER "step,phase,lr,loss,multiband,fullband,mmd,valid,adversarial,feature_matching,discriminator,steps_per_s\n"
 
 // Noise (B, K, Tl) and prior (B, L, Tl) for a step, from their own stream.
 static void draw_latent_noise(float *noise, long nn, float *prior, long np, uint64_t seed,
@@ -101,12 +101,6 @@ int rv_fit(const rv_fit_opts *o) {
     }
     const rv_config *c = &m.cfg;
     uint64_t seed = (uint64_t)(o->seed >= 0 ? o->seed : c->seed);
-    if (o->steps > c->phase_1_duration) {
-        gd_error("--steps %ld goes past phase_1_duration %ld: phase 2 (discriminators) is not "
-                 "implemented in this build", o->steps, c->phase_1_duration);
-        rc = GD_ERR_ARG;
-        goto out;
-    }
     if ((rc = rv_corpus_load(&tr, o->corpus, "train", c, o->strict))) goto out;
     if (rv_corpus_load(&va, o->corpus, "valid", c, o->strict)) gd_info("no validation loss: no usable 'valid' rows");
     if (o->resume && sha_ckpt[0] && strcmp(sha_ckpt, tr.sha256))
@@ -139,21 +133,42 @@ int rv_fit(const rv_fit_opts *o) {
         rv_batch_train(x, &tr, c, seed, s, B, N);
         draw_latent_noise(noise, nn, prior, np, seed, "train-noise", s);
         rv_losses L;
-        rv_model_gen_step(&m, x, noise, prior, &L, 1, 1);
-        if (!isfinite(L.total) || !finite_grads(&m)) {
+        int phase = s < c->phase_1_duration ? 1 : 2, E = c->update_discriminator_every;
+        long g_done, d_done;
+        rv_model_phase_counts(c, s, &g_done, &d_done);
+        if (phase == 2 && !m.disc) {
+            if ((rc = rv_model_init_disc(&m, seed))) goto out;
+            gd_info("step %ld: phase 2 starts: %ld discriminator parameters, encoder frozen", s,
+                    m.disc->P.total);
+        }
+        double lr = rv_lr_linear(c->lr, c->lr_end_factor, s, c->phase_1_duration), ld = NAN;
+        if (phase == 2 && s % E == 0) {
+            rv_model_gen_step(&m, x, noise, prior, &L, 0, 0);
+            ld = rv_disc_d_step(m.disc, x, m.y);
+            L.disc = ld;
+        } else {
+            rv_model_gen_step(&m, x, noise, prior, &L, 1, phase == 1);
+        }
+        if (s == o->fault_step) L.total = NAN;
+        int bad = !isfinite(L.total) || (isfinite(ld) ? 0 : phase == 2 && s % E == 0);
+        if (bad || (!(phase == 2 && s % E == 0) && !finite_grads(&m))) {
             gd_error("non-finite %s at step %ld; stopped. Last good checkpoint: %s (step %ld)",
-                     isfinite(L.total) ? "gradient" : "loss", s, ckpt, last_good);
+                     bad ? "loss" : "gradient", s, ckpt, last_good);
             rc = GD_ERR_NUMERIC;
             goto out;
         }
-        double lr = rv_lr_linear(c->lr, c->lr_end_factor, s, c->phase_1_duration);
-        rv_model_adam(&m, lr, s + 1, 1);
+        if (phase == 1) rv_model_adam(&m, lr, s + 1, 1);
+        else if (s % E == 0) rv_disc_adam(m.disc, c, c->d_lr, d_done + 1);
+        else rv_model_adam(&m, lr, g_done + 1, 0);
         double val = NAN;
         if (va.n && c->val_every > 0 && ((s + 1) % c->val_every == 0 || s + 1 == o->steps))
             val = validate(&m, &va, seed, x, noise, nn, prior, np);
         double sps = (s + 1 - step0) / (gd_now() - t0);
-        fprintf(log, "%ld,1,%.9g,%.9g,%.9g,%.9g,%.9g,", s, lr, L.total, L.mb, L.fb, L.mmd);
+        fprintf(log, "%ld,%d,%.9g,%.9g,%.9g,%.9g,%.9g,", s, phase, lr, L.total, L.mb, L.fb, L.mmd);
         if (isfinite(val)) fprintf(log, "%.9g", val);
+        if (phase == 2 && s % E) fprintf(log, ",%.9g,%.9g,", L.adv, L.fm);
+        else fprintf(log, ",,,");
+        if (isfinite(ld)) fprintf(log, "%.9g", ld);
         fprintf(log, ",%.3f\n", sps);
         long done = s + 1;
         if ((c->ckpt_every > 0 && done % c->ckpt_every == 0) || done == o->steps ||
@@ -171,15 +186,17 @@ int rv_fit(const rv_fit_opts *o) {
         }
         double eta = (o->steps - done) / (sps > 0 ? sps : 1);
         if (tty && (gd_now() - t_draw > 0.1 || done == o->steps)) {
-            fprintf(stderr, "\rstep %ld/%ld  loss %.4f (mb %.4f fb %.4f mmd %.2e)  %.2f steps/s  ETA %.0fs ",
-                    done, o->steps, L.total, L.mb, L.fb, L.mmd, sps, eta);
+            fprintf(stderr, "\rstep %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)  %.2f steps/s  ETA %.0fs ",
+                    done, o->steps, phase, L.total, L.mb, L.fb, L.mmd, sps, eta);
             t_draw = gd_now();
             if (done == o->steps) fputc('\n', stderr);
         } else if (!tty && !o->quiet && ((done - step0) % every == 0 || done == o->steps)) {
-            char vs[48] = "";
+            char vs[96] = "";
             if (isfinite(val)) snprintf(vs, sizeof(vs), "  valid %.4f", val);
-            gd_info("step %ld/%ld  loss %.4f (mb %.4f fb %.4f mmd %.2e)%s  %.2f steps/s  ETA %.0fs",
-                    done, o->steps, L.total, L.mb, L.fb, L.mmd, vs, sps, eta);
+            if (phase == 2)
+                snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), "  adv %.3f fm %.3f", L.adv, L.fm);
+            gd_info("step %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)%s  %.2f steps/s  ETA %.0fs",
+                    done, o->steps, phase, L.total, L.mb, L.fb, L.mmd, vs, sps, eta);
         }
     }
     gd_info("done: %ld steps; checkpoint %s", o->steps, ckpt);

@@ -17,6 +17,7 @@ typedef struct {
     long        steps;        // total steps to reach
     int         resume, strict, quiet;
     long        seed;         // -1: cfg.seed
+    long        fault_step;   // tests: pretend the loss is NaN at this step (-1: never)
 } rv_fit_opts;
 
 int rv_fit(const rv_fit_opts *o);

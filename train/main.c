@@ -3,12 +3,14 @@
 //   gendang-train fit --corpus DIR --config NAME|FILE --steps N [--resume] -o RUN_DIR
 //   gendang-train encode MODEL IN -o latents.csv
 //   gendang-train decode MODEL latents.csv -o OUT.wav
-//   gendang-train transfer MODEL IN -o OUT.wav
+//   gendang-train transfer MODEL IN -o OUT.wav | transfer MODEL IN... -o DIR
 // Exit status: 0 success, 1 runtime failure (bad input, I/O, NaN loss), 2 usage error.
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/audio.h"       // defines: gd_audio_read, gd_audio_write
@@ -17,6 +19,7 @@
 #include "core/error.h"       // defines: gd_strerror
 #include "core/fileio.h"      // defines: gd_atomic_open, gd_path_exists
 #include "core/log.h"         // defines: gd_log_set_level, gd_info
+#include "train/bench.h"      // defines: rv_bench
 #include "train/checkpoint.h" // defines: rv_ckpt_load
 #include "train/config.h"     // defines: rv_config_load
 #include "train/fit.h"        // defines: rv_fit
@@ -34,16 +37,23 @@ static void help(void) {
         "  encode MODEL IN -o latents.csv     latent frames (time_s, z0..) of any audio file\n"
         "  decode MODEL latents.csv -o OUT    audio from latents (WAV, model rate)\n"
         "  transfer MODEL IN -o OUT           timbre transfer: decode(encode(IN)); any rate and\n"
-        "                                     length (resampled to the model rate, streamed in blocks)\n\n"
+        "                                     length (resampled to the model rate, streamed in blocks)\n"
+        "  transfer MODEL IN... -o DIR        files or folders of audio: DIR/<name>.wav each (used\n"
+        "                                     whenever OUT does not end in .wav or is a folder)\n"
+        "  bench --config NAME|FILE [--batch B] [--steps N]\n"
+        "                                     training steps/s on synthetic input, time per op\n\n"
         "Options:\n"
         "  -o, --output PATH    output file or run folder\n"
         "      --corpus DIR     corpus folder (fit)\n"
         "      --config X       config name or YAML file (fit)\n"
         "      --steps N        total steps to reach (fit)\n"
         "      --resume         continue RUN_DIR/model.safetensors (fit)\n"
+        "      --device D       cpu (default) or cuda (fit; the CUDA backend is not built yet)\n"
         "      --strict         a corpus file that fails to decode is fatal (fit)\n"
         "      --seed N         seed (default: the config's)\n"
         "      --block N        latent frames per inference block (default 64)\n"
+        "      --batch B        batch size (bench; default: the config's)\n"
+        "      --debug-nan-at S treat the loss of step S as NaN (tests the NaN stop; fit)\n"
         "  -q, --quiet          no progress or info messages\n"
         "  -v, --verbose        more messages\n"
         "  -h, --help           this help;  --version  the version\n\n"
@@ -127,18 +137,90 @@ static float *read_latents(const char *path, int L, long *F) {
     return z;
 }
 
+// Transfers one file to out (model rate, same length at that rate).
+static int transfer_one(rv_model *m, const char *in, const char *out, int block, uint64_t seed) {
+    long n;
+    float *x = read_input(m, in, &n);
+    int hop = rv_config_hop(&m->cfg);
+    float *y = malloc(sizeof(float) * ((n + hop - 1) / hop) * hop);
+    int rc = rv_infer_transfer(m, y, x, n, block, seed);
+    if (!rc) write_audio(out, y, n, m->cfg.sample_rate);
+    free(x); free(y);
+    return rc;
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+// Every input file, and every audio file directly inside input folders, to out_dir/<name>.wav.
+static int transfer_many(rv_model *m, char **ins, int n_in, const char *out_dir, int block,
+                         uint64_t seed) {
+    if (gd_mkdir_p(out_dir)) gd_die("%s: cannot create the output folder", out_dir);
+    int n_done = 0;
+    for (int i = 0; i < n_in; i++) {
+        char **files = NULL;
+        int nf = 0;
+        if (gd_is_dir(ins[i])) {
+            DIR *d = opendir(ins[i]);
+            if (!d) gd_die("%s: cannot open folder", ins[i]);
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (e->d_name[0] == '.') continue;
+                char *p = gd_path_join(ins[i], e->d_name);
+                gd_audio_info info;
+                if (!gd_is_dir(p) && !gd_audio_info_read(p, &info)) {
+                    files = realloc(files, sizeof(char *) * (nf + 1));
+                    files[nf++] = p;
+                } else {
+                    free(p);
+                }
+            }
+            closedir(d);
+            qsort(files, nf, sizeof(char *), by_name);
+        } else {
+            files = malloc(sizeof(char *));
+            files[nf++] = strdup(ins[i]);
+        }
+        for (int k = 0; k < nf; k++) {
+            char name[1024];
+            snprintf(name, sizeof(name), "%s", gd_path_basename(files[k]));
+            char *dot = strrchr(name, '.');
+            if (dot) *dot = 0;
+            strncat(name, ".wav", sizeof(name) - strlen(name) - 1);
+            char *o = gd_path_join(out_dir, name);
+            int rc = transfer_one(m, files[k], o, block, seed);
+            if (rc) gd_die("%s: transfer failed (%s)", files[k], gd_strerror(rc));
+            free(o);
+            n_done++;
+        }
+        for (int k = 0; k < nf; k++) free(files[k]);
+        free(files);
+    }
+    gd_info("transferred %d file(s) into %s", n_done, out_dir);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    // Idle OpenMP threads spin by default; on a shared machine the spinners starve the
+    // threads doing the work (measured: 6 vs 35 tiny steps/s on 2 busy cores). libgomp reads
+    // OMP_WAIT_POLICY once at load, so set it and re-exec (only when the user has not chosen).
+    if (!getenv("OMP_WAIT_POLICY")) {
+        setenv("OMP_WAIT_POLICY", "passive", 1);
+        execv("/proc/self/exe", argv);   // returns only on failure: carry on spinning
+    }
     gd_cli_init("gendang-train");
-    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION };
+    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH, O_FAULT, O_DEVICE };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"corpus", required_argument, 0, O_CORPUS},
         {"config", required_argument, 0, O_CONFIG}, {"steps", required_argument, 0, O_STEPS},
         {"resume", no_argument, 0, O_RESUME}, {"strict", no_argument, 0, O_STRICT},
         {"seed", required_argument, 0, O_SEED}, {"block", required_argument, 0, O_BLOCK},
+        {"batch", required_argument, 0, O_BATCH},
+        {"debug-nan-at", required_argument, 0, O_FAULT},
+        {"device", required_argument, 0, O_DEVICE},
         {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
-    const char *out = NULL, *corpus = NULL, *config = NULL;
-    long steps = -1, seed = -1, block = 64;
+    const char *out = NULL, *corpus = NULL, *config = NULL, *device = "cpu";
+    long steps = -1, seed = -1, block = 64, batch = 0, fault = -1;
     int resume = 0, strict = 0, quiet = 0, verbose = 0, ch;
     while ((ch = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
         switch (ch) {
@@ -150,6 +232,9 @@ int main(int argc, char **argv) {
         case O_STRICT: strict = 1; break;
         case O_SEED: seed = (long)gd_opt_int("--seed", optarg, 0, 9000000000000000000LL); break;
         case O_BLOCK: block = (long)gd_opt_int("--block", optarg, 1, 100000); break;
+        case O_BATCH: batch = (long)gd_opt_int("--batch", optarg, 1, 1024); break;
+        case O_DEVICE: device = optarg; break;
+        case O_FAULT: fault = (long)gd_opt_int("--debug-nan-at", optarg, 0, 1000000000000LL); break;
         case 'q': quiet = 1; break;
         case 'v': verbose++; break;
         case 'h': help(); return 0;
@@ -161,6 +246,8 @@ int main(int argc, char **argv) {
     else if (verbose) gd_log_set_level(GD_LOG_DEBUG);
     if (optind >= argc) gd_usage("missing command (fit, encode, decode, transfer)");
     const char *cmd = argv[optind++];
+    if (strcmp(device, "cpu") && strcmp(device, "cuda")) gd_usage("--device: cpu or cuda, not '%s'", device);
+    if (!strcmp(device, "cuda")) gd_die("--device cuda: the CUDA backend is not built yet (issue 7); use --device cpu");
     int npos = argc - optind;
     if (!strcmp(cmd, "fit")) {
         if (npos) gd_usage("fit takes no positional arguments ('%s')", argv[optind]);
@@ -172,17 +259,34 @@ int main(int argc, char **argv) {
         memset(&o, 0, sizeof(o));
         if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);
         o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
-        o.strict = strict; o.quiet = quiet; o.seed = seed;
+        o.strict = strict; o.quiet = quiet; o.seed = seed; o.fault_step = fault;
         int rc = rv_fit(&o);
         return rc ? 1 : 0;
     }
+    if (!strcmp(cmd, "bench")) {
+        if (!config) gd_usage("bench needs --config NAME|FILE");
+        rv_config c;
+        if (resolve_config(&c, config)) gd_die("%s: invalid config", config);
+        int rc = rv_bench(&c, batch ? (int)batch : c.batch, steps > 0 ? (int)steps : 5);
+        if (rc) gd_die("bench failed (%s)", gd_strerror(rc));
+        return 0;
+    }
     if (strcmp(cmd, "encode") && strcmp(cmd, "decode") && strcmp(cmd, "transfer"))
         gd_usage("unknown command '%s'", cmd);
-    if (npos != 2) gd_usage("%s needs MODEL and an input file", cmd);
+    if (npos < 2) gd_usage("%s needs MODEL and an input file", cmd);
+    if (npos > 2 && strcmp(cmd, "transfer")) gd_usage("%s takes one input file", cmd);
     if (!out) gd_usage("%s needs -o OUTPUT", cmd);
     rv_model m;
     load_model(&m, argv[optind]);
     const char *in = argv[optind + 1];
+    size_t lo = strlen(out);
+    int out_is_wav = lo > 4 && !strcasecmp(out + lo - 4, ".wav");
+    if (!strcmp(cmd, "transfer") && (npos > 2 || gd_is_dir(in) || gd_is_dir(out) || !out_is_wav)) {
+        int rc = transfer_many(&m, argv + optind + 1, npos - 1, out, (int)block,
+                               (uint64_t)(seed >= 0 ? seed : m.cfg.seed));
+        rv_model_free(&m);
+        return rc ? 1 : 0;
+    }
     int hop = rv_config_hop(&m.cfg), L = m.cfg.latent_size, rc = 0;
     uint64_t s = (uint64_t)(seed >= 0 ? seed : m.cfg.seed);
     if (!strcmp(cmd, "decode")) {

@@ -9,6 +9,7 @@
 #include "train/nn/act.h"
 #include "train/nn/adam.h"
 #include "train/nn/mmd.h"
+#include "train/prof.h"
 
 static void build_encoder(rv_net *e, rv_params *p, const rv_config *c) {
     int C = c->capacity, k = c->kernel_size, k0 = 2 * k + 1;
@@ -69,6 +70,7 @@ static void unplan(rv_model *m) {
 void rv_model_free(rv_model *m) {
     if (!m) return;
     unplan(m);
+    if (m->disc) { rv_disc_free(m->disc); free(m->disc); }
     rv_net_free(&m->enc); rv_net_free(&m->dec);
     rv_params_free(&m->P);
     free(m->G); free(m->M); free(m->V);
@@ -131,6 +133,7 @@ int rv_model_plan(rv_model *m, int B, long N, int train) {
             }
         int rc = rv_mss_init(&m->mss_mb, c->mb_scales, c->n_mb_scales, B * RV_PQMF_BANDS, nmb);
         if (!rc) rc = rv_mss_init(&m->mss_fb, c->fb_scales, c->n_fb_scales, B, N);
+        if (!rc && m->disc) rc = rv_disc_plan(m->disc, B, N);
         if (rc) return rc;
     }
     return 0;
@@ -150,8 +153,8 @@ static void concat_latent(rv_model *m, const float *z, const float *noise) {
 static void decode_mb(rv_model *m, const float *noise_unused) {
     (void)noise_unused;
     m->dec_out = rv_net_fwd(&m->dec, m->P.data, m->W_dec, m->zin, m->scratch);
-    rv_amod_fwd(m->y_mb, m->dec_out, m->B, RV_PQMF_BANDS, m->T);
-    rv_pqmf_synthesis_fwd(m->y, m->y_mb, &m->pqmf, m->B, m->N, m->scratch);
+    RV_PROF(RV_P_OTHER, rv_amod_fwd(m->y_mb, m->dec_out, m->B, RV_PQMF_BANDS, m->T));
+    RV_PROF(RV_P_PQMF, rv_pqmf_synthesis_fwd(m->y, m->y_mb, &m->pqmf, m->B, m->N, m->scratch));
 }
 
 double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const float *prior,
@@ -160,16 +163,18 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     int B = m->B, T = m->T, Tl = m->Tl, L = c->latent_size;
     rv_net_weights(&m->enc, m->P.data, m->W_enc);
     rv_net_weights(&m->dec, m->P.data, m->W_dec);
-    rv_pqmf_analysis_fwd(m->x_mb, x, &m->pqmf, B, m->N, m->scratch);
+    RV_PROF(RV_P_PQMF, rv_pqmf_analysis_fwd(m->x_mb, x, &m->pqmf, B, m->N, m->scratch));
     const float *z = rv_net_fwd(&m->enc, m->P.data, m->W_enc, m->x_mb, m->scratch);
     memcpy(m->z, z, sizeof(float) * (size_t)B * L * Tl);
-    double mmd = rv_mmd_fwd(m->z, prior, B, L, Tl, m->mmd_scratch);
+    double mmd;
+    RV_PROF(RV_P_MMD, mmd = rv_mmd_fwd(m->z, prior, B, L, Tl, m->mmd_scratch));
     concat_latent(m, m->z, noise);
     decode_mb(m, noise);
     long nmb = T - m->crop_l - m->crop_r;
-    double mb = rv_mss_fwd(m->mss_mb, m->x_mb + m->crop_l, m->y_mb + m->crop_l,
-                           B * RV_PQMF_BANDS, nmb, T, NULL);
-    double fb = rv_mss_fwd(m->mss_fb, x, m->y, B, m->N, m->N, NULL);
+    double mb, fb;
+    RV_PROF(RV_P_MSS, mb = rv_mss_fwd(m->mss_mb, m->x_mb + m->crop_l, m->y_mb + m->crop_l,
+                                      B * RV_PQMF_BANDS, nmb, T, NULL));
+    RV_PROF(RV_P_MSS, fb = rv_mss_fwd(m->mss_fb, x, m->y, B, m->N, m->N, NULL));
     double reg = train_encoder ? c->loss_mmd * mmd : 0;   // frozen encoder: no regulariser grad
     double total = c->loss_multiband * mb + c->loss_fullband * fb + reg;
     if (out) {
@@ -180,12 +185,19 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     size_t sb = (size_t)B * RV_PQMF_BANDS * T;
     memset(m->G, 0, sizeof(float) * m->P.total);
     memset(m->dy, 0, sizeof(float) * (size_t)B * m->N);
-    rv_mss_bwd(m->mss_fb, m->dy, c->loss_fullband);
+    RV_PROF(RV_P_MSS, rv_mss_bwd(m->mss_fb, m->dy, c->loss_fullband));
+    if (!train_encoder && m->disc) {
+        double adv, fm;
+        rv_disc_g_step(m->disc, x, m->y, c->loss_adversarial, c->loss_feature_matching, m->dy,
+                       &adv, &fm);
+        total += c->loss_adversarial * adv + c->loss_feature_matching * fm;
+        if (out) { out->adv = adv; out->fm = fm; out->total = total; }
+    }
     memset(m->dy_mb, 0, sizeof(float) * sb);
-    rv_pqmf_synthesis_bwd(m->dy_mb, m->dy, &m->pqmf, B, m->N, m->scratch);
-    rv_mss_bwd(m->mss_mb, m->dy_mb + m->crop_l, c->loss_multiband);
+    RV_PROF(RV_P_PQMF, rv_pqmf_synthesis_bwd(m->dy_mb, m->dy, &m->pqmf, B, m->N, m->scratch));
+    RV_PROF(RV_P_MSS, rv_mss_bwd(m->mss_mb, m->dy_mb + m->crop_l, c->loss_multiband));
     memset(m->ddec, 0, sizeof(float) * 2 * sb);
-    rv_amod_bwd(m->ddec, m->dy_mb, m->dec_out, B, RV_PQMF_BANDS, T);
+    RV_PROF(RV_P_OTHER, rv_amod_bwd(m->ddec, m->dy_mb, m->dec_out, B, RV_PQMF_BANDS, T));
     if (!train_encoder) {
         rv_net_bwd(&m->dec, m->P.data, m->W_dec, m->G, m->DW_dec, NULL, m->ddec, m->scratch, m->bufs);
         return total;
@@ -195,7 +207,7 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     rv_net_bwd(&m->dec, m->P.data, m->W_dec, m->G, m->DW_dec, m->dzin, m->ddec, m->scratch, m->bufs);
     for (int b = 0; b < B; b++)
         memcpy(m->dz + (size_t)b * L * Tl, m->dzin + (size_t)b * Lz * Tl, sizeof(float) * L * Tl);
-    rv_mmd_bwd(m->dz, c->loss_mmd, m->z, prior, B, L, Tl);
+    RV_PROF(RV_P_MMD, rv_mmd_bwd(m->dz, c->loss_mmd, m->z, prior, B, L, Tl));
     rv_net_bwd(&m->enc, m->P.data, m->W_enc, m->G, m->DW_enc, NULL, m->dz, m->scratch, m->bufs);
     return total;
 }
@@ -203,7 +215,8 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
 void rv_model_adam(rv_model *m, double lr, long t, int train_encoder) {
     rv_adam_cfg a = {m->cfg.lr, m->cfg.beta1, m->cfg.beta2, m->cfg.eps};
     long off = train_encoder ? 0 : m->n_enc;
-    rv_adam_step(m->P.data + off, m->M + off, m->V + off, m->G + off, m->P.total - off, &a, lr, t);
+    RV_PROF(RV_P_ADAM, rv_adam_step(m->P.data + off, m->M + off, m->V + off, m->G + off,
+                                    m->P.total - off, &a, lr, t));
 }
 
 void rv_model_encode(rv_model *m, float *z, const float *x) {
@@ -229,4 +242,23 @@ void rv_model_receptive_field(const rv_model *m, long *lrf, long *rrf) {
     hi = hi * RV_PQMF_BANDS - 256 + 512;
     *lrf = o - lo;
     *rrf = hi - o;
+}
+
+int rv_model_init_disc(rv_model *m, unsigned long long seed) {
+    if (!m->disc) {
+        m->disc = calloc(1, sizeof(rv_disc));
+        if (!m->disc) return GD_ERR_NOMEM;
+        int rc = rv_disc_init(m->disc, &m->cfg, seed);
+        if (rc) return rc;
+    }
+    return m->B ? rv_disc_plan(m->disc, m->B, m->N) : 0;
+}
+
+static long ceil_div(long a, long b) { return (a + b - 1) / b; }
+
+void rv_model_phase_counts(const rv_config *c, long s, long *g_done, long *d_done) {
+    long P1 = c->phase_1_duration, E = c->update_discriminator_every;
+    if (s <= P1) { *g_done = s; *d_done = 0; return; }
+    *d_done = ceil_div(s, E) - ceil_div(P1, E);
+    *g_done = P1 + (s - P1) - *d_done;
 }

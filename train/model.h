@@ -13,6 +13,7 @@
 #define RV_MODEL_H
 
 #include "train/config.h"
+#include "train/disc.h"
 #include "train/net.h"
 #include "train/nn/mss.h"
 #include "train/nn/pqmf.h"
@@ -41,6 +42,7 @@ typedef struct {
     const float *dec_out;
     double   *mmd_scratch;
     rv_mss   *mss_mb, *mss_fb;
+    rv_disc  *disc;                // phase 2 only (rv_model_init_disc), else NULL
 } rv_model;
 
 // Builds the nets and allocates parameters (zero) and optimiser state. 0 or GD_ERR_*.
@@ -52,14 +54,21 @@ void rv_model_init_params(rv_model *m, unsigned long long seed);
 // train = 1 also sizes the loss caches and checks the crop leaves enough signal.
 int  rv_model_plan(rv_model *m, int B, long N, int train);
 
-// Phase-1 (or, with train_encoder = 0, phase-2 spectral) generator forward and, if backward,
-// gradients into m->G (zeroed first). x (B, N); noise (B, noise, Tl); prior (B, L, Tl).
-// Returns the weighted total; terms in *out.
+// Phase-1 generator forward and, if backward, gradients into m->G (zeroed first).
+// train_encoder = 0 is the phase-2 generator step: encoder frozen (no regulariser gradient)
+// and, when m->disc exists, the adversarial and feature-matching terms are added.
+// x (B, N); noise (B, noise, Tl); prior (B, L, Tl). Returns the weighted total; terms in *out.
 double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const float *prior,
                          rv_losses *out, int backward, int train_encoder);
 // Adam update of the generator with learning rate lr at 1-based step t; the encoder is
 // skipped when train_encoder = 0 (phase 2 freezes it outright).
 void rv_model_adam(rv_model *m, double lr, long t, int train_encoder);
+
+// Builds (or, with seed, initialises) the discriminator and plans it for the model's plan.
+int  rv_model_init_disc(rv_model *m, unsigned long long seed);
+// Adam step counts of phase 2 at (0-based) step s: generator / discriminator updates done
+// before s, with D updated when s % update_discriminator_every == 0 (global step count).
+void rv_model_phase_counts(const rv_config *c, long s, long *g_done, long *d_done);
 
 // Inference: z (B, L, Tl) = encoder(x (B, N)); y (B, N) = decoder([z ; noise]).
 void rv_model_encode(rv_model *m, float *z, const float *x);

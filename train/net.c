@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "train/prof.h"
 #include "train/nn/act.h"
 #include "train/nn/resunit.h"
 #include "train/nn/wnorm.h"
@@ -183,6 +184,7 @@ void rv_net_init_params(const rv_net *n, float *P, unsigned long long seed) {
 }
 
 void rv_net_weights(const rv_net *n, const float *P, float *W) {
+    double t0 = omp_get_wtime();
     for (int i = 0; i < n->n; i++) {
         const rv_layer *l = &n->L[i];
         if (!(l->flags & RV_WN)) continue;
@@ -190,6 +192,7 @@ void rv_net_weights(const rv_net *n, const float *P, float *W) {
         if (l->kind == RV_L_RES)
             rv_wnorm_fwd(W + l->w2, P + l->v2, P + l->g2, l->rows2, l->nw2 / l->rows2);
     }
+    if (rv_prof_on) rv_prof_t[RV_P_WNORM] += omp_get_wtime() - t0;
 }
 
 static const float *wptr(const rv_layer *l, const float *P, const float *W) {
@@ -208,12 +211,15 @@ const float *rv_net_fwd(rv_net *n, const float *P, const float *W, const float *
         }
         const float *bias = l->b >= 0 ? P + l->b : NULL;
         if (l->kind == RV_L_CONV)
-            rv_conv1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in, &l->cs, scratch);
+            RV_PROF(RV_P_CONV_F, rv_conv1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in,
+                                               &l->cs, scratch));
         else if (l->kind == RV_L_CONVT)
-            rv_convt1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in, &l->ts, scratch);
+            RV_PROF(RV_P_CONVT_F, rv_convt1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in,
+                                                 &l->ts, scratch));
         else
-            rv_resunit_fwd(l->out, l->a1, l->h1, l->a2, x, W + l->w, W + l->w2, n->B, l->c_in,
-                           l->t_in, l->cs.k, l->cs.dil, scratch);
+            RV_PROF(RV_P_RES_F, rv_resunit_fwd(l->out, l->a1, l->h1, l->a2, x, W + l->w,
+                                               W + l->w2, n->B, l->c_in, l->t_in, l->cs.k,
+                                               l->cs.dil, scratch));
         x = l->out;
     }
     return x;
@@ -231,8 +237,9 @@ void rv_net_bwd(rv_net *n, const float *P, const float *W, float *G, float *DW, 
         float *dw = (l->flags & RV_WN) ? DW + l->w : G + l->w;
         float *db = l->b >= 0 ? G + l->b : NULL;
         if (l->kind == RV_L_RES) {
-            rv_resunit_bwd(dx, dw, DW + l->w2, cur, x, l->a1, l->h1, l->a2, W + l->w, W + l->w2,
-                           n->B, l->c_in, l->t_in, l->cs.k, l->cs.dil, scratch, bufs[2], bufs[3]);
+            RV_PROF(RV_P_RES_B, rv_resunit_bwd(dx, dw, DW + l->w2, cur, x, l->a1, l->h1, l->a2,
+                                               W + l->w, W + l->w2, n->B, l->c_in, l->t_in,
+                                               l->cs.k, l->cs.dil, scratch, bufs[2], bufs[3]));
         } else {
             const float *xin = (l->flags & RV_PRE_ACT) ? l->act : x;
             float *dxin = dx;
@@ -241,16 +248,17 @@ void rv_net_bwd(rv_net *n, const float *P, const float *W, float *G, float *DW, 
                 memset(dxin, 0, sizeof(float) * io_in(n, l));
             }
             if (l->kind == RV_L_CONV)
-                rv_conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B, l->t_in, &l->cs,
-                              scratch);
+                RV_PROF(RV_P_CONV_B, rv_conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B,
+                                                   l->t_in, &l->cs, scratch));
             else
-                rv_convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B, l->t_in, &l->ts,
-                               scratch);
+                RV_PROF(RV_P_CONVT_B, rv_convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B,
+                                                     l->t_in, &l->ts, scratch));
             if ((l->flags & RV_PRE_ACT) && dx)
                 rv_lrelu_bwd(dx, dxin, x, (long)io_in(n, l), RV_LRELU_SLOPE);
         }
         cur = dx;
     }
+    double t0 = omp_get_wtime();
     for (int i = 0; i < n->n; i++) {
         const rv_layer *l = &n->L[i];
         if (!(l->flags & RV_WN)) continue;
@@ -259,6 +267,7 @@ void rv_net_bwd(rv_net *n, const float *P, const float *W, float *G, float *DW, 
             rv_wnorm_bwd(G + l->v2, G + l->g2, DW + l->w2, P + l->v2, P + l->g2, l->rows2,
                          l->nw2 / l->rows2);
     }
+    if (rv_prof_on) rv_prof_t[RV_P_WNORM] += omp_get_wtime() - t0;
 }
 
 static long floor_div(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }

@@ -26,17 +26,47 @@ cut -d, -f1-8 "$T/full/log.csv" > "$T/a.csv"; cut -d, -f1-8 "$T/part/log.csv" > 
 check "resume reproduces the uninterrupted losses" cmp "$T/a.csv" "$T/b.csv"
 check "resumed checkpoint equals uninterrupted" cmp "$T/full/model.safetensors" "$T/part/model.safetensors"
 
+# phase 2 (discriminators, encoder frozen, D every 4th step) and resume across the boundary
+sed 's/^phase_1_duration: .*/phase_1_duration: 20/; s/^ckpt_every: .*/ckpt_every: 10/' "$T/tiny.yaml" > "$T/p2.yaml"
+check "fit into phase 2" "$gt" fit --corpus "$T/corpus" --config "$T/p2.yaml" --steps 34 -o "$T/p2full" -q
+check_grep "phase-2 generator rows log adversarial and FM" '^21,2,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,-?[0-9.e-]+,[0-9.e-]+,,' "$T/p2full/log.csv"
+check_grep "phase-2 discriminator rows every 4th step" '^24,2,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,,,[0-9.]+,' "$T/p2full/log.csv"
+check "phase-boundary checkpoint kept" test -f "$T/p2full/ckpt_20.safetensors"
+check "fit 27 steps" "$gt" fit --corpus "$T/corpus" --config "$T/p2.yaml" --steps 27 -o "$T/p2part" -q
+check "resume in phase 2" "$gt" fit --corpus "$T/corpus" --steps 34 --resume -o "$T/p2part" -q
+# (column 8, valid, differs: a run also validates at its last step)
+cut -d, -f1-7,9-11 "$T/p2full/log.csv" > "$T/a2.csv"; cut -d, -f1-7,9-11 "$T/p2part/log.csv" > "$T/b2.csv"
+check "phase-2 resume reproduces the losses" cmp "$T/a2.csv" "$T/b2.csv"
+
 m="$T/full/model.safetensors"
 src="$T/corpus/valid/djembe3_bass.wav"
-sox "$src" -r 22050 "$T/in22k.wav"
+sox "$src" -r 22050 "$T/in22k.wav" 2>/dev/null
 check "transfer (22.05 kHz input)" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out.wav" -q
 check_grep "transfer output is 44.1 kHz" '^44100$' <(soxi -r "$T/out.wav")
 check "transfer in 1-frame blocks" "$gt" transfer "$m" "$T/in22k.wav" -o "$T/out1.wav" --block 1 -q
 check "blocks join exactly (max diff < 1e-4)" bash -c \
     "sox -m -v 1 '$T/out.wav' -v -1 '$T/out1.wav' -n stat 2>&1 | awk '/Maximum amplitude/ {exit !(\$3 < 1e-4)}'"
+check "transfer a folder into a folder" "$gt" transfer "$m" "$T/corpus/valid" -o "$T/xdir" -q
+check "folder transfer writes one WAV per input" test -f "$T/xdir/djembe3_bass.wav" -a -f "$T/xdir/djembe3_slap.wav"
+check "transfer one file into a folder (-o without .wav)" "$gt" transfer "$m" "$src" -o "$T/xdir2" -q
+check "  ... written as DIR/<name>.wav" test -f "$T/xdir2/djembe3_bass.wav"
+check_exit "--device cuda is refused clearly" 1 "$gt" fit --corpus "$T/corpus" --config tiny --steps 1 --device cuda -o "$T/cu"
+check_grep "CUDA refusal names the issue" 'CUDA backend is not built' "$T/.err"
 check "encode" "$gt" encode "$m" "$src" -o "$T/z.csv" -q
 check_grep "latents have z0..z7" '^frame,time_s,z0,z1,z2,z3,z4,z5,z6,z7$' "$T/z.csv"
 check "decode" "$gt" decode "$m" "$T/z.csv" -o "$T/dec.wav" -q
+
+# files shorter than the crop are padded, not dropped (one-shots < 1 s, crop 1.5 s)
+sed 's/^n_signal: .*/n_signal: 65536/' "$T/tiny.yaml" > "$T/long.yaml"
+check "short files padded to the crop" "$gt" fit --corpus "$T/corpus" --config "$T/long.yaml" --steps 2 -o "$T/long"
+check_grep "all 6 train files used" 'corpus .*: 6 train, 2 valid files' "$T/.err"
+
+# NaN/Inf: stop, keep the last good checkpoint, say so; resume from it
+sed 's/^ckpt_every: .*/ckpt_every: 5/' "$T/tiny.yaml" > "$T/c5.yaml"
+check_exit "NaN loss stops with exit 1" 1 "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 20 --debug-nan-at 12 -o "$T/nan"
+check_grep "NaN reported with the last good checkpoint" 'non-finite loss at step 12; stopped. Last good checkpoint: .*model.safetensors \(step 10\)' "$T/.err"
+check "resume after NaN continues from step 10" "$gt" fit --corpus "$T/corpus" --steps 14 --resume -o "$T/nan"
+check_grep "resumed at step 10" 'resuming .* at step 10' "$T/.err"
 
 # bad input
 check_exit "missing corpus exits 1" 1 "$gt" fit --corpus "$T/nope" --config tiny --steps 1 -o "$T/y" -q

@@ -23,8 +23,12 @@ static void test_v2_architecture(void) {
     rv_model m;
     CHECK(rv_model_init(&m, &c) == 0);
     long ne = count(&m.P, "encoder."), nd = count(&m.P, "decoder.");
-    printf("  v2 wasserstein: encoder %.3f M, decoder %.3f M parameters (spec 14.95 / 15.55)\n",
-           ne / 1e6, nd / 1e6);
+    rv_disc d;
+    CHECK(rv_disc_init(&d, &c, 1) == 0);
+    printf("  v2 wasserstein: encoder %.3f M, decoder %.3f M, discriminator %.3f M parameters "
+           "(spec 14.95 / 15.55 / 27.13)\n", ne / 1e6, nd / 1e6, d.P.total / 1e6);
+    CHECK(fabs(d.P.total / 27.13e6 - 1) < 0.005);
+    rv_disc_free(&d);
     CHECK(fabs(ne / 14.95e6 - 1) < 0.005);
     CHECK(fabs(nd / 15.55e6 - 1) < 0.005);
     CHECK(ne == m.n_enc);
@@ -124,9 +128,69 @@ static void test_tiny_gradient_direction(void) {
     rv_model_free(&m);
 }
 
+// Discriminator: D-step parameter gradient and G-step input gradient (hinge + feature
+// matching through all sub-discriminators, period reshapes and average pools) against
+// directional finite differences.
+static void test_disc_gradients(void) {
+    rv_config c;
+    CHECK(load_tiny(&c) == 0);
+    rv_disc d;
+    CHECK(rv_disc_init(&d, &c, 3) == 0);
+    int B = 1;
+    long N = 1024;
+    CHECK(rv_disc_plan(&d, B, N) == 0);
+    gd_rng r;
+    gd_rng_init(&r, 8, 9);
+    float *x = malloc(sizeof(float) * B * N), *y = malloc(sizeof(float) * B * N);
+    float *dy = calloc(B * N, sizeof(float)), *v = malloc(sizeof(float) * B * N);
+    for (long i = 0; i < B * N; i++) {
+        x[i] = (float)gd_rng_range(&r, -0.5, 0.5);
+        y[i] = (float)gd_rng_range(&r, -0.5, 0.5);
+        v[i] = (float)gd_rng_range(&r, -1, 1);
+    }
+    double adv, fm, w_adv = 1, w_fm = 10;
+    rv_disc_g_step(&d, x, y, w_adv, w_fm, dy, &adv, &fm);
+    double an = 0, h = 1e-4;   // FM has |.| kinks: small steps
+    for (long i = 0; i < B * N; i++) an += (double)dy[i] * v[i];
+    float *yp = malloc(sizeof(float) * B * N);
+    double lp, lm, a2, f2;
+    for (long i = 0; i < B * N; i++) yp[i] = (float)(y[i] + h * v[i]);
+    memset(dy, 0, sizeof(float) * B * N);
+    rv_disc_g_step(&d, x, yp, w_adv, w_fm, dy, &a2, &f2);
+    lp = w_adv * a2 + w_fm * f2;
+    for (long i = 0; i < B * N; i++) yp[i] = (float)(y[i] - h * v[i]);
+    rv_disc_g_step(&d, x, yp, w_adv, w_fm, dy, &a2, &f2);
+    lm = w_adv * a2 + w_fm * f2;
+    double num = (lp - lm) / (2 * h);
+    printf("  discriminator G step: adv %.4f fm %.4f; <dy,v> %.6g vs FD %.6g\n", adv, fm, an, num);
+    CHECK(fabs(an - num) < 0.02 * fabs(num));
+    // D step: parameter gradient
+    double l0 = rv_disc_d_step(&d, x, y);
+    h = 1e-3;
+    long n = d.P.total;
+    float *p0 = malloc(sizeof(float) * n), *u = malloc(sizeof(float) * n);
+    memcpy(p0, d.P.data, sizeof(float) * n);
+    double gu = 0;
+    for (long i = 0; i < n; i++) {
+        u[i] = (float)(gd_rng_range(&r, -1, 1) * (fabs(p0[i]) + 1e-2));
+        gu += (double)u[i] * d.G[i];
+    }
+    for (long i = 0; i < n; i++) d.P.data[i] = (float)(p0[i] + h * u[i]);
+    lp = rv_disc_d_step(&d, x, y);
+    for (long i = 0; i < n; i++) d.P.data[i] = (float)(p0[i] - h * u[i]);
+    lm = rv_disc_d_step(&d, x, y);
+    num = (lp - lm) / (2 * h);
+    printf("  discriminator D step: hinge %.4f (%d sub-discriminators, %ld params); <g,u> %.6g vs FD %.6g\n",
+           l0, d.n_sub, n, gu, num);
+    CHECK(fabs(gu - num) < 0.02 * fabs(num) + 1e-6);
+    free(x); free(y); free(dy); free(v); free(yp); free(p0); free(u);
+    rv_disc_free(&d);
+}
+
 int main(void) {
     RUN(test_v2_architecture);
     RUN(test_tiny_receptive_field_probe);
     RUN(test_tiny_gradient_direction);
+    RUN(test_disc_gradients);
     return TEST_REPORT();
 }

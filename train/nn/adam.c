@@ -1,18 +1,21 @@
-// adam.c: see adam.h.
+// adam.c: see adam.h. Elementwise in the working precision, with the same operation order
+// as torch.optim.Adam's single-tensor path (step size lr/bc1 and sqrt(bc2) in double).
 #include "train/nn/adam.h"
 
-#include <math.h>
+#include <tgmath.h>   // sqrt in the working precision
 
 void RV(adam_step)(rv_real *p, rv_real *m, rv_real *v, const rv_real *g, long n,
                    const rv_adam_cfg *cfg, double lr, long t) {
-    double b1 = cfg->beta1, b2 = cfg->beta2;
-    double bc1 = 1 - pow(b1, (double)t), bc2s = sqrt(1 - pow(b2, (double)t));
-    rv_real step = (rv_real)(lr / bc1);
+    const rv_real b1 = (rv_real)cfg->beta1, b2 = (rv_real)cfg->beta2;
+    const rv_real a1 = (rv_real)(1 - cfg->beta1), a2 = (rv_real)(1 - cfg->beta2);
+    const rv_real step = (rv_real)(lr / (1 - pow(cfg->beta1, (double)t)));
+    const rv_real bc2s = (rv_real)sqrt(1 - pow(cfg->beta2, (double)t)), eps = (rv_real)cfg->eps;
     #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
     for (long i = 0; i < n; i++) {
-        m[i] = (rv_real)(b1 * m[i] + (1 - b1) * g[i]);
-        v[i] = (rv_real)(b2 * v[i] + (1 - b2) * (double)g[i] * g[i]);
-        rv_real denom = (rv_real)(sqrt((double)v[i]) / bc2s + cfg->eps);
-        p[i] -= step * (m[i] / denom);
+        rv_real mi = b1 * m[i] + a1 * g[i];
+        rv_real vi = b2 * v[i] + a2 * g[i] * g[i];
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= step * (mi / (sqrt(vi) / bc2s + eps));
     }
 }

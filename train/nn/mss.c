@@ -3,6 +3,7 @@
 
 #include <fftw3.h>
 #include <math.h>
+#include <tgmath.h>   // log/sqrt in the working precision
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct RV(mss) {
     rv_real **buf;        // per thread: frame (n) + spectrum (n + 2)
     rv_real  *xmag;       // (rows, frames, bins) per scale, concatenated
     rv_real  *yspec;      // (rows, frames, bins, 2)
+    signed char *sgn;     // (rows, frames, bins): sign(log(Y + eps) - log(X + eps))
     size_t   *off;        // per scale: offset in xmag (yspec uses 2x)
     double   *rowsum;     // (max_rows, 3)
     double    inv_x2[RV_MSS_MAX_SCALES], inv_cnt[RV_MSS_MAX_SCALES];
@@ -59,9 +61,10 @@ int RV(mss_init)(RV(mss) **out, const int *scales, int n_scales, int max_rows, l
     m->off[n_scales] = tot;
     m->xmag = malloc(sizeof(rv_real) * tot);
     m->yspec = malloc(sizeof(rv_real) * 2 * tot);
+    m->sgn = malloc(tot ? tot : 1);
     m->rowsum = malloc(sizeof(double) * 3 * max_rows);
     m->buf = calloc(m->n_thr, sizeof(rv_real *));
-    if (!m->off || !m->xmag || !m->yspec || !m->rowsum || !m->buf) {
+    if (!m->off || !m->xmag || !m->yspec || !m->sgn || !m->rowsum || !m->buf) {
         RV(mss_free)(m);
         return GD_ERR_NOMEM;
     }
@@ -88,7 +91,7 @@ void RV(mss_free)(RV(mss) *m) {
     }
     if (m->buf)
         for (int t = 0; t < m->n_thr; t++) FFTW(free)(m->buf[t]);
-    free(m->buf); free(m->xmag); free(m->yspec); free(m->rowsum); free(m->off);
+    free(m->buf); free(m->xmag); free(m->yspec); free(m->sgn); free(m->rowsum); free(m->off);
     free(m);
 }
 
@@ -102,7 +105,10 @@ static inline long reflect(long j, long n) {
 // Windowed frame t of signal s (n samples) into f.
 static void load_frame(rv_real *f, const rv_real *s, long n, const mss_scale *c, long t) {
     long start = t * c->hop - c->n / 2;
-    for (int i = 0; i < c->n; i++) f[i] = c->win[i] * s[reflect(start + i, n)];
+    if (start >= 0 && start + c->n <= n)
+        for (int i = 0; i < c->n; i++) f[i] = c->win[i] * s[start + i];
+    else
+        for (int i = 0; i < c->n; i++) f[i] = c->win[i] * s[reflect(start + i, n)];
 }
 
 double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n, long ld,
@@ -120,17 +126,22 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n;
             double sx2 = 0, sd2 = 0, slog = 0;
             for (long t = 0; t < T; t++) {
-                rv_real *xr = xm + ((long)r * T + t) * F, *yr = ys + 2 * ((long)r * T + t) * F;
+                long o = (long)r * T + t;
+                rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
+                signed char *sg = m->sgn + m->off[s] + o * F;
                 load_frame(f, x + r * ld, n, c, t);
                 FFTW(execute_dft_r2c)(c->r2c, f, (FFTW(complex) *)sp);
-                for (long k = 0; k < F; k++) xr[k] = (rv_real)hypot(sp[2 * k], sp[2 * k + 1]);
+                for (long k = 0; k < F; k++) xr[k] = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
                 load_frame(f, y + r * ld, n, c, t);
                 FFTW(execute_dft_r2c)(c->r2c, f, (FFTW(complex) *)sp);
                 memcpy(yr, sp, sizeof(rv_real) * 2 * F);
                 for (long k = 0; k < F; k++) {
-                    double X = xr[k], Y = (rv_real)hypot(sp[2 * k], sp[2 * k + 1]);
-                    sx2 += X * X; sd2 += (X - Y) * (X - Y);
-                    slog += fabs(log(X + MSS_EPS) - log(Y + MSS_EPS));
+                    rv_real X = xr[k], Y = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
+                    rv_real dl = log(Y + (rv_real)MSS_EPS) - log(X + (rv_real)MSS_EPS);
+                    sx2 += (double)X * X;
+                    sd2 += (double)(X - Y) * (X - Y);
+                    slog += fabs(dl);
+                    sg[k] = (signed char)(dl > 0 ? 1 : dl < 0 ? -1 : 0);
                 }
             }
             m->rowsum[3 * r] = sx2; m->rowsum[3 * r + 1] = sd2; m->rowsum[3 * r + 2] = slog;
@@ -160,19 +171,22 @@ void RV(mss_bwd)(RV(mss) *m, rv_real *dy, double weight) {
         for (int r = 0; r < R; r++) {
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n, *d = dy + r * ld;
             for (long t = 0; t < T; t++) {
-                const rv_real *xr = xm + ((long)r * T + t) * F;
-                const rv_real *yr = ys + 2 * ((long)r * T + t) * F;
+                long o = (long)r * T + t;
+                const rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
+                const signed char *sg = m->sgn + m->off[s] + o * F;
                 for (long k = 0; k < F; k++) {
-                    double X = xr[k], re = yr[2 * k], im = yr[2 * k + 1], Y = hypot(re, im);
-                    double dl = log(Y + MSS_EPS) - log(X + MSS_EPS);
-                    double g = a_lin * (Y - X) + a_log * (dl > 0 ? 1 : dl < 0 ? -1 : 0) / (Y + MSS_EPS);
+                    double re = yr[2 * k], im = yr[2 * k + 1], Y = sqrt(re * re + im * im);
+                    double g = a_lin * (Y - xr[k]) + a_log * sg[k] / (Y + MSS_EPS);
                     double h = (k == 0 || 2 * k == c->n) ? 1 : 0.5;   // c2r doubles inner bins
                     double u = Y > 0 ? g * h / Y : 0;
                     sp[2 * k] = (rv_real)(u * re); sp[2 * k + 1] = (rv_real)(u * im);
                 }
                 FFTW(execute_dft_c2r)(c->c2r, (FFTW(complex) *)sp, f);
                 long start = t * c->hop - c->n / 2;
-                for (int i = 0; i < c->n; i++) d[reflect(start + i, n)] += c->win[i] * f[i];
+                if (start >= 0 && start + c->n <= n)
+                    for (int i = 0; i < c->n; i++) d[start + i] += c->win[i] * f[i];
+                else
+                    for (int i = 0; i < c->n; i++) d[reflect(start + i, n)] += c->win[i] * f[i];
             }
         }
     }
