@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 T0=$(date +%s)
 el() { echo $(( $(date +%s) - T0 )); }
 log() { echo "[$(el)s] $*" | tee -a "$OUT/progress.txt"; }
-left() { echo $(( ${BUDGET:-420} - $(el) )); }   # seconds left of the whole-run budget
+left() { echo $(( ${BUDGET:-330} - $(el) )); }   # seconds left of the whole-run budget
 
 # ---------------------------------------------------------------------------- environment
 export PATH="$PATH:/usr/local/cuda/bin"
@@ -53,7 +53,7 @@ for f in build/cuda/*.o; do cuobjdump -res-usage "$f" 2>/dev/null; done > "$OUT/
 
 # ---------------------------------------------------------------------------- parity
 if [ -x $PARITY ]; then
-    GD_ROOT=$PWD timeout 150 $PARITY > "$OUT/parity.log" 2>&1
+    GD_ROOT=$PWD timeout 120 $PARITY > "$OUT/parity.log" 2>&1
     log "parity rc=$? : $(grep -c '^ok ' "$OUT/parity.log") ok, $(grep -c '^FAIL ' "$OUT/parity.log") FAIL"
     grep -E '^(ok|FAIL) |FAIL|skipped' "$OUT/parity.log" | head -40
 else
@@ -82,12 +82,13 @@ torchb 60 --config tiny --steps 50 --warmup 5
 ours 120 train/configs/v2_wasserstein.yaml "${V2[@]}" --profile
 torchb 120 --config v2_wasserstein "${V2[@]}"
 ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-graph
-[ "$(left)" -gt 200 ] && torchb $(( $(left) - 60 )) --config v2_wasserstein "${V2[@]}" --compile
+GD_CUDA_DW=loop ours 60 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --no-graph
+[ "$(left)" -gt 150 ] && torchb $(( $(left) - 60 )) --config v2_wasserstein "${V2[@]}" --compile
 [ "$(left)" -gt 60 ] && torchb 50 --config tiny --steps 50 --warmup 5 --compile
 nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.draw --format=csv >> "$OUT/env.txt" 2>&1
 
 # ---------------------------------------------------------------------------- memcheck (if time)
-if [ "$(left)" -gt 70 ] && [ -x $PARITY ] && command -v compute-sanitizer >/dev/null; then
+if [ "$(left)" -gt 90 ] && [ -x $PARITY ] && command -v compute-sanitizer >/dev/null; then
     GD_ROOT=$PWD timeout $(( $(left) - 20 )) compute-sanitizer --tool memcheck --print-limit 20 \
         $PARITY > "$OUT/memcheck.log" 2>&1
     log "memcheck rc=$? : $(grep -m1 'ERROR SUMMARY' "$OUT/memcheck.log")"
@@ -113,7 +114,7 @@ for r in rows:
     if r.get("peak_bytes") is not None: mem = f"{r['peak_bytes']/2**30:.2f}"
     elif "model_bytes" in r: mem = f"{r['model_bytes']/2**30:.2f} / {r['device_used_bytes']/2**30:.2f}"
     else: mem = "-"
-    mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32")
+    mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32") + (" dw-loop" if r.get("dw") == "loop" else "")
     print(f"| {r['impl']} | {r['config']} p{r['phase']} b{r['batch']} n{r['n']} | {mode} | {r['ms_median']} | {r['steps_per_s']} | {r['tflops']} | {mem} | {r['loss']} |")
 for r in extra:
     print(json.dumps(r))

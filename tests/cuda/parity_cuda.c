@@ -88,12 +88,14 @@ static void cmp_val(const char *what, double g, double c, double rtol) {
 // ---------------------------------------------------------------------------- conv
 typedef struct { int ci, co, k, s, d, pl, pr, B, T, bias; } conv_case;
 
+static int g_nb = 1;   // batch items per GEMM call in the conv checks (1 = the plain twin)
+
 static void conv_one(const conv_case *c, double atol, double rtol) {
     rv_conv1d_shape sh = {c->ci, c->co, c->k, c->s, c->d, c->pl, c->pr};
     int To = rv_conv1d_t_out(&sh, c->T);
     if (To <= 0) return;
     long ni = (long)c->B * c->ci * c->T, no = (long)c->B * c->co * To, nw = (long)c->co * c->ci * c->k;
-    size_t ns = rv_conv1d_scratch(&sh, c->T);
+    size_t ns = rv_conv1d_scratch(&sh, c->T) * g_nb;
     float *x = hrand(ni, 1), *w = hrand(nw, 0.5), *b = hrand(c->co, 0.5), *dout = hrand(no, 1);
     float *y = malloc(sizeof(float) * no), *scr = malloc(sizeof(float) * ns);
     float *dx = hrand(ni, 0.1), *dw = hrand(nw, 0.1), *db = hrand(c->co, 0.1);
@@ -102,13 +104,14 @@ static void conv_one(const conv_case *c, double atol, double rtol) {
     float *y_d = rv_cuda_malloc(sizeof(float) * no), *scr_d = rv_cuda_malloc(sizeof(float) * ns);
     const float *bias = c->bias ? b : NULL, *bias_d = c->bias ? b_d : NULL;
     rv_conv1d_fwd(y, x, w, bias, c->B, c->T, &sh, scr);
-    rv_conv1d_fwd_cuda(y_d, x_d, w_d, bias_d, c->B, c->T, &sh, scr_d);
+    rv_conv1d_fwd_cuda_nb(y_d, x_d, w_d, bias_d, c->B, c->T, &sh, scr_d, g_nb);
     rv_conv1d_bwd(dx, dw, c->bias ? db : NULL, dout, x, w, c->B, c->T, &sh, scr);
-    rv_conv1d_bwd_cuda(dx_d, dw_d, c->bias ? db_d : NULL, dout_d, x_d, w_d, c->B, c->T, &sh, scr_d);
+    rv_conv1d_bwd_cuda_nb(dx_d, dw_d, c->bias ? db_d : NULL, dout_d, x_d, w_d, c->B, c->T, &sh,
+                          scr_d, g_nb);
     char nm[96];
     snprintf(nm, sizeof(nm), "conv %d>%d k%d s%d d%d p%d,%d B%d T%d", c->ci, c->co, c->k, c->s,
              c->d, c->pl, c->pr, c->B, c->T);
-    printf(" %s%s\n", nm, tf32 ? " (tf32)" : "");
+    printf(" %s%s nb %d\n", nm, tf32 ? " (tf32)" : "", g_nb);
     cmp_dev("fwd out", y_d, y, no, atol, rtol);
     cmp_dev("bwd din", dx_d, dx, ni, atol, rtol);
     cmp_dev("bwd dw", dw_d, dw, nw, atol, rtol);
@@ -132,6 +135,21 @@ static void test_conv1d(void) {
         conv_one(&conv_cases[i], 1e-5, 1e-4);
 }
 
+// nb = B: several items per GEMM, weight gradients through batched partials (default) and
+// through the per-item loop
+static void test_conv1d_batched(void) {
+    for (int loop = 0; loop < 2; loop++) {
+        rv_cuda_set_dw_loop(loop);
+        printf(" weight gradients: %s\n", loop ? "per-item loop" : "batched partials");
+        for (size_t i = 0; i < sizeof(conv_cases) / sizeof(conv_cases[0]); i++) {
+            g_nb = conv_cases[i].B;
+            conv_one(&conv_cases[i], 1e-5, 1e-4);
+        }
+    }
+    rv_cuda_set_dw_loop(0);
+    g_nb = 1;
+}
+
 static void test_conv1d_tf32(void) {
     rv_cuda_set_tf32(1); tf32 = 1;
     for (size_t i = 0; i < sizeof(conv_cases) / sizeof(conv_cases[0]); i++)
@@ -142,6 +160,7 @@ static void test_conv1d_tf32(void) {
 typedef struct { int ci, co, k, s, p, B, T, bias; } convt_case;
 
 static void test_convt1d(void) {
+  for (int pass = 0; pass < 2; pass++) {   // pass 1: nb = B (batched weight gradients)
     static const convt_case cs[] = {
         {6, 5, 4, 2, 1, 2, 9, 0}, {12, 6, 8, 4, 2, 2, 33, 1}, {3, 2, 8, 4, 2, 1, 1, 0},
         {17, 19, 16, 8, 4, 2, 13, 0}, {31, 29, 4, 2, 1, 3, 127, 1},
@@ -152,7 +171,8 @@ static void test_convt1d(void) {
         int To = rv_convt1d_t_out(&sh, c->T);
         long ni = (long)c->B * c->ci * c->T, no = (long)c->B * c->co * To;
         long nw = (long)c->ci * c->co * c->k;
-        size_t ns = rv_convt1d_scratch(&sh, c->T);
+        int nb = pass ? c->B : 1;
+        size_t ns = rv_convt1d_scratch(&sh, c->T) * nb;
         float *x = hrand(ni, 1), *w = hrand(nw, 0.5), *b = hrand(c->co, 0.5), *dout = hrand(no, 1);
         float *y = malloc(sizeof(float) * no), *scr = malloc(sizeof(float) * ns);
         float *dx = hrand(ni, 0.1), *dw = hrand(nw, 0.1), *db = hrand(c->co, 0.1);
@@ -160,11 +180,12 @@ static void test_convt1d(void) {
         float *x_d = dup(x, ni), *w_d = dup(w, nw), *b_d = dup(b, c->co), *dout_d = dup(dout, no);
         float *y_d = rv_cuda_malloc(sizeof(float) * no), *scr_d = rv_cuda_malloc(sizeof(float) * ns);
         rv_convt1d_fwd(y, x, w, c->bias ? b : NULL, c->B, c->T, &sh, scr);
-        rv_convt1d_fwd_cuda(y_d, x_d, w_d, c->bias ? b_d : NULL, c->B, c->T, &sh, scr_d);
+        rv_convt1d_fwd_cuda_nb(y_d, x_d, w_d, c->bias ? b_d : NULL, c->B, c->T, &sh, scr_d, nb);
         rv_convt1d_bwd(dx, dw, c->bias ? db : NULL, dout, x, w, c->B, c->T, &sh, scr);
-        rv_convt1d_bwd_cuda(dx_d, dw_d, c->bias ? db_d : NULL, dout_d, x_d, w_d, c->B, c->T, &sh,
-                            scr_d);
-        printf(" convT %d>%d k%d s%d p%d B%d T%d\n", c->ci, c->co, c->k, c->s, c->p, c->B, c->T);
+        rv_convt1d_bwd_cuda_nb(dx_d, dw_d, c->bias ? db_d : NULL, dout_d, x_d, w_d, c->B, c->T,
+                               &sh, scr_d, nb);
+        printf(" convT %d>%d k%d s%d p%d B%d T%d nb %d\n", c->ci, c->co, c->k, c->s, c->p, c->B,
+               c->T, nb);
         cmp_dev("fwd out", y_d, y, no, 1e-5, 1e-4);
         cmp_dev("bwd din", dx_d, dx, ni, 1e-5, 1e-4);
         cmp_dev("bwd dw", dw_d, dw, nw, 1e-5, 1e-4);
@@ -174,6 +195,7 @@ static void test_convt1d(void) {
         float *q[] = {dx_d, dw_d, db_d, x_d, w_d, b_d, dout_d, y_d, scr_d};
         for (int j = 0; j < 9; j++) rv_cuda_free(q[j]);
     }
+  }
 }
 
 // ---------------------------------------------------------------------------- elementwise
@@ -693,6 +715,7 @@ int main(void) {
     gd_rng_init(&rng, 42, 7);
     rv_cuda_set_tf32(0);
     RUN(test_conv1d);
+    RUN(test_conv1d_batched);
     RUN(test_conv1d_tf32);
     RUN(test_convt1d);
     RUN(test_wnorm);

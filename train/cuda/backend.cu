@@ -9,6 +9,10 @@ static cublasHandle_t g_blas;
 static void          *g_blas_ws;
 static int            g_ready;
 
+static float         *g_dw_ws;
+static size_t         g_dw_cap;
+static int            g_dw_loop;   // GD_CUDA_DW=loop: sequential per-item weight gradients
+
 static const size_t BLAS_WS_BYTES = (size_t)32 << 20;   // fixed workspace: graph-capturable
 
 extern "C" int rv_cuda_compiled(void) { return 1; }
@@ -30,6 +34,8 @@ extern "C" int rv_cuda_init(char *why, size_t why_cap) {
     GD_CUDA_CHECK(cudaMalloc(&g_blas_ws, BLAS_WS_BYTES));
     GD_CUBLAS_CHECK(cublasSetWorkspace(g_blas, g_blas_ws, BLAS_WS_BYTES));
     GD_CUBLAS_CHECK(cublasSetMathMode(g_blas, CUBLAS_TF32_TENSOR_OP_MATH));
+    const char *dw = getenv("GD_CUDA_DW");
+    g_dw_loop = dw && !strcmp(dw, "loop");
     g_ready = 1;
     return 0;
 }
@@ -39,6 +45,8 @@ extern "C" void rv_cuda_shutdown(void) {
     cudaStreamSynchronize(g_stream);
     cublasDestroy(g_blas);
     cudaFree(g_blas_ws);
+    cudaFree(g_dw_ws);
+    g_dw_ws = NULL; g_dw_cap = 0;
     cudaStreamDestroy(g_stream);
     g_ready = 0;
 }
@@ -46,6 +54,27 @@ extern "C" void rv_cuda_shutdown(void) {
 extern "C" void rv_cuda_set_tf32(int on) {
     GD_CUBLAS_CHECK(cublasSetMathMode(g_blas, on ? CUBLAS_TF32_TENSOR_OP_MATH
                                                  : CUBLAS_DEFAULT_MATH));
+}
+
+extern "C" void rv_cuda_set_dw_loop(int loop) { g_dw_loop = loop; }
+
+void rv_cu_dw_reserve(size_t floats) {
+    if (g_dw_loop || floats <= g_dw_cap) return;
+    GD_CUDA_CHECK(cudaStreamSynchronize(g_stream));
+    GD_CUDA_CHECK(cudaFree(g_dw_ws));
+    GD_CUDA_CHECK(cudaMalloc(&g_dw_ws, sizeof(float) * floats));
+    g_dw_cap = floats;
+}
+
+float *rv_cu_dw_workspace(size_t floats) {
+    if (g_dw_loop) return NULL;
+    if (floats > g_dw_cap) {
+        cudaStreamCaptureStatus cs;
+        GD_CUDA_CHECK(cudaStreamIsCapturing(g_stream, &cs));
+        if (cs != cudaStreamCaptureStatusNone) return NULL;
+        rv_cu_dw_reserve(floats);
+    }
+    return g_dw_ws;
 }
 
 cudaStream_t   rv_cu_stream(void) { return g_stream; }

@@ -71,6 +71,16 @@ void rv_cu_res_dx(float *dx, const float *t, const float *x, const float *dout, 
 // dbias[o] += sum over b, t of dout (B, Co, To); one block per channel, fixed order.
 void rv_cu_bias_grad(float *dbias, const float *dout, int B, int Co, int To);
 
+// Weight gradients over nb > 1 batch items: one strided-batched GEMM into per-item partials
+// (this workspace) and a fixed-order sum, instead of nb sequential GEMMs whose small
+// (C_out x C_in*K) outputs give cuBLAS few thread blocks. Returns NULL when the mode is off
+// (env GD_CUDA_DW=loop) or the workspace cannot grow (during a graph capture); callers then
+// loop over items. rv_cu_dw_reserve sizes it ahead (outside any capture).
+float *rv_cu_dw_workspace(size_t floats);
+void   rv_cu_dw_reserve(size_t floats);
+// dw[j] += sum_i part[i][j] for i < nb (fixed order).
+void   rv_cu_sum_items(float *dw, const float *part, int nb, long n);
+
 // ---------------------------------------------------------------------------- device scalars
 // Losses written to a device double (no host round trip). The MSS object keeps its
 // normalisers on the device, so rv_mss_bwd_cuda needs no readback either.

@@ -66,6 +66,16 @@ __global__ void k_bias_grad(float *dbias, const float *__restrict__ dout, int B,
     if (threadIdx.x == 0) dbias[o] += (float)sh[0];
 }
 
+__global__ void k_sum_items(float *__restrict__ dw, const float *__restrict__ part, int nb,
+                            long n) {
+    for (long j = blockIdx.x * (long)blockDim.x + threadIdx.x; j < n;
+         j += (long)gridDim.x * blockDim.x) {
+        float s = 0.f;
+        for (int i = 0; i < nb; i++) s += part[(long)i * n + j];
+        dw[j] += s;
+    }
+}
+
 static unsigned grid_for(long n) {
     long b = (n + 255) / 256;
     return (unsigned)(b > 65535L * 16 ? 65535L * 16 : b);
@@ -91,6 +101,12 @@ void rv_cu_col2im(float *x, const float *col, int nb, int C, int T_in, int K, in
 
 void rv_cu_bias_grad(float *dbias, const float *dout, int B, int Co, int To) {
     k_bias_grad<<<Co, 256, 0, rv_cu_stream()>>>(dbias, dout, B, Co, To);
+    GD_LAUNCH_CHECK();
+}
+
+void rv_cu_sum_items(float *dw, const float *part, int nb, long n) {
+    if (n <= 0) return;
+    k_sum_items<<<grid_for(n), 256, 0, rv_cu_stream()>>>(dw, part, nb, n);
     GD_LAUNCH_CHECK();
 }
 
@@ -158,10 +174,18 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
                              To);
                 col = scratch;
             }
-            // dw (Co, CK) += dout_b (Co, To) col_b^T, items in order
-            for (int i = 0; i < n; i++)
-                gemm_rm(0, 1, Co, CK, To, doutb + (long)i * Co * To, To, 0,
-                        col + (long)i * CK * To, To, 0, 1.f, dw, CK, 0, 1);
+            // dw (Co, CK) += dout_b (Co, To) col_b^T: batched partials + fixed-order sum, or
+            // items in order
+            float *ws = n > 1 ? rv_cu_dw_workspace((size_t)n * Co * CK) : NULL;
+            if (ws) {
+                gemm_rm(0, 1, Co, CK, To, doutb, To, (long)Co * To, col, To, (long)CK * To, 0.f,
+                        ws, CK, (long)Co * CK, n);
+                rv_cu_sum_items(dw, ws, n, (long)Co * CK);
+            } else {
+                for (int i = 0; i < n; i++)
+                    gemm_rm(0, 1, Co, CK, To, doutb + (long)i * Co * To, To, 0,
+                            col + (long)i * CK * To, To, 0, 1.f, dw, CK, 0, 1);
+            }
         }
         if (din) {
             float *dinb = din + (long)b0 * Ci * T_in;
@@ -205,10 +229,18 @@ void rv_cu_convt1d_bwd(float *din, float *dw, float *dbias, const float *dout, c
         if (din)    // din_b (Ci, Ti) += w (Ci, CK) col_b (CK, Ti)
             gemm_rm(0, 0, Ci, T_in, CK, w, CK, 0, scratch, T_in, (long)CK * T_in, 1.f,
                     din + (long)b0 * Ci * T_in, T_in, (long)Ci * T_in, n);
-        if (dw)     // dw (Ci, CK) += in_b (Ci, Ti) col_b^T
-            for (int i = 0; i < n; i++)
-                gemm_rm(0, 1, Ci, CK, T_in, in + (long)(b0 + i) * Ci * T_in, T_in, 0,
-                        scratch + (long)i * CK * T_in, T_in, 0, 1.f, dw, CK, 0, 1);
+        if (dw) {   // dw (Ci, CK) += in_b (Ci, Ti) col_b^T
+            float *ws = n > 1 ? rv_cu_dw_workspace((size_t)n * Ci * CK) : NULL;
+            if (ws) {
+                gemm_rm(0, 1, Ci, CK, T_in, in + (long)b0 * Ci * T_in, T_in, (long)Ci * T_in,
+                        scratch, T_in, (long)CK * T_in, 0.f, ws, CK, (long)Ci * CK, n);
+                rv_cu_sum_items(dw, ws, n, (long)Ci * CK);
+            } else {
+                for (int i = 0; i < n; i++)
+                    gemm_rm(0, 1, Ci, CK, T_in, in + (long)(b0 + i) * Ci * T_in, T_in, 0,
+                            scratch + (long)i * CK * T_in, T_in, 0, 1.f, dw, CK, 0, 1);
+            }
+        }
     }
 }
 
@@ -240,4 +272,25 @@ extern "C" void rv_convt1d_bwd_cuda(float *din, float *dw, float *dbias, const f
                                     const float *in, const float *w, int B, int T_in,
                                     const rv_convt1d_shape *sh, float *scratch) {
     rv_cu_convt1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, 1);
+}
+
+extern "C" void rv_conv1d_fwd_cuda_nb(float *out, const float *in, const float *w,
+                                      const float *bias, int B, int T_in,
+                                      const rv_conv1d_shape *sh, float *scratch, int nb) {
+    rv_cu_conv1d_fwd(out, in, w, bias, B, T_in, sh, scratch, nb, 0.f);
+}
+extern "C" void rv_conv1d_bwd_cuda_nb(float *din, float *dw, float *dbias, const float *dout,
+                                      const float *in, const float *w, int B, int T_in,
+                                      const rv_conv1d_shape *sh, float *scratch, int nb) {
+    rv_cu_conv1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, nb);
+}
+extern "C" void rv_convt1d_fwd_cuda_nb(float *out, const float *in, const float *w,
+                                       const float *bias, int B, int T_in,
+                                       const rv_convt1d_shape *sh, float *scratch, int nb) {
+    rv_cu_convt1d_fwd(out, in, w, bias, B, T_in, sh, scratch, nb);
+}
+extern "C" void rv_convt1d_bwd_cuda_nb(float *din, float *dw, float *dbias, const float *dout,
+                                       const float *in, const float *w, int B, int T_in,
+                                       const rv_convt1d_shape *sh, float *scratch, int nb) {
+    rv_cu_convt1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, nb);
 }

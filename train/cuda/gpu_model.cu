@@ -124,6 +124,16 @@ static size_t net_scratch(const gnet *g) {        // one batch item
     return s;
 }
 
+static size_t net_max_w(const gnet *g) {   // largest single weight tensor (dw partials)
+    size_t s = 1;
+    for (int i = 0; i < g->n; i++) {
+        const rv_layer *l = &g->L[i].l;
+        if ((size_t)l->nw > s) s = (size_t)l->nw;
+        if (l->kind == RV_L_RES && (size_t)l->nw2 > s) s = (size_t)l->nw2;
+    }
+    return s;
+}
+
 static size_t net_max_io(const gnet *g, int B) {
     size_t s = 1;
     for (int i = 0; i < g->n; i++) {
@@ -319,6 +329,8 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
         if (rc || nmb <= 0) { rv_gpu_free(g); return rc ? rc : GD_ERR_ARG; }
     }
     g->flops = 2.0 * 3.0 * (net_macs(&g->enc, B) + net_macs(&g->dec, B));
+    size_t mw = net_max_w(&g->enc) > net_max_w(&g->dec) ? net_max_w(&g->enc) : net_max_w(&g->dec);
+    rv_cu_dw_reserve(mw * (size_t)g->nb);   // before any capture
     rv_gpu_upload_params(g, m);
     *out = g;
     return 0;

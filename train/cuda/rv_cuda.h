@@ -52,6 +52,10 @@ void  rv_cuda_memset0(void *dst, size_t bytes);
 // Device name and memory of device 0 for reports ("" when none).
 void rv_cuda_device_name(char *buf, size_t cap);
 
+// Weight gradients over several batch items: 0 = one batched GEMM into partials plus a
+// fixed-order sum (default), 1 = one GEMM per item in order (env GD_CUDA_DW=loop).
+void rv_cuda_set_dw_loop(int loop);
+
 // ---------------------------------------------------------------------------- ops (twins)
 void rv_im2col_cuda(float *col, const float *x, int C, int T_in, int K, int s, int d, int pl,
                     int T_out);
@@ -68,6 +72,19 @@ void rv_convt1d_fwd_cuda(float *out, const float *in, const float *w, const floa
 void rv_convt1d_bwd_cuda(float *din, float *dw, float *dbias, const float *dout,
                          const float *in, const float *w, int B, int T_in,
                          const rv_convt1d_shape *sh, float *scratch);
+
+// Batched variants (what the GPU model uses): nb batch items per GEMM call, scratch holding nb
+// times the single-item size. nb = 1 is exactly the twin above.
+void rv_conv1d_fwd_cuda_nb(float *out, const float *in, const float *w, const float *bias,
+                           int B, int T_in, const rv_conv1d_shape *sh, float *scratch, int nb);
+void rv_conv1d_bwd_cuda_nb(float *din, float *dw, float *dbias, const float *dout,
+                           const float *in, const float *w, int B, int T_in,
+                           const rv_conv1d_shape *sh, float *scratch, int nb);
+void rv_convt1d_fwd_cuda_nb(float *out, const float *in, const float *w, const float *bias,
+                            int B, int T_in, const rv_convt1d_shape *sh, float *scratch, int nb);
+void rv_convt1d_bwd_cuda_nb(float *din, float *dw, float *dbias, const float *dout,
+                            const float *in, const float *w, int B, int T_in,
+                            const rv_convt1d_shape *sh, float *scratch, int nb);
 
 void rv_wnorm_fwd_cuda(float *w, const float *v, const float *g, int rows, long n);
 void rv_wnorm_bwd_cuda(float *dv, float *dg, const float *dw, const float *v, const float *g,

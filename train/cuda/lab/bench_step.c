@@ -119,10 +119,11 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
     double fl = rv_gpu_step_flops(g);
     if (!te) fl *= 0.5;   // rough: the encoder half of the products is skipped
     printf("{\"impl\": \"gendang-cuda\", \"config\": \"%s\", \"phase\": %d, \"batch\": %d, "
-           "\"n\": %ld, \"mode\": \"%s\", \"tf32\": %d, \"ms_median\": %.3f, \"ms_best\": %.3f, "
+           "\"n\": %ld, \"mode\": \"%s\", \"tf32\": %d, \"dw\": \"%s\", \"ms_median\": %.3f, \"ms_best\": %.3f, "
            "\"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
            "\"device_used_bytes\": %zu, \"loss\": %.6f}\n",
-           cfg_name, phase, B, N, graph ? "graph" : "eager", tf32, med, best, 1000.0 / med,
+           cfg_name, phase, B, N, graph ? "graph" : "eager", tf32,
+           getenv("GD_CUDA_DW") && !strcmp(getenv("GD_CUDA_DW"), "loop") ? "loop" : "batched", med, best, 1000.0 / med,
            fl / (med * 1e-3) / 1e12, rv_gpu_device_bytes(g), tot - fr, l.total);
     fflush(stdout);
     if (profile) {
