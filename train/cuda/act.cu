@@ -95,13 +95,16 @@ void rv_cu_resunit_fwd(float *out, float *a1, float *h1, float *a2, const float 
     rv_conv1d_shape s1, s2;
     res_shapes(&s1, &s2, C, k, d);
     long n = (long)B * C * T;
-    rv_lrelu_fwd_cuda(a1, x, n, (float)RV_LRELU_SLOPE);
-    rv_cu_conv1d_fwd(h1, a1, w1, NULL, B, T, &s1, scratch, nb, 0.f);
+    if (a1) rv_lrelu_fwd_cuda(a1, x, n, (float)RV_LRELU_SLOPE);   // contract of the twin only
+    if (rv_cu_is_pointwise(&s1))
+        rv_cu_conv1d_fwd(h1, a1, w1, NULL, B, T, &s1, scratch, nb, 0.f, 0);
+    else   // lrelu(x) fused into the unfolding: a1 is never read
+        rv_cu_conv1d_fwd(h1, x, w1, NULL, B, T, &s1, scratch, nb, 0.f, 1);
     rv_lrelu_fwd_cuda(a2, h1, n, (float)RV_LRELU_SLOPE);
     // out = x + w2 a2: copy x, then accumulate the 1x1 product (beta = 1)
     GD_CUDA_CHECK(cudaMemcpyAsync(out, x, sizeof(float) * n, cudaMemcpyDeviceToDevice,
                                   rv_cu_stream()));
-    rv_cu_conv1d_fwd(out, a2, w2, NULL, B, T, &s2, scratch, nb, 1.f);
+    rv_cu_conv1d_fwd(out, a2, w2, NULL, B, T, &s2, scratch, nb, 1.f, 0);
 }
 
 void rv_cu_resunit_bwd(float *dx, float *dw1, float *dw2, const float *dout, const float *x,
@@ -113,14 +116,17 @@ void rv_cu_resunit_bwd(float *dx, float *dw1, float *dw2, const float *dout, con
     long n = (long)B * C * T;
     size_t bytes = sizeof(float) * (size_t)n;
     GD_CUDA_CHECK(cudaMemsetAsync(tmp1, 0, bytes, rv_cu_stream()));          // d a2
-    rv_cu_conv1d_bwd(tmp1, dw2, NULL, dout, a2, w2, B, T, &s2, scratch, nb);
+    rv_cu_conv1d_bwd(tmp1, dw2, NULL, dout, a2, w2, B, T, &s2, scratch, nb, 0);
     rv_cu_lrelu_bwd(tmp2, tmp1, h1, n, (float)RV_LRELU_SLOPE, 0.f);          // d h1
+    // conv1's input is lrelu(x): unfolded from x (fused) unless conv1 is pointwise (k = 1)
+    int pw = rv_cu_is_pointwise(&s1);
+    const float *in1 = pw ? a1 : x;
     if (!dx) {
-        rv_cu_conv1d_bwd(NULL, dw1, NULL, tmp2, a1, w1, B, T, &s1, scratch, nb);
+        rv_cu_conv1d_bwd(NULL, dw1, NULL, tmp2, in1, w1, B, T, &s1, scratch, nb, !pw);
         return;
     }
     GD_CUDA_CHECK(cudaMemsetAsync(tmp1, 0, bytes, rv_cu_stream()));          // d a1
-    rv_cu_conv1d_bwd(tmp1, dw1, NULL, tmp2, a1, w1, B, T, &s1, scratch, nb);
+    rv_cu_conv1d_bwd(tmp1, dw1, NULL, tmp2, in1, w1, B, T, &s1, scratch, nb, !pw);
     rv_cu_res_dx(dx, tmp1, x, dout, n, (float)RV_LRELU_SLOPE);
 }
 

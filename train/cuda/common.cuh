@@ -38,11 +38,16 @@ static inline unsigned rv_cu_blocks(long n, int threads) {
 // As the public twins, but nb batch items per GEMM call (scratch then holds nb times the
 // single-item size). nb = 1 is the public contract.
 // beta 0 overwrites out, 1 adds the convolution to what out holds (residual adds).
+// pre = 1: the convolution input is lrelu(in) (slope RV_LRELU_SLOPE), applied while
+// unfolding, so the activation is never stored; the backward then takes the same raw in and
+// din is the gradient with respect to lrelu(in) (the caller applies lrelu'). Not for
+// pointwise convolutions (they use the input as the GEMM operand directly).
 void rv_cu_conv1d_fwd(float *out, const float *in, const float *w, const float *bias, int B,
-                      int T_in, const rv_conv1d_shape *sh, float *scratch, int nb, float beta);
+                      int T_in, const rv_conv1d_shape *sh, float *scratch, int nb, float beta,
+                      int pre);
 void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, const float *in,
                       const float *w, int B, int T_in, const rv_conv1d_shape *sh,
-                      float *scratch, int nb);
+                      float *scratch, int nb, int pre);
 void rv_cu_convt1d_fwd(float *out, const float *in, const float *w, const float *bias, int B,
                        int T_in, const rv_convt1d_shape *sh, float *scratch, int nb);
 void rv_cu_convt1d_bwd(float *din, float *dw, float *dbias, const float *dout, const float *in,
@@ -58,7 +63,8 @@ void rv_cu_resunit_bwd(float *dx, float *dw1, float *dw2, const float *dout, con
 // Batched im2col / col2im over nb items: x (nb, C, T_in), col (nb, C*K, T_out).
 // col2im: beta 0 overwrites x, 1 accumulates; bias (C) or NULL is added.
 void rv_cu_im2col(float *col, const float *x, int nb, int C, int T_in, int K, int s, int d,
-                  int pl, int T_out);
+                  int pl, int T_out, int pre);
+int  rv_cu_is_pointwise(const rv_conv1d_shape *s);
 void rv_cu_col2im(float *x, const float *col, int nb, int C, int T_in, int K, int s, int d,
                   int pl, int T_out, int beta, const float *bias);
 

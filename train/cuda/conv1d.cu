@@ -6,8 +6,12 @@
 // row-major product it computes.
 #include "train/cuda/common.cuh"
 
+extern "C" {
+#include "train/nn/resunit.h"   // RV_LRELU_SLOPE
+}
+
 __global__ void k_im2col(float *__restrict__ col, const float *__restrict__ x, int C, int T_in,
-                         int K, int s, int d, int pl, int T_out, long total) {
+                         int K, int s, int d, int pl, int T_out, long total, int pre) {
     for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < total;
          i += (long)gridDim.x * blockDim.x) {
         int t = (int)(i % T_out);
@@ -15,7 +19,9 @@ __global__ void k_im2col(float *__restrict__ col, const float *__restrict__ x, i
         int k = (int)(r % K);
         long bc = r / K;
         int j = t * s + k * d - pl;
-        col[i] = (j >= 0 && j < T_in) ? x[bc * T_in + j] : 0.f;
+        float v = (j >= 0 && j < T_in) ? x[bc * T_in + j] : 0.f;
+        if (pre && !(v > 0.f)) v *= (float)RV_LRELU_SLOPE;   // fused LeakyReLU
+        col[i] = v;
     }
 }
 
@@ -82,11 +88,11 @@ static unsigned grid_for(long n) {
 }
 
 void rv_cu_im2col(float *col, const float *x, int nb, int C, int T_in, int K, int s, int d,
-                  int pl, int T_out) {
+                  int pl, int T_out, int pre) {
     long total = (long)nb * C * K * T_out;
     if (total <= 0) return;
     k_im2col<<<grid_for(total), 256, 0, rv_cu_stream()>>>(col, x, C, T_in, K, s, d, pl, T_out,
-                                                          total);
+                                                          total, pre);
     GD_LAUNCH_CHECK();
 }
 
@@ -133,22 +139,33 @@ static void gemm_rm(int transA, int transB, int M, int N, int K, const float *A,
                                                   batch));
 }
 
-static int is_pointwise(const rv_conv1d_shape *s) {
+int rv_cu_is_pointwise(const rv_conv1d_shape *s) {
     return s->k == 1 && s->stride == 1 && s->pad_l == 0 && s->pad_r == 0;
+}
+#define is_pointwise rv_cu_is_pointwise
+
+static void no_pre_pointwise(int pw, int pre) {
+    if (pw && pre) {
+        fprintf(stderr, "rv_cu_conv1d: fused LeakyReLU on a pointwise convolution\n");
+        abort();
+    }
 }
 
 // ---------------------------------------------------------------------------- conv1d
 void rv_cu_conv1d_fwd(float *out, const float *in, const float *w, const float *bias, int B,
-                      int T_in, const rv_conv1d_shape *sh, float *scratch, int nb, float beta) {
+                      int T_in, const rv_conv1d_shape *sh, float *scratch, int nb, float beta,
+                      int pre) {
     int To = rv_conv1d_t_out(sh, T_in), Co = sh->c_out, Ci = sh->c_in, CK = Ci * sh->k;
     int pw = is_pointwise(sh);
+    no_pre_pointwise(pw, pre);
     for (int b0 = 0; b0 < B; b0 += nb) {
         int n = B - b0 < nb ? B - b0 : nb;
         const float *inb = in + (long)b0 * Ci * T_in;
         float *outb = out + (long)b0 * Co * To;
         const float *col = inb;
         if (!pw) {
-            rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To);
+            rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To,
+                         pre);
             col = scratch;
         }
         // out_b (Co, To) = w (Co, CK) col_b (CK, To)
@@ -160,9 +177,10 @@ void rv_cu_conv1d_fwd(float *out, const float *in, const float *w, const float *
 
 void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, const float *in,
                       const float *w, int B, int T_in, const rv_conv1d_shape *sh,
-                      float *scratch, int nb) {
+                      float *scratch, int nb, int pre) {
     int To = rv_conv1d_t_out(sh, T_in), Co = sh->c_out, Ci = sh->c_in, CK = Ci * sh->k;
     int pw = is_pointwise(sh);
+    no_pre_pointwise(pw, pre);
     if (dbias) rv_cu_bias_grad(dbias, dout, B, Co, To);
     for (int b0 = 0; b0 < B; b0 += nb) {
         int n = B - b0 < nb ? B - b0 : nb;
@@ -171,7 +189,7 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
             const float *inb = in + (long)b0 * Ci * T_in, *col = inb;
             if (!pw) {
                 rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
-                             To);
+                             To, pre);
                 col = scratch;
             }
             // dw (Co, CK) += dout_b (Co, To) col_b^T: batched partials + fixed-order sum, or
@@ -225,7 +243,7 @@ void rv_cu_convt1d_bwd(float *din, float *dw, float *dbias, const float *dout, c
     for (int b0 = 0; b0 < B; b0 += nb) {
         int n = B - b0 < nb ? B - b0 : nb;
         rv_cu_im2col(scratch, dout + (long)b0 * Co * To, n, Co, To, sh->k, sh->stride, 1,
-                     sh->pad, T_in);
+                     sh->pad, T_in, 0);
         if (din)    // din_b (Ci, Ti) += w (Ci, CK) col_b (CK, Ti)
             gemm_rm(0, 0, Ci, T_in, CK, w, CK, 0, scratch, T_in, (long)CK * T_in, 1.f,
                     din + (long)b0 * Ci * T_in, T_in, (long)Ci * T_in, n);
@@ -247,7 +265,7 @@ void rv_cu_convt1d_bwd(float *din, float *dw, float *dbias, const float *dout, c
 // ---------------------------------------------------------------------------- public twins
 extern "C" void rv_im2col_cuda(float *col, const float *x, int C, int T_in, int K, int s, int d,
                                int pl, int T_out) {
-    rv_cu_im2col(col, x, 1, C, T_in, K, s, d, pl, T_out);
+    rv_cu_im2col(col, x, 1, C, T_in, K, s, d, pl, T_out, 0);
 }
 extern "C" void rv_col2im_cuda(float *x, const float *col, int C, int T_in, int K, int s, int d,
                                int pl, int T_out) {
@@ -256,12 +274,12 @@ extern "C" void rv_col2im_cuda(float *x, const float *col, int C, int T_in, int 
 extern "C" void rv_conv1d_fwd_cuda(float *out, const float *in, const float *w,
                                    const float *bias, int B, int T_in,
                                    const rv_conv1d_shape *sh, float *scratch) {
-    rv_cu_conv1d_fwd(out, in, w, bias, B, T_in, sh, scratch, 1, 0.f);
+    rv_cu_conv1d_fwd(out, in, w, bias, B, T_in, sh, scratch, 1, 0.f, 0);
 }
 extern "C" void rv_conv1d_bwd_cuda(float *din, float *dw, float *dbias, const float *dout,
                                    const float *in, const float *w, int B, int T_in,
                                    const rv_conv1d_shape *sh, float *scratch) {
-    rv_cu_conv1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, 1);
+    rv_cu_conv1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, 1, 0);
 }
 extern "C" void rv_convt1d_fwd_cuda(float *out, const float *in, const float *w,
                                     const float *bias, int B, int T_in,
@@ -277,12 +295,12 @@ extern "C" void rv_convt1d_bwd_cuda(float *din, float *dw, float *dbias, const f
 extern "C" void rv_conv1d_fwd_cuda_nb(float *out, const float *in, const float *w,
                                       const float *bias, int B, int T_in,
                                       const rv_conv1d_shape *sh, float *scratch, int nb) {
-    rv_cu_conv1d_fwd(out, in, w, bias, B, T_in, sh, scratch, nb, 0.f);
+    rv_cu_conv1d_fwd(out, in, w, bias, B, T_in, sh, scratch, nb, 0.f, 0);
 }
 extern "C" void rv_conv1d_bwd_cuda_nb(float *din, float *dw, float *dbias, const float *dout,
                                       const float *in, const float *w, int B, int T_in,
                                       const rv_conv1d_shape *sh, float *scratch, int nb) {
-    rv_cu_conv1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, nb);
+    rv_cu_conv1d_bwd(din, dw, dbias, dout, in, w, B, T_in, sh, scratch, nb, 0);
 }
 extern "C" void rv_convt1d_fwd_cuda_nb(float *out, const float *in, const float *w,
                                        const float *bias, int B, int T_in,

@@ -86,6 +86,15 @@ static int net_copy(gnet *g, const rv_net *n, int B, int t_in) {
 }
 
 static size_t io_in(int B, const rv_layer *l) { return (size_t)B * l->c_in * l->t_in; }
+
+// LeakyReLU fused into the unfolding of a conv's input: no stored activation (PRE_ACT convs
+// that are not pointwise; the k-tap conv of a residual unit, whose a1 is then not stored).
+static int fused_pre(const rv_layer *l) {
+    return l->kind == RV_L_CONV && (l->flags & RV_PRE_ACT) && !rv_cu_is_pointwise(&l->cs);
+}
+static int res_needs_a1(const rv_layer *l) {
+    return l->kind == RV_L_RES && rv_cu_is_pointwise(&l->cs);
+}
 static size_t io_out(int B, const rv_layer *l) { return (size_t)B * l->c_out * l->t_out; }
 
 static size_t net_act_size(const gnet *g, int B) {
@@ -93,8 +102,8 @@ static size_t net_act_size(const gnet *g, int B) {
     for (int i = 0; i < g->n; i++) {
         const rv_layer *l = &g->L[i].l;
         s += io_out(B, l);
-        if (l->flags & RV_PRE_ACT) s += io_in(B, l);
-        if (l->kind == RV_L_RES) s += 3 * io_out(B, l);
+        if ((l->flags & RV_PRE_ACT) && !fused_pre(l)) s += io_in(B, l);
+        if (l->kind == RV_L_RES) s += (res_needs_a1(l) ? 3 : 2) * io_out(B, l);
     }
     return s;
 }
@@ -104,11 +113,12 @@ static void net_bind(gnet *g, int B, float *a) {
         glayer *gl = &g->L[i];
         const rv_layer *l = &gl->l;
         gl->out = a; a += io_out(B, l);
-        gl->act = NULL;
-        if (l->flags & RV_PRE_ACT) { gl->act = a; a += io_in(B, l); }
+        gl->act = gl->a1 = gl->h1 = gl->a2 = NULL;
+        if ((l->flags & RV_PRE_ACT) && !fused_pre(l)) { gl->act = a; a += io_in(B, l); }
         if (l->kind == RV_L_RES) {
-            gl->a1 = a; gl->h1 = a + io_out(B, l); gl->a2 = a + 2 * io_out(B, l);
-            a += 3 * io_out(B, l);
+            gl->h1 = a; gl->a2 = a + io_out(B, l);
+            a += 2 * io_out(B, l);
+            if (res_needs_a1(l)) { gl->a1 = a; a += io_out(B, l); }
         }
     }
 }
@@ -178,14 +188,15 @@ static const float *net_fwd(gnet *g, int B, const float *P, const float *in, flo
     for (int i = 0; i < g->n; i++) {
         glayer *gl = &g->L[i];
         const rv_layer *l = &gl->l;
-        if (l->flags & RV_PRE_ACT) {
+        int fused = fused_pre(l);
+        if ((l->flags & RV_PRE_ACT) && !fused) {
             rv_lrelu_fwd_cuda(gl->act, x, (long)io_in(B, l), SLOPE);
             x = gl->act;
         }
         const float *bias = l->b >= 0 ? P + l->b : NULL;
         if (l->kind == RV_L_CONV)
             rv_cu_conv1d_fwd(gl->out, x, wptr(l, P, g->W), bias, B, l->t_in, &l->cs, scratch,
-                             nb, 0.f);
+                             nb, 0.f, fused);
         else if (l->kind == RV_L_CONVT)
             rv_cu_convt1d_fwd(gl->out, x, wptr(l, P, g->W), bias, B, l->t_in, &l->ts, scratch,
                               nb);
@@ -218,7 +229,8 @@ static void net_bwd(gnet *g, int B, const float *P, float *G, float *din, const 
                               g->W + l->w, g->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
                               l->cs.dil, scratch, bufs[2], bufs[3], nb);
         } else {
-            const float *xin = pre ? gl->act : x;
+            int fused = fused_pre(l);
+            const float *xin = pre && !fused ? gl->act : x;
             float *dxin = dx;
             if (pre && dx) {
                 dxin = bufs[2];
@@ -226,7 +238,7 @@ static void net_bwd(gnet *g, int B, const float *P, float *G, float *din, const 
             }
             if (l->kind == RV_L_CONV)
                 rv_cu_conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, g->W), B, l->t_in, &l->cs,
-                                 scratch, nb);
+                                 scratch, nb, fused);
             else
                 rv_cu_convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, g->W), B, l->t_in, &l->ts,
                                   scratch, nb);
@@ -537,7 +549,8 @@ static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, i
         glayer *gl = &n->L[i];
         const rv_layer *l = &gl->l;
         const float *x = i ? n->L[i - 1].out : in;
-        const float *xin = (l->flags & RV_PRE_ACT) ? gl->act : x;
+        int fused = fused_pre(l);
+        const float *xin = (l->flags & RV_PRE_ACT) && !fused ? gl->act : x;
         const float *w = wptr(l, g->P, n->W);
         float *dw = (l->flags & RV_WN) ? n->DW + l->w : g->G + l->w;
         float *dx = g->bufs[1];
@@ -546,7 +559,8 @@ static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, i
         GD_CUDA_CHECK(cudaEventRecord(e[0], st));
         for (int r = 0; r < reps; r++) {
             if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->cs, g->scratch, g->nb, 0.f);
+                rv_cu_conv1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->cs, g->scratch, g->nb, 0.f,
+                                 fused);
             else if (l->kind == RV_L_CONVT)
                 rv_cu_convt1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->ts, g->scratch, g->nb);
             else
@@ -556,7 +570,8 @@ static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, i
         GD_CUDA_CHECK(cudaEventRecord(e[1], st));
         for (int r = 0; r < reps; r++) {   // weight gradient only
             if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb);
+                rv_cu_conv1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb,
+                                 fused);
             else if (l->kind == RV_L_CONVT)
                 rv_cu_convt1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, g->scratch, g->nb);
             else
@@ -567,7 +582,8 @@ static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, i
         GD_CUDA_CHECK(cudaEventRecord(e[2], st));
         for (int r = 0; r < reps; r++) {   // both gradients
             if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb);
+                rv_cu_conv1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb,
+                                 fused);
             else if (l->kind == RV_L_CONVT)
                 rv_cu_convt1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, g->scratch, g->nb);
             else
