@@ -10,21 +10,9 @@ extern "C" {
 #include "train/cuda/gpu_model.h"
 #include "train/nn/resunit.h"
 }
+#include "train/cuda/gnet.cuh"
 
 #define SLOPE ((float)RV_LRELU_SLOPE)
-
-typedef struct {
-    rv_layer l;                  // copy of the CPU layer (shapes, offsets); pointers unused
-    float *act, *out, *a1, *h1, *a2;
-} glayer;
-
-typedef struct {
-    glayer *L;
-    int     n;
-    long    w_total;
-    float  *W, *DW;
-    const float *input;
-} gnet;
 
 struct rv_gpu {
     rv_config cfg;
@@ -65,197 +53,6 @@ static void mark(rv_gpu *g, const char *name) {
     g->ev_name[g->n_marks++] = name;
 }
 
-// ---------------------------------------------------------------------------- nets
-static int net_copy(gnet *g, const rv_net *n, int B, int t_in) {
-    g->n = n->n;
-    g->w_total = n->w_total;
-    g->L = (glayer *)calloc(n->n, sizeof(glayer));
-    if (!g->L) return GD_ERR_NOMEM;
-    int t = t_in;
-    for (int i = 0; i < n->n; i++) {
-        rv_layer *l = &g->L[i].l;
-        *l = n->L[i];
-        l->t_in = t;
-        if (l->kind == RV_L_CONVT) t = rv_convt1d_t_out(&l->ts, t);
-        else if (l->kind == RV_L_CONV) t = rv_conv1d_t_out(&l->cs, t);
-        if (t <= 0) return GD_ERR_ARG;
-        l->t_out = t;
-    }
-    (void)B;
-    return 0;
-}
-
-static size_t io_in(int B, const rv_layer *l) { return (size_t)B * l->c_in * l->t_in; }
-
-// LeakyReLU fused into the unfolding of a conv's input: no stored activation (PRE_ACT convs
-// that are not pointwise; the k-tap conv of a residual unit, whose a1 is then not stored).
-static int fused_pre(const rv_layer *l) {
-    return l->kind == RV_L_CONV && (l->flags & RV_PRE_ACT) && !rv_cu_is_pointwise(&l->cs);
-}
-static int res_needs_a1(const rv_layer *l) {
-    return l->kind == RV_L_RES && rv_cu_is_pointwise(&l->cs);
-}
-static size_t io_out(int B, const rv_layer *l) { return (size_t)B * l->c_out * l->t_out; }
-
-static size_t net_act_size(const gnet *g, int B) {
-    size_t s = 0;
-    for (int i = 0; i < g->n; i++) {
-        const rv_layer *l = &g->L[i].l;
-        s += io_out(B, l);
-        if ((l->flags & RV_PRE_ACT) && !fused_pre(l)) s += io_in(B, l);
-        if (l->kind == RV_L_RES) s += (res_needs_a1(l) ? 3 : 2) * io_out(B, l);
-    }
-    return s;
-}
-
-static void net_bind(gnet *g, int B, float *a) {
-    for (int i = 0; i < g->n; i++) {
-        glayer *gl = &g->L[i];
-        const rv_layer *l = &gl->l;
-        gl->out = a; a += io_out(B, l);
-        gl->act = gl->a1 = gl->h1 = gl->a2 = NULL;
-        if ((l->flags & RV_PRE_ACT) && !fused_pre(l)) { gl->act = a; a += io_in(B, l); }
-        if (l->kind == RV_L_RES) {
-            gl->h1 = a; gl->a2 = a + io_out(B, l);
-            a += 2 * io_out(B, l);
-            if (res_needs_a1(l)) { gl->a1 = a; a += io_out(B, l); }
-        }
-    }
-}
-
-static size_t net_scratch(const gnet *g) {        // one batch item
-    size_t s = 1;
-    for (int i = 0; i < g->n; i++) {
-        const rv_layer *l = &g->L[i].l;
-        size_t c = l->kind == RV_L_CONVT ? rv_convt1d_scratch(&l->ts, l->t_in)
-                                         : rv_conv1d_scratch(&l->cs, l->t_in);
-        if (c > s) s = c;
-    }
-    return s;
-}
-
-static size_t net_max_w(const gnet *g) {   // largest single weight tensor (dw partials)
-    size_t s = 1;
-    for (int i = 0; i < g->n; i++) {
-        const rv_layer *l = &g->L[i].l;
-        if ((size_t)l->nw > s) s = (size_t)l->nw;
-        if (l->kind == RV_L_RES && (size_t)l->nw2 > s) s = (size_t)l->nw2;
-    }
-    return s;
-}
-
-static size_t net_max_io(const gnet *g, int B) {
-    size_t s = 1;
-    for (int i = 0; i < g->n; i++) {
-        if (io_in(B, &g->L[i].l) > s) s = io_in(B, &g->L[i].l);
-        if (io_out(B, &g->L[i].l) > s) s = io_out(B, &g->L[i].l);
-    }
-    return s;
-}
-
-static double net_macs(const gnet *g, int B) {
-    double m = 0;
-    for (int i = 0; i < g->n; i++) {
-        const rv_layer *l = &g->L[i].l;
-        if (l->kind == RV_L_CONV)
-            m += (double)B * l->c_out * l->t_out * l->c_in * l->cs.k;
-        else if (l->kind == RV_L_CONVT)
-            m += (double)B * l->c_in * l->t_in * l->c_out * l->ts.k;
-        else
-            m += (double)B * l->t_out * l->c_in * l->c_in * (l->cs.k + 1);
-    }
-    return m;
-}
-
-static const float *wptr(const rv_layer *l, const float *P, const float *W) {
-    return (l->flags & RV_WN) ? W + l->w : P + l->w;
-}
-
-static void net_weights(gnet *g, const float *P) {
-    for (int i = 0; i < g->n; i++) {
-        const rv_layer *l = &g->L[i].l;
-        if (!(l->flags & RV_WN)) continue;
-        rv_wnorm_fwd_cuda(g->W + l->w, P + l->v, P + l->g, l->rows, l->nw / l->rows);
-        if (l->kind == RV_L_RES)
-            rv_wnorm_fwd_cuda(g->W + l->w2, P + l->v2, P + l->g2, l->rows2, l->nw2 / l->rows2);
-    }
-}
-
-static const float *net_fwd(gnet *g, int B, const float *P, const float *in, float *scratch,
-                            int nb) {
-    g->input = in;
-    const float *x = in;
-    for (int i = 0; i < g->n; i++) {
-        glayer *gl = &g->L[i];
-        const rv_layer *l = &gl->l;
-        int fused = fused_pre(l);
-        if ((l->flags & RV_PRE_ACT) && !fused) {
-            rv_lrelu_fwd_cuda(gl->act, x, (long)io_in(B, l), SLOPE);
-            x = gl->act;
-        }
-        const float *bias = l->b >= 0 ? P + l->b : NULL;
-        if (l->kind == RV_L_CONV)
-            rv_cu_conv1d_fwd(gl->out, x, wptr(l, P, g->W), bias, B, l->t_in, &l->cs, scratch,
-                             nb, 0.f, fused);
-        else if (l->kind == RV_L_CONVT)
-            rv_cu_convt1d_fwd(gl->out, x, wptr(l, P, g->W), bias, B, l->t_in, &l->ts, scratch,
-                              nb);
-        else
-            rv_cu_resunit_fwd(gl->out, gl->a1, gl->h1, gl->a2, x, g->W + l->w, g->W + l->w2, B,
-                              l->c_in, l->t_in, l->cs.k, l->cs.dil, scratch, nb);
-        x = gl->out;
-    }
-    return x;
-}
-
-static void net_bwd(gnet *g, int B, const float *P, float *G, float *din, const float *dout,
-                    float *scratch, float *bufs[4], int nb) {
-    cudaStream_t st = rv_cu_stream();
-    if (g->w_total) GD_CUDA_CHECK(cudaMemsetAsync(g->DW, 0, sizeof(float) * g->w_total, st));
-    const float *cur = dout;
-    for (int i = g->n - 1; i >= 0; i--) {
-        glayer *gl = &g->L[i];
-        const rv_layer *l = &gl->l;
-        const float *x = i ? g->L[i - 1].out : g->input;
-        float *dx = i ? bufs[i % 2] : din;
-        int pre = (l->flags & RV_PRE_ACT) != 0;
-        // PRE_ACT layers overwrite dx through the LeakyReLU backward; others accumulate.
-        if (dx && i && !pre)
-            GD_CUDA_CHECK(cudaMemsetAsync(dx, 0, sizeof(float) * io_in(B, l), st));
-        float *dw = (l->flags & RV_WN) ? g->DW + l->w : G + l->w;
-        float *db = l->b >= 0 ? G + l->b : NULL;
-        if (l->kind == RV_L_RES) {
-            rv_cu_resunit_bwd(dx, dw, g->DW + l->w2, cur, x, gl->a1, gl->h1, gl->a2,
-                              g->W + l->w, g->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
-                              l->cs.dil, scratch, bufs[2], bufs[3], nb);
-        } else {
-            int fused = fused_pre(l);
-            const float *xin = pre && !fused ? gl->act : x;
-            float *dxin = dx;
-            if (pre && dx) {
-                dxin = bufs[2];
-                GD_CUDA_CHECK(cudaMemsetAsync(dxin, 0, sizeof(float) * io_in(B, l), st));
-            }
-            if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, g->W), B, l->t_in, &l->cs,
-                                 scratch, nb, fused);
-            else
-                rv_cu_convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, g->W), B, l->t_in, &l->ts,
-                                  scratch, nb);
-            if (pre && dx) rv_cu_lrelu_bwd(dx, dxin, x, (long)io_in(B, l), SLOPE, i ? 0.f : 1.f);
-        }
-        cur = dx;
-    }
-    for (int i = 0; i < g->n; i++) {
-        const rv_layer *l = &g->L[i].l;
-        if (!(l->flags & RV_WN)) continue;
-        rv_wnorm_bwd_cuda(G + l->v, G + l->g, g->DW + l->w, P + l->v, P + l->g, l->rows,
-                          l->nw / l->rows);
-        if (l->kind == RV_L_RES)
-            rv_wnorm_bwd_cuda(G + l->v2, G + l->g2, g->DW + l->w2, P + l->v2, P + l->g2,
-                              l->rows2, l->nw2 / l->rows2);
-    }
-}
 
 // ---------------------------------------------------------------------------- init
 static size_t up(size_t n) { return (n + 63) & ~(size_t)63; }   // 256-byte aligned floats
@@ -281,17 +78,17 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
     g->crop_l = m->crop_l; g->crop_r = m->crop_r;
     g->n_enc = m->n_enc; g->total = m->P.total;
     g->nb = B;
-    if (net_copy(&g->enc, &m->enc, B, g->T) || net_copy(&g->dec, &m->dec, B, g->Tl) ||
+    if (rv_gn_copy(&g->enc, &m->enc, B, g->T) || rv_gn_copy(&g->dec, &m->dec, B, g->Tl) ||
         g->enc.L[g->enc.n - 1].l.t_out != g->Tl || g->dec.L[g->dec.n - 1].l.t_out != g->T) {
         rv_gpu_free(g);
         return GD_ERR_ARG;
     }
     int T = g->T, Tl = g->Tl, Lz = g->L + g->K;
     size_t sb = (size_t)B * RV_PQMF_BANDS * T;
-    size_t io = net_max_io(&g->enc, B) > net_max_io(&g->dec, B) ? net_max_io(&g->enc, B)
-                                                                 : net_max_io(&g->dec, B);
-    size_t scr = net_scratch(&g->enc) > net_scratch(&g->dec) ? net_scratch(&g->enc)
-                                                             : net_scratch(&g->dec);
+    size_t io = rv_gn_max_io(&g->enc, B) > rv_gn_max_io(&g->dec, B) ? rv_gn_max_io(&g->enc, B)
+                                                                 : rv_gn_max_io(&g->dec, B);
+    size_t scr = rv_gn_scratch(&g->enc) > rv_gn_scratch(&g->dec) ? rv_gn_scratch(&g->enc)
+                                                             : rv_gn_scratch(&g->dec);
     scr *= (size_t)g->nb;
     size_t ntot = (size_t)g->total;
     size_t pq = (sizeof(rv_pqmf) + 3) / 4;
@@ -300,7 +97,7 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
                       (size_t)B * N, (size_t)B * g->K * Tl, (size_t)B * g->L * Tl, sb,
                       (size_t)B * Lz * Tl, sb, (size_t)B * N, (size_t)B * N, sb, 2 * sb,
                       (size_t)B * Lz * Tl, (size_t)B * g->L * Tl, scr, io, io, io, io,
-                      net_act_size(&g->enc, B), net_act_size(&g->dec, B),
+                      rv_gn_act_size(&g->enc, B), rv_gn_act_size(&g->dec, B),
                       16 /* loss */, 16 /* wts */, 4 /* sched */, 2 * (size_t)B * Tl};
     float **ptrs[] = {&g->P, &g->G, &g->Mo, &g->Vo, &g->enc.W, &g->enc.DW, &g->dec.W,
                       &g->dec.DW, (float **)&g->pqmf, &g->x, &g->noise, &g->prior, &g->x_mb,
@@ -323,7 +120,7 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
     float *p = (float *)g->block;
     for (int i = 0; i < n; i++) {
         if (ptrs[i]) *ptrs[i] = p;
-        else net_bind(i == 26 ? &g->enc : &g->dec, B, p);
+        else rv_gn_bind(i == 26 ? &g->enc : &g->dec, B, p);
         p += up(sizes[i]);
     }
     rv_cuda_upload(g->pqmf, &m->pqmf, sizeof(rv_pqmf));
@@ -340,8 +137,8 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
         if (!rc) rc = rv_mss_init_cuda(&g->mss_fb, c->fb_scales, c->n_fb_scales, B, N);
         if (rc || nmb <= 0) { rv_gpu_free(g); return rc ? rc : GD_ERR_ARG; }
     }
-    g->flops = 2.0 * 3.0 * (net_macs(&g->enc, B) + net_macs(&g->dec, B));
-    size_t mw = net_max_w(&g->enc) > net_max_w(&g->dec) ? net_max_w(&g->enc) : net_max_w(&g->dec);
+    g->flops = 2.0 * 3.0 * (rv_gn_macs(&g->enc, B) + rv_gn_macs(&g->dec, B));
+    size_t mw = rv_gn_max_w(&g->enc) > rv_gn_max_w(&g->dec) ? rv_gn_max_w(&g->enc) : rv_gn_max_w(&g->dec);
     rv_cu_dw_reserve(mw * (size_t)g->nb);   // before any capture
     rv_gpu_upload_params(g, m);
     *out = g;
@@ -410,17 +207,17 @@ static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
     long N = g->N;
     size_t sb = (size_t)B * RV_PQMF_BANDS * T;
     mark(g, "start");
-    net_weights(&g->enc, g->P);
-    net_weights(&g->dec, g->P);
+    rv_gn_weights(&g->enc, g->P);
+    rv_gn_weights(&g->dec, g->P);
     mark(g, "weight_norm");
     rv_pqmf_analysis_fwd_cuda(g->x_mb, g->x, g->pqmf, B, N, NULL);
     mark(g, "pqmf_analysis");
-    g->z = net_fwd(&g->enc, B, g->P, g->x_mb, g->scratch, g->nb);
+    g->z = rv_gn_fwd(&g->enc, B, g->P, g->x_mb, g->scratch, g->nb);
     mark(g, "encoder_fwd");
     rv_cu_mmd_fwd(g->z, g->prior, B, L, Tl, g->mmd_scratch, g->loss + 2);
     concat(g->zin, g->z, L, g->noise, g->K, B, Tl);
     mark(g, "mmd_fwd");
-    g->dec_out = net_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
+    g->dec_out = rv_gn_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
     mark(g, "decoder_fwd");
     rv_amod_fwd_cuda(g->y_mb, g->dec_out, B, RV_PQMF_BANDS, T);
     rv_pqmf_synthesis_fwd_cuda(g->y, g->y_mb, g->pqmf, B, N, NULL);
@@ -444,7 +241,7 @@ static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
     rv_amod_bwd_cuda(g->ddec, g->dy_mb, g->dec_out, B, RV_PQMF_BANDS, T);
     if (train_encoder) {
         GD_CUDA_CHECK(cudaMemsetAsync(g->dzin, 0, sizeof(float) * (size_t)B * Lz * Tl, st));
-        net_bwd(&g->dec, B, g->P, g->G, g->dzin, g->ddec, g->scratch, g->bufs, g->nb);
+        rv_gn_bwd(&g->dec, B, g->P, g->G, g->dzin, g->ddec, g->scratch, g->bufs, g->nb);
         mark(g, "decoder_bwd");
         GD_CUDA_CHECK(cudaMemcpy2DAsync(g->dz, sizeof(float) * (size_t)L * Tl, g->dzin,
                                         sizeof(float) * (size_t)Lz * Tl,
@@ -452,10 +249,10 @@ static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
                                         cudaMemcpyDeviceToDevice, st));
         rv_mmd_bwd_cuda(g->dz, c->loss_mmd, g->z, g->prior, B, L, Tl);
         mark(g, "mmd_bwd");
-        net_bwd(&g->enc, B, g->P, g->G, NULL, g->dz, g->scratch, g->bufs, g->nb);
+        rv_gn_bwd(&g->enc, B, g->P, g->G, NULL, g->dz, g->scratch, g->bufs, g->nb);
         mark(g, "encoder_bwd");
     } else {
-        net_bwd(&g->dec, B, g->P, g->G, NULL, g->ddec, g->scratch, g->bufs, g->nb);
+        rv_gn_bwd(&g->dec, B, g->P, g->G, NULL, g->ddec, g->scratch, g->bufs, g->nb);
         mark(g, "decoder_bwd");
     }
     if (update) {
@@ -549,9 +346,9 @@ static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, i
         glayer *gl = &n->L[i];
         const rv_layer *l = &gl->l;
         const float *x = i ? n->L[i - 1].out : in;
-        int fused = fused_pre(l);
+        int fused = rv_gn_fused_pre(l);
         const float *xin = (l->flags & RV_PRE_ACT) && !fused ? gl->act : x;
-        const float *w = wptr(l, g->P, n->W);
+        const float *w = rv_gn_wptr(l, g->P, n->W);
         float *dw = (l->flags & RV_WN) ? n->DW + l->w : g->G + l->w;
         float *dx = g->bufs[1];
         const float *dout = g->bufs[0];
@@ -618,9 +415,9 @@ extern "C" void rv_gpu_layer_profile(rv_gpu *g, int reps) {
 extern "C" void rv_gpu_encode(rv_gpu *g, float *z, const float *x) {
     cudaStream_t st = rv_cu_stream();
     rv_cuda_upload(g->x, x, sizeof(float) * (size_t)g->B * g->N);
-    net_weights(&g->enc, g->P);
+    rv_gn_weights(&g->enc, g->P);
     rv_pqmf_analysis_fwd_cuda(g->x_mb, g->x, g->pqmf, g->B, g->N, NULL);
-    g->z = net_fwd(&g->enc, g->B, g->P, g->x_mb, g->scratch, g->nb);
+    g->z = rv_gn_fwd(&g->enc, g->B, g->P, g->x_mb, g->scratch, g->nb);
     GD_CUDA_CHECK(cudaStreamSynchronize(st));
     rv_cuda_download(z, g->z, sizeof(float) * (size_t)g->B * g->L * g->Tl);
 }
@@ -629,9 +426,9 @@ extern "C" void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *
     int B = g->B, Tl = g->Tl;
     rv_cuda_upload(g->dz, z, sizeof(float) * (size_t)B * g->L * Tl);
     if (g->K) rv_cuda_upload(g->noise, noise, sizeof(float) * (size_t)B * g->K * Tl);
-    net_weights(&g->dec, g->P);
+    rv_gn_weights(&g->dec, g->P);
     concat(g->zin, g->dz, g->L, g->noise, g->K, B, Tl);
-    g->dec_out = net_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
+    g->dec_out = rv_gn_fwd(&g->dec, B, g->P, g->zin, g->scratch, g->nb);
     rv_amod_fwd_cuda(g->y_mb, g->dec_out, B, RV_PQMF_BANDS, g->T);
     rv_pqmf_synthesis_fwd_cuda(g->y, g->y_mb, g->pqmf, B, g->N, NULL);
     rv_cuda_download(y, g->y, sizeof(float) * (size_t)B * g->N);
