@@ -67,7 +67,7 @@ void rv_cu_dw_reserve(size_t floats) {
 }
 
 float *rv_cu_dw_workspace(size_t floats) {
-    if (g_dw_loop) return NULL;
+    if (g_dw_loop || floats > RV_CU_DW_MAX) return NULL;
     if (floats > g_dw_cap) {
         cudaStreamCaptureStatus cs;
         GD_CUDA_CHECK(cudaStreamIsCapturing(g_stream, &cs));

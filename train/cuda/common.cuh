@@ -82,6 +82,8 @@ void rv_cu_bias_grad(float *dbias, const float *dout, int B, int Co, int To);
 // (C_out x C_in*K) outputs give cuBLAS few thread blocks. Returns NULL when the mode is off
 // (env GD_CUDA_DW=loop) or the workspace cannot grow (during a graph capture); callers then
 // loop over items. rv_cu_dw_reserve sizes it ahead (outside any capture).
+// At most RV_CU_DW_MAX floats (256 MiB): callers split larger batches into chunks.
+#define RV_CU_DW_MAX ((size_t)64 << 20)
 float *rv_cu_dw_workspace(size_t floats);
 void   rv_cu_dw_reserve(size_t floats);
 // dw[j] += sum_i part[i][j] for i < nb (fixed order).

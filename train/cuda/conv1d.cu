@@ -139,6 +139,12 @@ static void gemm_rm(int transA, int transB, int M, int N, int K, const float *A,
                                                   batch));
 }
 
+// Items per batched weight-gradient GEMM so that the partials fit the workspace cap.
+static int dw_chunk(int n, size_t per_item) {
+    size_t m = RV_CU_DW_MAX / (per_item ? per_item : 1);
+    return (int)(m < (size_t)n ? m : (size_t)n);
+}
+
 int rv_cu_is_pointwise(const rv_conv1d_shape *s) {
     return s->k == 1 && s->stride == 1 && s->pad_l == 0 && s->pad_r == 0;
 }
@@ -194,11 +200,16 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
             }
             // dw (Co, CK) += dout_b (Co, To) col_b^T: batched partials + fixed-order sum, or
             // items in order
-            float *ws = n > 1 ? rv_cu_dw_workspace((size_t)n * Co * CK) : NULL;
+            int m = dw_chunk(n, (size_t)Co * CK);
+            float *ws = m > 1 ? rv_cu_dw_workspace((size_t)m * Co * CK) : NULL;
             if (ws) {
-                gemm_rm(0, 1, Co, CK, To, doutb, To, (long)Co * To, col, To, (long)CK * To, 0.f,
-                        ws, CK, (long)Co * CK, n);
-                rv_cu_sum_items(dw, ws, n, (long)Co * CK);
+                for (int i0 = 0; i0 < n; i0 += m) {
+                    int k = n - i0 < m ? n - i0 : m;
+                    gemm_rm(0, 1, Co, CK, To, doutb + (long)i0 * Co * To, To, (long)Co * To,
+                            col + (long)i0 * CK * To, To, (long)CK * To, 0.f, ws, CK,
+                            (long)Co * CK, k);
+                    rv_cu_sum_items(dw, ws, k, (long)Co * CK);
+                }
             } else {
                 for (int i = 0; i < n; i++)
                     gemm_rm(0, 1, Co, CK, To, doutb + (long)i * Co * To, To, 0,
@@ -248,11 +259,16 @@ void rv_cu_convt1d_bwd(float *din, float *dw, float *dbias, const float *dout, c
             gemm_rm(0, 0, Ci, T_in, CK, w, CK, 0, scratch, T_in, (long)CK * T_in, 1.f,
                     din + (long)b0 * Ci * T_in, T_in, (long)Ci * T_in, n);
         if (dw) {   // dw (Ci, CK) += in_b (Ci, Ti) col_b^T
-            float *ws = n > 1 ? rv_cu_dw_workspace((size_t)n * Ci * CK) : NULL;
+            int m = dw_chunk(n, (size_t)Ci * CK);
+            float *ws = m > 1 ? rv_cu_dw_workspace((size_t)m * Ci * CK) : NULL;
             if (ws) {
-                gemm_rm(0, 1, Ci, CK, T_in, in + (long)b0 * Ci * T_in, T_in, (long)Ci * T_in,
-                        scratch, T_in, (long)CK * T_in, 0.f, ws, CK, (long)Ci * CK, n);
-                rv_cu_sum_items(dw, ws, n, (long)Ci * CK);
+                for (int i0 = 0; i0 < n; i0 += m) {
+                    int k = n - i0 < m ? n - i0 : m;
+                    gemm_rm(0, 1, Ci, CK, T_in, in + (long)(b0 + i0) * Ci * T_in, T_in,
+                            (long)Ci * T_in, scratch + (long)i0 * CK * T_in, T_in,
+                            (long)CK * T_in, 0.f, ws, CK, (long)Ci * CK, k);
+                    rv_cu_sum_items(dw, ws, k, (long)Ci * CK);
+                }
             } else {
                 for (int i = 0; i < n; i++)
                     gemm_rm(0, 1, Ci, CK, T_in, in + (long)(b0 + i) * Ci * T_in, T_in, 0,

@@ -139,7 +139,8 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
     }
     g->flops = 2.0 * 3.0 * (rv_gn_macs(&g->enc, B) + rv_gn_macs(&g->dec, B));
     size_t mw = rv_gn_max_w(&g->enc) > rv_gn_max_w(&g->dec) ? rv_gn_max_w(&g->enc) : rv_gn_max_w(&g->dec);
-    rv_cu_dw_reserve(mw * (size_t)g->nb);   // before any capture
+    size_t ws = mw * (size_t)g->nb;
+    rv_cu_dw_reserve(ws < RV_CU_DW_MAX ? ws : RV_CU_DW_MAX);   // before any capture
     rv_gpu_upload_params(g, m);
     *out = g;
     return 0;
