@@ -608,6 +608,81 @@ static void test_model_step(void) {
     rv_model_free(&m);
 }
 
+// ---------------------------------------------------------------------------- phase 2
+// The discriminator (train/disc.c) on the tiny config: the phase-2 generator step (spectral +
+// adversarial + feature matching, encoder frozen), the D step (hinge) and its Adam update,
+// CPU against GPU in fp32.
+static void test_phase2(void) {
+    rv_config c;
+    CHECK(load_tiny(&c) == 0);
+    rv_model m;
+    CHECK(rv_model_init(&m, &c) == 0);
+    rv_model_init_params(&m, 21);
+    int B = 2;
+    long N = c.n_signal;
+    CHECK(rv_model_plan(&m, B, N, 1) == 0);
+    CHECK(rv_model_init_disc(&m, 5) == 0);
+    rv_gpu *g = NULL;
+    if (rv_gpu_init(&g, &m, B, N, 1) || rv_gpu_init_disc(g, m.disc)) {
+        t_case_failed = 1;
+        rv_gpu_free(g);
+        rv_model_free(&m);
+        return;
+    }
+    rv_disc *d = m.disc;
+    printf(" tiny discriminator: %d sub-discriminators, %ld parameters\n", d->n_sub, d->P.total);
+    batch b = make_batch(&m, B, N, 9);
+    rv_losses lc, lg;
+    // generator step of phase 2
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
+    rv_gpu_step(g, b.x, b.noise, b.prior, 1e-4, 1, 1, 0, 0);
+    rv_gpu_losses(g, &lg);
+    cmp_val("G step multiband", lg.mb, lc.mb, 1e-4);
+    cmp_val("G step fullband", lg.fb, lc.fb, 1e-4);
+    cmp_val("G step adversarial", lg.adv, lc.adv, 1e-4);
+    cmp_val("G step feature matching", lg.fm, lc.fm, 1e-4);
+    cmp_val("G step total", lg.total, lc.total, 1e-4);
+    long n = m.P.total, nd = d->P.total;
+    float *Gg = malloc(sizeof(float) * n), *Dg = malloc(sizeof(float) * nd);
+    rv_gpu_download_grads(g, Gg);
+    const char *w = "";
+    double worst = grad_worst(&m.P, Gg, m.G, &w);
+    printf("  %-34s worst tensor %s: %.3g\n", "G step generator gradients", w, worst);
+    CHECK(worst < 1e-2);
+    // discriminator step
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 0);
+    double ld = rv_disc_d_step(d, b.x, m.y);
+    rv_gpu_d_step(g, b.x, b.noise, b.prior, c.d_lr, 1, 0);
+    rv_gpu_losses(g, &lg);
+    cmp_val("D step hinge", lg.disc, ld, 1e-4);
+    rv_gpu_download_disc_grads(g, Dg);
+    worst = grad_worst(&d->P, Dg, d->G, &w);
+    printf("  %-34s worst tensor %s: %.3g\n", "D step gradients", w, worst);
+    CHECK(worst < 1e-2);
+    // discriminator Adam (same gradients: the GPU recomputes them from the same state)
+    rv_disc_adam(d, &c, c.d_lr, 1);
+    rv_gpu_d_step(g, b.x, b.noise, b.prior, c.d_lr, 1, 1);
+    rv_disc tmp = *d;
+    tmp.P.data = malloc(sizeof(float) * nd); tmp.M = malloc(sizeof(float) * nd);
+    tmp.V = malloc(sizeof(float) * nd);
+    rv_gpu_download_disc(g, &tmp);
+    double mdp = 0;
+    long moved = 0;
+    for (long i = 0; i < nd; i++) {
+        double dd = fabs(tmp.P.data[i] - d->P.data[i]);
+        if (!(dd <= mdp)) mdp = dd;
+        if (!(dd <= 0.05 * c.d_lr)) moved++;
+    }
+    printf("  %-34s max|diff| %.3g (lr %.3g), %ld of %ld beyond 0.05 lr\n",
+           "D params after Adam", mdp, c.d_lr, moved, nd);
+    CHECK(mdp <= 2.01 * c.d_lr && moved <= nd / 1000 + 2);
+    free(tmp.P.data); free(tmp.M); free(tmp.V);
+    free(Gg); free(Dg);
+    free_batch(&b);
+    rv_gpu_free(g);
+    rv_model_free(&m);
+}
+
 // ---------------------------------------------------------------------------- PyTorch reference
 // tests/ref/rave_tiny.safetensors (scripts/gen_rave_ref.py, torch float64 from float32 weights):
 // the GPU step in fp32 against it with the tolerances of tests/train/test_parity.c (output y
@@ -727,6 +802,7 @@ int main(void) {
     RUN(test_adv);
     RUN(test_adam);
     RUN(test_torch_reference);
+    RUN(test_phase2);
     RUN(test_model_step);
     rv_cuda_shutdown();
     return TEST_REPORT();

@@ -100,6 +100,13 @@ void rv_cu_mmd_fwd(const float *z, const float *y, int B, int D, int T, double *
 // sched[0] = lr, sched[1] = t (1-based step, as a double).
 void rv_cu_adam(float *p, float *m, float *v, const float *g, long n, double beta1,
                 double beta2, double eps, const double *sched);
+// Adversarial reductions to device memory: out[0] = hinge_d (mode 0), hinge_g (1) or
+// relative FM (2) of a (real) and b (fake) over n values, out[1] = sum |a|; part holds
+// 2 * 264 doubles of per-block partials. rv_cu_fm_bwd reads the denominator from den[1].
+void rv_cu_adv_fwd(double *out, const float *a, const float *b, long n, int mode, double *part);
+void rv_cu_fm_bwd(float *d_fake, double weight, const double *den, const float *f_real,
+                  const float *f_fake, long n);
+#define RV_CU_ADV_PART (2 * 264)
 // Sum of n doubles into *out (one block, fixed order).
 void rv_cu_sum(double *out, const double *in, int n);
 // out[0] = sum_i w_i * in[i] for a small list (total loss).

@@ -42,6 +42,15 @@ void rv_gpu_encode(rv_gpu *g, float *z, const float *x) { (void)g; (void)z; (voi
 void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *noise) {
     (void)g; (void)y; (void)z; (void)noise;
 }
+int rv_gpu_init_disc(rv_gpu *g, const rv_disc *d) { (void)g; (void)d; return GD_ERR_INTERNAL; }
+void rv_gpu_upload_disc(rv_gpu *g, const rv_disc *d) { (void)g; (void)d; }
+void rv_gpu_download_disc(const rv_gpu *g, rv_disc *d) { (void)g; (void)d; }
+void rv_gpu_download_disc_grads(const rv_gpu *g, float *G) { (void)g; (void)G; }
+void rv_gpu_d_step(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                   double d_lr, long d_t, int update) {
+    (void)g; (void)x; (void)noise; (void)prior; (void)d_lr; (void)d_t; (void)update;
+}
+double rv_gpu_disc_flops(const rv_gpu *g) { (void)g; return 0; }
 int rv_gpu_set_graph(rv_gpu *g, int on) { (void)g; (void)on; return GD_ERR_INTERNAL; }
 int rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
                    int train_encoder, const char **names, double *ms, int cap) {

@@ -10,7 +10,7 @@ extern "C" {
 #include "train/cuda/gpu_model.h"
 #include "train/nn/resunit.h"
 }
-#include "train/cuda/gnet.cuh"
+#include "train/cuda/gdisc.cuh"
 
 #define SLOPE ((float)RV_LRELU_SLOPE)
 
@@ -27,8 +27,10 @@ struct rv_gpu {
     float *x, *noise, *prior, *x_mb, *zin, *y_mb, *y, *dy, *dy_mb, *ddec, *dzin, *dz, *scratch;
     float *bufs[4];
     const float *z, *dec_out;
-    double *loss;                // mb, fb, mmd, total
-    double *wts;                 // loss weights (mb, fb, mmd) and (mb, fb, 0)
+    double *loss;                // mb, fb, mmd, total, adv, fm, disc
+    rv_gdisc *disc;              // phase 2 (rv_gpu_init_disc), else NULL
+    double *dsched;              // discriminator lr, t
+    double *wts;                 // loss weights: 3 phase 1, 3 frozen encoder, 6 phase-2 G
     double *sched;               // lr, t
     double *mmd_scratch;
     rv_mss_cuda *mss_mb, *mss_fb;
@@ -39,7 +41,7 @@ struct rv_gpu {
     int    use_graph;
     cudaGraphExec_t exec[8];
     int    seen[8];
-    double flops;
+    double flops, flops_disc;
     // profiling: events between the segments of one eager step
     int    prof, n_marks;
     cudaEvent_t ev[24];
@@ -98,7 +100,7 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
                       (size_t)B * Lz * Tl, sb, (size_t)B * N, (size_t)B * N, sb, 2 * sb,
                       (size_t)B * Lz * Tl, (size_t)B * g->L * Tl, scr, io, io, io, io,
                       rv_gn_act_size(&g->enc, B), rv_gn_act_size(&g->dec, B),
-                      16 /* loss */, 16 /* wts */, 4 /* sched */, 2 * (size_t)B * Tl};
+                      16 /* loss */, 32 /* wts */, 8 /* sched, dsched */, 2 * (size_t)B * Tl};
     float **ptrs[] = {&g->P, &g->G, &g->Mo, &g->Vo, &g->enc.W, &g->enc.DW, &g->dec.W,
                       &g->dec.DW, (float **)&g->pqmf, &g->x, &g->noise, &g->prior, &g->x_mb,
                       &g->zin, &g->y_mb, &g->y, &g->dy, &g->dy_mb, &g->ddec, &g->dzin, &g->dz,
@@ -124,12 +126,17 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
         p += up(sizes[i]);
     }
     rv_cuda_upload(g->pqmf, &m->pqmf, sizeof(rv_pqmf));
-    double w[6] = {c->loss_multiband, c->loss_fullband, c->loss_mmd,
-                   c->loss_multiband, c->loss_fullband, 0};
+    // loss weights: phase 1 (mb, fb, mmd), frozen encoder (mb, fb, 0), phase-2 generator
+    // (mb, fb, mmd unused, total unused, adv, fm) -- dotted with loss[0..5]
+    double w[12] = {c->loss_multiband, c->loss_fullband, c->loss_mmd,
+                    c->loss_multiband, c->loss_fullband, 0,
+                    c->loss_multiband, c->loss_fullband, 0, 0, c->loss_adversarial,
+                    c->loss_feature_matching};
     rv_cuda_upload(g->wts, w, sizeof(w));
     size_t in_n = (size_t)B * N + (size_t)B * g->K * Tl + (size_t)B * g->L * Tl;
     GD_CUDA_CHECK(cudaMallocHost(&g->h_in, sizeof(float) * in_n));
-    GD_CUDA_CHECK(cudaMallocHost(&g->h_sched, sizeof(double) * 2));
+    GD_CUDA_CHECK(cudaMallocHost(&g->h_sched, sizeof(double) * 4));
+    g->dsched = g->sched + 2;
     if (train) {
         long nmb = T - g->crop_l - g->crop_r;
         int rc = rv_mss_init_cuda(&g->mss_mb, c->mb_scales, c->n_mb_scales, B * RV_PQMF_BANDS,
@@ -152,6 +159,7 @@ extern "C" void rv_gpu_free(rv_gpu *g) {
         if (g->exec[i]) cudaGraphExecDestroy(g->exec[i]);
     for (int i = 0; i < 24; i++)
         if (g->ev[i]) cudaEventDestroy(g->ev[i]);
+    rv_gd_free(g->disc);
     rv_mss_free_cuda(g->mss_mb);
     rv_mss_free_cuda(g->mss_fb);
     if (g->block) cudaFree(g->block);
@@ -234,6 +242,12 @@ static void step_body(rv_gpu *g, int backward, int update, int train_encoder) {
     GD_CUDA_CHECK(cudaMemsetAsync(g->G, 0, sizeof(float) * (size_t)g->total, st));
     GD_CUDA_CHECK(cudaMemsetAsync(g->dy, 0, sizeof(float) * (size_t)B * N, st));
     rv_mss_bwd_cuda(g->mss_fb, g->dy, c->loss_fullband);
+    if (!train_encoder && g->disc) {   // phase-2 generator step: adversarial + feature matching
+        rv_gd_g_step(g->disc, g->x, g->y, c->loss_adversarial, c->loss_feature_matching, g->dy,
+                     g->loss + 4, g->loss + 5);
+        rv_cu_weighted(g->loss + 3, g->loss, g->wts + 6, 6);   // mb, fb, 0, 0, adv, fm
+        mark(g, "discriminator_g");
+    }
     GD_CUDA_CHECK(cudaMemsetAsync(g->dy_mb, 0, sizeof(float) * sb, st));
     rv_pqmf_synthesis_bwd_cuda(g->dy_mb, g->dy, g->pqmf, B, N, NULL);
     rv_mss_bwd_cuda(g->mss_mb, g->dy_mb + g->crop_l, c->loss_multiband);
@@ -323,11 +337,41 @@ extern "C" void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const
 }
 
 extern "C" void rv_gpu_losses(rv_gpu *g, rv_losses *out) {
-    double h[4];
+    double h[7];
     GD_CUDA_CHECK(cudaMemcpyAsync(h, g->loss, sizeof(h), cudaMemcpyDeviceToHost, rv_cu_stream()));
     GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
     memset(out, 0, sizeof(*out));
     out->mb = h[0]; out->fb = h[1]; out->mmd = h[2]; out->total = h[3];
+    out->adv = h[4]; out->fm = h[5]; out->disc = h[6];
+}
+
+// ---------------------------------------------------------------------------- phase 2
+extern "C" int rv_gpu_init_disc(rv_gpu *g, const rv_disc *d) {
+    if (g->disc) return 0;
+    g->disc = rv_gd_init(d, g->B, g->N);
+    if (!g->disc) return GD_ERR_INTERNAL;
+    g->flops_disc = 2.0 * 3.0 * rv_gd_macs(g->disc);
+    return 0;
+}
+
+extern "C" void rv_gpu_upload_disc(rv_gpu *g, const rv_disc *d) { rv_gd_upload(g->disc, d); }
+extern "C" void rv_gpu_download_disc(const rv_gpu *g, rv_disc *d) {
+    rv_gd_download(g->disc, d);
+}
+extern "C" void rv_gpu_download_disc_grads(const rv_gpu *g, float *G) {
+    rv_gd_download_grads(g->disc, G);
+}
+
+extern "C" void rv_gpu_d_step(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                              double d_lr, long d_t, int update) {
+    const rv_config *c = &g->cfg;
+    // upload the batch (and both schedules) as rv_gpu_step does, then forward + D step
+    rv_gpu_step(g, x, noise, prior, 0, 1, 0, 0, 0);
+    g->h_sched[2] = d_lr; g->h_sched[3] = (double)d_t;
+    GD_CUDA_CHECK(cudaMemcpyAsync(g->dsched, g->h_sched + 2, sizeof(double) * 2,
+                                  cudaMemcpyHostToDevice, rv_cu_stream()));
+    rv_gd_d_step(g->disc, g->x, g->y, g->loss + 6);
+    if (update) rv_gd_adam(g->disc, c->beta1, c->beta2, c->eps, g->dsched);
 }
 
 // ---------------------------------------------------------------------------- per-layer timing
@@ -437,4 +481,7 @@ extern "C" void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *
 
 extern "C" int rv_gpu_set_graph(rv_gpu *g, int on) { g->use_graph = on; return 0; }
 extern "C" double rv_gpu_step_flops(const rv_gpu *g) { return g->flops; }
-extern "C" size_t rv_gpu_device_bytes(const rv_gpu *g) { return g->bytes; }
+extern "C" double rv_gpu_disc_flops(const rv_gpu *g) { return g->flops_disc; }
+extern "C" size_t rv_gpu_device_bytes(const rv_gpu *g) {
+    return g->bytes + (g->disc ? rv_gd_bytes(g->disc) : 0);
+}

@@ -55,6 +55,22 @@ void rv_gpu_download_y(const rv_gpu *g, float *y);
 void rv_gpu_encode(rv_gpu *g, float *z, const float *x);
 void rv_gpu_decode(rv_gpu *g, float *y, const float *z, const float *noise);
 
+// ---- phase 2 (discriminator; train/disc.h)
+// Builds the device discriminator from d (made by rv_model_init_disc) and uploads its
+// parameters and Adam moments. Afterwards rv_gpu_step with train_encoder = 0 is the phase-2
+// generator step (spectral + adversarial + feature matching, encoder frozen), as
+// rv_model_gen_step with m->disc. 0 or GD_ERR_INTERNAL.
+int  rv_gpu_init_disc(rv_gpu *g, const rv_disc *d);
+void rv_gpu_upload_disc(rv_gpu *g, const rv_disc *d);
+void rv_gpu_download_disc(const rv_gpu *g, rv_disc *d);       // P, M, V
+void rv_gpu_download_disc_grads(const rv_gpu *g, float *G);   // d->P.total floats
+// Discriminator step (fit.c's s % update_discriminator_every == 0 branch): generator forward
+// without backward, rv_disc_d_step on (x, y) (the loss in rv_losses.disc), and with
+// update = 1 the discriminator's Adam at learning rate d_lr, 1-based step d_t.
+void rv_gpu_d_step(rv_gpu *g, const float *x, const float *noise, const float *prior,
+                   double d_lr, long d_t, int update);
+double rv_gpu_disc_flops(const rv_gpu *g);   // D forward + backward matrix FLOPs (2B rows)
+
 // CUDA graph replay on (1) or off (0, the default). Returns 0.
 int  rv_gpu_set_graph(rv_gpu *g, int on);
 // Runs one eager step (update with lr 1e-4 at t 1: it changes the parameters) with CUDA events

@@ -6,6 +6,7 @@
 #include "train/cuda/common.cuh"
 
 #define NT 256
+#define NPART 264   // blocks of the adversarial reductions (RV_CU_ADV_PART / 2)
 
 __device__ static inline double at(const float *a, int i, int c, int D, int T) {
     return a[((long)(i / T) * D + c) * T + i % T];
@@ -81,9 +82,9 @@ void rv_cu_mmd_fwd(const float *z, const float *y, int B, int D, int T, double *
     GD_LAUNCH_CHECK();
 }
 
-static double *g_dscal;   // small device scratch for the public twins returning a double
-static double *dscal(void) {
-    if (!g_dscal) GD_CUDA_CHECK(cudaMalloc(&g_dscal, 4 * sizeof(double)));
+static double *g_dscal;   // device scratch of the public twins returning a double:
+static double *dscal(void) {   // [0..3] results, then 2 NPART partial sums
+    if (!g_dscal) GD_CUDA_CHECK(cudaMalloc(&g_dscal, (4 + 2 * NPART) * sizeof(double)));
     return g_dscal;
 }
 static double read_back(const double *d) {
@@ -110,17 +111,34 @@ extern "C" void rv_mmd_bwd_cuda(float *dz, double weight, const float *z, const 
 
 // ---------------------------------------------------------------------------- adversarial
 // mode 0: hinge_d = mean relu(1 - a) + mean relu(1 + b); 1: -mean b; 2: sum|a - b| / sum|a|
-__global__ void k_adv_fwd(double *out, const float *a, const float *b, long n, int mode) {
+// Per-block partial sums (fixed grid of NPART blocks), then one block: deterministic.
+__global__ void k_adv_part(double *part, const float *a, const float *b, long n, int mode) {
     double s = 0, t = 0;
-    for (long i = threadIdx.x; i < n; i += NT) {
+    for (long i = blockIdx.x * (long)NT + threadIdx.x; i < n; i += (long)NPART * NT) {
         if (mode == 0) s += fmax(0.0, 1 - (double)a[i]) + fmax(0.0, 1 + (double)b[i]);
         else if (mode == 1) s += b[i];
         else { s += fabs((double)a[i] - b[i]); t += fabs((double)a[i]); }
     }
     s = block_sum(s);
     t = block_sum(t);
-    if (threadIdx.x == 0) out[0] = mode == 0 ? s / n : mode == 1 ? -s / n : s / t;
-    if (threadIdx.x == 0) out[1] = t;
+    if (threadIdx.x == 0) { part[2 * blockIdx.x] = s; part[2 * blockIdx.x + 1] = t; }
+}
+__global__ void k_adv_final(double *out, const double *part, long n, int mode) {
+    double s = 0, t = 0;
+    for (int i = threadIdx.x; i < NPART; i += NT) { s += part[2 * i]; t += part[2 * i + 1]; }
+    s = block_sum(s);
+    t = block_sum(t);
+    if (threadIdx.x == 0) {
+        out[0] = mode == 0 ? s / n : mode == 1 ? -s / n : s / t;
+        out[1] = t;
+    }
+}
+
+void rv_cu_adv_fwd(double *out, const float *a, const float *b, long n, int mode, double *part) {
+    k_adv_part<<<NPART, NT, 0, rv_cu_stream()>>>(part, a, b, n, mode);
+    GD_LAUNCH_CHECK();
+    k_adv_final<<<1, NT, 0, rv_cu_stream()>>>(out, part, n, mode);
+    GD_LAUNCH_CHECK();
 }
 
 __global__ void k_hinge_d_bwd(float *dr, float *df, double w, const float *sr, const float *sf,
@@ -144,8 +162,7 @@ __global__ void k_fm_bwd(float *df, double w, const double *den, const float *fr
 }
 
 static double adv_fwd(const float *a, const float *b, long n, int mode) {
-    k_adv_fwd<<<1, NT, 0, rv_cu_stream()>>>(dscal(), a, b, n, mode);
-    GD_LAUNCH_CHECK();
+    rv_cu_adv_fwd(dscal(), a, b, n, mode, dscal() + 4);
     return read_back(dscal());
 }
 static unsigned g1(long n) { unsigned b = rv_cu_blocks(n, NT); return b > 4096 ? 4096 : b; }
@@ -170,9 +187,13 @@ extern "C" double rv_fm_fwd_cuda(const float *f_real, const float *f_fake, long 
 }
 extern "C" void rv_fm_bwd_cuda(float *d_fake, double weight, const float *f_real,
                                const float *f_fake, long n) {
-    k_adv_fwd<<<1, NT, 0, rv_cu_stream()>>>(dscal(), f_real, f_fake, n, 2);   // den in [1]
-    GD_LAUNCH_CHECK();
-    k_fm_bwd<<<g1(n), NT, 0, rv_cu_stream()>>>(d_fake, weight, dscal(), f_real, f_fake, n);
+    rv_cu_adv_fwd(dscal(), f_real, f_fake, n, 2, dscal() + 4);   // den in [1]
+    rv_cu_fm_bwd(d_fake, weight, dscal(), f_real, f_fake, n);
+}
+
+void rv_cu_fm_bwd(float *d_fake, double weight, const double *den, const float *f_real,
+                  const float *f_fake, long n) {
+    k_fm_bwd<<<g1(n), NT, 0, rv_cu_stream()>>>(d_fake, weight, den, f_real, f_fake, n);
     GD_LAUNCH_CHECK();
 }
 

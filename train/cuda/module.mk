@@ -36,7 +36,7 @@ CUDA_OBJS := $(patsubst train/cuda/%.cu,$(BUILD)/cuda/%.o,$(CUDA_SRCS))
 
 ifeq ($(GD_CUDA),1)
 
-$(BUILD)/cuda/%.o: train/cuda/%.cu train/cuda/common.cuh train/cuda/gnet.cuh train/cuda/rv_cuda.h train/cuda/gpu_model.h
+$(BUILD)/cuda/%.o: train/cuda/%.cu train/cuda/common.cuh train/cuda/gnet.cuh train/cuda/gdisc.cuh train/cuda/rv_cuda.h train/cuda/gpu_model.h
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCC_FLAGS) -c $< -o $@
 

@@ -3,8 +3,9 @@
 // median ms/step over the timed steps (CUDA events around each step), steps/s, matrix
 // TFLOP/s (2 FLOP per MAC, forward + both backward products), device memory in use at the end
 // (cudaMemGetInfo: includes the CUDA context, cuBLAS workspace and cuFFT plans) and the loss
-// of the last step. Phase 1 (encoder trained, MMD) or phase 2 (--phase 2: frozen encoder;
-// the discriminator is NOT part of this step yet).
+// of the last step. Phase 1 (encoder trained, MMD) or phase 2 (--phase 2: the generator step
+// with frozen encoder + adversarial + feature matching through the discriminator, and the
+// discriminator step timed separately; RAVE alternates 1 D : 3 G).
 // With --profile, one extra eager step is timed segment by segment (CUDA events).
 // bench_step --ceilings measures the two ceilings of METHOD.md instead: device-to-device copy
 // bandwidth (bytes read + written) and an 8192^3 SGEMM in TF32 and in fp32, on random data.
@@ -112,12 +113,33 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
         cudaEventElapsedTime(&ms[s], e0, e1);
     }
     rv_gpu_losses(g, &l);
+    if (phase == 2 && !graph) {   // discriminator steps (eager)
+        float *md = malloc(sizeof(float) * steps);
+        for (int s = 0; s < steps + 1; s++) {
+            cudaEventRecord(e0, (cudaStream_t)rv_cuda_stream());
+            rv_gpu_d_step(g, x, noise, prior, 1e-4, s + 1, 1);
+            cudaEventRecord(e1, (cudaStream_t)rv_cuda_stream());
+            cudaEventSynchronize(e1);
+            if (s) cudaEventElapsedTime(&md[s - 1], e0, e1);   // the first is a warm-up
+        }
+        rv_losses ld;
+        rv_gpu_losses(g, &ld);
+        qsort(md, steps, sizeof(float), cmp_f);
+        double dfl = rv_gpu_disc_flops(g) + rv_gpu_step_flops(g) / 3.0;   // D + gen forward
+        printf("{\"impl\": \"gendang-cuda\", \"config\": \"%s\", \"phase\": 2, \"batch\": %d, "
+               "\"n\": %ld, \"mode\": \"dstep\", \"tf32\": %d, \"ms_median\": %.3f, "
+               "\"ms_best\": %.3f, \"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
+               "\"device_used_bytes\": 0, \"loss\": %.6f}\n", cfg_name, B, N, tf32,
+               md[steps / 2], md[0], 1000.0 / md[steps / 2], dfl / (md[steps / 2] * 1e-3) / 1e12,
+               rv_gpu_device_bytes(g), ld.disc);
+        free(md);
+    }
     qsort(ms, steps, sizeof(float), cmp_f);
     double med = ms[steps / 2], best = ms[0];
     size_t fr = 0, tot = 0;
     cudaMemGetInfo(&fr, &tot);
     double fl = rv_gpu_step_flops(g);
-    if (!te) fl *= 0.5;   // rough: the encoder half of the products is skipped
+    if (!te) fl = fl * 2.0 / 3.0 + rv_gpu_disc_flops(g);   // ~: no encoder backward; + D
     printf("{\"impl\": \"gendang-cuda\", \"config\": \"%s\", \"phase\": %d, \"batch\": %d, "
            "\"n\": %ld, \"mode\": \"%s\", \"tf32\": %d, \"dw\": \"%s\", \"ms_median\": %.3f, \"ms_best\": %.3f, "
            "\"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
@@ -182,13 +204,19 @@ int main(int argc, char **argv) {
     rv_model_init_params(&m, 1);
     rv_gpu *g;
     if (rv_gpu_init(&g, &m, B, N, 1)) { rv_model_free(&m); return 1; }
+    if (phase == 2 && (rv_model_init_disc(&m, 2) || rv_gpu_init_disc(g, m.disc))) {
+        rv_gpu_free(g);
+        rv_model_free(&m);
+        return 1;
+    }
     const char *name = strrchr(argv[1], '/');
     name = name ? name + 1 : argv[1];
     char dev[256];
     rv_cuda_device_name(dev, sizeof(dev));
-    fprintf(stderr, "bench_step: %s on %s, %ld parameters, %.2f GiB model block, %.1f GFLOP/step\n",
-            name, dev, m.P.total, rv_gpu_device_bytes(g) / 1073741824.0,
-            rv_gpu_step_flops(g) / 1e9);
+    fprintf(stderr, "bench_step: %s phase %d on %s, %ld parameters, %.2f GiB model block, "
+            "%.1f GFLOP/step (+ %.1f discriminator)\n", name, phase, dev, m.P.total,
+            rv_gpu_device_bytes(g) / 1073741824.0, rv_gpu_step_flops(g) / 1e9,
+            rv_gpu_disc_flops(g) / 1e9);
     if (graph) run(g, &m, B, N, steps, warmup, 0, phase, name, tf32, profile);
     run(g, &m, B, N, steps, warmup, graph, phase, name, tf32, graph ? 0 : profile);
     rv_gpu_free(g);
