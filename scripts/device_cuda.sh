@@ -3,7 +3,8 @@
 # CUDA backend against the Debian libraries unpacked in .deps/root (see /work/shared/DEVICE.md;
 # carry ".deps"), runs the CPU-vs-GPU parity test, then times the training step: ours
 # (eager and CUDA graph) against the same model in PyTorch (eager, torch.compile), for `tiny`
-# and `v2_wasserstein` (batch 8 x 131072, phase 1), and writes every log under $OUT.
+# and `v2_wasserstein` (batch 8 x 131072; phase 1, and phase 2 as separate generator and
+# discriminator steps), and writes every log under $OUT.
 # Each part has its own timeout; the whole run stays under ~7 minutes. The summary table is
 # printed last (the device tool returns the tail of the output).
 # Usage (repo root, on the device): OUT=/some/dir bash scripts/device_cuda.sh
@@ -76,6 +77,7 @@ torchb() {  # timeout args...
 }
 # SMOKE=1 (CPU check of this script): v2 at batch 1 x 81920 and one step.
 V2=(--steps 20 --warmup 3); [ -n "${SMOKE:-}" ] && V2=(--batch 1 --n 81920 --steps 1 --warmup 1)
+P2=(--phase 2 --steps 10 --warmup 2); [ -n "${SMOKE:-}" ] && P2=(--phase 2 --batch 1 --n 81920 --steps 1 --warmup 1)
 ours 30 --ceilings
 ours 60 train/configs/tiny.yaml --steps 50 --warmup 5
 torchb 60 --config tiny --steps 50 --warmup 5
@@ -83,6 +85,8 @@ ours 120 train/configs/v2_wasserstein.yaml "${V2[@]}" --profile
 torchb 120 --config v2_wasserstein "${V2[@]}"
 ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-graph
 GD_CUDA_DW=loop ours 60 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --no-graph
+ours 150 train/configs/v2_wasserstein.yaml "${P2[@]}"
+torchb 150 --config v2_wasserstein "${P2[@]}"
 [ "$(left)" -gt 150 ] && torchb $(( $(left) - 60 )) --config v2_wasserstein "${V2[@]}" --compile
 [ "$(left)" -gt 60 ] && torchb 50 --config tiny --steps 50 --warmup 5 --compile
 nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.draw --format=csv >> "$OUT/env.txt" 2>&1

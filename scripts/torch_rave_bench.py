@@ -31,12 +31,15 @@ import torch.nn.functional as F
 
 CONFIGS = {   # train/configs/*.yaml over the v2_wasserstein defaults
     "tiny": dict(B=2, N=8192, CAP=8, RATIOS=[4, 2], DILS=[[1, 3], [1]], K=3, LAT=8, NOISE=8,
-                 MB=[128, 64, 32], FB=[1024, 512, 256, 128]),
+                 MB=[128, 64, 32], FB=[1024, 512, 256, 128],
+                 DCAP=8, DLAYERS=3, PERIODS=[2, 3], SCALES=2),
     "v2_wasserstein": dict(B=8, N=131072, CAP=96, RATIOS=[4, 4, 4, 2],
                            DILS=[[1, 3, 9], [1, 3, 9], [1, 3, 9], [1, 3]], K=3, LAT=16, NOISE=128,
-                           MB=[2048, 1024, 512, 256, 128], FB=[2048, 1024, 512, 256, 128]),
+                           MB=[2048, 1024, 512, 256, 128], FB=[2048, 1024, 512, 256, 128],
+                           DCAP=96, DLAYERS=4, PERIODS=[2, 3, 5, 7, 11], SCALES=3),
 }
 W_MB, W_FB, W_MMD, BETAS, EPS = 2.0, 2.0, 100.0, (0.5, 0.9), 1e-8
+W_ADV, W_FM, D_LR = 4.0, 400.0, 1e-4   # HEAD weights (train/configs/v2_wasserstein.yaml)
 
 
 def pqmf_banks(dev):
@@ -92,6 +95,57 @@ class Res(nn.Module):
 
     def forward(self, x):
         return x + self.conv2(self.conv1(x))
+
+
+class SubD(nn.Module):
+    """One sub-discriminator (train/disc.c): d_layers WN strided convs with bias, LeakyReLU
+    before all but the first, then a 1x1 conv to a score; features = every conv's output."""
+    def __init__(self, cfg, k, pad, period):
+        super().__init__()
+        self.period = period
+        C, Co, convs = 1, cfg["DCAP"], []
+        for _ in range(cfg["DLAYERS"]):
+            if period:
+                c = nn.Conv2d(C, Co, (k, 1), (4, 1), padding=(pad, 0))
+            else:
+                c = nn.Conv1d(C, Co, k, 4, padding=pad)
+            convs.append(nn.utils.weight_norm(c))
+            C, Co = Co, 2 * Co
+        self.convs = nn.ModuleList(convs)
+        self.last = nn.Conv2d(C, 1, 1) if period else nn.Conv1d(C, 1, 1)
+
+    def forward(self, x):          # x (R, N) -> list of features
+        if self.period:
+            p = self.period
+            x = F.pad(x, (0, (-x.shape[-1]) % p))
+            x = x.reshape(x.shape[0], 1, -1, p)
+        else:
+            x = x[:, None, :]
+        feats = []
+        for i, c in enumerate(self.convs):
+            x = c(F.leaky_relu(x, 0.2) if i else x)
+            feats.append(x)
+        feats.append(self.last(F.leaky_relu(x, 0.2)))
+        return feats
+
+
+class Disc(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.subs = nn.ModuleList([SubD(cfg, 5, 2, p) for p in cfg["PERIODS"]] +
+                                  [SubD(cfg, 15, 7, 0) for _ in range(cfg["SCALES"])])
+        self.n_p = len(cfg["PERIODS"])
+
+    def forward(self, x):          # x (2B, N): real then fake -> list of feature lists
+        out, s = [], x
+        for i, d in enumerate(self.subs):
+            if i >= self.n_p:
+                if i > self.n_p:
+                    s = F.avg_pool1d(s[:, None, :], 2, 2)[:, 0]
+                out.append(d(s))
+            else:
+                out.append(d(x))
+        return out
 
 
 def build(cfg):
@@ -201,7 +255,41 @@ def main():
         print(json.dumps(dict(impl="torch-compile", torch=torch.__version__, config=a.config,
                               skipped="torch.compile not available in this torch")), flush=True)
         return
-    fn = torch.compile(loss_fn) if a.compile else loss_fn
+    disc = Disc(cfg).to(dev) if a.phase == 2 else None
+
+    def decode_y(x, noise, train_decoder: bool):
+        x_mb = F.conv1d(x[:, None, :], ana, stride=16, padding=256) * sign
+        with torch.no_grad():
+            z = enc(x_mb)
+        with torch.set_grad_enabled(train_decoder):
+            h = dec(torch.cat([z, noise], 1))
+            y_mb = torch.tanh(h[:, :16] * torch.sigmoid(h[:, 16:]))
+            y = (F.conv1d(y_mb * sign, syn, padding=16) * 16).flip(1).permute(0, 2, 1).reshape(x.shape[0], -1)
+        return x_mb, y_mb, y
+
+    def g_loss2(x, noise, prior, unused: bool):   # phase-2 generator step
+        x_mb, y_mb, y = decode_y(x, noise, True)
+        mb = mss(x_mb[:, :, crop_l:T - crop_r].reshape(-1, nmb), y_mb[:, :, crop_l:T - crop_r].reshape(-1, nmb), cfg["MB"])
+        fb = mss(x, y, cfg["FB"])
+        feats = disc(torch.cat([x, y], 0))
+        Bx, adv, fm = x.shape[0], 0, 0
+        for fs in feats:
+            adv = adv - fs[-1][Bx:].mean()
+            fm = fm + sum((f[:Bx].detach() - f[Bx:]).abs().mean() / f[:Bx].detach().abs().mean()
+                          for f in fs[1:]) / (len(fs) - 1)
+        fm = fm / len(feats)
+        return W_MB * mb + W_FB * fb + W_ADV * adv + W_FM * fm
+
+    def d_loss2(x, noise):
+        with torch.no_grad():
+            _, _, y = decode_y(x, noise, False)
+        feats = disc(torch.cat([x, y], 0))
+        Bx = x.shape[0]
+        return sum(F.relu(1 - fs[-1][:Bx]).mean() + F.relu(1 + fs[-1][Bx:]).mean() for fs in feats)
+
+    base = g_loss2 if a.phase == 2 else loss_fn
+    fn = torch.compile(base) if a.compile else base
+    dfn = (torch.compile(d_loss2) if a.compile else d_loss2) if a.phase == 2 else None
     te = a.phase == 1
     params = list(enc.parameters()) + list(dec.parameters()) if te else list(dec.parameters())
     try:
@@ -222,30 +310,62 @@ def main():
         opt.step()
         return L
 
+    if disc is not None:
+        try:
+            dopt = torch.optim.Adam(disc.parameters(), lr=D_LR, betas=BETAS, eps=EPS, fused=cuda)
+        except (TypeError, RuntimeError):
+            dopt = torch.optim.Adam(disc.parameters(), lr=D_LR, betas=BETAS, eps=EPS)
+
+    def dstep():
+        dopt.zero_grad(set_to_none=True)
+        L = dfn(x, noise)
+        L.backward()
+        dopt.step()
+        return L
+
+    def timed(fn_, n):
+        out = []
+        for _ in range(n):
+            if cuda:
+                e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                e0.record()
+                L = fn_()
+                e1.record()
+                e1.synchronize()
+                out.append(e0.elapsed_time(e1))
+            else:
+                t1 = time.time()
+                L = fn_()
+                out.append(1000 * (time.time() - t1))
+        out.sort()
+        return out, L
+
     t0 = time.time()
     for _ in range(a.warmup):
         L = step()
+        if disc is not None:
+            dstep()
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
     warm_s = time.time() - t0
-    ms = []
-    for _ in range(a.steps):
-        if cuda:
-            e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            e0.record()
-            L = step()
-            e1.record()
-            e1.synchronize()
-            ms.append(e0.elapsed_time(e1))
-        else:
-            t1 = time.time()
-            L = step()
-            ms.append(1000 * (time.time() - t1))
-    ms.sort()
+    ms, L = timed(step, a.steps)
     med = ms[len(ms) // 2]
     macs = step_macs(enc, B, T) + step_macs(dec, B, TL)
-    flops = 6.0 * macs * (1.0 if te else 0.5)
+    dmacs = 0
+    if disc is not None:   # same count as the C bench: every conv of every sub, 2B rows
+        for i, d in enumerate(disc.subs):
+            p = d.period
+            rows, t = (2 * B * p, -(-N // p)) if p else (2 * B, N >> (i - disc.n_p))
+            C = 1
+            for c in list(d.convs) + [d.last]:
+                k = c.kernel_size[0]
+                s = c.stride[0]
+                pad = c.padding[0]
+                t = (t + 2 * pad - k) // s + 1
+                dmacs += rows * c.out_channels * t * C * k
+                C = c.out_channels
+    flops = 6.0 * macs if te else 4.0 * macs + 6.0 * dmacs
     out = dict(impl="torch-compile" if a.compile else "torch-eager", torch=torch.__version__,
                device=torch.cuda.get_device_name() if cuda else "cpu", config=a.config, phase=a.phase,
                batch=B, n=N, tf32=int(cuda), adam=adam, ms_median=round(med, 3), ms_best=round(ms[0], 3),
@@ -253,7 +373,16 @@ def main():
                peak_bytes=torch.cuda.max_memory_allocated() if cuda else None,
                warmup_s=round(warm_s, 1), loss=round(float(L), 6), crop=[crop_l, crop_r],
                params=sum(p.numel() for p in list(enc.parameters()) + list(dec.parameters())))
+    if disc is not None:
+        out["mode"] = "G"
     print(json.dumps(out), flush=True)
+    if disc is not None:
+        md, Ld = timed(dstep, a.steps)
+        out2 = dict(out, mode="dstep", ms_median=round(md[len(md) // 2], 3), ms_best=round(md[0], 3),
+                    steps_per_s=round(1000.0 / md[len(md) // 2], 3),
+                    tflops=round((6.0 * dmacs + 2.0 * macs) / (md[len(md) // 2] * 1e-3) / 1e12, 2),
+                    peak_bytes=torch.cuda.max_memory_allocated() if cuda else None, loss=round(float(Ld), 6))
+        print(json.dumps(out2), flush=True)
 
 
 if __name__ == "__main__":
