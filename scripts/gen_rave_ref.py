@@ -21,7 +21,11 @@ Writes tests/ref/rave_tiny.safetensors (own writer; no safetensors package neede
   steps.loss (10)        total loss before each of 10 Adam steps (lr 1e-4) on the same batch
   steps.loss_f32 (10)    the same in torch float32 (information)
   __metadata__: crop_l, crop_r, torch version
-Usage: /usr/bin/python3 scripts/gen_rave_ref.py [OUT]   (Debian python3-torch 1.13)
+It also writes tests/ref/rave_tiny_disc.safetensors: the tiny phase-2 discriminator (real
+Conv2d for the periods) with fixed weights, real and fake input, the hinge loss and its
+parameter gradients, and the adversarial + feature-matching terms with their gradient with
+respect to the fake input (float64, as above).
+Usage: /usr/bin/python3 scripts/gen_rave_ref.py [OUT [OUT_DISC]]   (Debian python3-torch 1.13)
 """
 import json, struct, sys
 import numpy as np
@@ -30,8 +34,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(1)
-torch.manual_seed(0)
 
 # ---- tiny config (train/configs/tiny.yaml over the v2_wasserstein defaults)
 B, N, CAP, RATIOS, DILS, K = 2, 8192, 8, [4, 2], [[1, 3], [1]], 3
@@ -46,6 +48,14 @@ LR, LR_END, P1, BETAS, EPS = 1e-3, 0.1, 2000, (0.5, 0.9), 1e-8
 LR_STEPS = 1e-4
 HOP = 16 * int(np.prod(RATIOS))
 T, TL = N // 16, N // HOP
+
+
+def configure(**kw):
+    """Overrides the config constants above (used by bench/bench_train_torch.py)."""
+    globals().update(kw)
+    g = globals()
+    g["HOP"] = 16 * int(np.prod(g["RATIOS"]))
+    g["T"], g["TL"] = g["N"] // 16, g["N"] // g["HOP"]
 
 # ---- PQMF (spec section 2)
 M, TAPS, WC, BETA = 16, 377, 0.1075195312500001, 10.06126
@@ -148,15 +158,6 @@ def decoder():
     return nn.ModuleList(L)
 
 
-enc, dec = encoder(), decoder()
-named = {}
-for pre, net in (("encoder", enc), ("decoder", dec)):
-    for i, l in enumerate(net):
-        for k, v in l.params().items():
-            named[f"{pre}.{i}.{k}"] = v
-params = list(named.values())
-
-
 def rf_interval(net, a, b):          # same analytic receptive field as train/net.c
     for l in list(net)[::-1]:
         if l.rf[0] == "convt":
@@ -168,11 +169,15 @@ def rf_interval(net, a, b):          # same analytic receptive field as train/ne
     return a, b
 
 
-o = 1 << 30
-lo, hi = rf_interval(dec, o // 16 - 16, o // 16 + 16)
-lo, hi = rf_interval(enc, lo, hi)
-lrf, rrf = o - (lo * 16 - 256), (hi * 16 - 256 + 512) - o
-CROP_L, CROP_R = lrf // 16, -(-rrf // 16)
+def set_crop(enc, dec):
+    """Multiband crop (sub-band frames) from the analytic receptive field, as train/model.c."""
+    global CROP_L, CROP_R
+    o = 1 << 30
+    lo, hi = rf_interval(dec, o // 16 - 16, o // 16 + 16)
+    lo, hi = rf_interval(enc, lo, hi)
+    lrf, rrf = o - (lo * 16 - 256), (hi * 16 - 256 + 512) - o
+    CROP_L, CROP_R = lrf // 16, -(-rrf // 16)
+    return CROP_L, CROP_R
 
 
 def mss(x, y, scales):              # rows (R, n): sum over scales of lin + log
@@ -210,70 +215,186 @@ def forward(enc, dec, x, noise, prior):
     return total, (mb, fb, reg), z, y_mb, y
 
 
-g = torch.Generator().manual_seed(1)
-tt = torch.arange(N, dtype=torch.float32)
-x = (0.4 * torch.sin(2 * np.pi * torch.tensor([[110.0], [230.0]]) * tt / 44100) * torch.exp(-(tt % 3000) / 1500)
-     + 0.1 * torch.randn(B, N, generator=g))
-noise = torch.randn(B, NOISE, TL, generator=g)
-prior = torch.randn(B, LAT, TL, generator=g)
-init = {k: v.detach().clone() for k, v in named.items()}
+def write_safetensors(path, tensors, meta):
+    """safetensors: 8-byte LE header size, JSON header, raw little-endian F32 data."""
+    hdr, blobs, off = {"__metadata__": dict(meta, torch=torch.__version__,
+                                            generator="scripts/gen_rave_ref.py")}, [], 0
+    for k in sorted(tensors):
+        a = tensors[k].detach().contiguous().double().numpy().astype("<f4")
+        hdr[k] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
+        blobs.append(a.tobytes())
+        off += a.nbytes
+    hj = json.dumps(hdr).encode()
+    hj += b" " * (-len(hj) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
+    return 8 + len(hj) + off
 
 
-def named_params(enc, dec):
-    out = {}
+# ---- phase-2 discriminator (spec 6b), tiny: capacity 8, 3 layers, periods [2, 3], 2 scales
+D_CAP, D_LAYERS, D_PERIODS, D_SCALES, D_N, W_ADV, W_FM = 8, 3, [2, 3], 2, 2048, 4.0, 400.0
+
+
+class DNet(nn.Module):
+    """ConvNet: weight-normed strided convs with bias and LeakyReLU, then a 1x1 score conv.
+    Periods use real Conv2d with kernel (5, 1) on the (B, 1, T/p, p) view."""
+
+    def __init__(self, period):
+        super().__init__()
+        self.period = period
+        c, co, L = 1, D_CAP, []
+        for i in range(D_LAYERS):
+            if period:
+                conv = nn.Conv2d(c, co, (5, 1), (4, 1), padding=(2, 0))
+            else:
+                conv = nn.Conv1d(c, co, 15, 4, padding=7)
+            L.append(nn.utils.weight_norm(conv))
+            c, co = co, co * 2
+        self.convs = nn.ModuleList(L)
+        self.final = nn.Conv2d(c, 1, 1) if period else nn.Conv1d(c, 1, 1)
+
+    def forward(self, x):            # x (B, N) -> list of features, the last is the score
+        if self.period:
+            p = self.period
+            x = F.pad(x, (0, -x.shape[-1] % p))
+            x = x.view(x.shape[0], 1, -1, p)
+        else:
+            x = x[:, None, :]
+        feats = []
+        for i, c in enumerate(self.convs):
+            x = c(x if i == 0 else F.leaky_relu(x, 0.2))
+            feats.append(x)
+        feats.append(self.final(F.leaky_relu(x, 0.2)))
+        return feats
+
+    def named(self, prefix):          # C names and shapes (2-D kernels (k, 1) -> (k))
+        out = {}
+        for i, c in enumerate(self.convs):
+            out[f"{prefix}.{i}.weight_v"] = c.weight_v
+            out[f"{prefix}.{i}.weight_g"] = c.weight_g
+            out[f"{prefix}.{i}.bias"] = c.bias
+        out[f"{prefix}.{len(self.convs)}.weight"] = self.final.weight
+        out[f"{prefix}.{len(self.convs)}.bias"] = self.final.bias
+        return out
+
+
+def disc_inputs(x, i_scale):
+    for _ in range(i_scale):
+        x = F.avg_pool1d(x[:, None, :], 2, 2)[:, 0]
+    return x
+
+
+def main_disc(path):
+    torch.manual_seed(2)
+    subs = [(f"discriminator.period{p}", DNet(p), 0) for p in D_PERIODS]
+    subs += [(f"discriminator.scale{i}", DNet(0), i) for i in range(D_SCALES)]
+    g = torch.Generator().manual_seed(3)
+    x = 0.5 * torch.randn(2, D_N, generator=g)
+    y = 0.5 * torch.randn(2, D_N, generator=g)
+    P = {}
+    for name, net, _ in subs:
+        P.update(net.named(name))
+    init = {k: v.detach().clone() for k, v in P.items()}
+    for _, net, _ in subs:
+        net.double()
+    P = {}
+    for name, net, _ in subs:
+        P.update(net.named(name))
+    xd, yd = x.double(), y.double().requires_grad_(True)
+    # discriminator step
+    loss_d = 0
+    for name, net, sc in subs:
+        fr, ff = net(disc_inputs(xd, sc))[-1], net(disc_inputs(yd.detach(), sc))[-1]
+        loss_d = loss_d + F.relu(1 - fr).mean() + F.relu(1 + ff).mean()
+    loss_d.backward()
+    gd = {k: v.grad.detach().clone() for k, v in P.items()}
+    # generator step
+    adv, fm = 0, 0
+    for name, net, sc in subs:
+        fr = [f.detach() for f in net(disc_inputs(xd, sc))]
+        ff = net(disc_inputs(yd, sc))
+        adv = adv - ff[-1].mean()
+        fm = fm + sum((a - b).abs().mean() / a.abs().mean() for a, b in zip(fr[1:], ff[1:])) / (len(ff) - 1)
+    fm = fm / len(subs)
+    (W_ADV * adv + W_FM * fm).backward()
+    tensors = {k: (v.reshape(v.shape[:-1]) if v.dim() == 4 else v) for k, v in init.items()}
+    tensors.update({"grad." + k: (v.reshape(v.shape[:-1]) if v.dim() == 4 else v) for k, v in gd.items()})
+    tensors.update({"input.x": x, "input.y": y, "grad.y": yd.grad,
+                    "loss": torch.tensor([loss_d.item(), adv.item(), fm.item()])})
+    size = write_safetensors(path, tensors, {"w_adv": str(W_ADV), "w_fm": str(W_FM)})
+    print(f"{path}: {len(tensors)} tensors, {size} bytes; D hinge {loss_d.item():.6f}, "
+          f"adv {adv.item():.6f}, fm {fm.item():.6f}")
+
+
+def main():
+    global x, noise, prior, init
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    enc, dec = encoder(), decoder()
+    set_crop(enc, dec)
+    named = {}
     for pre, net in (("encoder", enc), ("decoder", dec)):
         for i, l in enumerate(net):
             for k, v in l.params().items():
-                out[f"{pre}.{i}.{k}"] = v
-    return out
+                named[f"{pre}.{i}.{k}"] = v
+    g = torch.Generator().manual_seed(1)
+    tt = torch.arange(N, dtype=torch.float32)
+    x = (0.4 * torch.sin(2 * np.pi * torch.tensor([[110.0], [230.0]]) * tt / 44100) * torch.exp(-(tt % 3000) / 1500)
+         + 0.1 * torch.randn(B, N, generator=g))
+    noise = torch.randn(B, NOISE, TL, generator=g)
+    prior = torch.randn(B, LAT, TL, generator=g)
+    init = {k: v.detach().clone() for k, v in named.items()}
 
 
-def run(dtype):
-    e, d = encoder().to(dtype), decoder().to(dtype)
-    P = named_params(e, d)
-    with torch.no_grad():
-        for k, v in P.items():
-            v.copy_(init[k])
-    xs, ns, ps = x.to(dtype), noise.to(dtype), prior.to(dtype)
-    total, terms, z, y_mb, y = forward(e, d, xs, ns, ps)
-    total.backward()
-    grads = {k: v.grad.detach().clone() for k, v in P.items()}
-    opt = torch.optim.Adam(list(P.values()), lr=LR_STEPS, betas=BETAS, eps=EPS)
-    losses = []
-    for s in range(10):
-        for gr in opt.param_groups:
-            gr["lr"] = LR_STEPS * (1 + (LR_END - 1) * min(s, P1) / P1)
-        opt.zero_grad()
-        L, _, _, _, _ = forward(e, d, xs, ns, ps)
-        L.backward()
-        opt.step()
-        losses.append(L.item())
-    return total, terms, z, y_mb, y, grads, losses
+    def named_params(enc, dec):
+        out = {}
+        for pre, net in (("encoder", enc), ("decoder", dec)):
+            for i, l in enumerate(net):
+                for k, v in l.params().items():
+                    out[f"{pre}.{i}.{k}"] = v
+        return out
 
 
-_, _, _, _, _, _, losses32 = run(torch.float32)
-total, terms, z, y_mb, y, grads, losses = run(torch.float64)
+    def run(dtype):
+        e, d = encoder().to(dtype), decoder().to(dtype)
+        P = named_params(e, d)
+        with torch.no_grad():
+            for k, v in P.items():
+                v.copy_(init[k])
+        xs, ns, ps = x.to(dtype), noise.to(dtype), prior.to(dtype)
+        total, terms, z, y_mb, y = forward(e, d, xs, ns, ps)
+        total.backward()
+        grads = {k: v.grad.detach().clone() for k, v in P.items()}
+        opt = torch.optim.Adam(list(P.values()), lr=LR_STEPS, betas=BETAS, eps=EPS)
+        losses = []
+        for s in range(10):
+            for gr in opt.param_groups:
+                gr["lr"] = LR_STEPS * (1 + (LR_END - 1) * min(s, P1) / P1)
+            opt.zero_grad()
+            L, _, _, _, _ = forward(e, d, xs, ns, ps)
+            L.backward()
+            opt.step()
+            losses.append(L.item())
+        return total, terms, z, y_mb, y, grads, losses
 
-tensors = dict(init)
-tensors.update({"input.x": x, "input.noise": noise, "input.prior": prior, "out.z": z.detach(),
-                "out.y_mb": y_mb.detach(), "out.y": y.detach(),
-                "loss": torch.tensor([terms[0].item(), terms[1].item(), terms[2].item(), total.item()]),
-                "steps.loss": torch.tensor(losses), "steps.loss_f32": torch.tensor(losses32)})
-tensors.update({"grad." + k: v for k, v in grads.items()})
 
-# ---- safetensors writer (format: 8-byte LE header size, JSON header, raw LE data)
-hdr, blobs, off = {"__metadata__": {"crop_l": str(CROP_L), "crop_r": str(CROP_R),
-                                    "torch": torch.__version__, "generator": "scripts/gen_rave_ref.py"}}, [], 0
-for k in sorted(tensors):
-    a = tensors[k].detach().contiguous().double().numpy().astype("<f4")
-    hdr[k] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
-    blobs.append(a.tobytes())
-    off += a.nbytes
-hj = json.dumps(hdr).encode()
-hj += b" " * (-len(hj) % 8)
-out = sys.argv[1] if len(sys.argv) > 1 else "tests/ref/rave_tiny.safetensors"
-with open(out, "wb") as f:
-    f.write(struct.pack("<Q", len(hj)) + hj + b"".join(blobs))
-print(f"{out}: {len(tensors)} tensors, {8 + len(hj) + off} bytes; crop {CROP_L}+{CROP_R}; "
-      f"loss {total.item():.6f} (mb {terms[0].item():.6f} fb {terms[1].item():.6f} mmd {terms[2].item():.3g}); "
-      f"10 Adam steps: {losses[0]:.5f} -> {losses[-1]:.5f} (float32 torch: -> {losses32[-1]:.5f})")
+    _, _, _, _, _, _, losses32 = run(torch.float32)
+    total, terms, z, y_mb, y, grads, losses = run(torch.float64)
+
+    tensors = dict(init)
+    tensors.update({"input.x": x, "input.noise": noise, "input.prior": prior, "out.z": z.detach(),
+                    "out.y_mb": y_mb.detach(), "out.y": y.detach(),
+                    "loss": torch.tensor([terms[0].item(), terms[1].item(), terms[2].item(), total.item()]),
+                    "steps.loss": torch.tensor(losses), "steps.loss_f32": torch.tensor(losses32)})
+    tensors.update({"grad." + k: v for k, v in grads.items()})
+
+    out = sys.argv[1] if len(sys.argv) > 1 else "tests/ref/rave_tiny.safetensors"
+    size = write_safetensors(out, tensors, {"crop_l": str(CROP_L), "crop_r": str(CROP_R)})
+    print(f"{out}: {len(tensors)} tensors, {size} bytes; crop {CROP_L}+{CROP_R}; "
+          f"loss {total.item():.6f} (mb {terms[0].item():.6f} fb {terms[1].item():.6f} mmd {terms[2].item():.3g}); "
+          f"10 Adam steps: {losses[0]:.5f} -> {losses[-1]:.5f} (float32 torch: -> {losses32[-1]:.5f})")
+
+
+if __name__ == "__main__":
+    main()
+    main_disc(sys.argv[2] if len(sys.argv) > 2 else "tests/ref/rave_tiny_disc.safetensors")

@@ -45,11 +45,7 @@ int rv_corpus_load(rv_corpus *c, const char *dir, const char *split, const rv_co
             continue;
         }
         free(path);
-        int64_t n = a.n_frames < cfg->n_signal ? cfg->n_signal : a.n_frames;   // pad short files
-        float *buf = calloc(n, sizeof(float));
-        memcpy(buf, a.data, sizeof(float) * a.n_frames);
-        gd_audio_free(&a);
-        c->audio[c->n] = buf; c->len[c->n] = n; c->name[c->n] = strdup(r->file_name);
+        c->audio[c->n] = a.data; c->len[c->n] = a.n_frames; c->name[c->n] = strdup(r->file_name);
         c->n++;
         gd_sha256_update(h, r->file_name, strlen(r->file_name));
         gd_sha256_update(h, ",", 1);
@@ -103,9 +99,15 @@ void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t
         gd_rng r;
         gd_rng_init(&r, seed, gd_rng_stream_id("train-batch", id));
         int k = (int)gd_rng_below(&r, (uint64_t)c->n);
-        int64_t start = (int64_t)gd_rng_below(&r, (uint64_t)(c->len[k] - N + 1));
         float *o = x + (long)b * N;
-        memcpy(o, c->audio[k] + start, sizeof(float) * N);
+        if (c->len[k] >= N) {   // random crop
+            int64_t start = (int64_t)gd_rng_below(&r, (uint64_t)(c->len[k] - N + 1));
+            memcpy(o, c->audio[k] + start, sizeof(float) * N);
+        } else {                // short file: zero padding around it, at a random offset
+            int64_t off = (int64_t)gd_rng_below(&r, (uint64_t)(N - c->len[k] + 1));
+            memset(o, 0, sizeof(float) * N);
+            memcpy(o + off, c->audio[k], sizeof(float) * c->len[k]);
+        }
         // Every draw is made whether or not the augmentation fires, so streams stay aligned.
         double u_pm = gd_rng_uniform(&r), f = exp(gd_rng_range(&r, log(20.0), log(2000.0)));
         double u_g = gd_rng_uniform(&r), g_db = gd_rng_range(&r, cfg->gain_db_lo, cfg->gain_db_hi + 1e-12);
@@ -126,6 +128,12 @@ void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t
 void rv_batch_valid(float *x, const rv_corpus *c, int k, int B, long N) {
     for (int b = 0; b < B; b++) {
         int i = (k * B + b) % c->n;
-        memcpy(x + (long)b * N, c->audio[i], sizeof(float) * N);
+        float *o = x + (long)b * N;
+        if (c->len[i] >= N) {
+            memcpy(o, c->audio[i], sizeof(float) * N);
+        } else {   // short file centred in the crop
+            memset(o, 0, sizeof(float) * N);
+            memcpy(o + (N - c->len[i]) / 2, c->audio[i], sizeof(float) * c->len[i]);
+        }
     }
 }

@@ -1,7 +1,8 @@
 // data.h: the training data: a corpus folder's metadata.csv split loaded into memory at the
 // model's rate (mono), random crops and seeded augmentations (specs/rave-v2.md section 1).
 //
-// Files shorter than the crop are zero-padded at the end instead of dropped. Files that fail
+// Files shorter than the crop are zero-padded instead of dropped: placed at a random offset
+// inside the training crop, centred in validation crops. Files that fail
 // to decode are named in a warning and skipped (counted), or fatal with strict.
 // Batches are a pure function of (seed, step, item): item b of step s draws its file, crop
 // and augmentations from the Philox stream ("train-batch", "<s>:<b>"), so a resumed run
@@ -21,7 +22,7 @@
 typedef struct {
     int      n;           // items loaded
     int      n_failed;    // rows skipped because the file did not decode
-    float  **audio;       // n buffers, each len[i] >= crop samples
+    float  **audio;       // n buffers of len[i] samples (model rate, mono)
     int64_t *len;
     char   **name;
     char     sha256[65];  // checksum of the split: SHA-256 over "file_name,sha256\n" rows
@@ -36,8 +37,8 @@ void rv_corpus_free(rv_corpus *c);
 // Fills x (B, N) with the training batch of step (augmented).
 void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t seed,
                     long step, int B, long N);
-// Validation batch number k: fixed crops from the start of items k*B.., no augmentation
-// (items wrap around).
+// Validation batch number k: items k*B.. (wrapping around), the first N samples (short files
+// centred), no augmentation.
 void rv_batch_valid(float *x, const rv_corpus *c, int k, int B, long N);
 
 // The all-pass phase mangle in place on x (n samples): b = [r^2, -2r cos w, 1],

@@ -155,10 +155,10 @@ double rv_disc_d_step(rv_disc *d, const float *x, const float *y) {
         const rv_layer *last = &n->L[n->n - 1];
         long half = (long)d->rows[i] / 2 * last->t_out;
         const float *s = score(n);
-        loss += rv_hinge_d_fwd(s, s + half, half);
+        loss += d->nets[0].be->hinge_d_fwd(s, s + half, half);
         float *dsc = d->g1;
         memset(dsc, 0, sizeof(float) * 2 * half);
-        rv_hinge_d_bwd(dsc, dsc + half, 1.0, s, s + half, half);
+        d->nets[0].be->hinge_d_bwd(dsc, dsc + half, 1.0, s, s + half, half);
         rv_net_bwd(n, d->P.data, d->W + d->woff[i], d->G, d->DW + d->woff[i], NULL, dsc,
                    d->scratch, d->bufs);
     }
@@ -175,7 +175,7 @@ void rv_disc_g_step(rv_disc *d, const float *x, const float *y, double w_adv, do
         rv_net_fwd(n, d->P.data, d->W + d->woff[i], d->in[i], d->scratch);
         const rv_layer *last = &n->L[n->n - 1];
         long half = (long)d->rows[i] / 2 * last->t_out;
-        a += rv_hinge_g_fwd(score(n) + half, half);
+        a += d->nets[0].be->hinge_g_fwd(score(n) + half, half);
         // The gradient of every feature map enters the backward at its own layer; rv_net_bwd
         // takes one output gradient, so run the chain by hand: accumulate the FM gradient of
         // layer l into the running gradient before stepping through layer l.
@@ -183,19 +183,19 @@ void rv_disc_g_step(rv_disc *d, const float *x, const float *y, double w_adv, do
         int nf = n->n - 1;   // features 1..n-1 (the first is skipped)
         for (int l = 1; l < n->n; l++) {
             long hl = (long)d->rows[i] / 2 * n->L[l].c_out * n->L[l].t_out;
-            fi += rv_fm_fwd(n->L[l].out, n->L[l].out + hl, hl) / nf;
+            fi += d->nets[0].be->fm_fwd(n->L[l].out, n->L[l].out + hl, hl) / nf;
         }
         f += fi / d->n_sub;
         // backward: d(score) from the hinge, FM terms added layer by layer
         float *cur = d->g1, *nxt = d->g2;
         memset(cur, 0, sizeof(float) * 2 * half);
-        rv_hinge_g_bwd(cur + half, w_adv, half);
+        d->nets[0].be->hinge_g_bwd(cur + half, w_adv, half);
         memset(d->din[i], 0, sizeof(float) * d->rows[i] * d->len[i]);
         for (int l = n->n - 1; l >= 0; l--) {
             rv_layer *L = &n->L[l];
             if (l >= 1) {
                 long hl = (long)d->rows[i] / 2 * L->c_out * L->t_out;
-                rv_fm_bwd(cur + hl, w_fm / (nf * d->n_sub), L->out, L->out + hl, hl);
+                d->nets[0].be->fm_bwd(cur + hl, w_fm / (nf * d->n_sub), L->out, L->out + hl, hl);
             }
             // one-layer backward through a temporary single-layer view of the net
             rv_net one = *n;
@@ -215,5 +215,5 @@ void rv_disc_g_step(rv_disc *d, const float *x, const float *y, double w_adv, do
 
 void rv_disc_adam(rv_disc *d, const rv_config *c, double lr, long t) {
     rv_adam_cfg a = {c->d_lr, c->beta1, c->beta2, c->eps};
-    rv_adam_step(d->P.data, d->M, d->V, d->G, d->P.total, &a, lr, t);
+    d->nets[0].be->adam_step(d->P.data, d->M, d->V, d->G, d->P.total, &a, lr, t);
 }

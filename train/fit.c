@@ -95,7 +95,15 @@ int rv_fit(const rv_fit_opts *o) {
         if (!gd_path_exists(ckpt)) { gd_error("%s: nothing to resume (no checkpoint)", ckpt); rc = GD_ERR_IO; memset(&m, 0, sizeof(m)); goto out; }
         if ((rc = rv_ckpt_load(ckpt, &m, &step0, sha_ckpt, 1))) goto out;
         gd_info("resuming %s at step %ld", ckpt, step0);
+        if (o->have_cfg) {
+            char a[8192], b[8192];
+            rv_config_to_yaml(&m.cfg, a, sizeof(a));
+            rv_config_to_yaml(&o->cfg, b, sizeof(b));
+            if (strcmp(a, b)) gd_warn("--config differs from the checkpoint's; resuming with the checkpoint's");
+        }
     } else {
+        if (gd_path_exists(ckpt))
+            gd_warn("%s exists; starting over (use --resume to continue it)", ckpt);
         if ((rc = rv_model_init(&m, &o->cfg))) goto out;
         rv_model_init_params(&m, (unsigned long long)(o->seed >= 0 ? o->seed : o->cfg.seed));
     }

@@ -13,7 +13,8 @@
 
 typedef struct {
     const char *corpus, *out_dir;
-    rv_config   cfg;          // resolved config (ignored on resume: the checkpoint's is used)
+    rv_config   cfg;          // resolved config (on resume the checkpoint's is used)
+    int         have_cfg;     // cfg was given (on resume: warn when it differs)
     long        steps;        // total steps to reach
     int         resume, strict, quiet;
     long        seed;         // -1: cfg.seed

@@ -4,6 +4,9 @@
 // (stream ("infer-noise", frame)), so every block sees the same noise for the same frame and
 // the blocks join exactly: the output equals one-pass processing (no clicks at block edges).
 // Buffers are allocated per call (not per block). Latents are (L, F), F = ceil(n / hop).
+// decode treats latents outside [0, F) as zero, whereas transfer decodes the encoder's own
+// response to the zero padding around the file, so decode(encode(x)) equals transfer(x)
+// except within one receptive field of the file's edges.
 #ifndef RV_INFER_H
 #define RV_INFER_H
 

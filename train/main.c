@@ -40,6 +40,8 @@ static void help(void) {
         "                                     length (resampled to the model rate, streamed in blocks)\n"
         "  transfer MODEL IN... -o DIR        files or folders of audio: DIR/<name>.wav each (used\n"
         "                                     whenever OUT does not end in .wav or is a folder)\n"
+        "  info MODEL [FIELD]                 checkpoint summary (key<TAB>value lines), or one field:\n"
+        "                                     step, sample_rate, latent_size, hop, params, phase\n"
         "  bench --config NAME|FILE [--batch B] [--steps N]\n"
         "                                     training steps/s on synthetic input, time per op\n\n"
         "Options:\n"
@@ -258,6 +260,7 @@ int main(int argc, char **argv) {
         rv_fit_opts o;
         memset(&o, 0, sizeof(o));
         if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);
+        o.have_cfg = config != NULL;
         o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
         o.strict = strict; o.quiet = quiet; o.seed = seed; o.fault_step = fault;
         int rc = rv_fit(&o);
@@ -269,6 +272,33 @@ int main(int argc, char **argv) {
         if (resolve_config(&c, config)) gd_die("%s: invalid config", config);
         int rc = rv_bench(&c, batch ? (int)batch : c.batch, steps > 0 ? (int)steps : 5);
         if (rc) gd_die("bench failed (%s)", gd_strerror(rc));
+        return 0;
+    }
+    if (!strcmp(cmd, "info")) {
+        if (npos < 1 || npos > 2) gd_usage("info needs MODEL and optionally one FIELD");
+        rv_model m;
+        long step = 0;
+        char sha[65];
+        int rc = rv_ckpt_load(argv[optind], &m, &step, sha, 1);
+        if (rc) { rv_model_free(&m); gd_die("%s: cannot load model (%s)", argv[optind], gd_strerror(rc)); }
+        char v[6][80];
+        const char *k[6] = {"step", "sample_rate", "latent_size", "hop", "params", "phase"};
+        snprintf(v[0], 80, "%ld", step);
+        snprintf(v[1], 80, "%d", m.cfg.sample_rate);
+        snprintf(v[2], 80, "%d", m.cfg.latent_size);
+        snprintf(v[3], 80, "%d", rv_config_hop(&m.cfg));
+        snprintf(v[4], 80, "%ld", m.P.total);
+        snprintf(v[5], 80, "%d", step < m.cfg.phase_1_duration ? 1 : 2);
+        int found = npos == 1;
+        for (int i = 0; i < 6; i++) {
+            if (npos == 2 && strcmp(argv[optind + 1], k[i])) continue;
+            found = 1;
+            if (npos == 2) printf("%s\n", v[i]);
+            else printf("%s\t%s\n", k[i], v[i]);
+        }
+        if (npos == 1) printf("data_sha256\t%s\n", sha);
+        rv_model_free(&m);
+        if (!found) gd_usage("info: unknown field '%s'", argv[optind + 1]);
         return 0;
     }
     if (strcmp(cmd, "encode") && strcmp(cmd, "decode") && strcmp(cmd, "transfer"))

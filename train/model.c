@@ -37,6 +37,7 @@ static void build_decoder(rv_net *d, rv_params *p, const rv_config *c) {
 
 int rv_model_init(rv_model *m, const rv_config *cfg) {
     memset(m, 0, sizeof(*m));
+    m->be = &rv_backend_cpu;
     m->cfg = *cfg;
     if (rv_config_validate(cfg)) return GD_ERR_ARG;
     rv_net_init(&m->enc, "encoder");
@@ -63,8 +64,9 @@ int rv_model_init(rv_model *m, const rv_config *cfg) {
 static void unplan(rv_model *m) {
     free(m->work); m->work = NULL;
     free(m->mmd_scratch); m->mmd_scratch = NULL;
-    rv_mss_free(m->mss_mb); m->mss_mb = NULL;
-    rv_mss_free(m->mss_fb); m->mss_fb = NULL;
+    if (!m->be) return;
+    m->be->mss_free(m->mss_mb); m->mss_mb = NULL;
+    m->be->mss_free(m->mss_fb); m->mss_fb = NULL;
 }
 
 void rv_model_free(rv_model *m) {
@@ -131,8 +133,8 @@ int rv_model_plan(rv_model *m, int B, long N, int train) {
                 gd_error("n_signal %ld too short for fullband scale %d", N, c->fb_scales[i]);
                 return GD_ERR_ARG;
             }
-        int rc = rv_mss_init(&m->mss_mb, c->mb_scales, c->n_mb_scales, B * RV_PQMF_BANDS, nmb);
-        if (!rc) rc = rv_mss_init(&m->mss_fb, c->fb_scales, c->n_fb_scales, B, N);
+        int rc = m->be->mss_init(&m->mss_mb, c->mb_scales, c->n_mb_scales, B * RV_PQMF_BANDS, nmb);
+        if (!rc) rc = m->be->mss_init(&m->mss_fb, c->fb_scales, c->n_fb_scales, B, N);
         if (!rc && m->disc) rc = rv_disc_plan(m->disc, B, N);
         if (rc) return rc;
     }
@@ -153,8 +155,8 @@ static void concat_latent(rv_model *m, const float *z, const float *noise) {
 static void decode_mb(rv_model *m, const float *noise_unused) {
     (void)noise_unused;
     m->dec_out = rv_net_fwd(&m->dec, m->P.data, m->W_dec, m->zin, m->scratch);
-    RV_PROF(RV_P_OTHER, rv_amod_fwd(m->y_mb, m->dec_out, m->B, RV_PQMF_BANDS, m->T));
-    RV_PROF(RV_P_PQMF, rv_pqmf_synthesis_fwd(m->y, m->y_mb, &m->pqmf, m->B, m->N, m->scratch));
+    RV_PROF(RV_P_OTHER, m->be->amod_fwd(m->y_mb, m->dec_out, m->B, RV_PQMF_BANDS, m->T));
+    RV_PROF(RV_P_PQMF, m->be->pqmf_synthesis_fwd(m->y, m->y_mb, &m->pqmf, m->B, m->N, m->scratch));
 }
 
 double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const float *prior,
@@ -163,18 +165,18 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     int B = m->B, T = m->T, Tl = m->Tl, L = c->latent_size;
     rv_net_weights(&m->enc, m->P.data, m->W_enc);
     rv_net_weights(&m->dec, m->P.data, m->W_dec);
-    RV_PROF(RV_P_PQMF, rv_pqmf_analysis_fwd(m->x_mb, x, &m->pqmf, B, m->N, m->scratch));
+    RV_PROF(RV_P_PQMF, m->be->pqmf_analysis_fwd(m->x_mb, x, &m->pqmf, B, m->N, m->scratch));
     const float *z = rv_net_fwd(&m->enc, m->P.data, m->W_enc, m->x_mb, m->scratch);
     memcpy(m->z, z, sizeof(float) * (size_t)B * L * Tl);
     double mmd;
-    RV_PROF(RV_P_MMD, mmd = rv_mmd_fwd(m->z, prior, B, L, Tl, m->mmd_scratch));
+    RV_PROF(RV_P_MMD, mmd = m->be->mmd_fwd(m->z, prior, B, L, Tl, m->mmd_scratch));
     concat_latent(m, m->z, noise);
     decode_mb(m, noise);
     long nmb = T - m->crop_l - m->crop_r;
     double mb, fb;
-    RV_PROF(RV_P_MSS, mb = rv_mss_fwd(m->mss_mb, m->x_mb + m->crop_l, m->y_mb + m->crop_l,
+    RV_PROF(RV_P_MSS, mb = m->be->mss_fwd(m->mss_mb, m->x_mb + m->crop_l, m->y_mb + m->crop_l,
                                       B * RV_PQMF_BANDS, nmb, T, NULL));
-    RV_PROF(RV_P_MSS, fb = rv_mss_fwd(m->mss_fb, x, m->y, B, m->N, m->N, NULL));
+    RV_PROF(RV_P_MSS, fb = m->be->mss_fwd(m->mss_fb, x, m->y, B, m->N, m->N, NULL));
     double reg = train_encoder ? c->loss_mmd * mmd : 0;   // frozen encoder: no regulariser grad
     double total = c->loss_multiband * mb + c->loss_fullband * fb + reg;
     if (out) {
@@ -185,7 +187,7 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     size_t sb = (size_t)B * RV_PQMF_BANDS * T;
     memset(m->G, 0, sizeof(float) * m->P.total);
     memset(m->dy, 0, sizeof(float) * (size_t)B * m->N);
-    RV_PROF(RV_P_MSS, rv_mss_bwd(m->mss_fb, m->dy, c->loss_fullband));
+    RV_PROF(RV_P_MSS, m->be->mss_bwd(m->mss_fb, m->dy, c->loss_fullband));
     if (!train_encoder && m->disc) {
         double adv, fm;
         rv_disc_g_step(m->disc, x, m->y, c->loss_adversarial, c->loss_feature_matching, m->dy,
@@ -194,10 +196,10 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
         if (out) { out->adv = adv; out->fm = fm; out->total = total; }
     }
     memset(m->dy_mb, 0, sizeof(float) * sb);
-    RV_PROF(RV_P_PQMF, rv_pqmf_synthesis_bwd(m->dy_mb, m->dy, &m->pqmf, B, m->N, m->scratch));
-    RV_PROF(RV_P_MSS, rv_mss_bwd(m->mss_mb, m->dy_mb + m->crop_l, c->loss_multiband));
+    RV_PROF(RV_P_PQMF, m->be->pqmf_synthesis_bwd(m->dy_mb, m->dy, &m->pqmf, B, m->N, m->scratch));
+    RV_PROF(RV_P_MSS, m->be->mss_bwd(m->mss_mb, m->dy_mb + m->crop_l, c->loss_multiband));
     memset(m->ddec, 0, sizeof(float) * 2 * sb);
-    RV_PROF(RV_P_OTHER, rv_amod_bwd(m->ddec, m->dy_mb, m->dec_out, B, RV_PQMF_BANDS, T));
+    RV_PROF(RV_P_OTHER, m->be->amod_bwd(m->ddec, m->dy_mb, m->dec_out, B, RV_PQMF_BANDS, T));
     if (!train_encoder) {
         rv_net_bwd(&m->dec, m->P.data, m->W_dec, m->G, m->DW_dec, NULL, m->ddec, m->scratch, m->bufs);
         return total;
@@ -207,7 +209,7 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     rv_net_bwd(&m->dec, m->P.data, m->W_dec, m->G, m->DW_dec, m->dzin, m->ddec, m->scratch, m->bufs);
     for (int b = 0; b < B; b++)
         memcpy(m->dz + (size_t)b * L * Tl, m->dzin + (size_t)b * Lz * Tl, sizeof(float) * L * Tl);
-    RV_PROF(RV_P_MMD, rv_mmd_bwd(m->dz, c->loss_mmd, m->z, prior, B, L, Tl));
+    RV_PROF(RV_P_MMD, m->be->mmd_bwd(m->dz, c->loss_mmd, m->z, prior, B, L, Tl));
     rv_net_bwd(&m->enc, m->P.data, m->W_enc, m->G, m->DW_enc, NULL, m->dz, m->scratch, m->bufs);
     return total;
 }
@@ -215,13 +217,13 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
 void rv_model_adam(rv_model *m, double lr, long t, int train_encoder) {
     rv_adam_cfg a = {m->cfg.lr, m->cfg.beta1, m->cfg.beta2, m->cfg.eps};
     long off = train_encoder ? 0 : m->n_enc;
-    RV_PROF(RV_P_ADAM, rv_adam_step(m->P.data + off, m->M + off, m->V + off, m->G + off,
+    RV_PROF(RV_P_ADAM, m->be->adam_step(m->P.data + off, m->M + off, m->V + off, m->G + off,
                                     m->P.total - off, &a, lr, t));
 }
 
 void rv_model_encode(rv_model *m, float *z, const float *x) {
     rv_net_weights(&m->enc, m->P.data, m->W_enc);
-    rv_pqmf_analysis_fwd(m->x_mb, x, &m->pqmf, m->B, m->N, m->scratch);
+    m->be->pqmf_analysis_fwd(m->x_mb, x, &m->pqmf, m->B, m->N, m->scratch);
     const float *e = rv_net_fwd(&m->enc, m->P.data, m->W_enc, m->x_mb, m->scratch);
     memcpy(z, e, sizeof(float) * (size_t)m->B * m->cfg.latent_size * m->Tl);
 }

@@ -24,6 +24,7 @@ typedef struct {
 } rv_losses;
 
 typedef struct {
+    const rv_backend *be;          // ops table (CPU reference unless chosen otherwise)
     rv_config cfg;
     rv_params P;                   // generator (encoder + decoder) parameters
     float    *G, *M, *V;           // gradients, Adam moments (P.total each)

@@ -4,7 +4,7 @@ TRAIN_F64_OBJS := $(patsubst train/nn/%.c,$(BUILD)/train_f64/%.o,$(wildcard trai
 
 $(BUILD)/train_f64/%.o: train/nn/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DRV_F64 -MMD -MP -c $< -o $@
+	$(CC) $(GD_CFLAGS) $(CFLAGS) -DRV_F64 -MMD -MP -c $< -o $@
 
 $(BUILD)/libtrain_f64.a: $(TRAIN_F64_OBJS)
 	@mkdir -p $(dir $@)
@@ -15,6 +15,6 @@ $(BUILD)/tests/train/test_nn_grad: $(BUILD)/libtrain_f64.a
 # The f64 archive follows libgendang.a on the test link line; name libgendang again after it.
 EXTRA_LDLIBS_train := $(BUILD)/libgendang.a
 
-# Keep the archive and objects (otherwise make deletes them as intermediates and rebuilds
-# everything on each test build).
-.PRECIOUS: $(BUILD)/libtrain.a $(BUILD)/libtrain_f64.a $(BUILD)/train/%.o $(BUILD)/train/nn/%.o $(BUILD)/train_f64/%.o
+# Keep the archives and objects (otherwise make deletes them as intermediates and rebuilds
+# all of train/ on the next test build).
+.SECONDARY: $(call objs_of,train) $(BUILD)/libtrain.a $(TRAIN_F64_OBJS) $(BUILD)/libtrain_f64.a

@@ -15,6 +15,7 @@
 
 void rv_net_init(rv_net *n, const char *prefix) {
     memset(n, 0, sizeof(*n));
+    n->be = &rv_backend_cpu;
     snprintf(n->prefix, sizeof(n->prefix), "%s", prefix);
 }
 
@@ -188,9 +189,9 @@ void rv_net_weights(const rv_net *n, const float *P, float *W) {
     for (int i = 0; i < n->n; i++) {
         const rv_layer *l = &n->L[i];
         if (!(l->flags & RV_WN)) continue;
-        rv_wnorm_fwd(W + l->w, P + l->v, P + l->g, l->rows, l->nw / l->rows);
+        n->be->wnorm_fwd(W + l->w, P + l->v, P + l->g, l->rows, l->nw / l->rows);
         if (l->kind == RV_L_RES)
-            rv_wnorm_fwd(W + l->w2, P + l->v2, P + l->g2, l->rows2, l->nw2 / l->rows2);
+            n->be->wnorm_fwd(W + l->w2, P + l->v2, P + l->g2, l->rows2, l->nw2 / l->rows2);
     }
     if (rv_prof_on) rv_prof_t[RV_P_WNORM] += omp_get_wtime() - t0;
 }
@@ -206,18 +207,18 @@ const float *rv_net_fwd(rv_net *n, const float *P, const float *W, const float *
     for (int i = 0; i < n->n; i++) {
         rv_layer *l = &n->L[i];
         if (l->flags & RV_PRE_ACT) {
-            rv_lrelu_fwd(l->act, x, (long)io_in(n, l), RV_LRELU_SLOPE);
+            n->be->lrelu_fwd(l->act, x, (long)io_in(n, l), RV_LRELU_SLOPE);
             x = l->act;
         }
         const float *bias = l->b >= 0 ? P + l->b : NULL;
         if (l->kind == RV_L_CONV)
-            RV_PROF(RV_P_CONV_F, rv_conv1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in,
+            RV_PROF(RV_P_CONV_F, n->be->conv1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in,
                                                &l->cs, scratch));
         else if (l->kind == RV_L_CONVT)
-            RV_PROF(RV_P_CONVT_F, rv_convt1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in,
+            RV_PROF(RV_P_CONVT_F, n->be->convt1d_fwd(l->out, x, wptr(l, P, W), bias, n->B, l->t_in,
                                                  &l->ts, scratch));
         else
-            RV_PROF(RV_P_RES_F, rv_resunit_fwd(l->out, l->a1, l->h1, l->a2, x, W + l->w,
+            RV_PROF(RV_P_RES_F, n->be->resunit_fwd(l->out, l->a1, l->h1, l->a2, x, W + l->w,
                                                W + l->w2, n->B, l->c_in, l->t_in, l->cs.k,
                                                l->cs.dil, scratch));
         x = l->out;
@@ -237,7 +238,7 @@ void rv_net_bwd(rv_net *n, const float *P, const float *W, float *G, float *DW, 
         float *dw = (l->flags & RV_WN) ? DW + l->w : G + l->w;
         float *db = l->b >= 0 ? G + l->b : NULL;
         if (l->kind == RV_L_RES) {
-            RV_PROF(RV_P_RES_B, rv_resunit_bwd(dx, dw, DW + l->w2, cur, x, l->a1, l->h1, l->a2,
+            RV_PROF(RV_P_RES_B, n->be->resunit_bwd(dx, dw, DW + l->w2, cur, x, l->a1, l->h1, l->a2,
                                                W + l->w, W + l->w2, n->B, l->c_in, l->t_in,
                                                l->cs.k, l->cs.dil, scratch, bufs[2], bufs[3]));
         } else {
@@ -248,13 +249,13 @@ void rv_net_bwd(rv_net *n, const float *P, const float *W, float *G, float *DW, 
                 memset(dxin, 0, sizeof(float) * io_in(n, l));
             }
             if (l->kind == RV_L_CONV)
-                RV_PROF(RV_P_CONV_B, rv_conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B,
+                RV_PROF(RV_P_CONV_B, n->be->conv1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B,
                                                    l->t_in, &l->cs, scratch));
             else
-                RV_PROF(RV_P_CONVT_B, rv_convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B,
+                RV_PROF(RV_P_CONVT_B, n->be->convt1d_bwd(dxin, dw, db, cur, xin, wptr(l, P, W), n->B,
                                                      l->t_in, &l->ts, scratch));
             if ((l->flags & RV_PRE_ACT) && dx)
-                rv_lrelu_bwd(dx, dxin, x, (long)io_in(n, l), RV_LRELU_SLOPE);
+                n->be->lrelu_bwd(dx, dxin, x, (long)io_in(n, l), RV_LRELU_SLOPE);
         }
         cur = dx;
     }
@@ -262,9 +263,9 @@ void rv_net_bwd(rv_net *n, const float *P, const float *W, float *G, float *DW, 
     for (int i = 0; i < n->n; i++) {
         const rv_layer *l = &n->L[i];
         if (!(l->flags & RV_WN)) continue;
-        rv_wnorm_bwd(G + l->v, G + l->g, DW + l->w, P + l->v, P + l->g, l->rows, l->nw / l->rows);
+        n->be->wnorm_bwd(G + l->v, G + l->g, DW + l->w, P + l->v, P + l->g, l->rows, l->nw / l->rows);
         if (l->kind == RV_L_RES)
-            rv_wnorm_bwd(G + l->v2, G + l->g2, DW + l->w2, P + l->v2, P + l->g2, l->rows2,
+            n->be->wnorm_bwd(G + l->v2, G + l->g2, DW + l->w2, P + l->v2, P + l->g2, l->rows2,
                          l->nw2 / l->rows2);
     }
     if (rv_prof_on) rv_prof_t[RV_P_WNORM] += omp_get_wtime() - t0;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "train/backend.h"
 #include "train/nn/conv1d.h"
 #include "train/nn/convt1d.h"
 #include "train/params.h"
@@ -34,6 +35,7 @@ typedef struct {
 } rv_layer;
 
 typedef struct {
+    const rv_backend *be;       // ops table (rv_backend_cpu unless set after rv_net_init)
     char      prefix[32];
     rv_layer *L;
     int       n, cap;

@@ -17,6 +17,7 @@
 
 #include "tests/test.h"
 #include "train/config.h"
+#include "train/disc.h"
 #include "train/model.h"
 #include "train/nn/adam.h"
 #include "train/safetensors.h"
@@ -101,6 +102,63 @@ static void test_adam_steps(void) {
            fabs(t32[9] - want[9]) / fabs(want[9]));
 }
 
+// The phase-2 discriminator against tests/ref/rave_tiny_disc.safetensors (torch float64,
+// real Conv2d for the period discriminators): hinge loss and every parameter gradient of the
+// D step; adversarial and feature-matching terms and their gradient w.r.t. the fake input.
+// Tolerances: losses relative 1e-5; gradients max |a - b| <= 1e-3 max |b| per tensor.
+static void test_discriminator(void) {
+    const char *root = getenv("GD_ROOT");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/tests/ref/rave_tiny_disc.safetensors", root ? root : ".");
+    rv_st *rd;
+    CHECK(rv_st_read(&rd, path) == 0);
+    if (!rd) return;
+    rv_disc d;
+    CHECK(rv_disc_init(&d, &m.cfg, 0) == 0);
+    CHECK(rv_st_load_params(rd, &d.P, "", d.P.data, path) == 0);
+    int B = 2;
+    long N = 2048;
+    CHECK(rv_disc_plan(&d, B, N) == 0);
+    const rv_st_tensor *tx = rv_st_get(rd, "input.x"), *ty = rv_st_get(rd, "input.y");
+    const rv_st_tensor *tl = rv_st_get(rd, "loss"), *tg = rv_st_get(rd, "grad.y");
+    CHECK(tx && ty && tl && tg && tx->n == B * N && tg->n == B * N);
+    if (!tx || !ty || !tl || !tg) return;
+    double ld = rv_disc_d_step(&d, tx->data, ty->data);
+    CHECK_NEAR(ld, tl->data[0], 1e-5 * fabs(tl->data[0]));
+    double worst = 0;
+    for (int i = 0; i < d.P.n; i++) {
+        char name[2 * RV_NAME_MAX];
+        snprintf(name, sizeof(name), "grad.%s", d.P.t[i].name);
+        const rv_st_tensor *g = rv_st_get(rd, name);
+        CHECK(g && g->n == d.P.t[i].n);
+        if (!g) continue;
+        double md = 0, mr = 0;
+        for (long j = 0; j < g->n; j++) {
+            md = fmax(md, fabs((double)d.G[d.P.t[i].off + j] - g->data[j]));
+            mr = fmax(mr, fabs((double)g->data[j]));
+        }
+        if (md / (mr > 0 ? mr : 1) > worst) worst = md / (mr > 0 ? mr : 1);
+    }
+    CHECK(worst < 1e-3);
+    float *dy = calloc(B * N, sizeof(float));
+    double adv, fm, w_adv = atof(rv_st_meta(rd, "w_adv")), w_fm = atof(rv_st_meta(rd, "w_fm"));
+    rv_disc_g_step(&d, tx->data, ty->data, w_adv, w_fm, dy, &adv, &fm);
+    CHECK_NEAR(adv, tl->data[1], 1e-5 * fabs(tl->data[1]));
+    CHECK_NEAR(fm, tl->data[2], 1e-5 * fabs(tl->data[2]));
+    double md = 0, mr = 0;
+    for (long j = 0; j < B * N; j++) {
+        md = fmax(md, fabs((double)dy[j] - tg->data[j]));
+        mr = fmax(mr, fabs((double)tg->data[j]));
+    }
+    printf("  discriminator (%d sub-discriminators): hinge %.6f/%.6f, adv %.6f/%.6f, fm %.6f/%.6f; "
+           "worst param-gradient rel diff %.2e, d/dy rel diff %.2e\n", d.n_sub, ld, tl->data[0],
+           adv, tl->data[1], fm, tl->data[2], worst, md / mr);
+    CHECK(md <= 1e-3 * mr);
+    free(dy);
+    rv_disc_free(&d);
+    rv_st_free(rd);
+}
+
 int main(void) {
     const char *root = getenv("GD_ROOT");
     char path[512], cpath[512];
@@ -115,6 +173,7 @@ int main(void) {
     }
     RUN(test_forward_and_gradients);
     RUN(test_adam_steps);
+    RUN(test_discriminator);
     rv_model_free(&m);
     rv_st_free(ref);
     return TEST_REPORT();

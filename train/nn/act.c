@@ -4,12 +4,12 @@
 #include <math.h>
 
 void RV(lrelu_fwd)(rv_real *out, const rv_real *in, long n, rv_real slope) {
-    #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 16384) if(n > RV_PAR_MIN)
     for (long i = 0; i < n; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
 }
 
 void RV(lrelu_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, long n, rv_real slope) {
-    #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 16384) if(n > RV_PAR_MIN)
     for (long i = 0; i < n; i++) din[i] += in[i] > 0 ? dout[i] : slope * dout[i];
 }
 

@@ -18,19 +18,23 @@ void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, in
         RV_GEMM(CblasRowMajor, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    if (N >= 16 * nt) {   // column blocks of C (multiples of 16 columns)
-        int chunk = ((N + nt - 1) / nt + 15) / 16 * 16;
-        #pragma omp parallel for schedule(static)
-        for (int i = 0; i < nt; i++) {
+    // Blocks of C computed by one CBLAS call each; more blocks than threads, handed out
+    // dynamically, so a thread slowed by other processes does not hold up the rest. Every
+    // element of C is computed by the same call whatever thread runs it: deterministic.
+    int nb = 4 * nt;
+    if (N >= 16 * nb) {   // column blocks of C (multiples of 16 columns)
+        int chunk = ((N + nb - 1) / nb + 15) / 16 * 16;
+        #pragma omp parallel for schedule(dynamic, 1)
+        for (int i = 0; i < nb; i++) {
             int n0 = i * chunk, n1 = n0 + chunk < N ? n0 + chunk : N;
             if (n0 >= n1) continue;
             const rv_real *b = tb == CblasNoTrans ? B + n0 : B + (long)n0 * ldb;
             RV_GEMM(CblasRowMajor, ta, tb, M, n1 - n0, K, alpha, A, lda, b, ldb, beta, C + n0, ldc);
         }
     } else {              // row blocks of C
-        int chunk = (M + nt - 1) / nt;
-        #pragma omp parallel for schedule(static)
-        for (int i = 0; i < nt; i++) {
+        int chunk = (M + nb - 1) / nb;
+        #pragma omp parallel for schedule(dynamic, 1)
+        for (int i = 0; i < nb; i++) {
             int m0 = i * chunk, m1 = m0 + chunk < M ? m0 + chunk : M;
             if (m0 >= m1) continue;
             const rv_real *a = ta == CblasNoTrans ? A + (long)m0 * lda : A + m0;

@@ -1,5 +1,6 @@
 // gemm.h: row-major GEMM, C = alpha op(A) op(B) + beta C, parallelised with OpenMP over
-// column (or row) blocks of C, each block one single-threaded CBLAS call.
+// column (or row) blocks of C, each block one single-threaded CBLAS call, handed out
+// dynamically (a block's result does not depend on the thread that computes it).
 //
 // OpenBLAS's own thread pool is set to one thread on first use: mixing it with OpenMP's
 // pool oversubscribes the cores (both spin-wait), and a fixed OpenMP partition keeps results

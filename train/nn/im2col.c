@@ -14,7 +14,7 @@ static void valid_range(int *lo, int *hi, int off, int s, int T_in, int T_out) {
 
 void RV(im2col)(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, int d, int pl,
                 int T_out) {
-    #pragma omp parallel for schedule(static) if((long)C * K * T_out > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 1) if((long)C * K * T_out > RV_PAR_MIN)
     for (int c = 0; c < C; c++) {
         for (int k = 0; k < K; k++) {
             rv_real *row = col + ((long)c * K + k) * T_out;
@@ -31,7 +31,7 @@ void RV(im2col)(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, i
 
 void RV(col2im)(rv_real *x, const rv_real *col, int C, int T_in, int K, int s, int d, int pl,
                 int T_out) {
-    #pragma omp parallel for schedule(static) if((long)C * K * T_out > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 1) if((long)C * K * T_out > RV_PAR_MIN)
     for (int c = 0; c < C; c++) {
         rv_real *xc = x + (long)c * T_in;
         for (int k = 0; k < K; k++) {

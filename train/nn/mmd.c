@@ -19,7 +19,7 @@ static double kern(const rv_real *a, int i, const rv_real *b, int j, int D, int 
 
 double RV(mmd_fwd)(const rv_real *z, const rv_real *y, int B, int D, int T, double *scratch) {
     int N = B * T;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < N; i++) {
         double s = 0;
         for (int j = 0; j < N; j++)
@@ -35,7 +35,7 @@ void RV(mmd_bwd)(rv_real *dz, double weight, const rv_real *z, const rv_real *y,
                  int T) {
     int N = B * T;
     double c = (double)D * D, a = -4.0 * weight / (c * N * N);
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < N; i++) {
         double g[256] = {0};   // D <= 256
         for (int j = 0; j < N; j++) {

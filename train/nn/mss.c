@@ -121,7 +121,7 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
         GD_ASSERT(n > c->n / 2);
         long T = n_frames(n, c->hop), F = c->n / 2 + 1;
         rv_real *xm = m->xmag + m->off[s], *ys = m->yspec + 2 * m->off[s];
-        #pragma omp parallel for schedule(static)
+        #pragma omp parallel for schedule(dynamic, 1)
         for (int r = 0; r < R; r++) {
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n;
             double sx2 = 0, sd2 = 0, slog = 0;
@@ -151,8 +151,10 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
             sx2 += m->rowsum[3 * r]; sd2 += m->rowsum[3 * r + 1]; slog += m->rowsum[3 * r + 2];
         }
         double cnt = (double)R * T * F;
-        double lin = sd2 / sx2, lg = slog / cnt;   // mean/mean: the counts cancel in lin
-        m->inv_x2[s] = 1.0 / sx2; m->inv_cnt[s] = 1.0 / cnt;
+        // mean/mean: the counts cancel in lin. An all-silent target (sx2 = 0, e.g. muted
+        // undithered batches) would make lin 0/0: it then contributes 0 and no gradient.
+        m->inv_x2[s] = sx2 > 0 ? 1.0 / sx2 : 0; m->inv_cnt[s] = 1.0 / cnt;
+        double lin = sd2 * m->inv_x2[s], lg = slog / cnt;
         if (per_scale) { per_scale[2 * s] = lin; per_scale[2 * s + 1] = lg; }
         total += lin + lg;
     }
@@ -167,7 +169,7 @@ void RV(mss_bwd)(RV(mss) *m, rv_real *dy, double weight) {
         long T = n_frames(n, c->hop), F = c->n / 2 + 1;
         const rv_real *xm = m->xmag + m->off[s], *ys = m->yspec + 2 * m->off[s];
         double a_lin = weight * 2 * m->inv_x2[s], a_log = weight * m->inv_cnt[s];
-        #pragma omp parallel for schedule(static)
+        #pragma omp parallel for schedule(dynamic, 1)
         for (int r = 0; r < R; r++) {
             rv_real *f = m->buf[omp_get_thread_num()], *sp = f + c->n, *d = dy + r * ld;
             for (long t = 0; t < T; t++) {

@@ -3,7 +3,7 @@
 // For each scale n (window = n_fft = n, hop n/4, periodic Hann, center with reflect padding,
 // onesided, |X|), with X = |STFT(x)| (target) and Y = |STFT(y)| (estimate):
 //   lin = mean((X - Y)^2) / mean(X^2),  log = mean |log(X + eps) - log(Y + eps)|, eps 1e-7,
-// means over every row, frame and bin of the batch. The distance is sum over scales of
+// means over every row, frame and bin of the batch (an all-silent target gives lin = 0). The distance is sum over scales of
 // (lin + log). Gradient only with respect to y (x is the target): d|Y|/dY = Y/|Y|, 0 at 0.
 // Signals: R rows of n samples each, row r starting at x + r*ld (ld >= n allows cropping).
 // n must exceed n_fft/2 for every scale (reflect padding).

@@ -22,7 +22,7 @@ void RV(resunit_fwd)(rv_real *out, rv_real *a1, rv_real *h1, rv_real *a2, const 
     RV(conv1d_fwd)(h1, a1, w1, NULL, B, T, &s1, scratch);
     RV(lrelu_fwd)(a2, h1, n, RV_LRELU_SLOPE);
     RV(conv1d_fwd)(out, a2, w2, NULL, B, T, &s2, scratch);
-    #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 16384) if(n > RV_PAR_MIN)
     for (long i = 0; i < n; i++) out[i] += x[i];
 }
 
@@ -42,7 +42,7 @@ void RV(resunit_bwd)(rv_real *dx, rv_real *dw1, rv_real *dw2, const rv_real *dou
     RV(conv1d_bwd)(tmp1, dw1, NULL, tmp2, a1, w1, B, T, &s1, scratch);
     if (dx) {
         RV(lrelu_bwd)(dx, tmp1, x, n, RV_LRELU_SLOPE);
-        #pragma omp parallel for schedule(static) if(n > RV_PAR_MIN)
+        #pragma omp parallel for schedule(dynamic, 16384) if(n > RV_PAR_MIN)
         for (long i = 0; i < n; i++) dx[i] += dout[i];
     }
 }

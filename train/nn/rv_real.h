@@ -19,6 +19,8 @@ typedef float rv_real;
 #endif
 
 // Elementwise loops smaller than this run on one thread (a parallel region costs more).
+// Parallel loops use dynamic schedules (the machine is often shared: a static split waits for
+// the slowest thread); every iteration's result is independent of the thread running it.
 #define RV_PAR_MIN 32768
 
 #endif

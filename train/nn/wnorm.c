@@ -10,7 +10,7 @@ static double row_norm(const rv_real *v, long n) {
 }
 
 void RV(wnorm_fwd)(rv_real *w, const rv_real *v, const rv_real *g, int rows, long n) {
-    #pragma omp parallel for schedule(static) if((long)rows * n > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 4) if((long)rows * n > RV_PAR_MIN)
     for (int r = 0; r < rows; r++) {
         const rv_real *vr = v + (long)r * n;
         double scale = g[r] / row_norm(vr, n);
@@ -20,7 +20,7 @@ void RV(wnorm_fwd)(rv_real *w, const rv_real *v, const rv_real *g, int rows, lon
 
 void RV(wnorm_bwd)(rv_real *dv, rv_real *dg, const rv_real *dw, const rv_real *v,
                    const rv_real *g, int rows, long n) {
-    #pragma omp parallel for schedule(static) if((long)rows * n > RV_PAR_MIN)
+    #pragma omp parallel for schedule(dynamic, 4) if((long)rows * n > RV_PAR_MIN)
     for (int r = 0; r < rows; r++) {
         const rv_real *vr = v + (long)r * n, *dwr = dw + (long)r * n;
         double nrm = row_norm(vr, n), dot = 0;

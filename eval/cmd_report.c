@@ -1,0 +1,447 @@
+// cmd_report.c: `gendang-eval report REF EST -o DIR`: metrics.json, report.md and report.html
+// with per-clip tables, side-by-side log-frequency spectrogram PNGs, <audio> players (16-bit
+// WAV copies under DIR/audio, referenced by relative paths so the page works from file://
+// with no network), transfer-example players and a loss-curve PNG from a training log.csv.
+#include "eval/cmds.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
+#include "core/csv.h"     // defines: gd_csv_*
+#include "core/fileio.h"  // defines: gd_atomic_*, gd_mkdir_p, gd_path_join
+#include "core/log.h"     // defines: gd_log_set_level, gd_warn
+#include "eval/plot.h"    // defines: ev_plot_*, ev_png_write
+#include "eval/summary.h" // defines: ev_summarise
+
+#define MAX_TRANSFER 32
+#define MAX_COMPARE 16
+
+typedef struct {
+    const char *dir, *title, *log_csv;
+    const char *transfer[MAX_TRANSFER];
+    const char *compare[MAX_COMPARE];     // `compare` outputs to include verbatim
+    int         n_transfer, n_compare, max_media;
+    eval_pair_opts opts;
+} report_cfg;
+
+static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
+                             EVAL_SI_SDR_DB, EVAL_LOUD_DIFF, EVAL_MMAX_DIFF, EVAL_ONSET_F_20,
+                             EVAL_ATTACK_MS_ERR, EVAL_ENVELOPE_L1_DB, EVAL_DECAY_T60_ERR,
+                             EVAL_F0_ERR_CENTS};
+#define N_COLS ((int)(sizeof k_cols / sizeof k_cols[0]))
+
+static void html_esc(FILE *f, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static char *joinf(const char *dir, const char *fmt, ...) {
+    char name[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    char *p = gd_path_join(dir, name);
+    if (!p) gd_die("out of memory");
+    return p;
+}
+
+static void cell(FILE *f, const eval_pair_result *r, int m) {
+    if (r->why[m]) fputs("–", f); else fprintf(f, "%.4g", r->value[m]);
+}
+
+// ---------------------------------------------------------------------------- media
+
+// 16-bit WAV copy of src at dst (native rate and channels); mono mix to *mono if asked.
+static void copy_audio(const char *src, const char *dst, uint64_t seed, float **mono, int64_t *n, int *rate) {
+    gd_audio a = {0};
+    if (gd_audio_read(&a, src, 0, 0)) gd_die("%s: cannot read audio", src);
+    gd_write_opts wo = gd_write_opts_default();
+    wo.format = GD_PCM16;
+    wo.dither_seed = seed;
+    if (gd_audio_write(dst, &a, &wo, NULL)) gd_die("%s: cannot write", dst);
+    if (mono) {
+        *mono = malloc(sizeof(float) * a.n_frames);
+        if (!*mono) gd_die("out of memory");
+        for (int64_t i = 0; i < a.n_frames; i++) {
+            double s = 0;
+            for (int c = 0; c < a.n_channels; c++) s += a.data[(int64_t)c * a.n_frames + i];
+            (*mono)[i] = (float)(s / a.n_channels);
+        }
+        *n = a.n_frames;
+        *rate = a.rate;
+    }
+    gd_audio_free(&a);
+}
+
+static void make_media(const report_cfg *c, const eval_item *items, int n) {
+    char *adir = gd_path_join(c->dir, "audio"), *idir = gd_path_join(c->dir, "img");
+    if (gd_mkdir_p(adir) || gd_mkdir_p(idir)) gd_die("%s: cannot create folders", c->dir);
+    int m = n < c->max_media ? n : c->max_media, failed = 0;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < m; i++) {
+        char *ra = joinf(adir, "%04d_ref.wav", i), *ea = joinf(adir, "%04d_est.wav", i);
+        char *png = joinf(idir, "%04d_spec.png", i);
+        float *r, *e;
+        int64_t nr, ne;
+        int rr, re;
+        copy_audio(items[i].ref, ra, 2 * (uint64_t)i, &r, &nr, &rr);
+        copy_audio(items[i].est, ea, 2 * (uint64_t)i + 1, &e, &ne, &re);
+        ev_image im = {0};
+        if (re != rr) {   // show the estimate at the reference's rate so the axes agree
+            gd_audio a = {0};
+            if (gd_audio_read(&a, items[i].est, rr, 1) == 0) {
+                free(e);
+                e = a.data; ne = a.n_frames;   // take the buffer over from a
+                re = rr;
+            }
+        }
+        if (ev_plot_spectrograms(&im, r, nr, re == rr ? e : NULL, ne, rr, 256, 480, 90.0) ||
+            ev_png_write(png, &im)) {
+#pragma omp atomic write
+            failed = 1;
+        }
+        ev_image_free(&im);
+        free(r); free(e); free(ra); free(ea); free(png);
+    }
+    if (failed) gd_die("%s: cannot write spectrogram images", idir);
+    for (int t = 0; t < c->n_transfer; t++) {
+        char *dst = joinf(adir, "transfer_%02d.wav", t);
+        copy_audio(c->transfer[t], dst, 1000 + (uint64_t)t, NULL, NULL, NULL);
+        free(dst);
+    }
+    free(adir); free(idir);
+}
+
+// Loss curves from log.csv (column "step" plus every column whose name contains "loss").
+// Returns the number of series drawn (0: none); names/colours go to the legend.
+static int make_loss_plot(const report_cfg *c, char names[8][64], double *y_lo, double *y_hi) {
+    gd_csv *csv;
+    if (gd_csv_read(&csv, c->log_csv)) gd_die("%s: cannot read training log", c->log_csv);
+    int sc = gd_csv_col(csv, "step");
+    if (sc < 0) {
+        gd_warn("%s: no step column; no loss plot", c->log_csv);
+        gd_csv_free(csv);
+        return 0;
+    }
+    int cols[8], ns = 0;
+    for (int k = 0; k < csv->n_cols && ns < 8; k++)
+        if (strstr(csv->header[k], "loss")) { cols[ns] = k; snprintf(names[ns], 64, "%s", csv->header[k]); ns++; }
+    if (ns == 0)   // no *loss* column: plot every other column that parses as numbers
+        for (int k = 0; k < csv->n_cols && ns < 8; k++) {
+            if (k == sc || csv->n_rows == 0) continue;
+            char *end;
+            const char *v = gd_csv_get(csv, 0, k);
+            strtod(v, &end);
+            if (end != v && *end == '\0') { cols[ns] = k; snprintf(names[ns], 64, "%s", csv->header[k]); ns++; }
+        }
+    if (ns == 0) {
+        gd_warn("%s: no numeric columns besides step; no loss plot", c->log_csv);
+        gd_csv_free(csv);
+        return 0;
+    }
+    int n = csv->n_rows, all_pos = 1;
+    double *x = malloc(sizeof(double) * (n + 1)), *ys[8];
+    for (int s = 0; s < ns; s++) ys[s] = malloc(sizeof(double) * (n + 1));
+    for (int i = 0; i < n; i++) {
+        char *end;
+        const char *v = gd_csv_get(csv, i, sc);
+        x[i] = strtod(v, &end);
+        if (end == v) x[i] = NAN;
+        for (int s = 0; s < ns; s++) {
+            v = gd_csv_get(csv, i, cols[s]);
+            ys[s][i] = strtod(v, &end);
+            if (end == v || !isfinite(ys[s][i])) ys[s][i] = NAN;
+            else if (ys[s][i] <= 0) all_pos = 0;
+        }
+    }
+    ev_image im = {0};
+    char *png = joinf(c->dir, "img/loss.png");
+    if (ev_plot_lines(&im, 720, 320, x, (const double *const *)ys, ns, n, all_pos, y_lo, y_hi) ||
+        ev_png_write(png, &im))
+        gd_die("%s: cannot write", png);
+    ev_image_free(&im);
+    free(png); free(x);
+    for (int s = 0; s < ns; s++) free(ys[s]);
+    gd_csv_free(csv);
+    return ns | (all_pos << 8);
+}
+
+// ---------------------------------------------------------------------------- documents
+
+static void write_metrics_json(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n) {
+    char *path = joinf(c->dir, "metrics.json");
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    gd_json j;
+    gd_json_init(&j, a.f);
+    gd_json_begin_object(&j);
+    gd_json_key(&j, "tool"); gd_json_string(&j, "gendang-eval report");
+    gd_json_key(&j, "version"); gd_json_string(&j, GD_VERSION);
+    gd_json_key(&j, "definitions"); gd_json_string(&j, "shared/specs/eval-metrics.md");
+    gd_json_key(&j, "params");
+    gd_json_begin_object(&j);
+    gd_json_key(&j, "align"); gd_json_bool(&j, c->opts.align);
+    gd_json_key(&j, "max_lag_ms"); gd_json_number(&j, c->opts.max_lag_ms);
+    gd_json_key(&j, "rave_mss"); gd_json_string(&j, "RAVE-v1 spectral distance, scales 2048..128, hop s/4, eps 1e-7, summed");
+    gd_json_key(&j, "mrstft"); gd_json_string(&j, "auraloss MR-STFT defaults (1024/120/600, 2048/240/1200, 512/50/240)");
+    gd_json_key(&j, "mel_l1"); gd_json_string(&j, "DAC multi-scale log10 mel L1, windows 32..2048, 5..320 Slaney mels, summed");
+    gd_json_key(&j, "lsd_db"); gd_json_string(&j, "LSD-dB-v1, 2048/512, floor max*1e-8");
+    gd_json_key(&j, "mcd_db"); gd_json_string(&j, "MCD-MFCC13-lnpow-noC0, 128 Slaney mels, 2048/512");
+    gd_json_key(&j, "loudness"); gd_json_string(&j, "libebur128 BS.1770-4, 400 ms of silence appended");
+    gd_json_end_object(&j);
+    gd_json_key(&j, "n_pairs"); gd_json_int(&j, n);
+    gd_json_key(&j, "pairs");
+    gd_json_begin_array(&j);
+    for (int i = 0; i < n; i++) eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+    gd_json_end_array(&j);
+    gd_json_key(&j, "summary");
+    eval_write_summary_json(&j, res, n);
+    gd_json_end_object(&j);
+    fputc('\n', a.f);
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+    free(path);
+}
+
+// DIR/pairs.jsonl: the `pair --json` lines, so `compare` can take a report folder.
+static void write_pairs_jsonl(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n) {
+    char *path = joinf(c->dir, "pairs.jsonl");
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    for (int i = 0; i < n; i++) {
+        gd_json j;
+        gd_json_init(&j, a.f);
+        eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+        fputc('\n', a.f);
+    }
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+    free(path);
+}
+
+static void write_md(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n,
+                     int n_loss) {
+    char *path = joinf(c->dir, "report.md");
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    FILE *f = a.f;
+    fprintf(f, "# %s\n\n%d pairs. Metric definitions: shared/specs/eval-metrics.md. "
+               "Open report.html for spectrograms and audio players.\n\n", c->title, n);
+    fprintf(f, "## Summary\n\n```\n");
+    eval_write_summary_text(f, res, n);
+    fprintf(f, "```\n\n## Per clip\n\n| clip | lag ms |");
+    for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", eval_metric_key(k_cols[k]));
+    fprintf(f, "\n|---|---|");
+    for (int k = 0; k < N_COLS; k++) fprintf(f, "---|");
+    fprintf(f, "\n");
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "| %s | %.2f |", items[i].clip, res[i].lag_ms);
+        for (int k = 0; k < N_COLS; k++) { fputc(' ', f); cell(f, &res[i], k_cols[k]); fputs(" |", f); }
+        fprintf(f, "\n");
+    }
+    int m = n < c->max_media ? n : c->max_media;
+    fprintf(f, "\n## Spectrograms and audio\n\n");
+    for (int i = 0; i < m; i++)
+        fprintf(f, "- %s: ![spectrogram](img/%04d_spec.png) [reference](audio/%04d_ref.wav), "
+                   "[estimate](audio/%04d_est.wav)\n", items[i].clip, i, i, i);
+    for (int t = 0; t < c->n_transfer; t++)
+        fprintf(f, "- transfer %s: [audio](audio/transfer_%02d.wav)\n", c->transfer[t], t);
+    if (n_loss) fprintf(f, "\n## Training loss\n\n![loss](img/loss.png)\n");
+    for (int k = 0; k < c->n_compare; k++) {
+        char *txt;
+        size_t len;
+        if (gd_read_file(c->compare[k], &txt, &len)) gd_die("%s: cannot read", c->compare[k]);
+        fprintf(f, "\n## Comparison: %s\n\n```\n%s%s```\n", gd_path_basename(c->compare[k]), txt,
+                len && txt[len - 1] == '\n' ? "" : "\n");
+        free(txt);
+    }
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+    free(path);
+}
+
+static void write_html(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n,
+                       int n_loss, char names[8][64], double y_lo, double y_hi, int log_y) {
+    char *path = joinf(c->dir, "report.html");
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    FILE *f = a.f;
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    html_esc(f, c->title);
+    fprintf(f, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
+               "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
+               "text-align:right}td:first-child,th:first-child{text-align:left}"
+               ".clip{margin:1.5em 0;padding-top:.5em;border-top:1px solid #ddd}img{display:block;margin:.3em 0}"
+               ".k{display:inline-block;width:12px;height:12px;margin-right:4px}audio{vertical-align:middle}"
+               "</style></head><body>\n<h1>");
+    html_esc(f, c->title);
+    fprintf(f, "</h1>\n<p>%d pairs (reference vs estimate), lag-aligned within &plusmn;%.0f ms. "
+               "Definitions: shared/specs/eval-metrics.md; &ndash; marks an undefined value "
+               "(its reason is in metrics.json). Machine-readable: <a href=\"metrics.json\">metrics.json</a>, "
+               "<a href=\"report.md\">report.md</a>.</p>\n<h2>Summary</h2>\n<table><tr><th>metric</th>"
+               "<th>n</th><th>mean</th><th>median</th><th>sd</th><th>min</th><th>max</th></tr>\n",
+            n, c->opts.max_lag_ms);
+    double *col = malloc(sizeof(double) * (n > 0 ? n : 1));
+    for (int m = 0; m < EVAL_N_METRICS; m++) {
+        for (int i = 0; i < n; i++) col[i] = res[i].why[m] ? NAN : res[i].value[m];
+        ev_summary s = ev_summarise(col, n);
+        fprintf(f, "<tr><td>%s</td><td>%d</td>", eval_metric_key(m), s.n);
+        double v[5] = {s.mean, s.median, s.sd, s.min, s.max};
+        for (int k = 0; k < 5; k++) { if (isfinite(v[k])) fprintf(f, "<td>%.4g</td>", v[k]); else fputs("<td>&ndash;</td>", f); }
+        fputs("</tr>\n", f);
+    }
+    free(col);
+    fputs("</table>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
+    for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", eval_metric_key(k_cols[k]));
+    fputs("</tr>\n", f);
+    for (int i = 0; i < n; i++) {
+        fputs("<tr><td>", f);
+        html_esc(f, items[i].clip);
+        fprintf(f, "</td><td>%.2f</td>", res[i].lag_ms);
+        for (int k = 0; k < N_COLS; k++) { fputs("<td>", f); cell(f, &res[i], k_cols[k]); fputs("</td>", f); }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    if (n_loss) {
+        fprintf(f, "<h2>Training loss</h2>\n<img src=\"img/loss.png\" alt=\"loss curves\" width=\"720\" height=\"320\">\n"
+                   "<p>x: step; y: %s scale from %.4g (bottom) to %.4g (top). ", log_y ? "log" : "linear", y_lo, y_hi);
+        for (int s = 0; s < n_loss; s++) {
+            fprintf(f, "<span class=\"k\" style=\"background:%s\"></span>", ev_plot_color_hex(s));
+            html_esc(f, names[s]);
+            fputs(" &nbsp; ", f);
+        }
+        fputs("</p>\n", f);
+    }
+    for (int k = 0; k < c->n_compare; k++) {
+        char *txt;
+        size_t len;
+        if (gd_read_file(c->compare[k], &txt, &len)) gd_die("%s: cannot read", c->compare[k]);
+        fputs("<h2>Comparison: ", f);
+        html_esc(f, gd_path_basename(c->compare[k]));
+        fputs("</h2>\n<pre>", f);
+        html_esc(f, txt);
+        fputs("</pre>\n", f);
+        free(txt);
+    }
+    if (c->n_transfer) {
+        fputs("<h2>Transfer examples</h2>\n", f);
+        for (int t = 0; t < c->n_transfer; t++) {
+            fputs("<p>", f);
+            html_esc(f, gd_path_basename(c->transfer[t]));
+            fprintf(f, " <audio controls preload=\"none\" src=\"audio/transfer_%02d.wav\"></audio></p>\n", t);
+        }
+    }
+    int m = n < c->max_media ? n : c->max_media;
+    fprintf(f, "<h2>Listen and look</h2>\n<p>Spectrograms: log frequency 20 Hz to Nyquist (faint "
+               "lines at 100 Hz, 1 kHz, 10 kHz), 90 dB range relative to the reference's loudest "
+               "bin; reference left, estimate right.%s</p>\n",
+            m < n ? " Only the first clips are shown (--max-media)." : "");
+    for (int i = 0; i < m; i++) {
+        fputs("<div class=\"clip\"><b>", f);
+        html_esc(f, items[i].clip);
+        fprintf(f, "</b> &mdash; rave_mss ");
+        cell(f, &res[i], EVAL_RAVE_MSS);
+        fprintf(f, ", lag %.2f ms<br>\n<img src=\"img/%04d_spec.png\" alt=\"spectrograms\">\n"
+                   "reference <audio controls preload=\"none\" src=\"audio/%04d_ref.wav\"></audio>\n"
+                   "estimate <audio controls preload=\"none\" src=\"audio/%04d_est.wav\"></audio></div>\n",
+                res[i].lag_ms, i, i, i);
+    }
+    fputs("</body></html>\n", f);
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+    free(path);
+}
+
+// ---------------------------------------------------------------------------- command
+
+static void usage(void) {
+    printf("Usage: gendang-eval report [OPTIONS] REF EST -o DIR\n"
+           "Evaluates EST against REF (files, folders or metadata.csv files, as for `pair`) and\n"
+           "writes DIR/metrics.json, DIR/pairs.jsonl (as `pair --json`; `compare` accepts DIR),\n"
+           "DIR/report.md and DIR/report.html with spectrogram images\n"
+           "(DIR/img) and 16-bit WAV copies for the audio players (DIR/audio). Open\n"
+           "DIR/report.html in a browser (works from the file system, no network).\n\n"
+           "  -o, --out DIR        output folder (created)\n"
+           "  --log CSV            training log with a step column and *loss* columns (else every\n"
+           "                       numeric column): loss plot\n"
+           "  --compare FILE       include a `gendang-eval compare` output (repeatable, up to %d)\n"
+           "  --transfer FILE      add a transfer example player (repeatable, up to %d)\n"
+           "  --title TEXT         page title\n"
+           "  --max-media N        images and players for the first N clips (default 200)\n"
+           "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
+           "  -q, --quiet          errors only\n"
+           "  -h, --help           this help\n"
+           "Exit status: 0 ok, 1 runtime error, 2 usage error.\n", MAX_COMPARE, MAX_TRANSFER);
+}
+
+int eval_cmd_report(int argc, char **argv) {
+    static const struct option lo[] = {
+        {"out", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
+        {"transfer", required_argument, 0, 't'}, {"title", required_argument, 0, 'T'},
+        {"compare", required_argument, 0, 'C'},
+        {"max-media", required_argument, 0, 'M'}, {"no-align", no_argument, 0, 'A'},
+        {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    report_cfg c = {0};
+    c.title = "gendang evaluation report";
+    c.max_media = 200;
+    eval_pair_opts_default(&c.opts);
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'o': c.dir = optarg; break;
+        case 'l': c.log_csv = optarg; break;
+        case 't':
+            if (c.n_transfer == MAX_TRANSFER) gd_usage("--transfer: at most %d files", MAX_TRANSFER);
+            c.transfer[c.n_transfer++] = optarg; break;
+        case 'T': c.title = optarg; break;
+        case 'C':
+            if (c.n_compare == MAX_COMPARE) gd_usage("--compare: at most %d files", MAX_COMPARE);
+            c.compare[c.n_compare++] = optarg; break;
+        case 'M': c.max_media = (int)gd_opt_int("--max-media", optarg, 0, 100000); break;
+        case 'A': c.opts.align = 0; break;
+        case 'L': c.opts.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
+        case 'r': c.opts.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
+        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'h': usage(); return 0;
+        default: gd_usage("report: unknown option");
+        }
+    }
+    if (argc - optind != 2) gd_usage("report: need REF and EST");
+    if (!c.dir) gd_usage("report: -o DIR is required");
+    for (int k = 0; k < c.n_compare; k++)
+        if (!gd_path_exists(c.compare[k])) gd_die("%s: no such file (--compare)", c.compare[k]);
+    for (int k = 0; k < c.n_transfer; k++)
+        if (!gd_path_exists(c.transfer[k])) gd_die("%s: no such file (--transfer)", c.transfer[k]);
+    if (c.log_csv && !gd_path_exists(c.log_csv)) gd_die("%s: no such file (--log)", c.log_csv);
+    eval_item *items;
+    int n;
+    char err[1024];
+    if (eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
+    eval_pair_result *res = calloc(n, sizeof *res);
+    if (!res) gd_die("out of memory");
+    int bad = eval_run_items(res, items, n, &c.opts);
+    if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
+    if (gd_mkdir_p(c.dir)) gd_die("%s: cannot create", c.dir);
+    make_media(&c, items, n);
+    char names[8][64];
+    double y_lo = 0, y_hi = 0;
+    int loss = c.log_csv ? make_loss_plot(&c, names, &y_lo, &y_hi) : 0;
+    write_metrics_json(&c, res, items, n);
+    write_pairs_jsonl(&c, res, items, n);
+    write_md(&c, res, items, n, loss & 0xff);
+    write_html(&c, res, items, n, loss & 0xff, names, y_lo, y_hi, loss >> 8);
+    gd_info("report: %d pairs; open %s/report.html", n, c.dir);
+    free(res);
+    eval_items_free(items, n);
+    return 0;
+}

@@ -1,0 +1,42 @@
+// decay.c: decay time by Schroeder backward integration (eval-metrics.md §5.3). From the
+// peak of |x|: E(i) = sum_{j >= i} x[j]^2, D(i) = 10 log10(E(i) / E(peak)); a least-squares
+// line through D between its first -5 dB and first -25 dB samples (T20-style) gives the
+// slope in dB/s; T60 = -60 / slope. An exponential amplitude e^(-t/tau) gives 6.908 tau.
+#include "eval/metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "eval/fastlog.h"  // defines: ev_logf
+
+ev_val ev_decay_t60(const float *x, int64_t n, int rate) {
+    int64_t p = 0;
+    float pk = 0;
+    for (int64_t i = 0; i < n; i++) if (fabsf(x[i]) > pk) { pk = fabsf(x[i]); p = i; }
+    if (pk <= 0) return ev_null("silent");
+    const int64_t m = n - p;
+    double *e = malloc(sizeof(double) * m);
+    if (!e) return ev_null("out of memory");
+    double acc = 0;
+    for (int64_t i = m - 1; i >= 0; i--) { acc += (double)x[p + i] * x[p + i]; e[i] = acc; }
+    const double e0 = e[0];
+    int64_t i5 = -1, i25 = -1;
+    const double t5 = e0 * pow(10.0, -0.5), t25 = e0 * pow(10.0, -2.5);
+    for (int64_t i = 0; i < m; i++) {
+        if (i5 < 0 && e[i] <= t5) i5 = i;
+        if (e[i] <= t25) { i25 = i; break; }
+    }
+    ev_val out;
+    if (i5 < 0 || i25 < 0 || i25 - i5 < 2) out = ev_null("decay does not reach -25 dB");
+    else {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, k = (double)(i25 - i5 + 1);
+        for (int64_t i = i5; i <= i25; i++) {
+            double t = (double)i / rate, d = (10.0 / M_LN10) * ev_logf((float)(e[i] / e0));
+            sx += t; sy += d; sxx += t * t; sxy += t * d;
+        }
+        double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+        out = slope < 0 ? ev_ok(-60.0 / slope) : ev_null("energy does not decay");
+    }
+    free(e);
+    return out;
+}

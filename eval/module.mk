@@ -1,0 +1,6 @@
+# eval/module.mk: extra build settings for the eval stage (included by the top-level Makefile).
+# The metric loops are hot (spectrogram magnitudes, logs, mel projections): let GCC vectorise
+# them (-O3) and use the sqrt instruction without errno bookkeeping (nothing reads errno).
+$(BUILD)/eval/%.o: CFLAGS += $(if $(SAN),,-O3) -fno-math-errno
+# LAPACKE (dsyevd) for the Frechet distance's symmetric eigenproblems.
+EXTRA_LDLIBS_eval := -llapacke -llapack

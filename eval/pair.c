@@ -1,0 +1,236 @@
+// pair.c: the pair metric suite behind eval.h: alignment, cropping, every metric of
+// metrics.def, and the JSON record. Undefined values stay NAN with a reason.
+#include "eval/eval.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"   // defines: GD_ERR_*
+#include "core/log.h"     // defines: gd_error
+#include "eval/metrics.h" // defines: ev_* metrics
+
+static const char *const k_keys[] = {
+#define EVAL_METRIC(id, key, better, unit) key,
+#include "eval/metrics.def"
+#undef EVAL_METRIC
+};
+static const char *const k_units[] = {
+#define EVAL_METRIC(id, key, better, unit) unit,
+#include "eval/metrics.def"
+#undef EVAL_METRIC
+};
+static const int k_better[] = {
+#define EVAL_METRIC(id, key, better, unit) better,
+#include "eval/metrics.def"
+#undef EVAL_METRIC
+};
+
+const char *eval_metric_key(int m) { return m >= 0 && m < EVAL_N_METRICS ? k_keys[m] : "?"; }
+const char *eval_metric_unit(int m) { return m >= 0 && m < EVAL_N_METRICS ? k_units[m] : ""; }
+int eval_metric_better(int m) { return m >= 0 && m < EVAL_N_METRICS ? k_better[m] : 0; }
+int eval_metric_find(const char *key) {
+    for (int m = 0; m < EVAL_N_METRICS; m++) if (!strcmp(k_keys[m], key)) return m;
+    return -1;
+}
+
+void eval_pair_opts_default(eval_pair_opts *o) {
+    o->align = 1;
+    o->max_lag_ms = 50.0;
+    o->rate = 0;
+}
+
+static void set(eval_pair_result *r, int m, ev_val v) { r->value[m] = v.v; r->why[m] = v.why; }
+
+static void note(eval_pair_result *r, const char *fmt, ...) {
+    if (r->n_notes >= EVAL_MAX_NOTES) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->notes[r->n_notes++], sizeof r->notes[0], fmt, ap);
+    va_end(ap);
+}
+
+static ev_val diff(double a, double b, const char *wa, const char *wb) {
+    if (wa) return ev_null(wa);
+    if (wb) return ev_null(wb);
+    return ev_ok(b - a);
+}
+
+static ev_val rel_err_pct(double ref, double est, const char *wr, const char *we) {
+    if (wr) return ev_null(wr);
+    if (we) return ev_null(we);
+    return ev_ok(100.0 * fabs(est - ref) / ref);
+}
+
+// Metrics on the aligned, cropped mono pair r, t (n samples).
+static int pair_metrics(eval_pair_result *res, const float *r, const float *t, int64_t n, int rate) {
+    ev_sig sr, st;
+    ev_sig_init(&sr, r, n);
+    ev_sig_init(&st, t, n);
+    ev_val a, b, c;
+    set(res, EVAL_RAVE_MSS, ev_rave_mss(&sr, &st));
+    ev_mrstft(&sr, &st, &a, &b, &c);
+    set(res, EVAL_MRSTFT, a); set(res, EVAL_MRSTFT_SC, b); set(res, EVAL_MRSTFT_LOGMAG, c);
+    set(res, EVAL_MEL_L1, ev_mel_l1(&sr, &st, rate));
+    ev_lsd(&sr, &st, &a, &b);
+    set(res, EVAL_LSD_DB, a); set(res, EVAL_LSD_DB_ACTIVE, b);
+    set(res, EVAL_MCD_DB, ev_mcd(&sr, &st, rate));
+    set(res, EVAL_SI_SDR_DB, ev_si_sdr(r, t, n));
+
+    int cap = (int)(n / 128) + 2, rc = 0;
+    double *on = malloc(sizeof(double) * 2 * cap);
+    float *env = malloc(sizeof(float) * n * 2);
+    if (!on || !env) { rc = GD_ERR_NOMEM; goto done; }
+    int n_r = ev_onsets(&sr, rate, on, cap), n_t = ev_onsets(&st, rate, on + cap, cap);
+    if (n_r < 0 || n_t < 0) { rc = GD_ERR_NOMEM; goto done; }
+    if (n_r == 0) {
+        for (int m = EVAL_ONSET_F_50; m <= EVAL_ONSET_OFFSET_MS; m++)
+            set(res, m, ev_null("no onsets in the reference"));
+    } else {
+        double off20, off50;
+        set(res, EVAL_ONSET_F_50, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.050, &off50)));
+        set(res, EVAL_ONSET_F_20, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.020, &off20)));
+        set(res, EVAL_ONSET_OFFSET_MS, isfinite(off50) ? ev_ok(off50) : ev_null("no matched onsets"));
+    }
+    ev_envelope_follow(env, r, n, rate, 10.0, 1500.0);
+    ev_envelope_follow(env + n, t, n, rate, 10.0, 1500.0);
+    set(res, EVAL_ATTACK_REF_MS, ev_attack_ms(env, n, rate));
+    set(res, EVAL_ATTACK_EST_MS, ev_attack_ms(env + n, n, rate));
+    a = diff(res->value[EVAL_ATTACK_REF_MS], res->value[EVAL_ATTACK_EST_MS],
+             res->why[EVAL_ATTACK_REF_MS], res->why[EVAL_ATTACK_EST_MS]);
+    if (!a.why) a.v = fabs(a.v);
+    set(res, EVAL_ATTACK_MS_ERR, a);
+    set(res, EVAL_ENVELOPE_L1_DB, ev_envelope_l1_db(r, t, n, rate));
+    set(res, EVAL_T60_REF_S, ev_decay_t60(r, n, rate));
+    set(res, EVAL_T60_EST_S, ev_decay_t60(t, n, rate));
+    set(res, EVAL_DECAY_T60_ERR, rel_err_pct(res->value[EVAL_T60_REF_S], res->value[EVAL_T60_EST_S],
+                                             res->why[EVAL_T60_REF_S], res->why[EVAL_T60_EST_S]));
+    ev_f0(r, t, n, rate, &a, &b, &c);
+    set(res, EVAL_F0_REF_HZ, a); set(res, EVAL_F0_EST_HZ, b); set(res, EVAL_F0_ERR_CENTS, c);
+done:
+    free(on); free(env);
+    ev_sig_free(&sr); ev_sig_free(&st);
+    return rc;
+}
+
+// The whole suite. ref/est mono mixes; the planar originals are for loudness.
+static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, const float *est,
+                     int64_t n_est, int rate, const eval_pair_opts *o, const float *ref_pl,
+                     int ref_ch, const float *est_pl, int est_ch) {
+    eval_pair_opts def;
+    if (!o) { eval_pair_opts_default(&def); o = &def; }
+    for (int m = 0; m < EVAL_N_METRICS; m++) { res->value[m] = NAN; res->why[m] = "not computed"; }
+    res->rate = rate;
+    res->n_ref = n_ref; res->n_est = n_est;
+    res->n_channels_ref = ref_ch; res->n_channels_est = est_ch;
+    res->lag = 0; res->lag_ms = 0; res->n_notes = 0; res->n_used = 0;
+    if (n_ref <= 0 || n_est <= 0 || rate <= 0) return GD_ERR_ARG;
+    if (o->align) {
+        int ok;
+        int64_t max_lag = (int64_t)llround(o->max_lag_ms * 1e-3 * rate);
+        res->lag = ev_align_lag(ref, n_ref, est, n_est, max_lag, &ok);
+        if (!ok) return GD_ERR_NOMEM;
+        res->lag_ms = 1000.0 * (double)res->lag / rate;
+    }
+    int64_t a = res->lag < 0 ? -res->lag : 0;
+    int64_t b = n_est - res->lag < n_ref ? n_est - res->lag : n_ref;
+    res->n_used = b > a ? b - a : 0;
+    if (n_ref != n_est || res->lag != 0)
+        note(res, "cropped to the common %lld samples (ref %lld, est %lld, lag %lld)",
+             (long long)res->n_used, (long long)n_ref, (long long)n_est, (long long)res->lag);
+    ev_val li, lm, ei, em;
+    ev_loudness(ref_pl, ref_ch, n_ref, rate, 0.4, &li, &lm);
+    ev_loudness(est_pl, est_ch, n_est, rate, 0.4, &ei, &em);
+    set(res, EVAL_LOUD_REF, li); set(res, EVAL_LOUD_EST, ei);
+    set(res, EVAL_MMAX_REF, lm); set(res, EVAL_MMAX_EST, em);
+    set(res, EVAL_LOUD_DIFF, diff(li.v, ei.v, li.why, ei.why));
+    set(res, EVAL_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
+    if (res->n_used < 2) {
+        for (int m = 0; m < EVAL_N_METRICS; m++)
+            if (res->why[m] && !strcmp(res->why[m], "not computed")) res->why[m] = "fewer than 2 common samples after alignment";
+        return 0;
+    }
+    return pair_metrics(res, ref + a, est + a + res->lag, res->n_used, rate);
+}
+
+int eval_pair_mono(eval_pair_result *res, const float *ref, int64_t n_ref, const float *est,
+                   int64_t n_est, int rate, const eval_pair_opts *opts) {
+    return pair_core(res, ref, n_ref, est, n_est, rate, opts, ref, 1, est, 1);
+}
+
+// Mean of the channels (malloc'd), or NULL.
+static float *downmix(const gd_audio *a) {
+    float *m = malloc(sizeof(float) * (a->n_frames > 0 ? a->n_frames : 1));
+    if (!m) return NULL;
+    for (int64_t i = 0; i < a->n_frames; i++) {
+        double s = 0;
+        for (int c = 0; c < a->n_channels; c++) s += a->data[(int64_t)c * a->n_frames + i];
+        m[i] = (float)(s / a->n_channels);
+    }
+    return m;
+}
+
+int eval_pair_audio(eval_pair_result *res, const gd_audio *ref, const gd_audio *est,
+                    const eval_pair_opts *opts) {
+    if (ref->rate != est->rate) return GD_ERR_ARG;
+    float *mr = downmix(ref), *mt = downmix(est);
+    if (!mr || !mt) { free(mr); free(mt); return GD_ERR_NOMEM; }
+    int rc = pair_core(res, mr, ref->n_frames, mt, est->n_frames, ref->rate, opts, ref->data,
+                       ref->n_channels, est->data, est->n_channels);
+    if (!rc && (ref->n_channels > 1 || est->n_channels > 1))
+        note(res, "spectral/time metrics on the mono mix (ref %d ch, est %d ch); loudness per file",
+             ref->n_channels, est->n_channels);
+    free(mr); free(mt);
+    return rc;
+}
+
+int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est_path,
+                    const eval_pair_opts *opts) {
+    eval_pair_opts def;
+    if (!opts) { eval_pair_opts_default(&def); opts = &def; }
+    gd_audio_info ir, ie;
+    int rc = gd_audio_info_read(ref_path, &ir);
+    if (rc) return rc;
+    if ((rc = gd_audio_info_read(est_path, &ie))) return rc;
+    int rate = opts->rate > 0 ? opts->rate : ir.rate;
+    gd_audio ref = {0}, est = {0};
+    if ((rc = gd_audio_read(&ref, ref_path, rate, 0))) return rc;
+    if ((rc = gd_audio_read(&est, est_path, rate, 0))) { gd_audio_free(&ref); return rc; }
+    rc = eval_pair_audio(res, &ref, &est, opts);
+    if (!rc && ir.rate != rate) note(res, "reference resampled from %d to %d Hz", ir.rate, rate);
+    if (!rc && ie.rate != rate) note(res, "estimate resampled from %d to %d Hz", ie.rate, rate);
+    gd_audio_free(&ref); gd_audio_free(&est);
+    return rc;
+}
+
+void eval_pair_write_json(gd_json *j, const eval_pair_result *res, const char *clip,
+                          const char *ref_path, const char *est_path) {
+    gd_json_begin_object(j);
+    if (clip) { gd_json_key(j, "clip"); gd_json_string(j, clip); }
+    if (ref_path) { gd_json_key(j, "ref"); gd_json_string(j, ref_path); }
+    if (est_path) { gd_json_key(j, "est"); gd_json_string(j, est_path); }
+    gd_json_key(j, "rate"); gd_json_int(j, res->rate);
+    gd_json_key(j, "channels_ref"); gd_json_int(j, res->n_channels_ref);
+    gd_json_key(j, "channels_est"); gd_json_int(j, res->n_channels_est);
+    gd_json_key(j, "n_ref"); gd_json_int(j, res->n_ref);
+    gd_json_key(j, "n_est"); gd_json_int(j, res->n_est);
+    gd_json_key(j, "n_used"); gd_json_int(j, res->n_used);
+    gd_json_key(j, "lag_samples"); gd_json_int(j, res->lag);
+    gd_json_key(j, "lag_ms"); gd_json_number(j, res->lag_ms);
+    for (int m = 0; m < EVAL_N_METRICS; m++) {
+        gd_json_key(j, k_keys[m]);
+        if (res->why[m]) gd_json_null(j); else gd_json_number(j, res->value[m]);
+    }
+    gd_json_key(j, "null_reasons");
+    gd_json_begin_object(j);
+    for (int m = 0; m < EVAL_N_METRICS; m++)
+        if (res->why[m]) { gd_json_key(j, k_keys[m]); gd_json_string(j, res->why[m]); }
+    gd_json_end_object(j);
+    gd_json_key(j, "notes");
+    gd_json_begin_array(j);
+    for (int i = 0; i < res->n_notes; i++) gd_json_string(j, res->notes[i]);
+    gd_json_end_array(j);
+    gd_json_end_object(j);
+}

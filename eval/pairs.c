@@ -1,0 +1,154 @@
+// pairs.c: matching reference and estimate files (see pairs.h).
+#include "eval/pairs.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "core/csv.h"     // defines: gd_csv_read, gd_csv_col
+#include "core/error.h"   // defines: GD_ERR_*
+#include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
+
+int eval_is_audio_name(const char *path) {
+    static const char *const ext[] = {"wav", "flac", "aif", "aiff", "ogg", "opus", "mp3",
+                                      "au", "caf", "w64"};
+    const char *dot = strrchr(path, '.');
+    if (!dot) return 0;
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (!strcasecmp(dot + 1, ext[i])) return 1;
+    return 0;
+}
+
+typedef struct { char **v; int n, cap; } strvec;
+
+static int vec_push(strvec *s, char *x) {
+    if (!x) return GD_ERR_NOMEM;
+    if (s->n == s->cap) {
+        int cap = s->cap ? 2 * s->cap : 64;
+        char **v = realloc(s->v, sizeof(char *) * cap);
+        if (!v) { free(x); return GD_ERR_NOMEM; }
+        s->v = v; s->cap = cap;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+static int walk(strvec *out, const char *root, const char *rel) {
+    char *dir = rel[0] ? gd_path_join(root, rel) : strdup(root);
+    if (!dir) return GD_ERR_NOMEM;
+    DIR *d = opendir(dir);
+    if (!d) { free(dir); return GD_ERR_IO; }
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *r = rel[0] ? gd_path_join(rel, e->d_name) : strdup(e->d_name);
+        char *full = gd_path_join(root, r ? r : "");
+        struct stat st;
+        if (!r || !full) rc = GD_ERR_NOMEM;
+        else if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) rc = walk(out, root, r);
+        else if (eval_is_audio_name(r)) { rc = vec_push(out, r); r = NULL; }
+        free(r); free(full);
+    }
+    closedir(d);
+    free(dir);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int eval_list_audio(char ***names, const char *dir) {
+    strvec v = {0};
+    int rc = walk(&v, dir, "");
+    if (rc) { for (int i = 0; i < v.n; i++) free(v.v[i]); free(v.v); return rc; }
+    if (v.n) qsort(v.v, v.n, sizeof(char *), cmp_str);
+    *names = v.v;
+    return v.n;
+}
+
+static int ends_with_csv(const char *p) {
+    size_t n = strlen(p);
+    return n >= 4 && !strcasecmp(p + n - 4, ".csv");
+}
+
+// file_name column of a metadata.csv, sorted.
+static int csv_names(strvec *out, const char *path, char *err, size_t err_len) {
+    gd_csv *csv;
+    if (gd_csv_read(&csv, path)) { snprintf(err, err_len, "%s: cannot read CSV", path); return GD_ERR_IO; }
+    int col = gd_csv_col(csv, "file_name"), rc = 0;
+    if (col < 0) { snprintf(err, err_len, "%s: no file_name column", path); rc = GD_ERR_FORMAT; }
+    for (int r = 0; !rc && r < csv->n_rows; r++) rc = vec_push(out, strdup(gd_csv_get(csv, r, col)));
+    gd_csv_free(csv);
+    if (!rc && out->n) qsort(out->v, out->n, sizeof(char *), cmp_str);
+    return rc;
+}
+
+void eval_items_free(eval_item *items, int n) {
+    if (!items) return;
+    for (int i = 0; i < n; i++) { free(items[i].clip); free(items[i].ref); free(items[i].est); }
+    free(items);
+}
+
+static void vec_free(strvec *v) {
+    for (int i = 0; i < v->n; i++) free(v->v[i]);
+    free(v->v);
+}
+
+int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, char *err,
+                     size_t err_len) {
+    *out = NULL; *n = 0;
+    int dr = gd_is_dir(ref), de = gd_is_dir(est);
+    int cr = !dr && ends_with_csv(ref), ce = !de && ends_with_csv(est);
+    if (dr != de || cr != ce) {
+        snprintf(err, err_len, "%s and %s: give two files, two folders or two metadata.csv files", ref, est);
+        return GD_ERR_FORMAT;
+    }
+    if (!dr && !cr) {
+        eval_item *it = calloc(1, sizeof *it);
+        if (!it) return GD_ERR_NOMEM;
+        it->clip = strdup(strrchr(ref, '/') ? strrchr(ref, '/') + 1 : ref);
+        it->ref = strdup(ref); it->est = strdup(est);
+        *out = it; *n = 1;
+        return 0;
+    }
+    strvec a = {0}, b = {0};
+    int rc = 0;
+    char *root_a = dr ? strdup(ref) : gd_path_dirname(ref), *root_b = dr ? strdup(est) : gd_path_dirname(est);
+    if (dr) {
+        int na = eval_list_audio(&a.v, ref), nb = na >= 0 ? eval_list_audio(&b.v, est) : -1;
+        if (na < 0 || nb < 0) { snprintf(err, err_len, "%s: cannot list folder", na < 0 ? ref : est); rc = GD_ERR_IO; }
+        a.n = na > 0 ? na : 0; b.n = nb > 0 ? nb : 0;
+    } else {
+        rc = csv_names(&a, ref, err, err_len);
+        if (!rc) rc = csv_names(&b, est, err, err_len);
+    }
+    if (!rc) {  // merge-compare the two sorted lists
+        int i = 0, j = 0;
+        while (!rc && (i < a.n || j < b.n)) {
+            int c = i < a.n && j < b.n ? strcmp(a.v[i], b.v[j]) : (i < a.n ? -1 : 1);
+            if (c < 0) { snprintf(err, err_len, "%s: no estimate for it in %s", a.v[i], est); rc = GD_ERR_FORMAT; }
+            else if (c > 0) { snprintf(err, err_len, "%s: in %s but not in %s", b.v[j], est, ref); rc = GD_ERR_FORMAT; }
+            else { i++; j++; }
+        }
+        if (!rc && a.n == 0) { snprintf(err, err_len, "%s: no audio files", ref); rc = GD_ERR_FORMAT; }
+    }
+    if (!rc) {
+        eval_item *it = calloc(a.n, sizeof *it);
+        if (!it) rc = GD_ERR_NOMEM;
+        for (int i = 0; !rc && i < a.n; i++) {
+            it[i].clip = strdup(a.v[i]);
+            it[i].ref = gd_path_join(root_a, a.v[i]);
+            it[i].est = gd_path_join(root_b, a.v[i]);
+            if (!it[i].clip || !it[i].ref || !it[i].est) rc = GD_ERR_NOMEM;
+        }
+        if (rc) eval_items_free(it, a.n);
+        else { *out = it; *n = a.n; }
+    }
+    vec_free(&a); vec_free(&b); free(root_a); free(root_b);
+    return rc;
+}

@@ -1,0 +1,30 @@
+// pairs.h: turning command-line arguments into matched (reference, estimate) file pairs.
+//
+// REF and EST may be two audio files, two folders (audio files matched by their path relative
+// to the folder, recursively), or two metadata.csv files (rows matched by file_name; paths
+// relative to each CSV's folder). A name present on one side only is an error naming it.
+// Items are sorted by clip name. Ownership: the caller frees with eval_items_free.
+#ifndef EV_PAIRS_H
+#define EV_PAIRS_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *clip;   // relative name (file mode: the reference's base name)
+    char *ref;    // path
+    char *est;    // path
+} eval_item;
+
+// Returns 0, or GD_ERR_FORMAT/GD_ERR_IO/GD_ERR_NOMEM with a one-line reason in err.
+int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, char *err,
+                     size_t err_len);
+void eval_items_free(eval_item *items, int n);
+
+// 1 when path names a file with an audio extension libsndfile reads (wav, flac, aif, aiff,
+// ogg, opus, mp3, au, caf, w64).
+int eval_is_audio_name(const char *path);
+
+// Sorted relative paths of the audio files under dir (recursive). Returns the count or < 0.
+int eval_list_audio(char ***names, const char *dir);
+
+#endif

@@ -1,0 +1,209 @@
+// spec.c: framing, windowing and FFT for the metric spectrograms (see spec.h), plus the
+// Slaney mel filterbank (librosa.filters.mel with htk=False, norm='slaney').
+#include "eval/spec.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"  // defines: GD_ERR_*
+#include "core/fft.h"    // defines: gd_fft_r2c, gd_fft_alloc
+
+// ---------------------------------------------------------------------------- STFT
+
+int64_t ev_stft_frames(const ev_stft_cfg *cfg, int64_t n) { return 1 + n / cfg->hop; }
+
+// Sample i of x extended by the padding rule (i may be outside [0, n)).
+static inline float padded_at(const float *x, int64_t n, int64_t i, int reflect) {
+    if (i >= 0 && i < n) return x[i];
+    if (!reflect) return 0.0f;
+    if (i < 0) i = -i;
+    if (i >= n) i = 2 * (n - 1) - i;
+    return (i >= 0 && i < n) ? x[i] : 0.0f;
+}
+
+int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg) {
+    return ev_stft_spec(out, x, n, cfg, 0);
+}
+
+int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag) {
+    const int nf = cfg->n_fft, nb = nf / 2 + 1, half = nf / 2;
+    const int64_t T = ev_stft_frames(cfg, n);
+    const int reflect = cfg->pad == EV_PAD_REFLECT && n > half;
+    float *w = malloc(sizeof(float) * nf);
+    float *buf = gd_fft_alloc(nf);
+    float *spec = gd_fft_alloc(2 * nb);
+    if (!w || !buf || !spec) { free(w); gd_fft_free(buf); gd_fft_free(spec); return GD_ERR_NOMEM; }
+    int wl = cfg->win > 0 && cfg->win <= nf ? cfg->win : nf, off = (nf - wl) / 2;
+    for (int i = 0; i < nf; i++) w[i] = 0.0f;
+    for (int i = 0; i < wl; i++) w[off + i] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / wl));
+    for (int64_t t = 0; t < T; t++) {
+        int64_t s0 = t * cfg->hop - half;
+        if (s0 >= 0 && s0 + nf <= n) {
+            const float *xs = x + s0;
+            for (int i = 0; i < nf; i++) buf[i] = xs[i] * w[i];
+        } else {
+            for (int i = 0; i < nf; i++) buf[i] = padded_at(x, n, s0 + i, reflect) * w[i];
+        }
+        gd_fft_r2c(nf, buf, spec);
+        float *p = out + t * nb;
+        for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
+        if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
+    }
+    free(w); gd_fft_free(buf); gd_fft_free(spec);
+    return 0;
+}
+
+// ---------------------------------------------------------------------------- cache
+
+void ev_sig_init(ev_sig *s, const float *x, int64_t n) {
+    memset(s, 0, sizeof *s);
+    s->x = x; s->n = n;
+}
+
+void ev_sig_free(ev_sig *s) {
+    if (!s) return;
+    for (int i = 0; i < s->n_cached; i++) free(s->cache[i].mag);
+    s->n_cached = 0;
+}
+
+const ev_spec *ev_sig_spec(ev_sig *s, const ev_stft_cfg *cfg) {
+    for (int i = 0; i < s->n_cached; i++) {
+        const ev_stft_cfg *c = &s->cache[i].cfg;
+        if (c->n_fft == cfg->n_fft && c->hop == cfg->hop && c->win == cfg->win && c->pad == cfg->pad)
+            return &s->cache[i];
+    }
+    if (s->n_cached == EV_SPEC_CACHE) {  // full: drop the oldest
+        free(s->cache[0].mag);
+        memmove(s->cache, s->cache + 1, sizeof(ev_spec) * (EV_SPEC_CACHE - 1));
+        s->n_cached--;
+    }
+    ev_spec *e = &s->cache[s->n_cached];
+    e->cfg = *cfg;
+    e->n_frames = ev_stft_frames(cfg, s->n);
+    e->n_bins = cfg->n_fft / 2 + 1;
+    size_t cnt = (size_t)e->n_frames * e->n_bins;
+    e->mag = malloc(sizeof(float) * cnt);
+    if (!e->mag || ev_stft_spec(e->mag, s->x, s->n, cfg, 1)) { free(e->mag); return NULL; }
+    s->n_cached++;
+    return e;
+}
+
+// ---------------------------------------------------------------------------- mel
+
+double ev_hz_to_mel(double hz) {
+    const double f_sp = 200.0 / 3, min_log_hz = 1000.0, min_log_mel = min_log_hz / f_sp;
+    const double logstep = log(6.4) / 27.0;
+    return hz >= min_log_hz ? min_log_mel + log(hz / min_log_hz) / logstep : hz / f_sp;
+}
+
+double ev_mel_to_hz(double mel) {
+    const double f_sp = 200.0 / 3, min_log_hz = 1000.0, min_log_mel = min_log_hz / f_sp;
+    const double logstep = log(6.4) / 27.0;
+    return mel >= min_log_mel ? min_log_hz * exp(logstep * (mel - min_log_mel)) : f_sp * mel;
+}
+
+int ev_melbank_init(ev_melbank *mb, int rate, int n_fft, int n_mels, double f_lo, double f_hi) {
+    memset(mb, 0, sizeof *mb);
+    const int nb = n_fft / 2 + 1;
+    double *mel_f = malloc(sizeof(double) * (n_mels + 2));
+    double *row = malloc(sizeof(double) * nb);
+    mb->start = calloc(n_mels, sizeof(int));
+    mb->len = calloc(n_mels, sizeof(int));
+    mb->off = calloc(n_mels, sizeof(int));
+    mb->w = malloc(sizeof(float) * (size_t)n_mels * nb);
+    if (!mel_f || !row || !mb->start || !mb->len || !mb->off || !mb->w) {
+        free(mel_f); free(row); ev_melbank_free(mb); return GD_ERR_NOMEM;
+    }
+    mb->n_mels = n_mels; mb->n_bins = nb;
+    double m0 = ev_hz_to_mel(f_lo), m1 = ev_hz_to_mel(f_hi);
+    for (int i = 0; i < n_mels + 2; i++)
+        mel_f[i] = ev_mel_to_hz(m0 + (m1 - m0) * i / (n_mels + 1));
+    int pos = 0;
+    for (int m = 0; m < n_mels; m++) {
+        double d0 = mel_f[m + 1] - mel_f[m], d1 = mel_f[m + 2] - mel_f[m + 1];
+        double enorm = 2.0 / (mel_f[m + 2] - mel_f[m]);
+        int first = -1, last = -1;
+        for (int k = 0; k < nb; k++) {
+            double f = (double)rate / 2 * k / (nb - 1);  // linspace(0, sr/2, nb)
+            double lo = (f - mel_f[m]) / d0, hi = (mel_f[m + 2] - f) / d1;
+            double v = fmax(0.0, fmin(lo, hi));
+            row[k] = v * enorm;
+            if (v > 0) { if (first < 0) first = k; last = k; }
+        }
+        mb->off[m] = pos;
+        if (first < 0) { mb->start[m] = 0; mb->len[m] = 0; continue; }
+        mb->start[m] = first; mb->len[m] = last - first + 1;
+        for (int k = first; k <= last; k++) mb->w[pos++] = (float)row[k];
+    }
+    free(mel_f); free(row);
+    return 0;
+}
+
+void ev_melbank_free(ev_melbank *mb) {
+    if (!mb) return;
+    free(mb->start); free(mb->len); free(mb->off); free(mb->w);
+    memset(mb, 0, sizeof *mb);
+}
+
+void ev_melbank_apply(const ev_melbank *mb, double *mel, const float *spec, int64_t n_frames) {
+    for (int64_t t = 0; t < n_frames; t++) {
+        const float *s = spec + t * mb->n_bins;
+        double *o = mel + t * mb->n_mels;
+        for (int m = 0; m < mb->n_mels; m++) {
+            const float *w = mb->w + mb->off[m];
+            const float *sp = s + mb->start[m];
+            double acc = 0;
+            for (int k = 0; k < mb->len[m]; k++) acc += (double)w[k] * sp[k];
+            o[m] = acc;
+        }
+    }
+}
+
+void ev_melbank_apply_pow(const ev_melbank *mb, double *mel, const float *mag, int64_t n_frames) {
+    for (int64_t t = 0; t < n_frames; t++) {
+        const float *s = mag + t * mb->n_bins;
+        double *o = mel + t * mb->n_mels;
+        for (int m = 0; m < mb->n_mels; m++) {
+            const float *w = mb->w + mb->off[m];
+            const float *sp = s + mb->start[m];
+            double acc = 0;
+            for (int k = 0; k < mb->len[m]; k++) acc += (double)w[k] * sp[k] * sp[k];
+            o[m] = acc;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------- bank cache
+
+#define MEL_CACHE 48
+static struct { int rate, n_fft, n_mels; ev_melbank *mb; } mel_cache[MEL_CACHE];
+static int mel_cache_n;
+static pthread_mutex_t mel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const ev_melbank *ev_melbank_get(int rate, int n_fft, int n_mels) {
+    const ev_melbank *out = NULL;
+    pthread_mutex_lock(&mel_lock);
+    for (int i = 0; i < mel_cache_n && !out; i++)
+        if (mel_cache[i].rate == rate && mel_cache[i].n_fft == n_fft && mel_cache[i].n_mels == n_mels)
+            out = mel_cache[i].mb;
+    if (!out && mel_cache_n < MEL_CACHE) {
+        ev_melbank *mb = malloc(sizeof *mb);
+        if (mb && ev_melbank_init(mb, rate, n_fft, n_mels, 0.0, rate / 2.0) == 0) {
+            mel_cache[mel_cache_n].rate = rate; mel_cache[mel_cache_n].n_fft = n_fft;
+            mel_cache[mel_cache_n].n_mels = n_mels; mel_cache[mel_cache_n].mb = mb;
+            mel_cache_n++;
+            out = mb;
+        } else free(mb);
+    }
+    pthread_mutex_unlock(&mel_lock);
+    return out;
+}
+
+void ev_melbank_cache_clear(void) {
+    pthread_mutex_lock(&mel_lock);
+    for (int i = 0; i < mel_cache_n; i++) { ev_melbank_free(mel_cache[i].mb); free(mel_cache[i].mb); }
+    mel_cache_n = 0;
+    pthread_mutex_unlock(&mel_lock);
+}

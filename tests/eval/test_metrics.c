@@ -1,0 +1,258 @@
+// test_metrics.c: pair metrics against the analytic validation vectors of eval-metrics.md §9
+// (V1-V5, V9, V18) plus alignment, onset scoring and the null-instead-of-NaN rule.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fft.h"
+#include "core/json.h"
+#include "core/rng.h"
+#include "eval/eval.h"
+#include "eval/metrics.h"
+#include "tests/test.h"
+
+#define SR 44100
+#define NN 44100
+
+static float *noise(int64_t n, double sigma, uint64_t seed) {
+    float *x = malloc(sizeof(float) * n);
+    gd_rng r;
+    gd_rng_init(&r, seed, 1);
+    for (int64_t i = 0; i < n; i++) x[i] = (float)(sigma * gd_rng_normal(&r));
+    return x;
+}
+
+static float *scaled(const float *x, int64_t n, float g) {
+    float *y = malloc(sizeof(float) * n);
+    for (int64_t i = 0; i < n; i++) y[i] = g * x[i];
+    return y;
+}
+
+static eval_pair_result pair(const float *r, int64_t nr, const float *t, int64_t nt, int rate) {
+    eval_pair_result res;
+    eval_pair_opts o;
+    eval_pair_opts_default(&o);
+    int rc = eval_pair_mono(&res, r, nr, t, nt, rate, &o);
+    CHECK(rc == 0);
+    return res;
+}
+
+// V1, V2, V3, V5: white noise sigma 0.3 against 0.5x and 2x copies.
+static void test_gain_vectors(void) {
+    float *x = noise(NN, 0.3, 7), *h = scaled(x, NN, 0.5f), *d = scaled(x, NN, 2.0f);
+    eval_pair_result r = pair(x, NN, h, NN, SR);
+    CHECK(r.lag == 0);
+    CHECK_NEAR(r.value[EVAL_MRSTFT], 1.1931472, 1e-6);            // V1
+    CHECK_NEAR(r.value[EVAL_MRSTFT_SC], 0.5, 1e-6);
+    CHECK_NEAR(r.value[EVAL_MRSTFT_LOGMAG], 0.6931472, 1e-6);
+    CHECK_NEAR(r.value[EVAL_RAVE_MSS], 4.7157359, 1e-6);           // V2
+    CHECK_NEAR(r.value[EVAL_LSD_DB], 6.0206, 1e-4);                // |20 log10 0.5|
+    CHECK_NEAR(r.value[EVAL_MCD_DB], 0.0, 1e-6);                   // V5: gain invariance
+    CHECK(r.why[EVAL_SI_SDR_DB] != NULL);                           // infinite: null with a reason
+    CHECK_NEAR(r.value[EVAL_LOUD_DIFF], 20 * log10(0.5), 1e-3);
+    CHECK_NEAR(r.value[EVAL_ENVELOPE_L1_DB], 6.0206, 1e-3);
+    r = pair(x, NN, d, NN, SR);
+    CHECK_NEAR(r.value[EVAL_MRSTFT], 1.6931472, 1e-6);
+    CHECK_NEAR(r.value[EVAL_LSD_DB], 6.0206, 1e-4);                // V3
+    CHECK_NEAR(r.value[EVAL_RAVE_MSS], 5 * (1.0 + log(2.0)), 1e-5);
+    // swapped arguments: SC becomes |1 - 1/g|
+    r = pair(h, NN, x, NN, SR);
+    CHECK_NEAR(r.value[EVAL_MRSTFT_SC], 1.0, 1e-6);
+    free(x); free(h); free(d);
+}
+
+static void test_identity(void) {
+    float *x = noise(NN / 2, 0.3, 3);
+    eval_pair_result r = pair(x, NN / 2, x, NN / 2, SR);
+    int zero[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
+                  EVAL_LOUD_DIFF, EVAL_ENVELOPE_L1_DB, EVAL_ATTACK_MS_ERR};
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) CHECK_NEAR(r.value[zero[i]], 0.0, 1e-9);
+    CHECK(r.why[EVAL_SI_SDR_DB] != NULL);   // infinite SI-SDR is null with a reason
+    free(x);
+}
+
+// V4: t = a r + n, n orthogonal to r with |n|^2 = 0.01 |a r|^2 gives 20 dB for any a.
+static void test_si_sdr(void) {
+    float r[NN], t[NN];
+    const double as[3] = {0.5, 3.0, -2.0};
+    for (int k = 0; k < 3; k++) {
+        double a = as[k];
+        for (int i = 0; i < NN; i++) {
+            double s = sin(2 * M_PI * 440.0 * i / SR), nse = sin(2 * M_PI * 1000.0 * i / SR);
+            r[i] = (float)s;
+            t[i] = (float)(a * s + 0.1 * fabs(a) * nse);
+        }
+        ev_val v = ev_si_sdr(r, t, NN);
+        CHECK(v.why == NULL);
+        CHECK_NEAR(v.v, 20.0, 1e-3);
+    }
+}
+
+// V9: BS.1770 through libebur128 at 48 kHz.
+static void test_loudness(void) {
+    const int sr = 48000;
+    int64_t n = 20 * sr;
+    float *x = malloc(sizeof(float) * 2 * n);
+    for (int64_t i = 0; i < n; i++) x[i] = (float)sin(2 * M_PI * 997.0 * i / sr);
+    ev_val li, lm;
+    ev_loudness(x, 1, n, sr, 0.0, &li, &lm);
+    CHECK_NEAR(li.v, -3.0103, 1e-3);
+    double g = pow(10.0, -20.0 / 20);
+    for (int64_t i = 0; i < n; i++) x[i] = x[n + i] = (float)(g * sin(2 * M_PI * 997.0 * i / sr));
+    ev_loudness(x, 2, n, sr, 0.0, &li, &lm);
+    CHECK_NEAR(li.v, -20.0, 1e-3);
+    CHECK_NEAR(lm.v, -19.9983, 2e-3);
+    // 0.2 s 1 kHz burst, padded to 1 s; then alone (no complete block) and with the pair padding
+    int64_t nb = sr / 5;
+    memset(x, 0, sizeof(float) * sr);
+    for (int64_t i = 0; i < nb; i++) x[i] = (float)sin(2 * M_PI * 1000.0 * i / sr);
+    ev_loudness(x, 1, sr, sr, 0.0, &li, &lm);
+    CHECK_NEAR(li.v, -7.2631, 2e-3);
+    CHECK_NEAR(lm.v, -6.0140, 2e-3);
+    ev_loudness(x, 1, nb, sr, 0.0, &li, &lm);
+    CHECK(li.why != NULL && isnan(li.v));
+    ev_loudness(x, 1, nb, sr, 0.4, &li, &lm);
+    CHECK_NEAR(li.v, -7.2631, 2e-3);
+    free(x);
+}
+
+// V18: attack, decay, f0.
+static void test_attack(void) {
+    const int sr = 44100;
+    int64_t n = sr / 10;
+    float *env = malloc(sizeof(float) * n);
+    for (int64_t i = 0; i < n; i++) env[i] = (float)fmin(1.0, i / (0.005 * sr));
+    ev_val a = ev_attack_ms(env, n, sr);
+    CHECK_NEAR(a.v, 3.5, 1e-3);
+    // a 10 ms one-pole follower on a unit step reaches 1 - 1/e after 10 ms
+    float *step = malloc(sizeof(float) * n);
+    for (int64_t i = 0; i < n; i++) step[i] = 1.0f;
+    ev_envelope_follow(env, step, n, sr, 10.0, 1500.0);
+    CHECK_NEAR(env[(int)(0.010 * sr) - 1], 1 - exp(-1.0), 1e-3);
+    memset(env, 0, sizeof(float) * n);
+    CHECK(ev_attack_ms(env, n, sr).why != NULL);
+    free(env); free(step);
+}
+
+static void test_decay(void) {
+    const int sr = 44100;
+    const double tau = 0.1;
+    int64_t n = 2 * sr;
+    float *x = noise(n, 0.5, 11);
+    for (int64_t i = 0; i < n; i++) x[i] *= (float)exp(-(double)i / (tau * sr));
+    ev_val t = ev_decay_t60(x, n, sr);
+    CHECK(t.why == NULL);
+    CHECK_NEAR(t.v, tau * log(1000.0), 0.01 * tau * log(1000.0));
+    // a clip too short to fall 25 dB gives null
+    ev_val s = ev_decay_t60(x, sr / 50, sr);
+    CHECK(s.why != NULL);
+    free(x);
+}
+
+static void test_f0(void) {
+    const int sr = 44100;
+    int64_t n = sr;
+    float *r = malloc(sizeof(float) * n), *t = malloc(sizeof(float) * n);
+    double f = 200.0, fd = 200.0 * pow(2.0, 50.0 / 1200);
+    for (int64_t i = 0; i < n; i++) {
+        double e = exp(-(double)i / (0.3 * sr));
+        r[i] = (float)(e * (sin(2 * M_PI * f * i / sr) + 0.5 * sin(2 * M_PI * 1.593 * f * i / sr)));
+        t[i] = (float)(e * (sin(2 * M_PI * fd * i / sr) + 0.5 * sin(2 * M_PI * 1.593 * fd * i / sr)));
+    }
+    ev_val a, b, c;
+    ev_f0(r, t, n, sr, &a, &b, &c);
+    CHECK_NEAR(a.v, 200.0, 0.5);
+    CHECK_NEAR(c.v, 50.0, 1.0);
+    free(r); free(t);
+}
+
+static void test_alignment(void) {
+    int64_t n = NN / 2, d = 300;
+    float *x = noise(n, 0.3, 5), *y = calloc(n + d, sizeof(float));
+    memcpy(y + d, x, sizeof(float) * n);    // est delayed by 300 samples (6.8 ms)
+    eval_pair_result r = pair(x, n, y, n + d, SR);
+    CHECK(r.lag == d);
+    CHECK(r.n_used == n);
+    CHECK_NEAR(r.value[EVAL_RAVE_MSS], 0.0, 1e-9);
+    r = pair(y, n + d, x, n, SR);            // est early: lag -300, ref's first 300 cropped
+    CHECK(r.lag == -d);
+    CHECK(r.n_used == n);
+    CHECK_NEAR(r.value[EVAL_MRSTFT], 0.0, 1e-9);
+    // beyond +-50 ms the lag is not searched
+    int64_t far = (int64_t)(0.08 * SR);
+    float *z = calloc(n + far, sizeof(float));
+    memcpy(z + far, x, sizeof(float) * n);
+    r = pair(x, n, z, n + far, SR);
+    CHECK(llabs(r.lag) <= (int64_t)(0.05 * SR));
+    free(x); free(y); free(z);
+}
+
+static void test_onset_scoring(void) {
+    double ref[3] = {0.1, 0.5, 1.0}, est[3] = {0.11, 0.53, 2.0}, off;
+    CHECK_NEAR(ev_onset_f(ref, 3, est, 3, 0.05, &off), 2.0 / 3, 1e-12);
+    CHECK_NEAR(off, 20.0, 1e-9);
+    CHECK_NEAR(ev_onset_f(ref, 3, est, 3, 0.02, &off), 1.0 / 3, 1e-12);
+    CHECK_NEAR(ev_onset_f(ref, 3, est, 0, 0.05, &off), 0.0, 0);
+    // one est may match only one ref
+    double r2[2] = {0.10, 0.12}, e2[1] = {0.11};
+    CHECK_NEAR(ev_onset_f(r2, 2, e2, 1, 0.05, &off), 2 * 1.0 * 0.5 / 1.5, 1e-12);
+}
+
+static void test_onset_detection(void) {
+    int64_t n = SR;
+    float *x = calloc(n, sizeof(float));
+    const double at[3] = {0.1, 0.4, 0.7};
+    gd_rng g;
+    gd_rng_init(&g, 1, 2);
+    for (int k = 0; k < 3; k++) {
+        int64_t s = (int64_t)(at[k] * SR);
+        for (int64_t i = 0; i < SR / 10; i++) x[s + i] = (float)(gd_rng_normal(&g) * exp(-i / (0.01 * SR)));
+    }
+    ev_sig s;
+    ev_sig_init(&s, x, n);
+    double t[16];
+    int c = ev_onsets(&s, SR, t, 16);
+    CHECK(c == 3);
+    for (int k = 0; k < c && k < 3; k++) CHECK_NEAR(t[k], at[k], 0.006);
+    ev_sig_free(&s);
+    free(x);
+}
+
+static void test_silence_is_null(void) {
+    int64_t n = SR / 2;
+    float *z = calloc(n, sizeof(float)), *x = noise(n, 0.1, 9);
+    eval_pair_result r = pair(z, n, x, n, SR);
+    CHECK(r.why[EVAL_RAVE_MSS] && r.why[EVAL_LOUD_REF] && r.why[EVAL_F0_ERR_CENTS]);
+    CHECK(r.why[EVAL_MRSTFT] && r.why[EVAL_LSD_DB] && r.why[EVAL_MCD_DB] && r.why[EVAL_SI_SDR_DB]);
+    // a single common sample: everything but loudness is null with a reason
+    eval_pair_result one = pair(x, 1, x, 1, SR);
+    CHECK(one.n_used == 1 && one.why[EVAL_MEL_L1] && one.why[EVAL_ONSET_F_50]);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    gd_json j;
+    gd_json_init(&j, f);
+    eval_pair_write_json(&j, &r, "silent", NULL, NULL);
+    fclose(f);
+    CHECK(strstr(buf, "nan") == NULL && strstr(buf, "inf\"") == NULL && strstr(buf, "NaN") == NULL);
+    CHECK(strstr(buf, "\"rave_mss\":null") != NULL);
+    CHECK(strstr(buf, "\"null_reasons\"") != NULL);
+    free(buf); free(z); free(x);
+}
+
+int main(void) {
+    RUN(test_gain_vectors);
+    RUN(test_identity);
+    RUN(test_si_sdr);
+    RUN(test_loudness);
+    RUN(test_attack);
+    RUN(test_decay);
+    RUN(test_f0);
+    RUN(test_alignment);
+    RUN(test_onset_scoring);
+    RUN(test_onset_detection);
+    RUN(test_silence_is_null);
+    gd_fft_cleanup();
+    return TEST_REPORT();
+}

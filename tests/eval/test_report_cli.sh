@@ -1,0 +1,48 @@
+# test_report_cli.sh: gendang-eval report writes metrics.json, report.md, report.html with
+# PNG spectrograms, WAV copies for the players (relative paths, nothing fetched from the
+# network) and a loss plot from a training log.
+source "$(dirname "$0")/../cli/lib.sh"
+E=gendang-eval
+mkdir -p "$T/ref" "$T/est"
+sox -n -r 44100 -c 1 "$T/ref/a.wav" synth 0.5 pluck 110 fade 0 0.5 0.4 2>/dev/null
+sox -n -r 44100 -c 2 "$T/ref/b c.wav" synth 0.4 noise fade 0 0.4 0.39 2>/dev/null
+sox "$T/ref/a.wav" "$T/est/a.wav" vol 0.7 lowpass 4000
+sox "$T/ref/b c.wav" "$T/est/b c.wav" vol 0.9
+printf 'step,loss_total,loss_kl,lr\n0,5.0,1.0,0.001\n100,3.0,0.8,0.001\n200,2.0,0.7,0.001\n' > "$T/log.csv"
+check_exit "help exits 0" 0 $E report --help
+check_exit "missing -o exits 2" 2 $E report "$T/ref" "$T/est"
+check "report" $E report -q --log "$T/log.csv" --transfer "$T/est/a.wav" --title "t <&>" -o "$T/out" "$T/ref" "$T/est"
+for f in metrics.json report.md report.html img/0000_spec.png img/0001_spec.png img/loss.png \
+         audio/0000_ref.wav audio/0000_est.wav audio/0001_ref.wav audio/transfer_00.wav; do
+    if [ -s "$T/out/$f" ]; then echo "ok wrote $f"; else echo "FAIL wrote $f"; fi
+done
+if [ "$(head -c 8 "$T/out/img/0000_spec.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then
+    echo "ok png signature"; else echo "FAIL png signature"; fi
+check_grep "html audio players relative" '<audio controls preload="none" src="audio/0000_ref.wav">' "$T/out/report.html"
+check_grep "html images relative" '<img src="img/0001_spec.png"' "$T/out/report.html"
+check_grep "html loss plot" 'img/loss.png' "$T/out/report.html"
+check_grep "html legend names loss columns" 'loss_kl' "$T/out/report.html"
+check_grep "title escaped" '<h1>t &lt;&amp;&gt;</h1>' "$T/out/report.html"
+check_grep "clip name with space" 'b c.wav' "$T/out/report.html"
+if grep -qE 'https?://|//cdn' "$T/out/report.html"; then echo "FAIL no network references"; else echo "ok no network references"; fi
+# every src in the page exists relative to the report folder
+missing=0
+for s in $(grep -o 'src="[^"]*"' "$T/out/report.html" | sed 's/src="//; s/"$//'); do
+    [ -f "$T/out/$s" ] || { echo "  missing $s"; missing=1; }
+done
+[ $missing = 0 ] && echo "ok all media present" || echo "FAIL all media present"
+check_grep "metrics.json pairs" '"n_pairs":2' "$T/out/metrics.json"
+check_grep "metrics.json summary" '"summary":\{"rave_mss":\{"n":2' "$T/out/metrics.json"
+check_grep "markdown table" '^\| a.wav \|' "$T/out/report.md"
+check_exit "bad log exits 1" 1 $E report -q --log "$T/nope.csv" -o "$T/out2" "$T/ref" "$T/est"
+check_grep "pairs.jsonl written" '^\{"clip":"a.wav"' "$T/out/pairs.jsonl"
+check "compare takes report folders" $E compare "$T/out" "$T/out"
+check_grep "same run: no evidence" '^PRIMARY rave_mss: no evidence either way' "$T/.out"
+# --compare includes a compare output; a log without *loss* columns plots its numeric columns
+$E compare "$T/out" "$T/out" > "$T/cmp.txt"
+printf 'step,spectral,kl\n0,3,1\n10,2,0.5\n20,1.5,0.4\n' > "$T/log2.csv"
+check "report with --compare" $E report -q --compare "$T/cmp.txt" --log "$T/log2.csv" -o "$T/out3" "$T/ref" "$T/est"
+check_grep "compare text in html" '<h2>Comparison: cmp.txt</h2>' "$T/out3/report.html"
+check_grep "compare verdict in md" 'PRIMARY rave_mss' "$T/out3/report.md"
+check_grep "numeric columns plotted" 'spectral' "$T/out3/report.html"
+check_exit "missing --compare file exits 1" 1 $E report -q --compare "$T/none.txt" -o "$T/out4" "$T/ref" "$T/est"
