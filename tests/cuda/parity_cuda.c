@@ -412,6 +412,29 @@ static void test_adv(void) {
     }
 }
 
+// The op table of train/backend.h: the CUDA entries are the twins, and the spectral distance
+// through it matches the direct call.
+static void test_backend_table(void) {
+    const rv_backend *be = rv_cuda_backend();
+    CHECK(be && !strcmp(be->name, "cuda"));
+    if (!be) return;
+    CHECK(be->conv1d_fwd == rv_conv1d_fwd_cuda && be->resunit_bwd == rv_resunit_bwd_cuda);
+    CHECK(be->pqmf_synthesis_bwd == rv_pqmf_synthesis_bwd_cuda && be->adam_step == rv_adam_step_cuda);
+    int sc[2] = {256, 64};
+    long n = 777;
+    float *x = hrand(2 * n, 1), *y = hrand(2 * n, 1), *x_d = dup(x, 2 * n), *y_d = dup(y, 2 * n);
+    rv_mss *m = NULL;
+    rv_mss_cuda *mc = NULL;
+    CHECK(be->mss_init(&m, sc, 2, 2, n) == 0 && rv_mss_init_cuda(&mc, sc, 2, 2, n) == 0);
+    if (m && mc)
+        cmp_val("mss via the table", be->mss_fwd(m, x_d, y_d, 2, n, n, NULL),
+                rv_mss_fwd_cuda(mc, x_d, y_d, 2, n, n, NULL), 0);
+    be->mss_free(m);
+    rv_mss_free_cuda(mc);
+    free(x); free(y);
+    rv_cuda_free(x_d); rv_cuda_free(y_d);
+}
+
 static void test_adam(void) {
     long n = 100003;
     float *p = hrand(n, 1), *m = hrand(n, 0.1), *g = hrand(n, 1), *v = hrand(n, 0.1);
@@ -801,6 +824,7 @@ int main(void) {
     RUN(test_mmd);
     RUN(test_adv);
     RUN(test_adam);
+    RUN(test_backend_table);
     RUN(test_torch_reference);
     RUN(test_phase2);
     RUN(test_model_step);

@@ -17,6 +17,7 @@ int rv_cuda_init(char *why, size_t why_cap) {
 }
 
 void rv_cuda_shutdown(void) {}
+const rv_backend *rv_cuda_backend(void) { return NULL; }
 void rv_cuda_set_dw_loop(int loop) { (void)loop; }
 
 int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int train) {

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "train/backend.h"
 #include "train/nn/adam.h"
 #include "train/nn/conv1d.h"
 #include "train/nn/convt1d.h"
@@ -36,6 +37,9 @@ int  rv_cuda_compiled(void);
 // reason in why (no device, driver too old, built without CUDA).
 int  rv_cuda_init(char *why, size_t why_cap);
 void rv_cuda_shutdown(void);
+// The op table of train/backend.h filled with the twins below (rv_backend_cuda), or NULL in
+// a build without CUDA. Its buffers are device buffers.
+const rv_backend *rv_cuda_backend(void);
 // TF32 tensor-core math for the cuBLAS products (1) or strict fp32 (0).
 void rv_cuda_set_tf32(int on);
 // The cudaStream_t and cublasHandle_t in use, as opaque pointers.
