@@ -44,22 +44,26 @@ log "build rc=$rc ($(grep -c -i 'warning' "$OUT/build.log") warning lines)"
 if [ $rc -ne 0 ]; then tail -30 "$OUT/build.log"; fi
 export LD_LIBRARY_PATH="$PWD/$DEPS/usr/lib/x86_64-linux-gnu:$PWD/$DEPS/usr/lib/x86_64-linux-gnu/openblas-pthread:$PWD/$DEPS/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
 # Fallback: binaries built on the development machine (make cuda-prebuilt) if this build failed.
-PARITY=build/cuda/parity_cuda; STEP=build/cuda/bench_step
+PARITY=build/cuda/parity_cuda; MPARITY=build/cuda/parity_model; STEP=build/cuda/bench_step
 if [ ! -x $PARITY ] && [ -x .deps/prebuilt/parity_cuda ]; then
-    PARITY=.deps/prebuilt/parity_cuda; STEP=.deps/prebuilt/bench_step
+    PARITY=.deps/prebuilt/parity_cuda; MPARITY=.deps/prebuilt/parity_model
+    STEP=.deps/prebuilt/bench_step
     log "using the prebuilt binaries in .deps/prebuilt"
 fi
 # resource report of the kernels (registers, spills) for later tuning
 for f in build/cuda/*.o; do cuobjdump -res-usage "$f" 2>/dev/null; done > "$OUT/res_usage.txt" 2>&1
 
 # ---------------------------------------------------------------------------- parity
-if [ -x $PARITY ]; then
-    GD_ROOT=$PWD timeout 120 $PARITY > "$OUT/parity.log" 2>&1
-    log "parity rc=$? : $(grep -c '^ok ' "$OUT/parity.log") ok, $(grep -c '^FAIL ' "$OUT/parity.log") FAIL"
-    grep -E '^(ok|FAIL) |FAIL|skipped' "$OUT/parity.log" | head -40
-else
-    log "parity: not built"
-fi
+for P in $PARITY $MPARITY; do
+    name=$(basename $P)
+    if [ -x $P ]; then
+        GD_ROOT=$PWD timeout 90 $P > "$OUT/$name.log" 2>&1
+        log "$name rc=$? : $(grep -c '^ok ' "$OUT/$name.log") ok, $(grep -c '^FAIL ' "$OUT/$name.log") FAIL"
+        grep -E '^(ok|FAIL) |FAIL|skipped|Error|error' "$OUT/$name.log" | head -30
+    else
+        log "$name: not built"
+    fi
+done
 
 # ---------------------------------------------------------------------------- bench
 B=$OUT/bench.jsonl
@@ -92,11 +96,14 @@ torchb 150 --config v2_wasserstein "${P2[@]}"
 nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.draw --format=csv >> "$OUT/env.txt" 2>&1
 
 # ---------------------------------------------------------------------------- memcheck (if time)
-if [ "$(left)" -gt 90 ] && [ -x $PARITY ] && command -v compute-sanitizer >/dev/null; then
-    GD_ROOT=$PWD timeout $(( $(left) - 20 )) compute-sanitizer --tool memcheck --print-limit 20 \
-        $PARITY > "$OUT/memcheck.log" 2>&1
-    log "memcheck rc=$? : $(grep -m1 'ERROR SUMMARY' "$OUT/memcheck.log")"
-fi
+for P in $MPARITY $PARITY; do
+    if [ "$(left)" -gt 60 ] && [ -x $P ] && command -v compute-sanitizer >/dev/null; then
+        name=$(basename $P)
+        GD_ROOT=$PWD timeout $(( ($(left) - 20) / 2 + 10 )) compute-sanitizer --tool memcheck \
+            --print-limit 20 $P > "$OUT/memcheck_$name.log" 2>&1
+        log "memcheck $name rc=$? : $(grep -m1 'ERROR SUMMARY' "$OUT/memcheck_$name.log")"
+    fi
+done
 
 # ---------------------------------------------------------------------------- summary
 "${PY:-python3}" - "$B" <<'PY' | tee "$OUT/summary.md"

@@ -4,7 +4,8 @@
 #
 #   build/cuda/*.o          nvcc objects of train/cuda/*.cu (-O3, sm_90 SASS + compute_90 PTX)
 #   build/libtrain_cuda.a   their archive, linked into bin/gendang-train (and tests/train/*)
-#   build/cuda/parity_cuda  per-op and model-step parity CPU vs GPU (`make test-cuda-run`)
+#   build/cuda/parity_cuda  per-op parity CPU vs GPU          } `make test-cuda-run` runs
+#   build/cuda/parity_model model step / phase 2 / PyTorch ref } both
 #   build/cuda/bench_step   step timing of the GPU model (scripts/device_cuda.sh)
 #
 # CUDA_ARCH overrides the -gencode list. Without a GPU the test program prints
@@ -60,7 +61,7 @@ CUDA_TEST_LINK = $(GD_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $(GD_LDFLAGS) $(L
     $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libgendang.a \
     $(CUDA_LIBS) $(LDLIBS)
 
-$(BUILD)/cuda/parity_cuda: tests/cuda/parity_cuda.c tests/test.h $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a
+$(BUILD)/cuda/parity_%: tests/cuda/parity_%.c tests/cuda/cuda_test.h tests/test.h $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CUDA_TEST_LINK)
 
@@ -68,10 +69,10 @@ $(BUILD)/cuda/bench_step: train/cuda/lab/bench_step.c $(BUILD)/libtrain.a $(BUIL
 	@mkdir -p $(dir $@)
 	$(CC) $(CUDA_TEST_LINK)
 
-build: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/bench_step
+build: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/parity_model $(BUILD)/cuda/bench_step
 
-test-cuda-run: $(BUILD)/cuda/parity_cuda
-	@$(BUILD)/cuda/parity_cuda
+test-cuda-run: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/parity_model
+	@rc=0; for t in $^; do $$t || rc=1; done; exit $$rc
 
 cuda-info:
 	@echo "cuda: ✓ nvcc $(NVCC) (CUDA_HOME $(CUDA_HOME)); objects: $(notdir $(CUDA_OBJS))"
@@ -100,5 +101,5 @@ $(BUILD)/train_f64/%.o: CFLAGS += $(filter-out -Werror -D_GNU_SOURCE,$(GD_CFLAGS
 # Binaries for the GPU machine's fallback (scripts/device_cuda.sh uses them if its own build
 # fails): copied into .deps/prebuilt, which travels with the .deps carry.
 .PHONY: cuda-prebuilt
-cuda-prebuilt: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/bench_step
+cuda-prebuilt: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/parity_model $(BUILD)/cuda/bench_step
 	@mkdir -p .deps/prebuilt && cp $^ .deps/prebuilt/ && echo "cuda-prebuilt: $^ -> .deps/prebuilt/"
