@@ -350,6 +350,11 @@ extern "C" int rv_gpu_init_disc(rv_gpu *g, const rv_disc *d) {
     if (g->disc) return 0;
     g->disc = rv_gd_init(d, g->B, g->N);
     if (!g->disc) return GD_ERR_INTERNAL;
+    for (int i = 0; i < 8; i++) {   // captured steps predate the discriminator: recapture
+        if (g->exec[i]) GD_CUDA_CHECK(cudaGraphExecDestroy(g->exec[i]));
+        g->exec[i] = NULL;
+        g->seen[i] = 0;
+    }
     g->flops_disc = 2.0 * 3.0 * rv_gd_macs(g->disc);
     return 0;
 }
