@@ -5,8 +5,10 @@
 # (eager and CUDA graph) against the same model in PyTorch (eager, torch.compile), for `tiny`
 # and `v2_wasserstein` (batch 8 x 131072; phase 1, and phase 2 as separate generator and
 # discriminator steps), and writes every log under $OUT.
-# Each part has its own timeout; the whole run stays under ~7 minutes. The summary table is
-# printed last (the device tool returns the tail of the output).
+# Each part has its own timeout, cut to what is left of BUDGET seconds (default 330; the
+# build and parity come first and are not cut); optional parts (torch.compile, memcheck) run
+# only with time to spare. The summary table is printed last (the device tool returns the
+# tail of the output); every part's log is under $OUT as soon as it ends.
 # Usage (repo root, on the device): OUT=/some/dir bash scripts/device_cuda.sh
 set -u
 OUT=${OUT:-/tmp/gd_out}
@@ -37,8 +39,11 @@ log "env: $(grep -m1 -o 'NVIDIA H[0-9]*[^|]*' "$OUT/env.txt" | head -1) / $(grep
 DEPS=.deps/root
 if [ ! -d "$DEPS" ] && [ -f .deps/root.tar.xz ]; then tar -C .deps -xJf .deps/root.tar.xz; fi
 [ -d "$DEPS" ] || log "WARNING: $DEPS missing (carry .deps): the C libraries will not be found"
-MK=(make -j"$(nproc)" DEPS_ROOT="$DEPS" CUDA=1 NVCC="$NVCC_BIN" CUDA_HOME="$CUDA_HOME")
-timeout 240 "${MK[@]}" build > "$OUT/build.log" 2>&1
+# Only what this script runs (the CUDA test and bench programs and the libraries under them),
+# with -k so that one failing object does not stop the rest.
+MK=(make -k -j"$(nproc)" DEPS_ROOT="$DEPS" CUDA=1 NVCC="$NVCC_BIN" CUDA_HOME="$CUDA_HOME")
+timeout 240 "${MK[@]}" build/cuda/parity_cuda build/cuda/parity_model build/cuda/bench_step \
+    > "$OUT/build.log" 2>&1
 rc=$?
 log "build rc=$rc ($(grep -c -i 'warning' "$OUT/build.log") warning lines)"
 if [ $rc -ne 0 ]; then tail -30 "$OUT/build.log"; fi
@@ -68,13 +73,23 @@ done
 # ---------------------------------------------------------------------------- bench
 B=$OUT/bench.jsonl
 : > "$B"
-ours() {   # config-file args...
+cap() {   # a part's timeout, cut to what is left of the budget (0: skip it)
+    local t=$1 l; l=$(left)
+    [ "$l" -lt 15 ] && { echo 0; return; }
+    [ "$t" -gt "$l" ] && t=$l
+    echo "$t"
+}
+ours() {   # timeout args...
     [ -x $STEP ] || return
-    timeout "$1" $STEP "${@:2}" >> "$B" 2>> "$OUT/bench_step.log"
+    local t; t=$(cap "$1")
+    [ "$t" -eq 0 ] && { log "ours ${*:2}: skipped (budget)"; return; }
+    timeout "$t" $STEP "${@:2}" >> "$B" 2>> "$OUT/bench_step.log"
     log "ours ${*:2}: rc=$?"
 }
 torchb() {  # timeout args...
-    timeout "$1" "${PY:-python3}" scripts/torch_rave_bench.py "${@:2}" >> "$B" 2>> "$OUT/torch.log"
+    local t; t=$(cap "$1")
+    [ "$t" -eq 0 ] && { log "torch ${*:2}: skipped (budget)"; return; }
+    timeout "$t" "${PY:-python3}" scripts/torch_rave_bench.py "${@:2}" >> "$B" 2>> "$OUT/torch.log"
     local rc=$?
     [ $rc -ne 0 ] && echo "{\"impl\": \"torch\", \"args\": \"${*:2}\", \"failed_rc\": $rc}" >> "$B"
     log "torch ${*:2}: rc=$rc"
