@@ -32,23 +32,23 @@ echo "| config | batch x samples | params | gendang steps/s | PyTorch steps/s | 
 echo "|---|---|---|---|---|---|---|---|"
 have_torch=1
 /usr/bin/python3 -c 'import torch, yaml' 2>/dev/null || have_torch=0
-for spec in "tiny 2 $tiny_steps" "v2_wasserstein 1 $v2_steps"; do
-    set -- $spec; cfg=$1; batch=$2; steps=$3
-    run "c_$cfg" "$gt" bench --config "$cfg" --batch "$batch" --steps "$steps" || continue
-    n=$(awk '/^steps_per_s/ {print $8}' "$tmp/c_$cfg.out"); p=$(awk '/^steps_per_s/ {print $4}' "$tmp/c_$cfg.out")
-    if [ $have_torch = 1 ] && run "t_$cfg" /usr/bin/python3 bench/bench_train_torch.py "train/configs/$cfg.yaml" "$batch" "$steps" "$threads"; then
-        ts=$(sps "t_$cfg"); tm=$(mib "t_$cfg")
-        ratio=$(awk -v a="$(sps "c_$cfg")" -v b="$ts" 'BEGIN {printf "%.2f", a / b}')
+for spec in "tiny 2 $tiny_steps" "v2_wasserstein 1 $v2_steps" "v2_wasserstein 2 $v2_steps"; do
+    set -- $spec; cfg=$1; batch=$2; steps=$3; id=${cfg}_b$batch
+    run "c_$id" "$gt" bench --config "$cfg" --batch "$batch" --steps "$steps" || continue
+    n=$(awk '/^steps_per_s/ {print $8}' "$tmp/c_$id.out"); p=$(awk '/^steps_per_s/ {print $4}' "$tmp/c_$id.out")
+    if [ $have_torch = 1 ] && run "t_$id" /usr/bin/python3 bench/bench_train_torch.py "train/configs/$cfg.yaml" "$batch" "$steps" "$threads"; then
+        ts=$(sps "t_$id"); tm=$(mib "t_$id")
+        ratio=$(awk -v a="$(sps "c_$id")" -v b="$ts" 'BEGIN {printf "%.2f", a / b}')
     else
         ts="n/a"; tm="n/a"; ratio="n/a"
     fi
-    echo "| $cfg | $batch x $n | $p | $(sps "c_$cfg") | $ts | $ratio | $(mib "c_$cfg") | $tm |"
+    echo "| $cfg | $batch x $n | $p | $(sps "c_$id") | $ts | $ratio | $(mib "c_$id") | $tm |"
 done
 echo
 echo "Time per step by op (gendang-train, seconds and share of the step):"
 echo
-echo "| op | tiny s | tiny share | v2 s | v2 share |"
+echo "| op | tiny s | tiny share | v2 (batch 1) s | v2 share |"
 echo "|---|---|---|---|---|"
-paste <(awk -F'\t' '/^op / {sub(/^op /, "", $1); print $1 "\t" $2 "\t" $3}' "$tmp/c_tiny.out" 2>/dev/null) \
-      <(awk -F'\t' '/^op / {print $2 "\t" $3}' "$tmp/c_v2_wasserstein.out" 2>/dev/null) |
+paste <(awk -F'\t' '/^op / {sub(/^op /, "", $1); print $1 "\t" $2 "\t" $3}' "$tmp/c_tiny_b2.out" 2>/dev/null) \
+      <(awk -F'\t' '/^op / {print $2 "\t" $3}' "$tmp/c_v2_wasserstein_b1.out" 2>/dev/null) |
     awk -F'\t' '{printf "| %s | %s | %.1f%% | %s | %.1f%% |\n", $1, $2, 100 * $3, $4, 100 * $5}'

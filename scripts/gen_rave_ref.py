@@ -18,6 +18,7 @@ Writes tests/ref/rave_tiny.safetensors (own writer; no safetensors package neede
   out.z (B, 8, Tl), out.y_mb (B, 16, T), out.y (B, N)
   loss                   [multiband, fullband, mmd, total]
   grad.<param name>      gradients of the total loss
+  grad32.<param name>    the same from torch float32 (its rounding sets the test's tolerance)
   steps.loss (10)        total loss before each of 10 Adam steps (lr 1e-4) on the same batch
   steps.loss_f32 (10)    the same in torch float32 (information)
   __metadata__: crop_l, crop_r, torch version
@@ -378,7 +379,7 @@ def main():
         return total, terms, z, y_mb, y, grads, losses
 
 
-    _, _, _, _, _, _, losses32 = run(torch.float32)
+    _, _, _, _, _, grads32, losses32 = run(torch.float32)
     total, terms, z, y_mb, y, grads, losses = run(torch.float64)
 
     tensors = dict(init)
@@ -387,6 +388,7 @@ def main():
                     "loss": torch.tensor([terms[0].item(), terms[1].item(), terms[2].item(), total.item()]),
                     "steps.loss": torch.tensor(losses), "steps.loss_f32": torch.tensor(losses32)})
     tensors.update({"grad." + k: v for k, v in grads.items()})
+    tensors.update({"grad32." + k: v for k, v in grads32.items()})
 
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/ref/rave_tiny.safetensors"
     size = write_safetensors(out, tensors, {"crop_l": str(CROP_L), "crop_r": str(CROP_R)})

@@ -79,139 +79,206 @@ static int finite_grads(const rv_model *m) {
     return isfinite(s);
 }
 
-int rv_fit(const rv_fit_opts *o) {
-    rv_model m;
+// The state of one fit run.
+typedef struct {
+    const rv_fit_opts *o;
+    rv_model  m;
     rv_corpus tr, va;
-    memset(&tr, 0, sizeof(tr)); memset(&va, 0, sizeof(va));
-    char *ckpt = gd_path_join(o->out_dir, "model.safetensors");
-    char *logp = gd_path_join(o->out_dir, "log.csv");
-    long step0 = 0;
-    char sha_ckpt[65] = "";
-    int rc = gd_mkdir_p(o->out_dir);
-    float *x = NULL, *noise = NULL, *prior = NULL;
-    FILE *log = NULL;
-    if (rc) { gd_error("%s: cannot create the run folder", o->out_dir); memset(&m, 0, sizeof(m)); goto out; }
-    if (o->resume) {
-        if (!gd_path_exists(ckpt)) { gd_error("%s: nothing to resume (no checkpoint)", ckpt); rc = GD_ERR_IO; memset(&m, 0, sizeof(m)); goto out; }
-        if ((rc = rv_ckpt_load(ckpt, &m, &step0, sha_ckpt, 1))) goto out;
-        gd_info("resuming %s at step %ld", ckpt, step0);
-        if (o->have_cfg) {
-            char a[8192], b[8192];
-            rv_config_to_yaml(&m.cfg, a, sizeof(a));
-            rv_config_to_yaml(&o->cfg, b, sizeof(b));
-            if (strcmp(a, b)) gd_warn("--config differs from the checkpoint's; resuming with the checkpoint's");
-        }
-    } else {
-        if (gd_path_exists(ckpt))
-            gd_warn("%s exists; starting over (use --resume to continue it)", ckpt);
-        if ((rc = rv_model_init(&m, &o->cfg))) goto out;
-        rv_model_init_params(&m, (unsigned long long)(o->seed >= 0 ? o->seed : o->cfg.seed));
+    char     *ckpt, *logp;
+    long      step0, last_good, nn, np;
+    uint64_t  seed;
+    char      sha_ckpt[65];   // data checksum stored in the resumed checkpoint
+    float    *x, *noise, *prior;
+    FILE     *log;
+    int       tty;
+    double    t0, t_draw;
+} fit_run;
+
+// Loads (resume) or initialises the model. m is valid (maybe empty) on return.
+static int open_model(fit_run *r) {
+    const rv_fit_opts *o = r->o;
+    memset(&r->m, 0, sizeof(r->m));
+    if (gd_mkdir_p(o->out_dir)) {
+        gd_error("%s: cannot create the run folder", o->out_dir);
+        return GD_ERR_IO;
     }
-    const rv_config *c = &m.cfg;
-    uint64_t seed = (uint64_t)(o->seed >= 0 ? o->seed : c->seed);
-    if ((rc = rv_corpus_load(&tr, o->corpus, "train", c, o->strict))) goto out;
-    if (rv_corpus_load(&va, o->corpus, "valid", c, o->strict)) gd_info("no validation loss: no usable 'valid' rows");
-    if (o->resume && sha_ckpt[0] && strcmp(sha_ckpt, tr.sha256))
+    if (!o->resume) {
+        if (gd_path_exists(r->ckpt))
+            gd_warn("%s exists; starting over (use --resume to continue it)", r->ckpt);
+        int rc = rv_model_init(&r->m, &o->cfg);
+        if (!rc) rv_model_init_params(&r->m, (unsigned long long)(o->seed >= 0 ? o->seed : o->cfg.seed));
+        return rc;
+    }
+    if (!gd_path_exists(r->ckpt)) {
+        gd_error("%s: nothing to resume (no checkpoint)", r->ckpt);
+        return GD_ERR_IO;
+    }
+    int rc = rv_ckpt_load(r->ckpt, &r->m, &r->step0, r->sha_ckpt, 1);
+    if (rc) return rc;
+    gd_info("resuming %s at step %ld", r->ckpt, r->step0);
+    if (o->have_cfg) {
+        char a[8192], b[8192];
+        rv_config_to_yaml(&r->m.cfg, a, sizeof(a));
+        rv_config_to_yaml(&o->cfg, b, sizeof(b));
+        if (strcmp(a, b)) gd_warn("--config differs from the checkpoint's; resuming with the checkpoint's");
+    }
+    return 0;
+}
+
+// Corpus, plan, config.yaml, log.csv and the batch buffers.
+static int prepare(fit_run *r) {
+    const rv_fit_opts *o = r->o;
+    const rv_config *c = &r->m.cfg;
+    int rc = rv_corpus_load(&r->tr, o->corpus, "train", c, o->strict);
+    if (rc) return rc;
+    if (rv_corpus_load(&r->va, o->corpus, "valid", c, o->strict))
+        gd_info("no validation loss: no usable 'valid' rows");
+    if (o->resume && r->sha_ckpt[0] && strcmp(r->sha_ckpt, r->tr.sha256))
         gd_warn("%s: the training split differs from the one this checkpoint was trained on", o->corpus);
     gd_info("corpus %s: %d train, %d valid files; %ld parameters; receptive field %ld/%ld samples, "
-            "multiband crop %d+%d frames", o->corpus, tr.n, va.n, m.P.total, m.lrf, m.rrf, m.crop_l, m.crop_r);
-    print_schedule(c, step0, o->steps);
-    if ((rc = rv_model_plan(&m, c->batch, c->n_signal, 1))) goto out;
-    {
-        char yaml[8192], *cp = gd_path_join(o->out_dir, "config.yaml");
-        rv_config_to_yaml(c, yaml, sizeof(yaml));
-        gd_atomic a;
-        if (!gd_atomic_open(&a, cp, "w")) { fputs(yaml, a.f); gd_atomic_commit(&a); }
-        free(cp);
+            "multiband crop %d+%d frames", o->corpus, r->tr.n, r->va.n, r->m.P.total, r->m.lrf,
+            r->m.rrf, r->m.crop_l, r->m.crop_r);
+    print_schedule(c, r->step0, o->steps);
+    if ((rc = rv_model_plan(&r->m, c->batch, c->n_signal, 1))) return rc;
+    char yaml[8192], *cp = gd_path_join(o->out_dir, "config.yaml");
+    rv_config_to_yaml(c, yaml, sizeof(yaml));
+    gd_atomic a;
+    if (!gd_atomic_open(&a, cp, "w")) { fputs(yaml, a.f); gd_atomic_commit(&a); }
+    free(cp);
+    if (o->resume) trim_log(r->logp, r->step0);
+    int fresh = !o->resume || !gd_path_exists(r->logp);
+    r->log = fopen(r->logp, fresh ? "w" : "a");
+    if (!r->log) { gd_error("%s: cannot write", r->logp); return GD_ERR_IO; }
+    if (fresh) fputs(LOG_HEADER, r->log);
+    r->nn = (long)r->m.B * c->noise_channels * r->m.Tl;
+    r->np = (long)r->m.B * c->latent_size * r->m.Tl;
+    r->x = malloc(sizeof(float) * r->m.B * r->m.N);
+    r->noise = malloc(sizeof(float) * (r->nn ? r->nn : 1));
+    r->prior = malloc(sizeof(float) * r->np);
+    return r->x && r->noise && r->prior ? 0 : GD_ERR_NOMEM;
+}
+
+// One training step s: phase 1 (encoder + decoder), or phase 2 (discriminator on every
+// update_discriminator_every-th step, else the decoder). *ld: the D loss (NaN on G steps).
+static int train_step(fit_run *r, long s, rv_losses *L, double *lr, double *ld) {
+    rv_model *m = &r->m;
+    const rv_config *c = &m->cfg;
+    int phase = s < c->phase_1_duration ? 1 : 2, d_step = phase == 2 && s % c->update_discriminator_every == 0;
+    long g_done, d_done;
+    rv_model_phase_counts(c, s, &g_done, &d_done);
+    rv_batch_train(r->x, &r->tr, c, r->seed, s, m->B, m->N);
+    draw_latent_noise(r->noise, r->nn, r->prior, r->np, r->seed, "train-noise", s);
+    if (phase == 2 && !m->disc) {
+        int rc = rv_model_init_disc(m, r->seed);
+        if (rc) return rc;
+        gd_info("step %ld: phase 2 starts: %ld discriminator parameters, encoder frozen", s,
+                m->disc->P.total);
     }
-    if (o->resume) trim_log(logp, step0);
-    int fresh_log = !o->resume || !gd_path_exists(logp);
-    log = fopen(logp, fresh_log ? "w" : "a");
-    if (!log) { gd_error("%s: cannot write", logp); rc = GD_ERR_IO; goto out; }
-    if (fresh_log) fputs(LOG_HEADER, log);
-    int B = m.B;
-    long N = m.N, nn = (long)B * c->noise_channels * m.Tl, np = (long)B * c->latent_size * m.Tl;
-    x = malloc(sizeof(float) * B * N);
-    noise = malloc(sizeof(float) * (nn ? nn : 1));
-    prior = malloc(sizeof(float) * np);
-    int tty = isatty(2) && !o->quiet && gd_log_get_level() < GD_LOG_QUIET;
-    double t0 = gd_now(), t_draw = 0;
-    long last_good = step0, every = (o->steps - step0) / 10 > 0 ? (o->steps - step0) / 10 : 1;
-    for (long s = step0; s < o->steps; s++) {
-        rv_batch_train(x, &tr, c, seed, s, B, N);
-        draw_latent_noise(noise, nn, prior, np, seed, "train-noise", s);
+    *lr = rv_lr_linear(c->lr, c->lr_end_factor, s, c->phase_1_duration);
+    *ld = NAN;
+    if (d_step) {
+        rv_model_gen_step(m, r->x, r->noise, r->prior, L, 0, 0);
+        *ld = L->disc = rv_disc_d_step(m->disc, r->x, m->y);
+    } else {
+        rv_model_gen_step(m, r->x, r->noise, r->prior, L, 1, phase == 1);
+    }
+    if (s == r->o->fault_step) L->total = NAN;
+    int bad_loss = !isfinite(L->total) || (d_step && !isfinite(*ld));
+    if (bad_loss || (!d_step && !finite_grads(m))) {
+        gd_error("non-finite %s at step %ld; stopped. Last good checkpoint: %s (step %ld)",
+                 bad_loss ? "loss" : "gradient", s, r->ckpt, r->last_good);
+        return GD_ERR_NUMERIC;
+    }
+    if (phase == 1) rv_model_adam(m, *lr, s + 1, 1);
+    else if (d_step) rv_disc_adam(m->disc, c, c->d_lr, d_done + 1);
+    else rv_model_adam(m, *lr, g_done + 1, 0);
+    return 0;
+}
+
+static void log_row(fit_run *r, long s, const rv_losses *L, double lr, double ld, double val,
+                    double sps) {
+    const rv_config *c = &r->m.cfg;
+    int phase = s < c->phase_1_duration ? 1 : 2;
+    fprintf(r->log, "%ld,%d,%.9g,%.9g,%.9g,%.9g,%.9g,", s, phase, lr, L->total, L->mb, L->fb, L->mmd);
+    if (isfinite(val)) fprintf(r->log, "%.9g", val);
+    if (phase == 2 && !isfinite(ld)) fprintf(r->log, ",%.9g,%.9g,", L->adv, L->fm);
+    else fprintf(r->log, ",,,");
+    if (isfinite(ld)) fprintf(r->log, "%.9g", ld);
+    fprintf(r->log, ",%.3f\n", sps);
+}
+
+// Checkpoints every ckpt_every steps, at the phase boundary (also kept as ckpt_<step>) and at
+// the end.
+static int maybe_checkpoint(fit_run *r, long done) {
+    const rv_config *c = &r->m.cfg;
+    if (!((c->ckpt_every > 0 && done % c->ckpt_every == 0) || done == r->o->steps ||
+          done == c->phase_1_duration))
+        return 0;
+    fflush(r->log);
+    int rc = rv_ckpt_save(r->ckpt, &r->m, done, r->tr.sha256, (long)r->seed, 1);
+    if (rc) return rc;
+    r->last_good = done;
+    if (done == c->phase_1_duration) {
+        char name[64];
+        snprintf(name, sizeof(name), "ckpt_%ld.safetensors", done);
+        char *p = gd_path_join(r->o->out_dir, name);
+        rc = rv_ckpt_save(p, &r->m, done, r->tr.sha256, (long)r->seed, 1);
+        free(p);
+    }
+    return rc;
+}
+
+// The progress line on a terminal, else ten info lines per run.
+static void progress(fit_run *r, long done, const rv_losses *L, double val, double sps) {
+    const rv_fit_opts *o = r->o;
+    int phase = done - 1 < r->m.cfg.phase_1_duration ? 1 : 2;
+    long every = (o->steps - r->step0) / 10 > 0 ? (o->steps - r->step0) / 10 : 1;
+    double eta = (o->steps - done) / (sps > 0 ? sps : 1);
+    if (r->tty && (gd_now() - r->t_draw > 0.1 || done == o->steps)) {
+        fprintf(stderr, "\rstep %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)  %.2f steps/s  ETA %.0fs ",
+                done, o->steps, phase, L->total, L->mb, L->fb, L->mmd, sps, eta);
+        r->t_draw = gd_now();
+        if (done == o->steps) fputc('\n', stderr);
+    } else if (!r->tty && !o->quiet && ((done - r->step0) % every == 0 || done == o->steps)) {
+        char vs[96] = "";
+        if (isfinite(val)) snprintf(vs, sizeof(vs), "  valid %.4f", val);
+        if (phase == 2)
+            snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), "  adv %.3f fm %.3f", L->adv, L->fm);
+        gd_info("step %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)%s  %.2f steps/s  ETA %.0fs",
+                done, o->steps, phase, L->total, L->mb, L->fb, L->mmd, vs, sps, eta);
+    }
+}
+
+int rv_fit(const rv_fit_opts *o) {
+    fit_run r;
+    memset(&r, 0, sizeof(r));
+    r.o = o;
+    r.ckpt = gd_path_join(o->out_dir, "model.safetensors");
+    r.logp = gd_path_join(o->out_dir, "log.csv");
+    int rc = open_model(&r);
+    if (!rc) {
+        r.seed = (uint64_t)(o->seed >= 0 ? o->seed : r.m.cfg.seed);
+        rc = prepare(&r);
+    }
+    r.tty = isatty(2) && !o->quiet && gd_log_get_level() < GD_LOG_QUIET;
+    r.t0 = gd_now();
+    r.last_good = r.step0;
+    const rv_config *c = &r.m.cfg;
+    for (long s = r.step0; !rc && s < o->steps; s++) {
         rv_losses L;
-        int phase = s < c->phase_1_duration ? 1 : 2, E = c->update_discriminator_every;
-        long g_done, d_done;
-        rv_model_phase_counts(c, s, &g_done, &d_done);
-        if (phase == 2 && !m.disc) {
-            if ((rc = rv_model_init_disc(&m, seed))) goto out;
-            gd_info("step %ld: phase 2 starts: %ld discriminator parameters, encoder frozen", s,
-                    m.disc->P.total);
-        }
-        double lr = rv_lr_linear(c->lr, c->lr_end_factor, s, c->phase_1_duration), ld = NAN;
-        if (phase == 2 && s % E == 0) {
-            rv_model_gen_step(&m, x, noise, prior, &L, 0, 0);
-            ld = rv_disc_d_step(m.disc, x, m.y);
-            L.disc = ld;
-        } else {
-            rv_model_gen_step(&m, x, noise, prior, &L, 1, phase == 1);
-        }
-        if (s == o->fault_step) L.total = NAN;
-        int bad = !isfinite(L.total) || (isfinite(ld) ? 0 : phase == 2 && s % E == 0);
-        if (bad || (!(phase == 2 && s % E == 0) && !finite_grads(&m))) {
-            gd_error("non-finite %s at step %ld; stopped. Last good checkpoint: %s (step %ld)",
-                     bad ? "loss" : "gradient", s, ckpt, last_good);
-            rc = GD_ERR_NUMERIC;
-            goto out;
-        }
-        if (phase == 1) rv_model_adam(&m, lr, s + 1, 1);
-        else if (s % E == 0) rv_disc_adam(m.disc, c, c->d_lr, d_done + 1);
-        else rv_model_adam(&m, lr, g_done + 1, 0);
-        double val = NAN;
-        if (va.n && c->val_every > 0 && ((s + 1) % c->val_every == 0 || s + 1 == o->steps))
-            val = validate(&m, &va, seed, x, noise, nn, prior, np);
-        double sps = (s + 1 - step0) / (gd_now() - t0);
-        fprintf(log, "%ld,%d,%.9g,%.9g,%.9g,%.9g,%.9g,", s, phase, lr, L.total, L.mb, L.fb, L.mmd);
-        if (isfinite(val)) fprintf(log, "%.9g", val);
-        if (phase == 2 && s % E) fprintf(log, ",%.9g,%.9g,", L.adv, L.fm);
-        else fprintf(log, ",,,");
-        if (isfinite(ld)) fprintf(log, "%.9g", ld);
-        fprintf(log, ",%.3f\n", sps);
-        long done = s + 1;
-        if ((c->ckpt_every > 0 && done % c->ckpt_every == 0) || done == o->steps ||
-            done == c->phase_1_duration) {
-            fflush(log);
-            if ((rc = rv_ckpt_save(ckpt, &m, done, tr.sha256, (long)seed, 1))) goto out;
-            last_good = done;
-            if (done == c->phase_1_duration) {
-                char name[64];
-                snprintf(name, sizeof(name), "ckpt_%ld.safetensors", done);
-                char *p = gd_path_join(o->out_dir, name);
-                rv_ckpt_save(p, &m, done, tr.sha256, (long)seed, 1);
-                free(p);
-            }
-        }
-        double eta = (o->steps - done) / (sps > 0 ? sps : 1);
-        if (tty && (gd_now() - t_draw > 0.1 || done == o->steps)) {
-            fprintf(stderr, "\rstep %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)  %.2f steps/s  ETA %.0fs ",
-                    done, o->steps, phase, L.total, L.mb, L.fb, L.mmd, sps, eta);
-            t_draw = gd_now();
-            if (done == o->steps) fputc('\n', stderr);
-        } else if (!tty && !o->quiet && ((done - step0) % every == 0 || done == o->steps)) {
-            char vs[96] = "";
-            if (isfinite(val)) snprintf(vs, sizeof(vs), "  valid %.4f", val);
-            if (phase == 2)
-                snprintf(vs + strlen(vs), sizeof(vs) - strlen(vs), "  adv %.3f fm %.3f", L.adv, L.fm);
-            gd_info("step %ld/%ld  phase %d  loss %.4f (mb %.4f fb %.4f mmd %.2e)%s  %.2f steps/s  ETA %.0fs",
-                    done, o->steps, phase, L.total, L.mb, L.fb, L.mmd, vs, sps, eta);
-        }
+        double lr, ld, val = NAN;
+        if ((rc = train_step(&r, s, &L, &lr, &ld))) break;
+        if (r.va.n && c->val_every > 0 && ((s + 1) % c->val_every == 0 || s + 1 == o->steps))
+            val = validate(&r.m, &r.va, r.seed, r.x, r.noise, r.nn, r.prior, r.np);
+        double sps = (s + 1 - r.step0) / (gd_now() - r.t0);
+        log_row(&r, s, &L, lr, ld, val, sps);
+        if ((rc = maybe_checkpoint(&r, s + 1))) break;
+        progress(&r, s + 1, &L, val, sps);
     }
-    gd_info("done: %ld steps; checkpoint %s", o->steps, ckpt);
-out:
-    if (log) fclose(log);
-    free(x); free(noise); free(prior); free(ckpt); free(logp);
-    rv_corpus_free(&tr); rv_corpus_free(&va);
-    rv_model_free(&m);
+    if (!rc) gd_info("done: %ld steps; checkpoint %s", o->steps, r.ckpt);
+    if (r.log) fclose(r.log);
+    free(r.x); free(r.noise); free(r.prior); free(r.ckpt); free(r.logp);
+    rv_corpus_free(&r.tr); rv_corpus_free(&r.va);
+    rv_model_free(&r.m);
     return rc;
 }

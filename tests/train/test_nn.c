@@ -28,7 +28,29 @@ static float *fnorm(long n) {
     return a;
 }
 
+static void check_conv_naive(rv_conv1d_shape sh, int B, int T) {
+    int To = rv_conv1d_t_out(&sh, T), Ci = sh.c_in, Co = sh.c_out, K = sh.k;
+    float *in = frnd(B * Ci * T), *w = frnd(Co * Ci * K), *b = frnd(Co), *out = malloc(sizeof(float) * B * Co * To);
+    float *ref = calloc(B * Co * To, sizeof(float)), *scr = malloc(sizeof(float) * rv_conv1d_scratch(&sh, T));
+    rv_conv1d_fwd(out, in, w, b, B, T, &sh, scr);
+    for (int bb = 0; bb < B; bb++)
+        for (int o = 0; o < Co; o++)
+            for (int t = 0; t < To; t++) {
+                double s = b[o];
+                for (int c = 0; c < Ci; c++)
+                    for (int k = 0; k < K; k++) {
+                        int i = t * sh.stride + k * sh.dil - sh.pad_l;
+                        if (i >= 0 && i < T) s += w[(o * Ci + c) * K + k] * in[(bb * Ci + c) * T + i];
+                    }
+                ref[(bb * Co + o) * To + t] = (float)s;
+            }
+    CHECK_ARRAY_NEAR(out, ref, B * Co * To, 1e-5, 1e-5);
+    free(in); free(w); free(b); free(out); free(ref); free(scr);
+}
+
 static void test_conv1d_naive(void) {
+    check_conv_naive((rv_conv1d_shape){6, 5, 3, 1, 3, 3, 3}, 2, 300);    // shifted-GEMM path
+    check_conv_naive((rv_conv1d_shape){6, 5, 7, 1, 1, 3, 3}, 2, 5);      // short: im2col path
     rv_conv1d_shape sh = {5, 7, 3, 2, 3, 4, 1};
     int B = 3, T = 40, To = rv_conv1d_t_out(&sh, T);
     CHECK(To == (40 + 5 - 6 - 1) / 2 + 1);

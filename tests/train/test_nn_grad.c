@@ -88,6 +88,8 @@ static void test_conv1d_grad(void) {
     check_conv((rv_conv1d_shape){3, 4, 3, 2, 2, 2, 1}, 2, 11, 1);   // stride, dilation, asym pad
     check_conv((rv_conv1d_shape){3, 5, 8, 4, 1, 3, 4}, 2, 16, 0);   // RAVE strided k=2r
     check_conv((rv_conv1d_shape){4, 3, 1, 1, 1, 0, 0}, 2, 7, 0);    // pointwise fast path
+    check_conv((rv_conv1d_shape){3, 4, 3, 1, 2, 3, 1}, 2, 20, 1);   // stride 1: shifted-GEMM path
+    check_conv((rv_conv1d_shape){2, 3, 7, 1, 1, 3, 3}, 2, 9, 0);    // taps reaching past both ends
 }
 
 // ---------------------------------------------------------------------------- convt1d

@@ -9,8 +9,11 @@
 // whatever the size of its gradient, so tiny gradients' rounding shows up in the loss):
 //   outputs z, y_mb, y:      |a - b| <= 1e-5 + 1e-4 |b|
 //   loss terms:              relative 1e-5
-//   gradients, per tensor:   max |a - b| <= 5e-3 max |b| and cosine similarity > 0.99999
-//   10 Adam-step losses:     relative 5e-3
+//   gradients, per tensor:   max |a - b| <= 3 x torch float32's own max error on that tensor
+//                            (grad32.*, from the same script) + 1e-3 max |b|, and cosine
+//                            similarity > 0.99999
+//   10 Adam-step losses:     |a - b| <= 2 x torch float32's own deviation at that step
+//                            (steps.loss_f32) + 1e-3 |b|
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,31 +55,34 @@ static void test_forward_and_gradients(void) {
     for (int i = 0; i < 4; i++) CHECK_NEAR(mine[i], lr[i], 1e-5 * fabs(lr[i]));
     printf("  losses C vs torch: mb %.6f/%.6f fb %.6f/%.6f mmd %.6g/%.6g total %.6f/%.6f\n",
            L.mb, lr[0], L.fb, lr[1], L.mmd, lr[2], L.total, lr[3]);
-    double worst = 0, worst_cos = 1;
+    double worst = 0, worst32 = 0, worst_cos = 1;
     const char *wname = "";
     for (int i = 0; i < m.P.n; i++) {
         const rv_tensor *t = &m.P.t[i];
         char name[2 * RV_NAME_MAX];
         snprintf(name, sizeof(name), "grad.%s", t->name);
         const float *g = get(name, t->n), *a = m.G + t->off;
-        double md = 0, mr = 0, ab = 0, aa = 0, bb = 0;
+        snprintf(name, sizeof(name), "grad32.%s", t->name);
+        const float *g32 = get(name, t->n);
+        double md = 0, mr = 0, m32 = 0, ab = 0, aa = 0, bb = 0;
         for (long j = 0; j < t->n; j++) {
-            double d = fabs((double)a[j] - g[j]);
-            if (d > md) md = d;
-            if (fabs(g[j]) > mr) mr = fabs(g[j]);
+            md = fmax(md, fabs((double)a[j] - g[j]));
+            m32 = fmax(m32, fabs((double)g32[j] - g[j]));
+            mr = fmax(mr, fabs((double)g[j]));
             ab += (double)a[j] * g[j]; aa += (double)a[j] * a[j]; bb += (double)g[j] * g[j];
         }
         double rel = md / (mr > 0 ? mr : 1), cs = ab / sqrt(aa * bb + 1e-300);
         if (rel > worst) { worst = rel; wname = t->name; }
+        if (m32 / (mr > 0 ? mr : 1) > worst32) worst32 = m32 / (mr > 0 ? mr : 1);
         if (cs < worst_cos) worst_cos = cs;
-        if (!(rel <= 5e-3 && cs > 0.99999)) {
-            fprintf(stderr, "  gradient %s: max diff %.3g of max %.3g (rel %.2e), cosine %.8f\n",
-                    t->name, md, mr, rel, cs);
+        if (!(md <= 3 * m32 + 1e-3 * mr && cs > 0.99999)) {
+            fprintf(stderr, "  gradient %s: max diff %.3g (torch float32: %.3g) of max %.3g, cosine %.8f\n",
+                    t->name, md, m32, mr, cs);
             t_case_failed = 1;
         }
     }
-    printf("  gradients of %d tensors: worst relative max diff %.2e (%s), worst cosine %.8f\n",
-           m.P.n, worst, wname, worst_cos);
+    printf("  gradients of %d tensors: worst relative max diff %.2e (%s; torch float32 worst "
+           "%.2e), worst cosine %.8f\n", m.P.n, worst, wname, worst32, worst_cos);
 }
 
 static void test_adam_steps(void) {
@@ -88,16 +94,16 @@ static void test_adam_steps(void) {
     memset(m.V, 0, sizeof(float) * m.P.total);
     const float *x = get("input.x", B * N), *noise = get("input.noise", (long)B * c->noise_channels * Tl);
     const float *prior = get("input.prior", (long)B * c->latent_size * Tl), *want = get("steps.loss", 10);
+    const float *t32 = get("steps.loss_f32", 10);
     double worst = 0;
     for (int s = 0; s < 10; s++) {
         double l = rv_model_gen_step(&m, x, noise, prior, NULL, 1, 1);
         rv_model_adam(&m, rv_lr_linear(1e-4, c->lr_end_factor, s, c->phase_1_duration), s + 1, 1);
         double rel = fabs(l - want[s]) / fabs(want[s]);
         if (rel > worst) worst = rel;
-        CHECK_NEAR(l, want[s], 5e-3 * fabs(want[s]));
+        CHECK_NEAR(l, want[s], 2 * fabs(t32[s] - want[s]) + 1e-3 * fabs(want[s]));
         if (s == 0 || s == 9) printf("  Adam step %d: loss %.6f (torch %.6f)\n", s + 1, l, want[s]);
     }
-    const float *t32 = get("steps.loss_f32", 10);
     printf("  10 Adam steps: worst relative loss difference %.2e (torch float32: %.2e)\n", worst,
            fabs(t32[9] - want[9]) / fabs(want[9]));
 }
