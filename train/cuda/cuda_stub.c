@@ -52,6 +52,20 @@ void rv_gpu_d_step(rv_gpu *g, const float *x, const float *noise, const float *p
     (void)g; (void)x; (void)noise; (void)prior; (void)d_lr; (void)d_t; (void)update;
 }
 double rv_gpu_disc_flops(const rv_gpu *g) { (void)g; return 0; }
+rv_gpu_disc *rv_gpu_disc_new(const rv_disc *d, int B, long N) {
+    (void)d; (void)B; (void)N;
+    return NULL;
+}
+void rv_gpu_disc_del(rv_gpu_disc *o) { (void)o; }
+double rv_gpu_disc_d_step(rv_gpu_disc *o, const float *x, const float *y) {
+    (void)o; (void)x; (void)y;
+    return 0;
+}
+void rv_gpu_disc_g_step(rv_gpu_disc *o, const float *x, const float *y, double w_adv,
+                        double w_fm, float *dy, double *adv, double *fm) {
+    (void)o; (void)x; (void)y; (void)w_adv; (void)w_fm; (void)dy; (void)adv; (void)fm;
+}
+void rv_gpu_disc_grads(const rv_gpu_disc *o, float *G) { (void)o; (void)G; }
 int rv_gpu_set_graph(rv_gpu *g, int on) { (void)g; (void)on; return GD_ERR_INTERNAL; }
 int rv_gpu_profile(rv_gpu *g, const float *x, const float *noise, const float *prior,
                    int train_encoder, const char **names, double *ms, int cap) {

@@ -287,3 +287,38 @@ void rv_gd_g_step(rv_gdisc *g, const float *x, const float *y, double w_adv, dou
 void rv_gd_adam(rv_gdisc *g, double beta1, double beta2, double eps, const double *sched) {
     rv_cu_adam(g->P, g->M, g->V, g->G, g->total, beta1, beta2, eps, sched);
 }
+
+// ---------------------------------------------------------------------------- C test API
+// A discriminator on its own (gpu_model.h: rv_gpu_disc_*), for parity against
+// tests/ref/rave_tiny_disc.safetensors. x, y, dy are device arrays (B, N).
+struct rv_gpu_disc { rv_gdisc *g; double *d; };
+
+extern "C" rv_gpu_disc *rv_gpu_disc_new(const rv_disc *d, int B, long N) {
+    rv_gpu_disc *o = (rv_gpu_disc *)calloc(1, sizeof(*o));
+    if (!o) return NULL;
+    o->g = rv_gd_init(d, B, N);
+    if (!o->g) { free(o); return NULL; }
+    GD_CUDA_CHECK(cudaMalloc(&o->d, 4 * sizeof(double)));
+    return o;
+}
+extern "C" void rv_gpu_disc_del(rv_gpu_disc *o) {
+    if (!o) return;
+    rv_gd_free(o->g);
+    cudaFree(o->d);
+    free(o);
+}
+extern "C" double rv_gpu_disc_d_step(rv_gpu_disc *o, const float *x, const float *y) {
+    double h;
+    rv_gd_d_step(o->g, x, y, o->d);
+    rv_cuda_download(&h, o->d, sizeof(double));
+    return h;
+}
+extern "C" void rv_gpu_disc_g_step(rv_gpu_disc *o, const float *x, const float *y, double w_adv,
+                                   double w_fm, float *dy, double *adv, double *fm) {
+    double h[2];
+    rv_gd_g_step(o->g, x, y, w_adv, w_fm, dy, o->d, o->d + 1);
+    rv_cuda_download(h, o->d, 2 * sizeof(double));
+    *adv = h[0];
+    *fm = h[1];
+}
+extern "C" void rv_gpu_disc_grads(const rv_gpu_disc *o, float *G) { rv_gd_download_grads(o->g, G); }

@@ -71,6 +71,16 @@ void rv_gpu_d_step(rv_gpu *g, const float *x, const float *noise, const float *p
                    double d_lr, long d_t, int update);
 double rv_gpu_disc_flops(const rv_gpu *g);   // D forward + backward matrix FLOPs (2B rows)
 
+// A discriminator on its own (parity tests): x, y, dy are DEVICE arrays (B, N); the step
+// functions synchronise and return the losses; rv_gpu_disc_grads copies d->P.total floats.
+typedef struct rv_gpu_disc rv_gpu_disc;
+rv_gpu_disc *rv_gpu_disc_new(const rv_disc *d, int B, long N);   // NULL on failure
+void   rv_gpu_disc_del(rv_gpu_disc *o);
+double rv_gpu_disc_d_step(rv_gpu_disc *o, const float *x, const float *y);
+void   rv_gpu_disc_g_step(rv_gpu_disc *o, const float *x, const float *y, double w_adv,
+                          double w_fm, float *dy, double *adv, double *fm);
+void   rv_gpu_disc_grads(const rv_gpu_disc *o, float *G);
+
 // CUDA graph replay on (1) or off (0, the default). Returns 0.
 int  rv_gpu_set_graph(rv_gpu *g, int on);
 // Runs one eager step (update with lr 1e-4 at t 1: it changes the parameters) with CUDA events
