@@ -125,7 +125,8 @@ rv_gdisc *rv_gd_init(const rv_disc *d, int B, long N) {
     if (cudaMalloc(&g->block, g->bytes) != cudaSuccess) {
         cudaGetLastError();
         gd_error("cuda: cannot allocate %.2f GiB for the discriminator", g->bytes / 1073741824.0);
-        free(g);
+        g->block = NULL;
+        rv_gd_free(g);
         return NULL;
     }
     rv_cuda_memset0(g->block, g->bytes);
