@@ -93,11 +93,6 @@ endif
 
 .PRECIOUS: $(BUILD)/libtrain_cuda.a $(BUILD)/cuda/%.o
 
-# Workaround, not CUDA: train/module.mk compiles the f64 objects with $(CFLAGS) only, which
-# since the Makefile moved its flags to GD_CFLAGS lacks -I. (train/nn/act.h not found).
-# Harmless duplicate flags once train/module.mk uses $(GD_CFLAGS) $(CFLAGS); remove then.
-$(BUILD)/train_f64/%.o: CFLAGS += $(filter-out -Werror -D_GNU_SOURCE,$(GD_CFLAGS)) -D_GNU_SOURCE
-
 # Binaries for the GPU machine's fallback (scripts/device_cuda.sh uses them if its own build
 # fails): copied into .deps/prebuilt, which travels with the .deps carry.
 .PHONY: cuda-prebuilt
