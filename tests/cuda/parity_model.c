@@ -1,0 +1,446 @@
+// parity_model.c: the GPU training step (train/cuda/gpu_model.h) against the CPU model and the
+// committed PyTorch reference (issue 7), run by `make test-cuda-run` after parity_cuda.
+//   - tests/ref/rave_tiny.safetensors (scripts/gen_rave_ref.py): the GPU step in fp32 with the
+//     tolerances of tests/train/test_parity.c;
+//   - phase 2 on tiny: the generator step with the discriminator, the D step and its Adam;
+//   - the tiny model, one step CPU vs GPU (losses, every gradient tensor, parameters after
+//     Adam), 5 steps of loss trajectory, a rerun for bitwise determinism, the frozen-encoder
+//     step, TF32, encode/decode, and CUDA-graph replay against eager (last: a capture failure
+//     aborts the program).
+// Without a GPU it prints "skipped: no GPU (reason)" and exits 0.
+#include "tests/cuda/cuda_test.h"
+#include "train/config.h"
+#include "train/disc.h"
+#include "train/cuda/gpu_model.h"
+#include "train/model.h"
+#include "train/nn/adam.h"
+#include "train/safetensors.h"
+
+// ---------------------------------------------------------------------------- model
+static int load_tiny(rv_config *c) {
+    rv_config_default(c);
+    const char *root = getenv("GD_ROOT");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/train/configs/tiny.yaml", root ? root : ".");
+    return rv_config_load(c, path);
+}
+
+typedef struct { float *x, *noise, *prior; } batch;
+
+static batch make_batch(const rv_model *m, int B, long N, int step) {
+    gd_rng r;
+    gd_rng_init(&r, 1234, (uint64_t)step);
+    int Tl = (int)(N / rv_config_hop(&m->cfg));
+    long nx = (long)B * N, nn = (long)B * m->cfg.noise_channels * Tl, np = (long)B * m->cfg.latent_size * Tl;
+    batch b = {malloc(sizeof(float) * nx), malloc(sizeof(float) * (nn ? nn : 1)), malloc(sizeof(float) * np)};
+    for (long i = 0; i < nx; i++)   // a decaying noisy tone, like a drum hit
+        b.x[i] = (float)(0.5 * sin(0.05 * (i % N)) * exp(-3.0 * (i % N) / N) + 0.05 * gd_rng_normal(&r));
+    for (long i = 0; i < nn; i++) b.noise[i] = (float)gd_rng_normal(&r);
+    for (long i = 0; i < np; i++) b.prior[i] = (float)gd_rng_normal(&r);
+    return b;
+}
+static void free_batch(batch *b) { free(b->x); free(b->noise); free(b->prior); }
+
+// Worst tensor of the gradient block: max |gpu - cpu| / max |cpu| over the tensor.
+static double grad_worst(const rv_params *P, const float *gg, const float *gc, const char **which) {
+    double worst = 0;
+    for (int i = 0; i < P->n; i++) {
+        const rv_tensor *t = &P->t[i];
+        double mx = 0, md = 0;
+        for (long j = 0; j < t->n; j++) {
+            if (fabs(gc[t->off + j]) > mx) mx = fabs(gc[t->off + j]);
+            double d = fabs((double)gg[t->off + j] - gc[t->off + j]);
+            if (!(d <= md)) md = d;
+        }
+        double r = mx > 0 ? md / mx : md;
+        if (!(r <= worst)) { worst = r; *which = t->name; }
+    }
+    return worst;
+}
+
+static void test_model_step(void) {
+    rv_config c;
+    CHECK(load_tiny(&c) == 0);
+    rv_model m;
+    CHECK(rv_model_init(&m, &c) == 0);
+    rv_model_init_params(&m, 11);
+    int B = 2;
+    long N = c.n_signal;
+    CHECK(rv_model_plan(&m, B, N, 1) == 0);
+    rv_gpu *g;
+    CHECK(rv_gpu_init(&g, &m, B, N, 1) == 0);
+    if (!g) return;
+    long n = m.P.total;
+    float *Gg = malloc(sizeof(float) * n), *P0 = hcopy(m.P.data, n);
+    printf(" tiny model: %ld parameters, batch %d x %ld, crop %d + %d\n", n, B, N, m.crop_l, m.crop_r);
+    // one step, fp32
+    batch b = make_batch(&m, B, N, 0);
+    rv_losses lc, lg;
+    double lr = rv_lr_linear(c.lr, c.lr_end_factor, 0, c.phase_1_duration);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_gpu_losses(g, &lg);
+    cmp_val("loss multiband", lg.mb, lc.mb, 1e-4);
+    cmp_val("loss fullband", lg.fb, lc.fb, 1e-4);
+    cmp_val("loss mmd", lg.mmd, lc.mmd, 1e-4);
+    cmp_val("loss total", lg.total, lc.total, 1e-4);
+    rv_gpu_download_grads(g, Gg);
+    const char *w = "";
+    double worst = grad_worst(&m.P, Gg, m.G, &w);
+    printf("  %-34s worst tensor %s: max|diff|/max|ref| %.3g\n", "gradients (fp32)", w, worst);
+    CHECK(worst < 1e-2);
+    // Adam on both sides from the same gradient state
+    rv_model_adam(&m, lr, 1, 1);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 1, 1);   // same grads, then update
+    float *Pg = malloc(sizeof(float) * n);
+    rv_model tmp = m;   // shallow: only P.data/M/V used as destinations below
+    tmp.P.data = Pg; tmp.M = malloc(sizeof(float) * n); tmp.V = malloc(sizeof(float) * n);
+    rv_gpu_download_params(g, &tmp);
+    // Adam's first step moves every parameter by ~lr * sign(g): a gradient near 0 whose sign
+    // differs between CPU and GPU moves it the other way (diff up to 2 lr). Allow that for a
+    // handful of parameters; a real bug moves many.
+    double mdp = 0;
+    long moved = 0;
+    for (long i = 0; i < n; i++) {
+        double d = fabs(Pg[i] - m.P.data[i]);
+        if (!(d <= mdp)) mdp = d;
+        if (!(d <= 0.05 * lr)) moved++;
+    }
+    printf("  %-34s max|diff| %.3g (lr %.3g), %ld of %ld beyond 0.05 lr\n", "params after Adam",
+           mdp, lr, moved, n);
+    CHECK(mdp <= 2.01 * lr && moved <= n / 1000 + 2);
+    // 5 more steps: loss trajectories
+    double maxrel = 0;
+    for (int s = 1; s <= 5; s++) {
+        batch bs = make_batch(&m, B, N, s);
+        double lrs = rv_lr_linear(1e-4, c.lr_end_factor, s, c.phase_1_duration);   // see gen_rave_ref.py
+        rv_model_gen_step(&m, bs.x, bs.noise, bs.prior, &lc, 1, 1);
+        rv_model_adam(&m, lrs, s + 1, 1);
+        rv_gpu_step(g, bs.x, bs.noise, bs.prior, lrs, s + 1, 1, 1, 1);
+        rv_gpu_losses(g, &lg);
+        double r = fabs(lg.total - lc.total) / fabs(lc.total);
+        if (r > maxrel) maxrel = r;
+        printf("  step %d: loss cpu %.7f gpu %.7f\n", s + 1, lc.total, lg.total);
+        free_batch(&bs);
+    }
+    printf("  %-34s %.3g\n", "5-step loss max rel diff", maxrel);
+    CHECK(maxrel < 1e-2);
+    // determinism: same state, same batch, twice -> same bits; graph replay == eager
+    rv_gpu_upload_params(g, &m);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_gpu_losses(g, &lg);
+    float *G1 = malloc(sizeof(float) * n);
+    rv_gpu_download_grads(g, G1);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_losses lg2;
+    rv_gpu_losses(g, &lg2);
+    rv_gpu_download_grads(g, Gg);
+    int same = lg.total == lg2.total && !memcmp(G1, Gg, sizeof(float) * n);
+    printf("  %-34s %s\n", "rerun bitwise identical", same ? "yes" : "NO");
+    CHECK(same);
+    // phase-2 style step (frozen encoder): decoder grads only, encoder grads zero
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 0);
+    rv_gpu_losses(g, &lg);
+    rv_gpu_download_grads(g, Gg);
+    cmp_val("frozen-encoder loss", lg.total, lc.total, 1e-4);
+    worst = grad_worst(&m.P, Gg, m.G, &w);
+    printf("  %-34s worst tensor %s: %.3g\n", "frozen-encoder gradients", w, worst);
+    CHECK(worst < 1e-2);
+    // TF32: the same step within looser bounds
+    rv_cuda_set_tf32(1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_gpu_losses(g, &lg);
+    rv_gpu_download_grads(g, Gg);
+    cmp_val("tf32 loss total", lg.total, lc.total, 1e-2);
+    worst = grad_worst(&m.P, Gg, m.G, &w);
+    printf("  %-34s worst tensor %s: %.3g\n", "tf32 gradients", w, worst);
+    CHECK(worst < 5e-2);
+    rv_cuda_set_tf32(0);
+    // inference: encode / decode of the current parameters against the CPU (fp32)
+    {
+        rv_gpu_upload_params(g, &m);
+        int Tl = (int)(N / rv_config_hop(&c));
+        long nz = (long)B * c.latent_size * Tl;
+        float *zc = malloc(sizeof(float) * nz), *zg = malloc(sizeof(float) * nz);
+        float *yc = malloc(sizeof(float) * B * N), *yg = malloc(sizeof(float) * B * N);
+        rv_model_encode(&m, zc, b.x);
+        rv_gpu_encode(g, zg, b.x);
+        rv_model_decode(&m, yc, b.prior, b.noise);   // decode the prior draws as latents
+        rv_gpu_decode(g, yg, b.prior, b.noise);
+        float *zg_d = dup(zg, nz), *yg_d = dup(yg, B * N);
+        cmp_dev("encode z", zg_d, zc, nz, 1e-5, 1e-4);
+        cmp_dev("decode y", yg_d, yc, B * N, 1e-5, 1e-4);
+        rv_cuda_free(zg_d); rv_cuda_free(yg_d);
+        free(zc); free(zg); free(yc); free(yg);
+    }
+    // CUDA graph replay (last: a capture failure aborts) against the eager step of the same
+    // state and batch
+    rv_gpu_upload_params(g, &m);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_gpu_losses(g, &lg);
+    rv_gpu_download_grads(g, G1);
+    rv_gpu_set_graph(g, 1);
+    for (int k = 0; k < 3; k++) rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_gpu_losses(g, &lg2);
+    rv_gpu_download_grads(g, Gg);
+    same = lg.total == lg2.total && !memcmp(G1, Gg, sizeof(float) * n);
+    printf("  %-34s %s\n", "graph replay bitwise == eager", same ? "yes" : "NO");
+    CHECK(same);
+    free(G1); free(Gg); free(Pg); free(P0); free(tmp.M); free(tmp.V);
+    free_batch(&b);
+    rv_gpu_free(g);
+    rv_model_free(&m);
+}
+
+// ---------------------------------------------------------------------------- phase 2
+// The discriminator (train/disc.c) on the tiny config: the phase-2 generator step (spectral +
+// adversarial + feature matching, encoder frozen), the D step (hinge) and its Adam update,
+// CPU against GPU in fp32.
+static void test_phase2(void) {
+    rv_config c;
+    CHECK(load_tiny(&c) == 0);
+    rv_model m;
+    CHECK(rv_model_init(&m, &c) == 0);
+    rv_model_init_params(&m, 21);
+    int B = 2;
+    long N = c.n_signal;
+    CHECK(rv_model_plan(&m, B, N, 1) == 0);
+    CHECK(rv_model_init_disc(&m, 5) == 0);
+    rv_gpu *g = NULL;
+    if (rv_gpu_init(&g, &m, B, N, 1) || rv_gpu_init_disc(g, m.disc)) {
+        t_case_failed = 1;
+        rv_gpu_free(g);
+        rv_model_free(&m);
+        return;
+    }
+    rv_disc *d = m.disc;
+    printf(" tiny discriminator: %d sub-discriminators, %ld parameters\n", d->n_sub, d->P.total);
+    batch b = make_batch(&m, B, N, 9);
+    rv_losses lc, lg;
+    // generator step of phase 2
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
+    rv_gpu_step(g, b.x, b.noise, b.prior, 1e-4, 1, 1, 0, 0);
+    rv_gpu_losses(g, &lg);
+    cmp_val("G step multiband", lg.mb, lc.mb, 1e-4);
+    cmp_val("G step fullband", lg.fb, lc.fb, 1e-4);
+    cmp_val("G step adversarial", lg.adv, lc.adv, 1e-4);
+    cmp_val("G step feature matching", lg.fm, lc.fm, 1e-4);
+    cmp_val("G step total", lg.total, lc.total, 1e-4);
+    long n = m.P.total, nd = d->P.total;
+    float *Gg = malloc(sizeof(float) * n), *Dg = malloc(sizeof(float) * nd);
+    rv_gpu_download_grads(g, Gg);
+    const char *w = "";
+    double worst = grad_worst(&m.P, Gg, m.G, &w);
+    printf("  %-34s worst tensor %s: %.3g\n", "G step generator gradients", w, worst);
+    CHECK(worst < 1e-2);
+    // discriminator step
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 0);
+    double ld = rv_disc_d_step(d, b.x, m.y);
+    rv_gpu_d_step(g, b.x, b.noise, b.prior, c.d_lr, 1, 0);
+    rv_gpu_losses(g, &lg);
+    cmp_val("D step hinge", lg.disc, ld, 1e-4);
+    rv_gpu_download_disc_grads(g, Dg);
+    worst = grad_worst(&d->P, Dg, d->G, &w);
+    printf("  %-34s worst tensor %s: %.3g\n", "D step gradients", w, worst);
+    CHECK(worst < 1e-2);
+    // discriminator Adam (same gradients: the GPU recomputes them from the same state)
+    rv_disc_adam(d, &c, c.d_lr, 1);
+    rv_gpu_d_step(g, b.x, b.noise, b.prior, c.d_lr, 1, 1);
+    rv_disc tmp = *d;
+    tmp.P.data = malloc(sizeof(float) * nd); tmp.M = malloc(sizeof(float) * nd);
+    tmp.V = malloc(sizeof(float) * nd);
+    rv_gpu_download_disc(g, &tmp);
+    double mdp = 0;
+    long moved = 0;
+    for (long i = 0; i < nd; i++) {
+        double dd = fabs(tmp.P.data[i] - d->P.data[i]);
+        if (!(dd <= mdp)) mdp = dd;
+        if (!(dd <= 0.05 * c.d_lr)) moved++;
+    }
+    printf("  %-34s max|diff| %.3g (lr %.3g), %ld of %ld beyond 0.05 lr\n",
+           "D params after Adam", mdp, c.d_lr, moved, nd);
+    CHECK(mdp <= 2.01 * c.d_lr && moved <= nd / 1000 + 2);
+    free(tmp.P.data); free(tmp.M); free(tmp.V);
+    free(Gg); free(Dg);
+    free_batch(&b);
+    rv_gpu_free(g);
+    rv_model_free(&m);
+}
+
+// ---------------------------------------------------------------------------- PyTorch reference
+// tests/ref/rave_tiny.safetensors (scripts/gen_rave_ref.py, torch float64 from float32 weights):
+// the GPU step in fp32 against it with the tolerances of tests/train/test_parity.c (output y
+// 1e-5 + 1e-4 |b|, losses relative 1e-5, gradients per tensor 5e-3 of max and cosine >
+// 0.99999, 10 Adam-step losses relative 5e-3).
+static const float *ref_get(const rv_st *ref, const char *name, long n) {
+    const rv_st_tensor *t = rv_st_get(ref, name);
+    if (!t || t->n != n) {
+        fprintf(stderr, "  reference tensor %s missing or of size %ld (want %ld)\n", name,
+                t ? (long)t->n : -1L, n);
+        t_case_failed = 1;
+        return NULL;
+    }
+    return t->data;
+}
+
+static void test_torch_reference(void) {
+    const char *root = getenv("GD_ROOT");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/tests/ref/rave_tiny.safetensors", root ? root : ".");
+    rv_st *ref = NULL;
+    rv_config c;
+    rv_model m;
+    memset(&m, 0, sizeof(m));
+    if (rv_st_read(&ref, path) || load_tiny(&c) || rv_model_init(&m, &c) ||
+        rv_st_load_params(ref, &m.P, "", m.P.data, path)) {
+        fprintf(stderr, "  cannot set up from %s\n", path);
+        t_case_failed = 1;
+        rv_st_free(ref);
+        rv_model_free(&m);
+        return;
+    }
+    int B = c.batch, Tl = (int)(c.n_signal / rv_config_hop(&c));
+    long N = c.n_signal, n = m.P.total;
+    const float *x = ref_get(ref, "input.x", B * N);
+    const float *noise = ref_get(ref, "input.noise", (long)B * c.noise_channels * Tl);
+    const float *prior = ref_get(ref, "input.prior", (long)B * c.latent_size * Tl);
+    const float *want_y = ref_get(ref, "out.y", B * N), *want_l = ref_get(ref, "loss", 4);
+    const float *want_steps = ref_get(ref, "steps.loss", 10);
+    const float *t32 = ref_get(ref, "steps.loss_f32", 10);
+    rv_gpu *g = NULL;
+    if (!x || !noise || !prior || !want_y || !want_l || !want_steps || !t32 ||
+        rv_gpu_init(&g, &m, B, N, 1)) {
+        t_case_failed = 1;
+        rv_st_free(ref);
+        rv_model_free(&m);
+        return;
+    }
+    rv_gpu_step(g, x, noise, prior, 1e-4, 1, 1, 0, 1);
+    rv_losses L;
+    rv_gpu_losses(g, &L);
+    float *y = malloc(sizeof(float) * B * N), *G = malloc(sizeof(float) * n);
+    rv_gpu_download_y(g, y);
+    rv_gpu_download_grads(g, G);
+    CHECK_ARRAY_NEAR(y, want_y, B * N, 1e-5, 1e-4);
+    double mine[4] = {L.mb, L.fb, L.mmd, L.total};
+    const char *nm[4] = {"torch loss multiband", "torch loss fullband", "torch loss mmd", "torch loss total"};
+    for (int i = 0; i < 4; i++) cmp_val(nm[i], mine[i], want_l[i], 1e-5);
+    double worst = 0, worst_cos = 1;
+    const char *wname = "";
+    for (int i = 0; i < m.P.n; i++) {
+        const rv_tensor *t = &m.P.t[i];
+        char name[2 * RV_NAME_MAX];
+        snprintf(name, sizeof(name), "grad.%s", t->name);
+        const float *gr = ref_get(ref, name, t->n), *a = G + t->off;
+        snprintf(name, sizeof(name), "grad32.%s", t->name);
+        const float *g32 = ref_get(ref, name, t->n);
+        if (!gr || !g32) continue;
+        double md = 0, mr = 0, m32 = 0, ab = 0, aa = 0, bb = 0;
+        for (long j = 0; j < t->n; j++) {
+            double d = fabs((double)a[j] - gr[j]);
+            if (!(d <= md)) md = d;
+            m32 = fmax(m32, fabs((double)g32[j] - gr[j]));
+            if (fabs(gr[j]) > mr) mr = fabs(gr[j]);
+            ab += (double)a[j] * gr[j]; aa += (double)a[j] * a[j]; bb += (double)gr[j] * gr[j];
+        }
+        double rel = md / (mr > 0 ? mr : 1), cs = ab / sqrt(aa * bb + 1e-300);
+        if (!(rel <= worst)) { worst = rel; wname = t->name; }
+        if (!(cs >= worst_cos)) worst_cos = cs;
+        if (!(md <= 3 * m32 + 1e-3 * mr && cs > 0.99999)) {
+            fprintf(stderr, "  gradient %s: max diff %.3g (torch float32: %.3g) of max %.3g, "
+                    "cosine %.8f\n", t->name, md, m32, mr, cs);
+            t_case_failed = 1;
+        }
+    }
+    printf("  %-34s worst %.2e (%s), worst cosine %.8f\n", "torch gradients", worst, wname,
+           worst_cos);
+    double wl = 0;
+    for (int s = 0; s < 10; s++) {
+        rv_gpu_step(g, x, noise, prior, rv_lr_linear(1e-4, c.lr_end_factor, s, c.phase_1_duration),
+                    s + 1, 1, 1, 1);
+        rv_gpu_losses(g, &L);
+        double rel = fabs(L.total - want_steps[s]) / fabs(want_steps[s]);
+        if (!(rel <= wl)) wl = rel;
+        CHECK_NEAR(L.total, want_steps[s], 2 * fabs(t32[s] - want_steps[s]) + 1e-3 * fabs(want_steps[s]));
+    }
+    printf("  %-34s worst relative diff %.2e (torch float32: %.2e)\n", "torch 10 Adam-step losses",
+           wl, fabs(t32[9] - want_steps[9]) / fabs(want_steps[9]));
+    free(y); free(G);
+    rv_gpu_free(g);
+    rv_st_free(ref);
+    rv_model_free(&m);
+}
+
+// The GPU discriminator against tests/ref/rave_tiny_disc.safetensors (torch float64, real
+// Conv2d for the period discriminators), tolerances of tests/train/test_parity.c: losses
+// relative 1e-5, gradients max |a - b| <= 1e-3 max |b| per tensor, d/dy likewise.
+static void test_torch_discriminator(void) {
+    const char *root = getenv("GD_ROOT");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/tests/ref/rave_tiny_disc.safetensors", root ? root : ".");
+    rv_st *rd = NULL;
+    rv_config c;
+    rv_disc d;
+    memset(&d, 0, sizeof(d));
+    if (rv_st_read(&rd, path) || load_tiny(&c) || rv_disc_init(&d, &c, 0) ||
+        rv_st_load_params(rd, &d.P, "", d.P.data, path)) {
+        fprintf(stderr, "  cannot set up from %s\n", path);
+        t_case_failed = 1;
+        rv_disc_free(&d);
+        rv_st_free(rd);
+        return;
+    }
+    int B = 2;
+    long N = 2048;
+    const float *x = ref_get(rd, "input.x", B * N), *y = ref_get(rd, "input.y", B * N);
+    const float *tl = ref_get(rd, "loss", 3), *tg = ref_get(rd, "grad.y", B * N);
+    rv_gpu_disc *o = x && y && tl && tg ? rv_gpu_disc_new(&d, B, N) : NULL;
+    if (!o) { t_case_failed = 1; rv_disc_free(&d); rv_st_free(rd); return; }
+    float *x_d = dup(x, B * N), *y_d = dup(y, B * N), *G = malloc(sizeof(float) * d.P.total);
+    double ld = rv_gpu_disc_d_step(o, x_d, y_d);
+    cmp_val("torch D hinge", ld, tl[0], 1e-5);
+    rv_gpu_disc_grads(o, G);
+    double worst = 0;
+    const char *wname = "";
+    for (int i = 0; i < d.P.n; i++) {
+        char name[2 * RV_NAME_MAX];
+        snprintf(name, sizeof(name), "grad.%s", d.P.t[i].name);
+        const float *g = ref_get(rd, name, d.P.t[i].n);
+        if (!g) continue;
+        double md = 0, mr = 0;
+        for (long j = 0; j < d.P.t[i].n; j++) {
+            double dd = fabs((double)G[d.P.t[i].off + j] - g[j]);
+            if (!(dd <= md)) md = dd;
+            mr = fmax(mr, fabs((double)g[j]));
+        }
+        double r = md / (mr > 0 ? mr : 1);
+        if (!(r <= worst)) { worst = r; wname = d.P.t[i].name; }
+    }
+    printf("  %-34s worst %.2e (%s)\n", "torch D parameter gradients", worst, wname);
+    CHECK(worst < 1e-3);
+    float *dy_d = rv_cuda_malloc(sizeof(float) * B * N);
+    rv_cuda_memset0(dy_d, sizeof(float) * B * N);
+    double adv, fm;
+    rv_gpu_disc_g_step(o, x_d, y_d, atof(rv_st_meta(rd, "w_adv")), atof(rv_st_meta(rd, "w_fm")),
+                       dy_d, &adv, &fm);
+    cmp_val("torch G adversarial", adv, tl[1], 1e-5);
+    cmp_val("torch G feature matching", fm, tl[2], 1e-5);
+    cmp_dev("torch G d/dy", dy_d, tg, B * N, 1e-3, 0);
+    free(G);
+    rv_cuda_free(x_d); rv_cuda_free(y_d); rv_cuda_free(dy_d);
+    rv_gpu_disc_del(o);
+    rv_disc_free(&d);
+    rv_st_free(rd);
+}
+
+int main(void) {
+    if (!cuda_test_start()) return 0;
+    RUN(test_torch_reference);
+    RUN(test_torch_discriminator);
+    RUN(test_phase2);
+    RUN(test_model_step);
+    rv_cuda_shutdown();
+    return TEST_REPORT();
+}
