@@ -146,9 +146,10 @@ demo: all
 bench: all
 	@bench/run.sh
 
-test-cuda:
-	@if [ -z "$(NVCC)" ]; then echo "test-cuda: skipped: no nvcc"; else \
-	  echo "test-cuda: skipped: no CUDA code yet"; fi
+# test-cuda: parity of every op and of the model, CPU against GPU (train/cuda/module.mk's
+# test-cuda-run); prints "skipped" and exits 0 without nvcc or without a GPU.
+test-cuda: deps
+	@if [ -z "$(NVCC)" ]; then echo "test-cuda: skipped: no nvcc"; else $(MAKE) --no-print-directory test-cuda-run; fi
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
