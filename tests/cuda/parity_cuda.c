@@ -268,6 +268,39 @@ static void test_pqmf(void) {
 }
 
 // ---------------------------------------------------------------------------- losses
+// The double build of the CPU ops (build/libtrain_f64.a, train/nn/rv_real.h); its header
+// cannot be included twice in one file, so the three calls used here are declared by hand.
+typedef struct rv_mss_f64 rv_mss_f64;
+int    rv_mss_init_f64(rv_mss_f64 **out, const int *scales, int n_scales, int max_rows, long max_n);
+void   rv_mss_free_f64(rv_mss_f64 *m);
+double rv_mss_fwd_f64(rv_mss_f64 *m, const double *x, const double *y, int R, long n, long ld,
+                      double *per_scale);
+void   rv_mss_bwd_f64(rv_mss_f64 *m, double *dy, double weight);
+
+// The MSS gradient is ill-conditioned: the log term's d/dY is sign(log X - log Y) Y/|Y| /
+// (|Y| + 1e-7), so a bin with small |Y| turns the fp32 rounding of the FFT (absolute, ~eps
+// |y|) into a large relative error of its gradient, and a bin with log X ~ log Y can flip
+// sign. The CPU float32 result itself is then off from the float64 answer by far more than a
+// fixed 1e-5 of max |dy| (measured here: up to ~1e-3 of max |dy|). So the GPU backward is
+// judged like tests/train/test_parity.c judges ours against torch: against the float64
+// answer, max |gpu - f64| <= 3 x the CPU float32's own max |cpu - f64| (+ the old 1e-5 of
+// max |f64| as a floor for well-conditioned cases). Returns 0 on pass.
+static int mss_bwd_vs_f64(const float *dy_d, const float *cpu, const double *ref, long n) {
+    float *h = back(dy_d, n);
+    double mx = 0, e_cpu = 0, e_gpu = 0;
+    for (long i = 0; i < n; i++) {
+        mx = fmax(mx, fabs(ref[i]));
+        e_cpu = fmax(e_cpu, fabs((double)cpu[i] - ref[i]));
+        double d = fabs((double)h[i] - ref[i]);
+        if (!(d <= e_gpu)) e_gpu = d;   // NaN propagates
+    }
+    int ok = e_gpu <= 3 * e_cpu + 1e-5 * mx;
+    printf("  %-34s n %-8ld max|gpu-f64| %.3g, max|cpu32-f64| %.3g (max|ref| %.3g)%s\n",
+           "bwd dy vs float64", n, e_gpu, e_cpu, mx, ok ? "" : "  <-- FAIL");
+    free(h);
+    return !ok;
+}
+
 static void test_mss(void) {
     static const struct { int R; long n, ld; int ns; int sc[4]; } cs[] = {
         {3, 1000, 1100, 3, {256, 128, 64}}, {2, 257, 257, 1, {512}}, {5, 4099, 4200, 4, {2048, 512, 128, 32}},
@@ -285,8 +318,15 @@ static void test_mss(void) {
         double ps[8], psg[8];
         double dc = rv_mss_fwd(m, x, y, R, n, ld, ps);
         double dg = rv_mss_fwd_cuda(mg, x_d, y_d, R, n, ld, psg);
+        double *xd = malloc(sizeof(double) * tot), *yd = malloc(sizeof(double) * tot),
+               *dyd = malloc(sizeof(double) * tot);
+        for (long j = 0; j < tot; j++) { xd[j] = x[j]; yd[j] = y[j]; dyd[j] = dy[j]; }
         rv_mss_bwd(m, dy, 1.7);
         rv_mss_bwd_cuda(mg, dy_d, 1.7);
+        rv_mss_f64 *m64;
+        CHECK(rv_mss_init_f64(&m64, cs[i].sc, cs[i].ns, R, n) == 0);
+        rv_mss_fwd_f64(m64, xd, yd, R, n, ld, NULL);
+        rv_mss_bwd_f64(m64, dyd, 1.7);
         printf(" mss R%d n %ld ld %ld scales %d\n", R, n, ld, cs[i].ns);
         cmp_val("distance", dg, dc, 1e-5);
         for (int s = 0; s < cs[i].ns; s++) {
@@ -296,7 +336,11 @@ static void test_mss(void) {
             snprintf(nm, sizeof(nm), "scale %d log", cs[i].sc[s]);
             cmp_val(nm, psg[2 * s + 1], ps[2 * s + 1], 1e-5);
         }
-        cmp_dev("bwd dy", dy_d, dy, tot, 1e-5, 1e-3);
+        // informational: GPU against CPU float32 directly (both carry fp32 error)
+        cmp_dev_info("bwd dy vs cpu float32", dy_d, dy, tot);
+        if (mss_bwd_vs_f64(dy_d, dy, dyd, tot)) t_case_failed = 1;
+        rv_mss_free_f64(m64);
+        free(xd); free(yd); free(dyd);
         rv_mss_free(m);
         rv_mss_free_cuda(mg);
         free(x); free(y); free(dy);

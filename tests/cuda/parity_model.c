@@ -41,9 +41,23 @@ static batch make_batch(const rv_model *m, int B, long N, int step) {
 }
 static void free_batch(batch *b) { free(b->x); free(b->noise); free(b->prior); }
 
-// Worst tensor of the gradient block: max |gpu - cpu| / max |cpu| over the tensor.
-static double grad_worst(const rv_params *P, const float *gg, const float *gc, const char **which) {
-    double worst = 0;
+// Worst tensor of the gradient block: max |gpu - cpu| / scale over the tensor, where scale is
+// chosen by error propagation (both sides are float32 with different reduction orders; the
+// run-1 failures on an H200 were all of the two kinds below):
+//  - weight-norm g (name ending "weight_g"): dg_r = <dW_r, v_r/|v_r|>, a projection of the
+//    effective-weight gradient row dW_r, so its rounding error is ~eps |dW_r| however small
+//    dg_r is (it cancels: |dg| is often 1e-3 of |dW|; under TF32 the GEMM error of dW alone
+//    is ~1e-3 |dW|). Scale = max_r |dW_r|, with |dW_r|^2 = (|v_r|/g_r)^2 |dv_r|^2 + dg_r^2
+//    from the CPU's own dv (the perpendicular part) and dg;
+//  - any tensor: at least 1e-4 of the block's largest |gradient|: a tensor far below that is
+//    a cancellation, e.g. the score bias of the hinge D step at init, (#fake active - #real
+//    active) / half = 0 exactly, ~1e-8 of rounding noise on both sides.
+// Otherwise scale = max |cpu| over the tensor (the old measure, printed as raw).
+static double grad_worst(const rv_params *P, const float *gg, const float *gc, const char **which,
+                         double *raw_worst) {
+    double worst = 0, block = 0;
+    for (long j = 0; j < P->total; j++) block = fmax(block, fabs(gc[j]));
+    if (raw_worst) *raw_worst = 0;
     for (int i = 0; i < P->n; i++) {
         const rv_tensor *t = &P->t[i];
         double mx = 0, md = 0;
@@ -52,10 +66,56 @@ static double grad_worst(const rv_params *P, const float *gg, const float *gc, c
             double d = fabs((double)gg[t->off + j] - gc[t->off + j]);
             if (!(d <= md)) md = d;
         }
-        double r = mx > 0 ? md / mx : md;
+        double scale = mx;
+        size_t ln = strlen(t->name);
+        if (ln > 8 && !strcmp(t->name + ln - 8, "weight_g")) {
+            char vn[RV_NAME_MAX];
+            snprintf(vn, sizeof(vn), "%.*s_v", (int)(ln - 2), t->name);
+            const rv_tensor *v = rv_params_find(P, vn);
+            if (v && v->n % t->n == 0) {
+                long len = v->n / t->n;
+                for (long r = 0; r < t->n; r++) {
+                    double nv = 0, ndv = 0, gr = P->data[t->off + r], dg = gc[t->off + r];
+                    for (long k = 0; k < len; k++) {
+                        double a = P->data[v->off + r * len + k], b = gc[v->off + r * len + k];
+                        nv += a * a;
+                        ndv += b * b;
+                    }
+                    double dw = gr != 0 ? sqrt(nv / (gr * gr) * ndv + dg * dg) : fabs(dg);
+                    scale = fmax(scale, dw);
+                }
+            }
+        }
+        double raw = mx > 0 ? md / mx : md;
+        if (raw_worst && !(raw <= *raw_worst)) *raw_worst = raw;
+        scale = fmax(scale, 1e-4 * block);
+        double r = scale > 0 ? md / scale : md;
         if (!(r <= worst)) { worst = r; *which = t->name; }
     }
     return worst;
+}
+
+// Parameters after ONE Adam step from zero moments (t = 1), GPU against CPU. Bias-corrected,
+// the step is exactly p -= lr g / (|g| + eps) for each side's own gradient g, so a gradient
+// near 0 (or whose sign differs between the sides) legitimately moves the two copies apart by
+// up to 2 lr. The expected difference is therefore lr |u(g_gpu) - u(g_cpu)|, u(g) = g /
+// (|g| + eps); every parameter must land within that + 0.05 lr (float rounding of p and of
+// the step). Returns the count of parameters beyond it (0 = pass); prints the summary.
+static long adam_check(const char *what, const float *pg, const float *pc, const float *gg,
+                       const float *gc, long n, double lr, double eps) {
+    double mdp = 0;
+    long bad = 0, expl = 0;
+    for (long i = 0; i < n; i++) {
+        double d = fabs((double)pg[i] - pc[i]);
+        if (!(d <= mdp)) mdp = d;
+        double ug = gg[i] / (fabs(gg[i]) + eps), uc = gc[i] / (fabs(gc[i]) + eps);
+        double want = lr * fabs(ug - uc);
+        if (!(d <= want + 0.05 * lr)) bad++;
+        else if (d > 0.05 * lr) expl++;
+    }
+    printf("  %-34s max|diff| %.3g (lr %.3g); beyond 0.05 lr: %ld explained by the gradients' "
+           "Adam step, %ld not (of %ld)%s\n", what, mdp, lr, expl, bad, n, bad ? "  <-- FAIL" : "");
+    return bad;
 }
 
 static void test_model_step(void) {
@@ -86,8 +146,9 @@ static void test_model_step(void) {
     cmp_val("loss total", lg.total, lc.total, 1e-4);
     rv_gpu_download_grads(g, Gg);
     const char *w = "";
-    double worst = grad_worst(&m.P, Gg, m.G, &w);
-    printf("  %-34s worst tensor %s: max|diff|/max|ref| %.3g\n", "gradients (fp32)", w, worst);
+    double raw = 0, worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g (raw max|diff|/max|ref| %.3g)\n", "gradients (fp32)", w,
+           worst, raw);
     CHECK(worst < 1e-2);
     // Adam on both sides from the same gradient state
     rv_model_adam(&m, lr, 1, 1);
@@ -96,19 +157,7 @@ static void test_model_step(void) {
     rv_model tmp = m;   // shallow: only P.data/M/V used as destinations below
     tmp.P.data = Pg; tmp.M = malloc(sizeof(float) * n); tmp.V = malloc(sizeof(float) * n);
     rv_gpu_download_params(g, &tmp);
-    // Adam's first step moves every parameter by ~lr * sign(g): a gradient near 0 whose sign
-    // differs between CPU and GPU moves it the other way (diff up to 2 lr). Allow that for a
-    // handful of parameters; a real bug moves many.
-    double mdp = 0;
-    long moved = 0;
-    for (long i = 0; i < n; i++) {
-        double d = fabs(Pg[i] - m.P.data[i]);
-        if (!(d <= mdp)) mdp = d;
-        if (!(d <= 0.05 * lr)) moved++;
-    }
-    printf("  %-34s max|diff| %.3g (lr %.3g), %ld of %ld beyond 0.05 lr\n", "params after Adam",
-           mdp, lr, moved, n);
-    CHECK(mdp <= 2.01 * lr && moved <= n / 1000 + 2);
+    CHECK(adam_check("params after Adam", Pg, m.P.data, Gg, m.G, n, lr, c.eps) == 0);
     // 5 more steps: loss trajectories
     double maxrel = 0;
     for (int s = 1; s <= 5; s++) {
@@ -144,8 +193,8 @@ static void test_model_step(void) {
     rv_gpu_losses(g, &lg);
     rv_gpu_download_grads(g, Gg);
     cmp_val("frozen-encoder loss", lg.total, lc.total, 1e-4);
-    worst = grad_worst(&m.P, Gg, m.G, &w);
-    printf("  %-34s worst tensor %s: %.3g\n", "frozen-encoder gradients", w, worst);
+    worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "frozen-encoder gradients", w, worst, raw);
     CHECK(worst < 1e-2);
     // TF32: the same step within looser bounds
     rv_cuda_set_tf32(1);
@@ -154,8 +203,8 @@ static void test_model_step(void) {
     rv_gpu_losses(g, &lg);
     rv_gpu_download_grads(g, Gg);
     cmp_val("tf32 loss total", lg.total, lc.total, 1e-2);
-    worst = grad_worst(&m.P, Gg, m.G, &w);
-    printf("  %-34s worst tensor %s: %.3g\n", "tf32 gradients", w, worst);
+    worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "tf32 gradients", w, worst, raw);
     CHECK(worst < 5e-2);
     rv_cuda_set_tf32(0);
     // inference: encode / decode of the current parameters against the CPU (fp32)
@@ -232,8 +281,8 @@ static void test_phase2(void) {
     float *Gg = malloc(sizeof(float) * n), *Dg = malloc(sizeof(float) * nd);
     rv_gpu_download_grads(g, Gg);
     const char *w = "";
-    double worst = grad_worst(&m.P, Gg, m.G, &w);
-    printf("  %-34s worst tensor %s: %.3g\n", "G step generator gradients", w, worst);
+    double raw = 0, worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "G step generator gradients", w, worst, raw);
     CHECK(worst < 1e-2);
     // discriminator step
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 0);
@@ -242,8 +291,8 @@ static void test_phase2(void) {
     rv_gpu_losses(g, &lg);
     cmp_val("D step hinge", lg.disc, ld, 1e-4);
     rv_gpu_download_disc_grads(g, Dg);
-    worst = grad_worst(&d->P, Dg, d->G, &w);
-    printf("  %-34s worst tensor %s: %.3g\n", "D step gradients", w, worst);
+    worst = grad_worst(&d->P, Dg, d->G, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "D step gradients", w, worst, raw);
     CHECK(worst < 1e-2);
     // discriminator Adam (same gradients: the GPU recomputes them from the same state)
     rv_disc_adam(d, &c, c.d_lr, 1);
@@ -252,16 +301,7 @@ static void test_phase2(void) {
     tmp.P.data = malloc(sizeof(float) * nd); tmp.M = malloc(sizeof(float) * nd);
     tmp.V = malloc(sizeof(float) * nd);
     rv_gpu_download_disc(g, &tmp);
-    double mdp = 0;
-    long moved = 0;
-    for (long i = 0; i < nd; i++) {
-        double dd = fabs(tmp.P.data[i] - d->P.data[i]);
-        if (!(dd <= mdp)) mdp = dd;
-        if (!(dd <= 0.05 * c.d_lr)) moved++;
-    }
-    printf("  %-34s max|diff| %.3g (lr %.3g), %ld of %ld beyond 0.05 lr\n",
-           "D params after Adam", mdp, c.d_lr, moved, nd);
-    CHECK(mdp <= 2.01 * c.d_lr && moved <= nd / 1000 + 2);
+    CHECK(adam_check("D params after Adam", tmp.P.data, d->P.data, Dg, d->G, nd, c.d_lr, c.eps) == 0);
     free(tmp.P.data); free(tmp.M); free(tmp.V);
     free(Gg); free(Dg);
     free_batch(&b);

@@ -58,14 +58,14 @@ EXTRA_LDLIBS_train += $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libg
 $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/train/test_*.c)): $(BUILD)/libtrain_cuda.a
 
 CUDA_TEST_LINK = $(GD_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $(GD_LDFLAGS) $(LDFLAGS) -o $@ $< \
-    $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libgendang.a \
-    $(CUDA_LIBS) $(LDLIBS)
+    $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libtrain_f64.a \
+    $(BUILD)/libgendang.a $(CUDA_LIBS) $(LDLIBS)
 
-$(BUILD)/cuda/parity_%: tests/cuda/parity_%.c tests/cuda/cuda_test.h tests/test.h $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a
+$(BUILD)/cuda/parity_%: tests/cuda/parity_%.c tests/cuda/cuda_test.h tests/test.h $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a $(BUILD)/libtrain_f64.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CUDA_TEST_LINK)
 
-$(BUILD)/cuda/bench_step: train/cuda/lab/bench_step.c $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a
+$(BUILD)/cuda/bench_step: train/cuda/lab/bench_step.c $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a $(BUILD)/libtrain_f64.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CUDA_TEST_LINK)
 
