@@ -14,6 +14,8 @@
 #include "core/progress.h"
 #include "core/rng.h"
 #include "train/checkpoint.h"
+#include "train/cuda/gpu_model.h"
+#include "train/cuda/rv_cuda.h"
 #include "train/data.h"
 #include "train/model.h"
 #include "train/nn/adam.h"
@@ -58,8 +60,8 @@ static int trim_log(const char *path, long keep) {
     return gd_atomic_commit(&a);
 }
 
-static double validate(rv_model *m, const rv_corpus *val, uint64_t seed, float *x, float *noise,
-                       long nn, float *prior, long np) {
+static double validate(rv_model *m, rv_gpu *gpu, const rv_corpus *val, uint64_t seed, float *x,
+                       float *noise, long nn, float *prior, long np) {
     int nb = (val->n + m->B - 1) / m->B;
     if (nb > 4) nb = 4;
     double s = 0;
@@ -67,7 +69,12 @@ static double validate(rv_model *m, const rv_corpus *val, uint64_t seed, float *
         rv_batch_valid(x, val, k, m->B, m->N);
         draw_latent_noise(noise, nn, prior, np, seed, "valid-noise", k);
         rv_losses L;
-        rv_model_gen_step(m, x, noise, prior, &L, 0, 1);
+        if (gpu) {   // forward only, phase-1 losses, current device parameters
+            rv_gpu_step(gpu, x, noise, prior, 0, 1, 0, 0, 1);
+            rv_gpu_losses(gpu, &L);
+        } else {
+            rv_model_gen_step(m, x, noise, prior, &L, 0, 1);
+        }
         s += L.total;
     }
     return s / nb;
@@ -90,6 +97,7 @@ typedef struct {
     char      sha_ckpt[65];   // data checksum stored in the resumed checkpoint
     float    *x, *noise, *prior;
     FILE     *log;
+    rv_gpu   *gpu;            // NULL: the CPU path
     int       tty;
     double    t0, t_draw;
 } fit_run;
@@ -158,6 +166,58 @@ static int prepare(fit_run *r) {
     return r->x && r->noise && r->prior ? 0 : GD_ERR_NOMEM;
 }
 
+// The GPU twin of the step below (after the batch is drawn): the discriminator is built on
+// the device the first time phase 2 needs it; Adam runs inside the step.
+static int train_step_gpu(fit_run *r, long s, rv_losses *L, double lr, double *ld, int phase,
+                          int d_step, long g_done, long d_done) {
+    rv_model *m = &r->m;
+    const rv_config *c = &m->cfg;
+    if (phase == 2) {
+        int rc = rv_gpu_init_disc(r->gpu, m->disc);   // no-op once built
+        if (rc) {
+            gd_error("--device cuda: cannot build the discriminator on the GPU");
+            return rc;
+        }
+    }
+    if (d_step) {
+        rv_gpu_d_step(r->gpu, r->x, r->noise, r->prior, c->d_lr, d_done + 1, 1);
+        rv_gpu_losses(r->gpu, L);
+        *ld = L->disc;
+    } else {
+        rv_gpu_step(r->gpu, r->x, r->noise, r->prior, lr, phase == 1 ? s + 1 : g_done + 1, 1, 1,
+                    phase == 1);
+        rv_gpu_losses(r->gpu, L);
+    }
+    if (s == r->o->fault_step) L->total = NAN;
+    if (!isfinite(L->total) || (d_step && !isfinite(*ld))) {
+        gd_error("non-finite loss at step %ld (GPU); stopped. Last good checkpoint: %s (step %ld)",
+                 s, r->ckpt, r->last_good);
+        return GD_ERR_NUMERIC;
+    }
+    return 0;
+}
+
+static int params_finite(const float *p, long n) {
+    double s = 0;
+    for (long i = 0; i < n; i++) s += (double)p[i] * p[i];
+    return isfinite(s);
+}
+
+// Brings the device state (parameters, Adam moments; the discriminator's too) back into the
+// host model before a checkpoint; GD_ERR_NUMERIC when a parameter is not finite.
+static int sync_from_gpu(fit_run *r, long done) {
+    rv_model *m = &r->m;
+    rv_gpu_download_params(r->gpu, m);
+    if (m->disc) rv_gpu_download_disc(r->gpu, m->disc);
+    if (!params_finite(m->P.data, m->P.total) ||
+        (m->disc && !params_finite(m->disc->P.data, m->disc->P.total))) {
+        gd_error("non-finite parameters after step %ld (GPU); stopped. Last good checkpoint: %s "
+                 "(step %ld)", done - 1, r->ckpt, r->last_good);
+        return GD_ERR_NUMERIC;
+    }
+    return 0;
+}
+
 // One training step s: phase 1 (encoder + decoder), or phase 2 (discriminator on every
 // update_discriminator_every-th step, else the decoder). *ld: the D loss (NaN on G steps).
 static int train_step(fit_run *r, long s, rv_losses *L, double *lr, double *ld) {
@@ -176,6 +236,7 @@ static int train_step(fit_run *r, long s, rv_losses *L, double *lr, double *ld) 
     }
     *lr = rv_lr_linear(c->lr, c->lr_end_factor, s, c->phase_1_duration);
     *ld = NAN;
+    if (r->gpu) return train_step_gpu(r, s, L, *lr, ld, phase, d_step, g_done, d_done);
     if (d_step) {
         rv_model_gen_step(m, r->x, r->noise, r->prior, L, 0, 0);
         *ld = L->disc = rv_disc_d_step(m->disc, r->x, m->y);
@@ -215,7 +276,9 @@ static int maybe_checkpoint(fit_run *r, long done) {
           done == c->phase_1_duration))
         return 0;
     fflush(r->log);
-    int rc = rv_ckpt_save(r->ckpt, &r->m, done, r->tr.sha256, (long)r->seed, 1);
+    int rc = r->gpu ? sync_from_gpu(r, done) : 0;
+    if (rc) return rc;
+    rc = rv_ckpt_save(r->ckpt, &r->m, done, r->tr.sha256, (long)r->seed, 1);
     if (rc) return rc;
     r->last_good = done;
     if (done == c->phase_1_duration) {
@@ -252,6 +315,30 @@ static void progress(fit_run *r, long done, const rv_losses *L, double ld, doubl
     }
 }
 
+// The device model (after planning): parameters, Adam moments and, on a phase-2 resume, the
+// discriminator uploaded; TF32 and graph replay on.
+static int open_gpu(fit_run *r) {
+    rv_model *m = &r->m;
+    int rc = rv_gpu_init(&r->gpu, m, m->B, m->N, 1);
+    if (rc || !r->gpu) {
+        gd_error("--device cuda: cannot set up the model on the GPU (%s)", gd_strerror(rc));
+        r->gpu = NULL;
+        return rc ? rc : GD_ERR_INTERNAL;
+    }
+    if (m->disc && (rc = rv_gpu_init_disc(r->gpu, m->disc))) {
+        gd_error("--device cuda: cannot build the discriminator on the GPU");
+        return rc;
+    }
+    rv_cuda_set_tf32(getenv("GD_CUDA_FP32") ? 0 : 1);
+    rv_gpu_set_graph(r->gpu, getenv("GD_CUDA_NO_GRAPH") ? 0 : 1);
+    char name[256];
+    rv_cuda_device_name(name, sizeof(name));
+    gd_info("device: %s (%.2f GiB for the model; %s, %s)", name,
+            rv_gpu_device_bytes(r->gpu) / 1073741824.0, getenv("GD_CUDA_FP32") ? "fp32" : "tf32",
+            getenv("GD_CUDA_NO_GRAPH") ? "eager" : "CUDA graph");
+    return 0;
+}
+
 int rv_fit(const rv_fit_opts *o) {
     fit_run r;
     memset(&r, 0, sizeof(r));
@@ -263,6 +350,7 @@ int rv_fit(const rv_fit_opts *o) {
         r.seed = (uint64_t)(o->seed >= 0 ? o->seed : r.m.cfg.seed);
         rc = prepare(&r);
     }
+    if (!rc && o->cuda) rc = open_gpu(&r);
     r.tty = isatty(2) && !o->quiet && gd_log_get_level() < GD_LOG_QUIET;
     r.t0 = gd_now();
     r.last_good = r.step0;
@@ -272,7 +360,7 @@ int rv_fit(const rv_fit_opts *o) {
         double lr, ld, val = NAN;
         if ((rc = train_step(&r, s, &L, &lr, &ld))) break;
         if (r.va.n && c->val_every > 0 && ((s + 1) % c->val_every == 0 || s + 1 == o->steps))
-            val = validate(&r.m, &r.va, r.seed, r.x, r.noise, r.nn, r.prior, r.np);
+            val = validate(&r.m, r.gpu, &r.va, r.seed, r.x, r.noise, r.nn, r.prior, r.np);
         double sps = (s + 1 - r.step0) / (gd_now() - r.t0);
         log_row(&r, s, &L, lr, ld, val, sps);
         if ((rc = maybe_checkpoint(&r, s + 1))) break;
@@ -280,6 +368,7 @@ int rv_fit(const rv_fit_opts *o) {
     }
     if (!rc) gd_info("done: %ld steps; checkpoint %s", o->steps, r.ckpt);
     if (r.log) fclose(r.log);
+    if (r.gpu) { rv_gpu_free(r.gpu); rv_cuda_shutdown(); }
     free(r.x); free(r.noise); free(r.prior); free(r.ckpt); free(r.logp);
     rv_corpus_free(&r.tr); rv_corpus_free(&r.va);
     rv_model_free(&r.m);

@@ -6,6 +6,11 @@
 // checkpoint in place (GD_ERR_NUMERIC). --resume continues from out_dir/model.safetensors
 // with the batches, noise and prior draws an uninterrupted run would have seen, so one-thread
 // runs reproduce the same losses.
+// With cuda = 1 each step (and validation) runs on the GPU with TF32 matrix products and a
+// CUDA graph: same batches, noise and schedule, so CPU and GPU runs match to float
+// tolerance, not bit for bit. Losses are checked finite every step (a non-finite gradient
+// shows up as a non-finite loss one step later); parameters are downloaded and checked
+// finite before every checkpoint, so a saved checkpoint is always finite.
 #ifndef RV_FIT_H
 #define RV_FIT_H
 
@@ -19,6 +24,8 @@ typedef struct {
     int         resume, strict, quiet;
     long        seed;         // -1: cfg.seed
     long        fault_step;   // tests: pretend the loss is NaN at this step (-1: never)
+    int         cuda;         // 1: the step runs on the GPU (train/cuda/gpu_model.h); the
+                              // host model keeps the layout, checkpoints and the corpus
 } rv_fit_opts;
 
 int rv_fit(const rv_fit_opts *o);

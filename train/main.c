@@ -23,12 +23,14 @@
 #include "train/checkpoint.h" // defines: rv_ckpt_load
 #include "train/config.h"     // defines: rv_config_load
 #include "train/fit.h"        // defines: rv_fit
+#include "train/cuda/rv_cuda.h" // defines: rv_cuda_init
 #include "train/infer.h"      // defines: rv_infer_*
 
 static void help(void) {
     printf(
         "Usage: gendang-train COMMAND [OPTIONS]\n"
-        "Train and use a RAVE v2 autoencoder with the Wasserstein latent (CPU, OpenMP + BLAS).\n\n"
+        "Train and use a RAVE v2 autoencoder with the Wasserstein latent (CPU, OpenMP + BLAS;\n"
+        "fit also on one CUDA GPU).\n\n"
         "Commands:\n"
         "  fit --corpus DIR --config NAME|FILE --steps N [--resume] -o RUN_DIR\n"
         "      train on DIR/metadata.csv (train split; valid split for the validation loss).\n"
@@ -50,7 +52,8 @@ static void help(void) {
         "      --config X       config name or YAML file (fit)\n"
         "      --steps N        total steps to reach (fit)\n"
         "      --resume         continue RUN_DIR/model.safetensors (fit)\n"
-        "      --device D       cpu (default) or cuda (fit; the CUDA backend is not built yet)\n"
+        "      --device D       cpu (default) or cuda (fit only: the training step on GPU 0,\n"
+        "                       TF32; GD_CUDA_FP32=1 for strict fp32, GD_CUDA_NO_GRAPH=1 eager)\n"
         "      --strict         a corpus file that fails to decode is fatal (fit)\n"
         "      --seed N         seed (default: the config's)\n"
         "      --block N        latent frames per inference block (default 64)\n"
@@ -249,7 +252,13 @@ int main(int argc, char **argv) {
     if (optind >= argc) gd_usage("missing command (fit, encode, decode, transfer)");
     const char *cmd = argv[optind++];
     if (strcmp(device, "cpu") && strcmp(device, "cuda")) gd_usage("--device: cpu or cuda, not '%s'", device);
-    if (!strcmp(device, "cuda")) gd_die("--device cuda: the CUDA backend is not built yet (issue 7); use --device cpu");
+    if (!strcmp(device, "cuda")) {
+        if (strcmp(cmd, "fit"))
+            gd_die("--device cuda: only fit runs on the GPU; %s runs on the CPU (drop --device)", cmd);
+        char why[256];
+        if (rv_cuda_init(why, sizeof(why)))   // before any file is read or written
+            gd_die("--device cuda: no usable GPU (%s); use --device cpu", why);
+    }
     int npos = argc - optind;
     if (!strcmp(cmd, "fit")) {
         if (npos) gd_usage("fit takes no positional arguments ('%s')", argv[optind]);
@@ -263,6 +272,7 @@ int main(int argc, char **argv) {
         o.have_cfg = config != NULL;
         o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
         o.strict = strict; o.quiet = quiet; o.seed = seed; o.fault_step = fault;
+        o.cuda = !strcmp(device, "cuda");
         int rc = rv_fit(&o);
         return rc ? 1 : 0;
     }

@@ -19,6 +19,10 @@ int rv_cuda_init(char *why, size_t why_cap) {
 void rv_cuda_shutdown(void) {}
 const rv_backend *rv_cuda_backend(void) { return NULL; }
 void rv_cuda_set_dw_loop(int loop) { (void)loop; }
+void rv_cuda_set_tf32(int on) { (void)on; }
+void rv_cuda_device_name(char *buf, size_t cap) {
+    if (buf && cap) snprintf(buf, cap, "none");
+}
 
 int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int train) {
     (void)m; (void)B; (void)N; (void)train;
