@@ -43,7 +43,7 @@ if [ ! -d "$DEPS" ] && [ -f .deps/root.tar.xz ]; then tar -C .deps -xJf .deps/ro
 # with -k so that one failing object does not stop the rest.
 MK=(make -k -j"$(nproc)" DEPS_ROOT="$DEPS" CUDA=1 NVCC="$NVCC_BIN" CUDA_HOME="$CUDA_HOME")
 timeout 240 "${MK[@]}" build/cuda/parity_cuda build/cuda/parity_model build/cuda/bench_step \
-    > "$OUT/build.log" 2>&1
+    bin/gendang-train > "$OUT/build.log" 2>&1
 rc=$?
 log "build rc=$rc ($(grep -c -i 'warning' "$OUT/build.log") warning lines)"
 if [ $rc -ne 0 ]; then tail -30 "$OUT/build.log"; fi
@@ -69,6 +69,18 @@ for P in $PARITY $MPARITY; do
         log "$name: not built"
     fi
 done
+
+# ---------------------------------------------------------------------------- fit end to end
+# gendang-train fit --device cuda on a small corpus (tiny, 300 steps, phases 1 and 2), the
+# checkpoint loaded and used on the CPU; see scripts/device_fit_e2e.sh. ~10-30 s.
+if [ -x bin/gendang-train ]; then
+    timeout 100 bash scripts/device_fit_e2e.sh "$OUT/fit_e2e" > "$OUT/fit_e2e.log" 2>&1
+    log "fit_e2e rc=$? : $(grep -c '^ok ' "$OUT/fit_e2e.log") ok, $(grep -c '^FAIL ' "$OUT/fit_e2e.log") FAIL"
+    grep -E '^(FAIL|step 0 loss|phase-1 loss|phase-2 rows|gpu fit wall|transfer output)' "$OUT/fit_e2e.log"
+    rm -rf "$OUT/fit_e2e/corpus"   # keep the run folders and logs, not the audio
+else
+    log "fit_e2e: bin/gendang-train not built"
+fi
 
 # ---------------------------------------------------------------------------- bench
 B=$OUT/bench.jsonl
