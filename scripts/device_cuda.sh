@@ -70,6 +70,16 @@ for P in $PARITY $MPARITY; do
     fi
 done
 
+# The opt-in weight-gradient mode GD_CUDA_DW=fold (one GEMM over items x time for conv1d,
+# train/cuda/conv1d.cu): the same parity programs once more with it (a few seconds each).
+for P in $PARITY $MPARITY; do
+    name=$(basename $P)
+    if [ -x $P ]; then
+        GD_CUDA_DW=fold GD_ROOT=$PWD timeout 60 $P > "$OUT/${name}_fold.log" 2>&1
+        log "$name GD_CUDA_DW=fold rc=$? : $(grep -c '^ok ' "$OUT/${name}_fold.log") ok, $(grep -c '^FAIL ' "$OUT/${name}_fold.log") FAIL"
+    fi
+done
+
 # ---------------------------------------------------------------------------- fit end to end
 # gendang-train fit --device cuda on a small corpus (tiny, 300 steps, phases 1 and 2), the
 # checkpoint loaded and used on the CPU; see scripts/device_fit_e2e.sh. ~10-30 s.
@@ -118,6 +128,8 @@ ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-grap
 GD_CUDA_DW=loop ours 60 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --no-graph
 ours 150 train/configs/v2_wasserstein.yaml "${P2[@]}"
 torchb 150 --config v2_wasserstein "${P2[@]}"
+GD_CUDA_DW=fold ours 90 train/configs/v2_wasserstein.yaml "${P2[@]}"
+GD_CUDA_DW=fold ours 60 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2
 [ "$(left)" -gt 150 ] && torchb $(( $(left) - 60 )) --config v2_wasserstein "${V2[@]}" --compile
 [ "$(left)" -gt 60 ] && torchb 50 --config tiny --steps 50 --warmup 5 --compile
 nvidia-smi --query-gpu=name,memory.total,clocks.sm,clocks.max.sm,power.draw --format=csv >> "$OUT/env.txt" 2>&1
@@ -152,7 +164,7 @@ for r in rows:
     if r.get("peak_bytes") is not None: mem = f"{r['peak_bytes']/2**30:.2f}"
     elif "model_bytes" in r: mem = f"{r['model_bytes']/2**30:.2f} / {r['device_used_bytes']/2**30:.2f}"
     else: mem = "-"
-    mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32") + (" dw-loop" if r.get("dw") == "loop" else "")
+    mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32") + (f" dw-{r['dw']}" if r.get("dw") not in (None, "batched") else "")
     print(f"| {r['impl']} | {r['config']} p{r['phase']} b{r['batch']} n{r['n']} | {mode} | {r['ms_median']} | {r['steps_per_s']} | {r['tflops']} | {mem} | {r['loss']} |")
 for r in extra:
     print(json.dumps(r))

@@ -12,6 +12,8 @@ static int            g_ready;
 static float         *g_dw_ws;
 static size_t         g_dw_cap;
 static int            g_dw_loop;   // GD_CUDA_DW=loop: sequential per-item weight gradients
+static int            g_dw_fold;   // GD_CUDA_DW=fold: conv1d weight gradients as one GEMM over
+                                   // items x time (see rv_cu_dw_fold)
 
 static const size_t BLAS_WS_BYTES = (size_t)32 << 20;   // fixed workspace: graph-capturable
 
@@ -36,6 +38,7 @@ extern "C" int rv_cuda_init(char *why, size_t why_cap) {
     GD_CUBLAS_CHECK(cublasSetMathMode(g_blas, CUBLAS_TF32_TENSOR_OP_MATH));
     const char *dw = getenv("GD_CUDA_DW");
     g_dw_loop = dw && !strcmp(dw, "loop");
+    g_dw_fold = dw && !strcmp(dw, "fold");
     g_ready = 1;
     return 0;
 }
@@ -57,6 +60,7 @@ extern "C" void rv_cuda_set_tf32(int on) {
 }
 
 extern "C" void rv_cuda_set_dw_loop(int loop) { g_dw_loop = loop; }
+int rv_cu_dw_fold(void) { return g_dw_fold; }
 
 void rv_cu_dw_reserve(size_t floats) {
     if (g_dw_loop || floats <= g_dw_cap) return;

@@ -86,6 +86,12 @@ void rv_cu_bias_grad(float *dbias, const float *dout, int B, int Co, int To);
 #define RV_CU_DW_MAX ((size_t)64 << 20)
 float *rv_cu_dw_workspace(size_t floats);
 void   rv_cu_dw_reserve(size_t floats);
+// GD_CUDA_DW=fold (opt-in, unmeasured): rv_cu_conv1d_bwd computes dw of a non-pointwise
+// conv over nb items as ONE GEMM with reduction length nb*T_out: im2col writes the columns
+// item-major within each row (CK, nb*T_out), dout is transposed into the workspace as
+// (Co, nb*T_out). No per-item partials (Co*CK floats each: for the discriminator's deep
+// layers, 768 x 1920, with T_out ~ 50, they cost more memory traffic than the GEMM).
+int    rv_cu_dw_fold(void);
 // dw[j] += sum_i part[i][j] for i < nb (fixed order).
 void   rv_cu_sum_items(float *dw, const float *part, int nb, long n);
 

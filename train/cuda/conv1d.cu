@@ -4,14 +4,17 @@
 // weight gradients sum batch items in order with beta = 1, so results are deterministic.
 // Row-major (M, N) matrices are column-major (N, M) to cuBLAS; each call below notes the
 // row-major product it computes.
+#include <limits.h>
+
 #include "train/cuda/common.cuh"
 
 extern "C" {
 #include "train/nn/resunit.h"   // RV_LRELU_SLOPE
 }
 
+// fold = 0: col (nb, C*K, T_out); fold = nb: col (C*K, nb, T_out) (items inside each row).
 __global__ void k_im2col(float *__restrict__ col, const float *__restrict__ x, int C, int T_in,
-                         int K, int s, int d, int pl, int T_out, long total, int pre) {
+                         int K, int s, int d, int pl, int T_out, long total, int pre, int fold) {
     for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < total;
          i += (long)gridDim.x * blockDim.x) {
         int t = (int)(i % T_out);
@@ -21,7 +24,20 @@ __global__ void k_im2col(float *__restrict__ col, const float *__restrict__ x, i
         int j = t * s + k * d - pl;
         float v = (j >= 0 && j < T_in) ? x[bc * T_in + j] : 0.f;
         if (pre && !(v > 0.f)) v *= (float)RV_LRELU_SLOPE;   // fused LeakyReLU
-        col[i] = v;
+        long ck = r % ((long)C * K), b = r / ((long)C * K);
+        col[fold ? (ck * fold + b) * T_out + t : i] = v;
+    }
+}
+
+// dst (R, nb, T) = src (nb, R, T) transposed over the first two axes.
+__global__ void k_swap01(float *__restrict__ dst, const float *__restrict__ src, int nb, int R,
+                         int T, long total) {
+    for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < total;
+         i += (long)gridDim.x * blockDim.x) {
+        int t = (int)(i % T);
+        long q = i / T;                 // b*R + r
+        long r = q % R, b = q / R;
+        dst[(r * nb + b) * T + t] = src[i];
     }
 }
 
@@ -92,7 +108,7 @@ void rv_cu_im2col(float *col, const float *x, int nb, int C, int T_in, int K, in
     long total = (long)nb * C * K * T_out;
     if (total <= 0) return;
     k_im2col<<<grid_for(total), 256, 0, rv_cu_stream()>>>(col, x, C, T_in, K, s, d, pl, T_out,
-                                                          total, pre);
+                                                          total, pre, 0);
     GD_LAUNCH_CHECK();
 }
 
@@ -193,16 +209,29 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
         const float *doutb = dout + (long)b0 * Co * To;
         if (dw) {
             const float *inb = in + (long)b0 * Ci * T_in, *col = inb;
-            if (!pw) {
+            // dw (Co, CK) += dout_b (Co, To) col_b^T: (GD_CUDA_DW=fold) one GEMM over
+            // items x time, or batched partials + fixed-order sum, or items in order
+            float *dt = !pw && n > 1 && rv_cu_dw_fold() && (long)n * To <= INT_MAX
+                            ? rv_cu_dw_workspace((size_t)n * Co * To) : NULL;
+            if (!pw && !dt) {
                 rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
                              To, pre);
                 col = scratch;
             }
-            // dw (Co, CK) += dout_b (Co, To) col_b^T: batched partials + fixed-order sum, or
-            // items in order
             int m = dw_chunk(n, (size_t)Co * CK);
-            float *ws = m > 1 ? rv_cu_dw_workspace((size_t)m * Co * CK) : NULL;
-            if (ws) {
+            float *ws = !dt && m > 1 ? rv_cu_dw_workspace((size_t)m * Co * CK) : NULL;
+            if (dt) {
+                long tot_c = (long)n * CK * To, tot_d = (long)n * Co * To;
+                k_im2col<<<grid_for(tot_c), 256, 0, rv_cu_stream()>>>(
+                    scratch, inb, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To, tot_c,
+                    pre, n);
+                GD_LAUNCH_CHECK();
+                k_swap01<<<grid_for(tot_d), 256, 0, rv_cu_stream()>>>(dt, doutb, n, Co, To,
+                                                                      tot_d);
+                GD_LAUNCH_CHECK();
+                int nt = n * To;
+                gemm_rm(0, 1, Co, CK, nt, dt, nt, 0, scratch, nt, 0, 1.f, dw, CK, 0, 1);
+            } else if (ws) {
                 for (int i0 = 0; i0 < n; i0 += m) {
                     int k = n - i0 < m ? n - i0 : m;
                     gemm_rm(0, 1, Co, CK, To, doutb + (long)i0 * Co * To, To, (long)Co * To,

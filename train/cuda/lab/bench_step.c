@@ -127,9 +127,10 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
         qsort(md, steps, sizeof(float), cmp_f);
         double dfl = rv_gpu_disc_flops(g) + rv_gpu_step_flops(g) / 3.0;   // D + gen forward
         printf("{\"impl\": \"gendang-cuda\", \"config\": \"%s\", \"phase\": 2, \"batch\": %d, "
-               "\"n\": %ld, \"mode\": \"dstep\", \"tf32\": %d, \"ms_median\": %.3f, "
+               "\"n\": %ld, \"mode\": \"dstep\", \"tf32\": %d, \"dw\": \"%s\", \"ms_median\": %.3f, "
                "\"ms_best\": %.3f, \"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
                "\"device_used_bytes\": 0, \"loss\": %.6f}\n", cfg_name, B, N, tf32,
+               getenv("GD_CUDA_DW") ? getenv("GD_CUDA_DW") : "batched",
                md[steps / 2], md[0], 1000.0 / md[steps / 2], dfl / (md[steps / 2] * 1e-3) / 1e12,
                rv_gpu_device_bytes(g), ld.disc);
         free(md);
@@ -145,7 +146,7 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
            "\"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
            "\"device_used_bytes\": %zu, \"loss\": %.6f}\n",
            cfg_name, phase, B, N, graph ? "graph" : "eager", tf32,
-           getenv("GD_CUDA_DW") && !strcmp(getenv("GD_CUDA_DW"), "loop") ? "loop" : "batched", med, best, 1000.0 / med,
+           getenv("GD_CUDA_DW") ? getenv("GD_CUDA_DW") : "batched", med, best, 1000.0 / med,
            fl / (med * 1e-3) / 1e12, rv_gpu_device_bytes(g), tot - fr, l.total);
     fflush(stdout);
     if (profile) {
