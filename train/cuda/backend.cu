@@ -81,6 +81,17 @@ float *rv_cu_dw_workspace(size_t floats) {
     return g_dw_ws;
 }
 
+// GD_CUDA_DW=fold's workspace: grows on demand only until the first CUDA graph capture
+// (rv_cu_dw_freeze); a captured graph holds the pointer, so afterwards a request larger
+// than what init reserved gets NULL (the caller falls back to the default path).
+static int g_dw_frozen;
+void rv_cu_dw_freeze(void) { g_dw_frozen = 1; }
+float *rv_cu_dw_workspace_fold(size_t floats) {
+    if (g_dw_loop || floats > RV_CU_DW_MAX) return NULL;
+    if (floats > g_dw_cap && g_dw_frozen) return NULL;
+    return rv_cu_dw_workspace(floats);
+}
+
 cudaStream_t   rv_cu_stream(void) { return g_stream; }
 cublasHandle_t rv_cu_cublas(void) { return g_blas; }
 extern "C" void *rv_cuda_stream(void) { return (void *)g_stream; }

@@ -92,6 +92,8 @@ void   rv_cu_dw_reserve(size_t floats);
 // (Co, nb*T_out). No per-item partials (Co*CK floats each: for the discriminator's deep
 // layers, 768 x 1920, with T_out ~ 50, they cost more memory traffic than the GEMM).
 int    rv_cu_dw_fold(void);
+float *rv_cu_dw_workspace_fold(size_t floats);   // the same buffer; see backend.cu
+void   rv_cu_dw_freeze(void);                    // called before the first graph capture
 // dw[j] += sum_i part[i][j] for i < nb (fixed order).
 void   rv_cu_sum_items(float *dw, const float *part, int nb, long n);
 

@@ -212,7 +212,7 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
             // dw (Co, CK) += dout_b (Co, To) col_b^T: (GD_CUDA_DW=fold) one GEMM over
             // items x time, or batched partials + fixed-order sum, or items in order
             float *dt = !pw && n > 1 && rv_cu_dw_fold() && (long)n * To <= INT_MAX
-                            ? rv_cu_dw_workspace((size_t)n * Co * To) : NULL;
+                            ? rv_cu_dw_workspace_fold((size_t)n * Co * To) : NULL;
             if (!pw && !dt) {
                 rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
                              To, pre);

@@ -154,6 +154,7 @@ rv_gdisc *rv_gd_init(const rv_disc *d, int B, long N) {
     g->part = g->res + (size_t)d->n_sub * (2 + 2 * MAXL);
     if (!g_nl_dev) GD_CUDA_CHECK(cudaMalloc(&g_nl_dev, sizeof(int) * RV_DISC_MAX));
     rv_cuda_upload(g_nl_dev, nl, sizeof(int) * d->n_sub);
+    if (rv_cu_dw_fold() && io > mw) mw = io;   // GD_CUDA_DW=fold: a layer's transposed dout
     rv_cu_dw_reserve(mw < RV_CU_DW_MAX ? mw : RV_CU_DW_MAX);   // before any capture
     rv_gd_upload(g, d);
     return g;

@@ -147,6 +147,11 @@ extern "C" int rv_gpu_init(rv_gpu **out, const rv_model *m, int B, long N, int t
     g->flops = 2.0 * 3.0 * (rv_gn_macs(&g->enc, B) + rv_gn_macs(&g->dec, B));
     size_t mw = rv_gn_max_w(&g->enc) > rv_gn_max_w(&g->dec) ? rv_gn_max_w(&g->enc) : rv_gn_max_w(&g->dec);
     size_t ws = mw * (size_t)g->nb;
+    if (rv_cu_dw_fold()) {   // GD_CUDA_DW=fold: room for one layer's transposed dout
+        size_t io = rv_gn_max_io(&g->enc, B) > rv_gn_max_io(&g->dec, B) ? rv_gn_max_io(&g->enc, B)
+                                                                         : rv_gn_max_io(&g->dec, B);
+        if (io > ws) ws = io;
+    }
     rv_cu_dw_reserve(ws < RV_CU_DW_MAX ? ws : RV_CU_DW_MAX);   // before any capture
     rv_gpu_upload_params(g, m);
     *out = g;
@@ -327,6 +332,7 @@ extern "C" void rv_gpu_step(rv_gpu *g, const float *x, const float *noise, const
     }
     if (!g->exec[key]) {
         cudaGraph_t graph;
+        rv_cu_dw_freeze();   // the graph will hold the weight-gradient workspace pointer
         GD_CUDA_CHECK(cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal));
         step_body(g, backward, update, train_encoder);
         GD_CUDA_CHECK(cudaStreamEndCapture(st, &graph));
