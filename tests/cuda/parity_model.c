@@ -41,23 +41,27 @@ static batch make_batch(const rv_model *m, int B, long N, int step) {
 }
 static void free_batch(batch *b) { free(b->x); free(b->noise); free(b->prior); }
 
-// Worst tensor of the gradient block: max |gpu - cpu| / scale over the tensor, where scale is
-// chosen by error propagation (both sides are float32 with different reduction orders; the
-// run-1 failures on an H200 were all of the two kinds below):
-//  - weight-norm g (name ending "weight_g"): dg_r = <dW_r, v_r/|v_r|>, a projection of the
-//    effective-weight gradient row dW_r, so its rounding error is ~eps |dW_r| however small
-//    dg_r is (it cancels: |dg| is often 1e-3 of |dW|; under TF32 the GEMM error of dW alone
-//    is ~1e-3 |dW|). Scale = max_r |dW_r|, with |dW_r|^2 = (|v_r|/g_r)^2 |dv_r|^2 + dg_r^2
-//    from the CPU's own dv (the perpendicular part) and dg;
-//  - any tensor: at least 1e-4 of the block's largest |gradient|: a tensor far below that is
-//    a cancellation, e.g. the score bias of the hinge D step at init, (#fake active - #real
-//    active) / half = 0 exactly, ~1e-8 of rounding noise on both sides.
-// Otherwise scale = max |cpu| over the tensor (the old measure, printed as raw).
-static double grad_worst(const rv_params *P, const float *gg, const float *gc, const char **which,
-                         double *raw_worst) {
+// Gradient comparison, GPU against CPU, both float32 with different reduction orders.
+// The step's gradients are ill-conditioned in float32 (the log-spectral term's 1/|Y| and the
+// |.| / LeakyReLU kinks): measured on the CPU, a random relative perturbation of x of ONE ulp
+// (1.2e-7) moves some gradient tensors by 0.2-0.6 % (decoder.4/5 conv2 weight_g of the tiny
+// model after 6 steps), and the GPU differs from the CPU by rounding at every op, not just
+// the input. So each tensor t is judged against the CPU's own sensitivity s_t at the same
+// state (cpu_sensitivity below, the larger of two random perturbations): r_t <= max(tol,
+// K s_t), K = 30: rounding differs at every one of the ~40 ops, not once at the input (run 1,
+// H200: frozen-encoder step r = 0.030 on decoder.5.conv2.weight_g, whose s measured on the CPU
+// for 3 seeds is 0.0021-0.0025; every other comparison r < 0.005), with
+//   r_t = max |gpu - cpu| / max(max |cpu|, 1e-4 x the block's largest |cpu|)
+// (the floor: a tensor far below the block's largest is a cancellation, e.g. the score bias of
+// the hinge D step at init, (#fake active - #real active) / half = 0 exactly on the GPU's
+// double reduction, ~1e-8 of float noise on the CPU: r = 1 exactly in run 1).
+// Returns the worst r_t / max(tol, K s_t) (<= 1 passes); *which, *raw: that tensor, worst r_t.
+#define SENS_K 30.0
+static double grad_check(const rv_params *P, const float *gg, const float *gc, const double *sens,
+                         double tol, const char **which, double *raw_worst) {
     double worst = 0, block = 0;
     for (long j = 0; j < P->total; j++) block = fmax(block, fabs(gc[j]));
-    if (raw_worst) *raw_worst = 0;
+    *raw_worst = 0;
     for (int i = 0; i < P->n; i++) {
         const rv_tensor *t = &P->t[i];
         double mx = 0, md = 0;
@@ -66,33 +70,65 @@ static double grad_worst(const rv_params *P, const float *gg, const float *gc, c
             double d = fabs((double)gg[t->off + j] - gc[t->off + j]);
             if (!(d <= md)) md = d;
         }
-        double scale = mx;
-        size_t ln = strlen(t->name);
-        if (ln > 8 && !strcmp(t->name + ln - 8, "weight_g")) {
-            char vn[RV_NAME_MAX];
-            snprintf(vn, sizeof(vn), "%.*s_v", (int)(ln - 2), t->name);
-            const rv_tensor *v = rv_params_find(P, vn);
-            if (v && v->n % t->n == 0) {
-                long len = v->n / t->n;
-                for (long r = 0; r < t->n; r++) {
-                    double nv = 0, ndv = 0, gr = P->data[t->off + r], dg = gc[t->off + r];
-                    for (long k = 0; k < len; k++) {
-                        double a = P->data[v->off + r * len + k], b = gc[v->off + r * len + k];
-                        nv += a * a;
-                        ndv += b * b;
-                    }
-                    double dw = gr != 0 ? sqrt(nv / (gr * gr) * ndv + dg * dg) : fabs(dg);
-                    scale = fmax(scale, dw);
-                }
-            }
-        }
-        double raw = mx > 0 ? md / mx : md;
-        if (raw_worst && !(raw <= *raw_worst)) *raw_worst = raw;
-        scale = fmax(scale, 1e-4 * block);
+        double scale = fmax(mx, 1e-4 * block);
         double r = scale > 0 ? md / scale : md;
-        if (!(r <= worst)) { worst = r; *which = t->name; }
+        if (!(r <= *raw_worst)) *raw_worst = r;
+        double e = r / fmax(tol, sens ? SENS_K * sens[i] : 0);
+        if (!(e <= worst)) { worst = e; *which = t->name; }
     }
     return worst;
+}
+
+// s_t of grad_check: per tensor max |G(x') - G(x)| / max |G(x)| on the CPU, x' = x (1 + rel
+// n), n standard normal, the larger over two draws (fixed seeds). Leaves m->G = G(x). The
+// caller frees.
+static double *cpu_sensitivity(rv_model *m, const float *x, const float *noise, const float *prior,
+                               int train_encoder, double rel) {
+    long nx = (long)m->B * m->N, n = m->P.total;
+    float *xp = malloc(sizeof(float) * nx), *G1[2];
+    rv_losses l;
+    for (int k = 0; k < 2; k++) {
+        gd_rng r;
+        gd_rng_init(&r, 777, (uint64_t)k);
+        for (long i = 0; i < nx; i++) xp[i] = x[i] * (float)(1 + rel * gd_rng_normal(&r));
+        rv_model_gen_step(m, xp, noise, prior, &l, 1, train_encoder);
+        G1[k] = hcopy(m->G, n);
+    }
+    rv_model_gen_step(m, x, noise, prior, &l, 1, train_encoder);
+    double *s = calloc(m->P.n, sizeof(double));
+    for (int i = 0; i < m->P.n; i++) {
+        const rv_tensor *t = &m->P.t[i];
+        double mx = 0, md = 0;
+        for (long j = 0; j < t->n; j++) {
+            mx = fmax(mx, fabs(m->G[t->off + j]));
+            for (int k = 0; k < 2; k++)
+                md = fmax(md, fabs((double)G1[k][t->off + j] - m->G[t->off + j]));
+        }
+        s[i] = mx > 0 ? md / mx : 0;
+    }
+    free(G1[0]); free(G1[1]);
+    free(xp);
+    return s;
+}
+
+// TF32 against the CPU's float32: per tensor the comparison is not meaningful for the
+// ill-conditioned tensors (a 2^-11 relative perturbation of x alone moves encoder.0.weight_g
+// by 4 % on the CPU; TF32 rounds every GEMM operand that much; run 1: r = 2.06 there). So the
+// whole gradient block: cosine >= 0.99 and |gpu - cpu| / |cpu| <= 0.15 (L2). Calibration on the
+// CPU at this state: x perturbed by 4.9e-4 / 2e-3 relative gives cosine 0.999996 / 0.99911,
+// L2 0.0029 / 0.063; a wrong gradient path gives a cosine far below. Prints the per-tensor
+// worst for information.
+static int tf32_block_ok(const float *gg, const float *gc, long n) {
+    double ab = 0, aa = 0, bb = 0, dd = 0;
+    for (long j = 0; j < n; j++) {
+        ab += (double)gg[j] * gc[j]; aa += (double)gg[j] * gg[j]; bb += (double)gc[j] * gc[j];
+        dd += ((double)gg[j] - gc[j]) * ((double)gg[j] - gc[j]);
+    }
+    double cs = ab / sqrt(aa * bb + 1e-300), rl = sqrt(dd / (bb + 1e-300));
+    int ok = cs >= 0.99 && rl <= 0.15;
+    printf("  %-34s cosine %.6f, |diff|/|cpu| %.3g (L2)%s\n", "tf32 gradient block", cs, rl,
+           ok ? "" : "  <-- FAIL");
+    return ok;
 }
 
 // Parameters after ONE Adam step from zero moments (t = 1), GPU against CPU. Bias-corrected,
@@ -137,6 +173,7 @@ static void test_model_step(void) {
     batch b = make_batch(&m, B, N, 0);
     rv_losses lc, lg;
     double lr = rv_lr_linear(c.lr, c.lr_end_factor, 0, c.phase_1_duration);
+    double *sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 1, 1.2e-7);
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
     rv_gpu_losses(g, &lg);
@@ -146,10 +183,11 @@ static void test_model_step(void) {
     cmp_val("loss total", lg.total, lc.total, 1e-4);
     rv_gpu_download_grads(g, Gg);
     const char *w = "";
-    double raw = 0, worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
-    printf("  %-34s worst tensor %s: %.3g (raw max|diff|/max|ref| %.3g)\n", "gradients (fp32)", w,
-           worst, raw);
-    CHECK(worst < 1e-2);
+    double raw = 0, worst = grad_check(&m.P, Gg, m.G, sens, 1e-2, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g of its bound (worst max|diff|/max|ref| %.3g)\n",
+           "gradients (fp32)", w, worst, raw);
+    CHECK(worst <= 1);
+    free(sens);
     // Adam on both sides from the same gradient state
     rv_model_adam(&m, lr, 1, 1);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 1, 1);   // same grads, then update
@@ -188,14 +226,17 @@ static void test_model_step(void) {
     printf("  %-34s %s\n", "rerun bitwise identical", same ? "yes" : "NO");
     CHECK(same);
     // phase-2 style step (frozen encoder): decoder grads only, encoder grads zero
+    sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 0, 1.2e-7);
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 0);
     rv_gpu_losses(g, &lg);
     rv_gpu_download_grads(g, Gg);
     cmp_val("frozen-encoder loss", lg.total, lc.total, 1e-4);
-    worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
-    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "frozen-encoder gradients", w, worst, raw);
-    CHECK(worst < 1e-2);
+    worst = grad_check(&m.P, Gg, m.G, sens, 1e-2, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g of its bound (worst max|diff|/max|ref| %.3g)\n",
+           "frozen-encoder gradients", w, worst, raw);
+    CHECK(worst <= 1);
+    free(sens);
     // TF32: the same step within looser bounds
     rv_cuda_set_tf32(1);
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
@@ -203,9 +244,10 @@ static void test_model_step(void) {
     rv_gpu_losses(g, &lg);
     rv_gpu_download_grads(g, Gg);
     cmp_val("tf32 loss total", lg.total, lc.total, 1e-2);
-    worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
-    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "tf32 gradients", w, worst, raw);
-    CHECK(worst < 5e-2);
+    worst = grad_check(&m.P, Gg, m.G, NULL, 1, &w, &raw);
+    printf("  %-34s worst tensor %s: max|diff|/max|ref| %.3g (information)\n", "tf32 gradients", w,
+           raw);
+    CHECK(tf32_block_ok(Gg, m.G, n));
     rv_cuda_set_tf32(0);
     // inference: encode / decode of the current parameters against the CPU (fp32)
     {
@@ -269,6 +311,7 @@ static void test_phase2(void) {
     batch b = make_batch(&m, B, N, 9);
     rv_losses lc, lg;
     // generator step of phase 2
+    double *sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 0, 1.2e-7);
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
     rv_gpu_step(g, b.x, b.noise, b.prior, 1e-4, 1, 1, 0, 0);
     rv_gpu_losses(g, &lg);
@@ -281,9 +324,11 @@ static void test_phase2(void) {
     float *Gg = malloc(sizeof(float) * n), *Dg = malloc(sizeof(float) * nd);
     rv_gpu_download_grads(g, Gg);
     const char *w = "";
-    double raw = 0, worst = grad_worst(&m.P, Gg, m.G, &w, &raw);
-    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "G step generator gradients", w, worst, raw);
-    CHECK(worst < 1e-2);
+    double raw = 0, worst = grad_check(&m.P, Gg, m.G, sens, 1e-2, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g of its bound (worst max|diff|/max|ref| %.3g)\n",
+           "G step generator gradients", w, worst, raw);
+    CHECK(worst <= 1);
+    free(sens);
     // discriminator step
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 0);
     double ld = rv_disc_d_step(d, b.x, m.y);
@@ -291,9 +336,10 @@ static void test_phase2(void) {
     rv_gpu_losses(g, &lg);
     cmp_val("D step hinge", lg.disc, ld, 1e-4);
     rv_gpu_download_disc_grads(g, Dg);
-    worst = grad_worst(&d->P, Dg, d->G, &w, &raw);
-    printf("  %-34s worst tensor %s: %.3g (raw %.3g)\n", "D step gradients", w, worst, raw);
-    CHECK(worst < 1e-2);
+    worst = grad_check(&d->P, Dg, d->G, NULL, 1e-2, &w, &raw);
+    printf("  %-34s worst tensor %s: %.3g of its bound 1e-2 (worst max|diff|/max|ref| %.3g)\n",
+           "D step gradients", w, worst, raw);
+    CHECK(worst <= 1);
     // discriminator Adam (same gradients: the GPU recomputes them from the same state)
     rv_disc_adam(d, &c, c.d_lr, 1);
     rv_gpu_d_step(g, b.x, b.noise, b.prior, c.d_lr, 1, 1);
