@@ -83,8 +83,10 @@ done
 # ---------------------------------------------------------------------------- fit end to end
 # gendang-train fit --device cuda on a small corpus (tiny, 300 steps, phases 1 and 2), the
 # checkpoint loaded and used on the CPU; see scripts/device_fit_e2e.sh. ~10-30 s.
-if [ -x bin/gendang-train ]; then
-    timeout 100 bash scripts/device_fit_e2e.sh "$OUT/fit_e2e" > "$OUT/fit_e2e.log" 2>&1
+GT=bin/gendang-train
+[ ! -x $GT ] && [ -x .deps/prebuilt/gendang-train ] && GT=.deps/prebuilt/gendang-train
+if [ -x $GT ]; then
+    GT=$GT timeout 100 bash scripts/device_fit_e2e.sh "$OUT/fit_e2e" > "$OUT/fit_e2e.log" 2>&1
     log "fit_e2e rc=$? : $(grep -c '^ok ' "$OUT/fit_e2e.log") ok, $(grep -c '^FAIL ' "$OUT/fit_e2e.log") FAIL"
     grep -E '^(FAIL|step 0 loss|phase-1 loss|phase-2 rows|gpu fit wall|transfer output)' "$OUT/fit_e2e.log"
     rm -rf "$OUT/fit_e2e/corpus"   # keep the run folders and logs, not the audio

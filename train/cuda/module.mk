@@ -96,5 +96,6 @@ endif
 # Binaries for the GPU machine's fallback (scripts/device_cuda.sh uses them if its own build
 # fails): copied into .deps/prebuilt, which travels with the .deps carry.
 .PHONY: cuda-prebuilt
-cuda-prebuilt: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/parity_model $(BUILD)/cuda/bench_step
+cuda-prebuilt: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/parity_model $(BUILD)/cuda/bench_step \
+               $(BIN)/gendang-train
 	@mkdir -p .deps/prebuilt && cp $^ .deps/prebuilt/ && echo "cuda-prebuilt: $^ -> .deps/prebuilt/"
