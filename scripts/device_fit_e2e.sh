@@ -60,6 +60,15 @@ rc=$?
 t1=$(date +%s.%N)
 res "gpu fit 300 steps exits 0 (rc $rc)" $rc
 grep -E 'device:|phase 2 starts|error|non-finite' "$D/fit_gpu.log" | head -5
+if [ $rc != 0 ]; then   # tell a CUDA-graph problem from the rest: the same run eager
+    echo "--- last lines of the failed run:"; tail -5 "$D/fit_gpu.log"
+    rm -rf "$D/gpu"
+    GD_CUDA_NO_GRAPH=1 timeout 120 "$GT" fit --device "${E2E_DEVICE:-cuda}" --corpus "$D/corpus" \
+        --config "$D/tiny.yaml" --steps 300 -o "$D/gpu" > "$D/fit_gpu_eager.log" 2>&1
+    rc=$?
+    res "gpu fit 300 steps, eager (GD_CUDA_NO_GRAPH=1), exits 0 (rc $rc)" $rc
+    tail -3 "$D/fit_gpu_eager.log"
+fi
 echo "gpu fit wall time: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s (start-up, validation and checkpoints included)"
 L=$D/gpu/log.csv
 [ -f "$L" ] || L=/dev/null
