@@ -279,6 +279,16 @@ static void test_model_step(void) {
     same = lg.total == lg2.total && !memcmp(G1, Gg, sizeof(float) * n);
     printf("  %-34s %s\n", "graph replay bitwise == eager", same ? "yes" : "NO");
     CHECK(same);
+    // forward only (fit's validation, and the forward of the phase-2 D step), same check
+    rv_gpu_set_graph(g, 0);
+    rv_gpu_step(g, b.x, b.noise, b.prior, 0, 1, 0, 0, 1);
+    rv_gpu_losses(g, &lg);
+    rv_gpu_set_graph(g, 1);
+    for (int k = 0; k < 3; k++) rv_gpu_step(g, b.x, b.noise, b.prior, 0, 1, 0, 0, 1);
+    rv_gpu_losses(g, &lg2);
+    same = lg.total == lg2.total && lg.mb == lg2.mb && lg.mmd == lg2.mmd;
+    printf("  %-34s %s (loss %.9g)\n", "forward-only graph == eager", same ? "yes" : "NO", lg2.total);
+    CHECK(same);
     free(G1); free(Gg); free(Pg); free(P0); free(tmp.M); free(tmp.V);
     free_batch(&b);
     rv_gpu_free(g);
