@@ -24,6 +24,7 @@ typedef struct {
     int      n_failed;    // rows skipped because the file did not decode
     float  **audio;       // n buffers of len[i] samples (model rate, mono)
     int64_t *len;
+    double  *energy;      // n sums of squares, for choosing crops that hold the hit
     char   **name;
     char     sha256[65];  // checksum of the split: SHA-256 over "file_name,sha256\n" rows
 } rv_corpus;
