@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# scripts/demo.sh: what `make demo` runs. Today: verify the default data and summarise it.
-# Later stages (augment, synth, train, eval) extend this into the quickstart recipe.
+# scripts/demo.sh: what `make demo` runs: verify the default data, then the quickstart recipe
+# (sources -> augment + synth -> corpus -> tiny RAVE on CPU -> eval on held-out hits -> report).
 set -euo pipefail
 bin/gendang data verify
-bin/gendang data info
+bin/gendang run recipes/quickstart.yaml --jobs 2 "$@"
+echo
+echo "Open the report: file://$(pwd)/out/quickstart/report/report.html"

@@ -24,6 +24,8 @@ int rv_corpus_load(rv_corpus *c, const char *dir, const char *split, const rv_co
     if (rc) { gd_error("%s: cannot read the corpus metadata", mpath); free(mpath); return rc; }
     c->audio = calloc(m->n_rows ? m->n_rows : 1, sizeof(float *));
     c->len = calloc(m->n_rows ? m->n_rows : 1, sizeof(int64_t));
+    c->energy = calloc(m->n_rows ? m->n_rows : 1, sizeof(double));
+    c->block_cum = calloc(m->n_rows ? m->n_rows : 1, sizeof(double *));
     c->name = calloc(m->n_rows ? m->n_rows : 1, sizeof(char *));
     gd_sha256_ctx *h;
     gd_sha256_init(&h);
@@ -46,6 +48,7 @@ int rv_corpus_load(rv_corpus *c, const char *dir, const char *split, const rv_co
         }
         free(path);
         c->audio[c->n] = a.data; c->len[c->n] = a.n_frames; c->name[c->n] = strdup(r->file_name);
+        c->block_cum[c->n] = rv_energy_blocks(a.data, a.n_frames, &c->energy[c->n]);
         c->n++;
         gd_sha256_update(h, r->file_name, strlen(r->file_name));
         gd_sha256_update(h, ",", 1);
@@ -66,7 +69,9 @@ int rv_corpus_load(rv_corpus *c, const char *dir, const char *split, const rv_co
 void rv_corpus_free(rv_corpus *c) {
     if (!c) return;
     for (int i = 0; i < c->n; i++) { free(c->audio[i]); free(c->name[i]); }
-    free(c->audio); free(c->len); free(c->name);
+    free(c->audio); free(c->len); free(c->energy);
+    for (int i = 0; c->block_cum && i < c->n; i++) free(c->block_cum[i]);
+    free(c->block_cum); free(c->name);
     memset(c, 0, sizeof(*c));
 }
 
@@ -91,6 +96,46 @@ void rv_compress(float *x, long n, double rate, double thresh_db, double ratio) 
     }
 }
 
+double *rv_energy_blocks(const float *x, int64_t n, double *total) {
+    int64_t nb = (n + RV_CROP_BLOCK - 1) / RV_CROP_BLOCK;
+    double *cum = malloc(sizeof(double) * (size_t)(nb ? nb : 1)), acc = 0;
+    for (int64_t b = 0; b < nb && cum; b++) {
+        for (int64_t i = b * RV_CROP_BLOCK; i < n && i < (b + 1) * RV_CROP_BLOCK; i++)
+            acc += (double)x[i] * x[i];
+        cum[b] = acc;
+    }
+    *total = acc;
+    return cum;
+}
+
+// Start of a random crop of file k that holds at least 1% of the file's energy. One-shot
+// drum hits are mostly decay or silence: a crop deep in the tail has a target so quiet that
+// the spectral distance's lin term (divided by the target's energy) explodes and the loss
+// spikes by orders of magnitude. So a point is drawn with probability proportional to
+// energy (a block by binary search on the cumulative energy, then a sample in it), and the
+// crop is placed uniformly among those that contain it; up to 8 tries, else the last.
+static int64_t crop_start(const rv_corpus *c, int k, long N, gd_rng *r) {
+    int64_t len = c->len[k], nb = (len + RV_CROP_BLOCK - 1) / RV_CROP_BLOCK, s = 0;
+    const double *cum = c->block_cum[k];
+    for (int t = 0; t < 8; t++) {
+        double u = gd_rng_uniform(r) * c->energy[k];
+        int64_t lo = 0, hi = nb - 1;
+        while (lo < hi) {
+            int64_t mid = (lo + hi) / 2;
+            if (cum[mid] > u) hi = mid; else lo = mid + 1;
+        }
+        int64_t j = lo * RV_CROP_BLOCK + (int64_t)gd_rng_below(r, RV_CROP_BLOCK);
+        if (j >= len) j = len - 1;
+        int64_t first = j - N + 1 < 0 ? 0 : j - N + 1, last = j < len - N ? j : len - N;
+        s = first + (int64_t)gd_rng_below(r, (uint64_t)(last - first + 1));
+        if (c->energy[k] <= 0) return s;
+        double e = 0;
+        for (long i = 0; i < N; i++) e += (double)c->audio[k][s + i] * c->audio[k][s + i];
+        if (e >= 0.01 * c->energy[k]) return s;
+    }
+    return s;
+}
+
 void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t seed,
                     long step, int B, long N) {
     for (int b = 0; b < B; b++) {
@@ -101,7 +146,7 @@ void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t
         int k = (int)gd_rng_below(&r, (uint64_t)c->n);
         float *o = x + (long)b * N;
         if (c->len[k] >= N) {   // random crop
-            int64_t start = (int64_t)gd_rng_below(&r, (uint64_t)(c->len[k] - N + 1));
+            int64_t start = crop_start(c, k, N, &r);
             memcpy(o, c->audio[k] + start, sizeof(float) * N);
         } else {                // short file: zero padding around it, at a random offset
             int64_t off = (int64_t)gd_rng_below(&r, (uint64_t)(N - c->len[k] + 1));

@@ -19,11 +19,15 @@
 
 #include "train/config.h"
 
+#define RV_CROP_BLOCK 256
+
 typedef struct {
     int      n;           // items loaded
     int      n_failed;    // rows skipped because the file did not decode
     float  **audio;       // n buffers of len[i] samples (model rate, mono)
     int64_t *len;
+    double  *energy;      // n sums of squares, for choosing crops that hold the hit
+    double **block_cum;   // n cumulative energies per RV_CROP_BLOCK samples (crop choice)
     char   **name;
     char     sha256[65];  // checksum of the split: SHA-256 over "file_name,sha256\n" rows
 } rv_corpus;
@@ -33,6 +37,9 @@ typedef struct {
 int  rv_corpus_load(rv_corpus *c, const char *dir, const char *split, const rv_config *cfg,
                     int strict);
 void rv_corpus_free(rv_corpus *c);
+// Cumulative energy (sum of squares) of x per RV_CROP_BLOCK samples (malloc'd, caller
+// frees); the total goes to *total.
+double *rv_energy_blocks(const float *x, int64_t n, double *total);
 
 // Fills x (B, N) with the training batch of step (augmented).
 void rv_batch_train(float *x, const rv_corpus *c, const rv_config *cfg, uint64_t seed,

@@ -60,10 +60,13 @@ static void test_batches_deterministic(void) {
     c.n_signal = (int)N;
     cor.n = 3;
     cor.audio = malloc(3 * sizeof(float *)); cor.len = malloc(3 * sizeof(int64_t));
+    cor.energy = calloc(3, sizeof(double));
+    cor.block_cum = calloc(3, sizeof(double *));
     for (int k = 0; k < 3; k++) {
         cor.len[k] = N + 1000 * k;
         cor.audio[k] = malloc(sizeof(float) * cor.len[k]);
         for (long i = 0; i < cor.len[k]; i++) cor.audio[k][i] = (float)sin(0.01 * (k + 1) * i);
+        cor.block_cum[k] = rv_energy_blocks(cor.audio[k], cor.len[k], &cor.energy[k]);
     }
     float *a = malloc(sizeof(float) * 4 * N), *b = malloc(sizeof(float) * 4 * N);
     rv_batch_train(a, &cor, &c, 7, 123, 4, N);
@@ -73,8 +76,8 @@ static void test_batches_deterministic(void) {
     CHECK(memcmp(a, b, sizeof(float) * 4 * N) != 0);
     rv_batch_train(b, &cor, &c, 8, 123, 4, N);
     CHECK(memcmp(a, b, sizeof(float) * 4 * N) != 0);
-    for (int k = 0; k < 3; k++) free(cor.audio[k]);
-    free(cor.audio); free(cor.len); free(a); free(b);
+    for (int k = 0; k < 3; k++) { free(cor.audio[k]); free(cor.block_cum[k]); }
+    free(cor.audio); free(cor.len); free(cor.energy); free(cor.block_cum); free(a); free(b);
 }
 
 static void test_corpus_errors(void) {
@@ -86,8 +89,40 @@ static void test_corpus_errors(void) {
     gd_log_set_level(GD_LOG_INFO);
 }
 
+// A one-shot: a decaying burst in its first 1000 samples, then silence to 10x the crop.
+// Uniform crops would miss the hit 9 times in 10; every crop must now hold it.
+static void test_crops_hold_the_hit(void) {
+    rv_config c;
+    rv_config_default(&c);
+    long N = 4096;
+    c.n_signal = (int)N;
+    rv_corpus cor = {0};
+    cor.n = 1;
+    cor.audio = malloc(sizeof(float *)); cor.len = malloc(sizeof(int64_t));
+    cor.energy = calloc(1, sizeof(double));
+    cor.block_cum = calloc(1, sizeof(double *));
+    cor.len[0] = 10 * N;
+    cor.audio[0] = calloc((size_t)cor.len[0], sizeof(float));
+    for (long i = 0; i < 1000; i++) cor.audio[0][i] = (float)(exp(-i / 200.0) * sin(0.3 * i));
+    cor.block_cum[0] = rv_energy_blocks(cor.audio[0], cor.len[0], &cor.energy[0]);
+    float *x = malloc(sizeof(float) * 16 * N);
+    int held = 0;
+    for (long step = 0; step < 8; step++) {
+        rv_batch_train(x, &cor, &c, 3, step, 16, N);
+        for (int b = 0; b < 16; b++) {
+            double e = 0;
+            for (long i = 0; i < N; i++) e += (double)x[b * N + i] * x[b * N + i];
+            held += e >= 0.01 * cor.energy[0];
+        }
+    }
+    CHECK(held == 128);
+    free(cor.audio[0]); free(cor.block_cum[0]); free(cor.audio); free(cor.len); free(cor.energy);
+    free(cor.block_cum); free(x);
+}
+
 int main(void) {
     RUN(test_allpass_unit_magnitude);
+    RUN(test_crops_hold_the_hit);
     RUN(test_compressor_attenuates);
     RUN(test_batches_deterministic);
     RUN(test_corpus_errors);
