@@ -71,9 +71,12 @@ static int cmd_validate(int argc, char **argv) {
 
 static void run_usage(const char *cmd) {
     if (!strcmp(cmd, "plan"))
-        printf("Usage: gendang plan RECIPE [--sh|--make]\n\n"
+        printf("Usage: gendang plan RECIPE [--sh|--make|--shard K/N]\n\n"
                "Prints the recipe's work as a shell script (--sh, default) or a Makefile\n"
-               "(--make; one rule per output, so `make -f FILE -j N` runs it in parallel).\n");
+               "(--make; one rule per output, so `make -f FILE -j N` runs it in parallel).\n"
+               "--shard K/N (1 <= K <= N) prints only shard K of the item-level work (augment,\n"
+               "synth render) for a cluster array job; `gendang run RECIPE` afterwards merges\n"
+               "the shards and finishes.\n");
     else
         printf("Usage: gendang run RECIPE [options]\n\n"
                "Runs the recipe's stages in order (sources, augment, synth, assemble, train,\n"
@@ -91,9 +94,10 @@ static int cmd_run(int argc, char **argv, int plan_only) {
         {"jobs", required_argument, 0, 'j'}, {"dry-run", no_argument, 0, 'n'},
         {"from", required_argument, 0, 'F'}, {"only", required_argument, 0, 'O'},
         {"force", no_argument, 0, 'f'}, {"sh", no_argument, 0, 's'}, {"make", no_argument, 0, 'm'},
+        {"shard", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     gd_run_opts o = {1, 0, 0, 0, -1, NULL};
-    int as_make = 0, c;
+    int as_make = 0, shard_k = 0, shard_n = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:nh", opts, NULL)) != -1) {
         switch (c) {
@@ -102,6 +106,13 @@ static int cmd_run(int argc, char **argv, int plan_only) {
         case 'f': o.force = 1; break;
         case 's': as_make = 0; break;
         case 'm': as_make = 1; break;
+        case 'S': {
+            char tail;
+            if (!plan_only || sscanf(optarg, "%d/%d%c", &shard_k, &shard_n, &tail) != 2 ||
+                shard_n < 1 || shard_k < 1 || shard_k > shard_n)
+                gd_usage("--shard takes K/N with 1 <= K <= N, and only with `plan`");
+            break;
+        }
         case 'F': case 'O': {
             int s = gd_stage_index(optarg);
             if (s < 0) gd_usage("unknown stage '%s' (sources, augment, synth, assemble, train, eval, compare, report)", optarg);
@@ -119,7 +130,8 @@ static int cmd_run(int argc, char **argv, int plan_only) {
     gd_plan_build(&p, r);
     int rc = 0;
     if (plan_only) {
-        if (as_make) gd_plan_print_make(stdout, &p, r);
+        if (shard_n) gd_plan_print_shard(stdout, &p, r, shard_k, shard_n);
+        else if (as_make) gd_plan_print_make(stdout, &p, r);
         else gd_plan_print_sh(stdout, &p, r);
     } else {
         char self[PATH_MAX + 16];

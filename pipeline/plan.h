@@ -38,5 +38,9 @@ void gd_plan_free(gd_plan *p);
 // Prints the plan as a shell script or a Makefile (one rule per target).
 void gd_plan_print_sh(FILE *f, const gd_plan *p, const gd_recipe *r);
 void gd_plan_print_make(FILE *f, const gd_plan *p, const gd_recipe *r);
+// Prints shard k (1..n) of the item-level work (augment run, synth render) as a shell
+// script, for a cluster array job; their inputs must be made first and a later
+// `gendang run` merges the shards.
+void gd_plan_print_shard(FILE *f, const gd_plan *p, const gd_recipe *r, int k, int n);
 
 #endif

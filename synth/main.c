@@ -30,7 +30,7 @@ static const char *USAGE =
     "      Draw N strokes from preset P (a name from `presets` or a .yaml path), write\n"
     "      DIR/SPLIT/*.wav (24-bit) and merge rows into DIR/metadata.csv (params in `ops`).\n"
     "      Same seed => byte-identical files whatever OMP_NUM_THREADS. Items are numbered from\n"
-    "      --first; --shard K/M renders only the K-th of M contiguous blocks of them (same\n"
+    "      --first; --shard K/M renders only the K-th (1..M) of M contiguous blocks of them (same\n"
     "      files as an unsharded run; metadata.csv is merged under a file lock).\n"
     "  fit HITS... -o preset.yaml [--meta metadata.csv] [--split S] [--name NAME]\n"
     "      [--skip-ms MS (25)] [--max-modes K (96)] [--extrapolate-db DB (0)]\n"
@@ -143,9 +143,11 @@ static int cmd_render(int argc, char **argv) {
         case 'f': o.first = (int)gd_opt_int("--first", optarg, 0, 100000000); break;
         case 'k': {
             char tail;
+            // K counts from 1, as in `gendang augment run --shard` and `gendang plan --shard`.
             if (sscanf(optarg, "%d/%d%c", &shard_k, &shard_m, &tail) != 2 || shard_m < 1 ||
-                shard_k < 0 || shard_k >= shard_m)
-                gd_usage("--shard takes K/M with 0 <= K < M (e.g. 0/4)");
+                shard_k < 1 || shard_k > shard_m)
+                gd_usage("--shard takes K/M with 1 <= K <= M (e.g. 1/4)");
+            shard_k--;
             break;
         }
         case 'S':

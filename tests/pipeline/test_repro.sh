@@ -34,3 +34,13 @@ cut -d, -f3 "$T/a/sources/test/metadata.csv" | tail -n +2 > "$T/test_ids"
 check "test split exported" test -s "$T/test_ids"
 check "no test recording in the corpus" bash -c "! grep -F -f '$T/test_ids' '$T/a/corpora/main/metadata.csv'"
 check "no test split rows in the corpus" bash -c "! grep -q ',test,' '$T/a/corpora/main/metadata.csv'"
+
+# Sharded item-level work (plan --shard K/N as array jobs, then run) gives the same corpus.
+recipe "$T/c" > "$T/c.yaml"
+check "sources before the shards" gendang run "$T/c.yaml" --only sources
+for k in 1 2 3; do gendang plan "$T/c.yaml" --shard $k/3 > "$T/shard$k.sh"; done
+check_grep "shard script passes --shard" "augment run .* --shard 2/3" "$T/shard2.sh"
+check "three shards run" bash -c "GENDANG='$GD_BIN/gendang'; export GENDANG; sh '$T/shard1.sh' & sh '$T/shard2.sh' & sh '$T/shard3.sh'; wait"
+check "run after the shards" gendang run "$T/c.yaml"
+check "sharded corpus identical" diff -r "$T/a/corpora/main" "$T/c/corpora/main"
+check_exit "--shard out of range is usage" 2 gendang plan "$T/c.yaml" --shard 4/3

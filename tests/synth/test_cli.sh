@@ -42,7 +42,7 @@ check_grep empty_range_msg 'range.yaml:1:6: f01: empty range \(lo > hi\)$' "$T/.
 printf 'name: x\nmodes: 0\nstrokes:\n  - {name: a, modes: [[100, 0.2, 1]]}\n' > "$T/m3.yaml"
 check_exit mode_needs_four 1 $S render --preset "$T/m3.yaml" --n 1 --seed 1 -o "$T/x"
 # --shard K/M: the union of the shards is the unsharded run, file for file
-for k in 0 1 2; do $S render --preset kompang --n 7 --seed 4 --shard $k/3 -o "$T/sh" -q & done; wait
+for k in 1 2 3; do $S render --preset kompang --n 7 --seed 4 --shard $k/3 -o "$T/sh" -q & done; wait
 $S render --preset kompang --n 7 --seed 4 -o "$T/full" -q
 check shards_equal_full diff -r -x .metadata.csv.lock "$T/sh" "$T/full"
-check_exit shard_bad 2 $S render --preset kompang --n 7 --seed 4 --shard 3/3 -o "$T/x"
+check_exit shard_bad 2 $S render --preset kompang --n 7 --seed 4 --shard 0/3 -o "$T/x"
