@@ -53,6 +53,10 @@ DEB_PKGS := build-essential libsndfile1-dev libsamplerate0-dev libfftw3-dev liby
             libebur128-dev libopenblas-dev liblapacke-dev libpng-dev libssl-dev \
             sox rubberband-cli hydrogen-drumkits python3 python3-venv
 
+# The bench's peers beyond sox and rubberband: Debian's numpy, scipy and PyTorch (never
+# needed by `make test` or CI).
+BENCH_PKGS := python3-numpy python3-scipy python3-torch
+
 NVCC := $(shell command -v nvcc 2>/dev/null)
 
 TOOL_DIRS := augment synth train eval
@@ -67,7 +71,7 @@ all: deps
 # --------------------------------------------------------------------------- deps
 # Installs what is missing with apt-get when root; otherwise prints the command.
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@missing=""; for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -144,6 +148,7 @@ demo: all
 	@scripts/demo.sh
 
 bench: all
+	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(BENCH_PKGS)"
 	@bench/run.sh
 
 # test-cuda: parity of every op and of the model, CPU against GPU (train/cuda/module.mk's
