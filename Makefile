@@ -159,6 +159,9 @@ test-cuda: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/gendang/synth/presets $(DESTDIR)$(PREFIX)/share/gendang/train/configs
+	install -m 644 synth/presets/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/synth/presets/
+	install -m 644 train/configs/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/train/configs/
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -68,6 +68,9 @@ static const char *preset_dir(void) {
             *slash = 0;
             snprintf(g_preset_dir, sizeof g_preset_dir, "%s/../synth/presets", exe);
             if (gd_is_dir(g_preset_dir)) return g_preset_dir;
+            // `make install PREFIX=...` puts them in PREFIX/share/gendang/synth/presets.
+            snprintf(g_preset_dir, sizeof g_preset_dir, "%s/../share/gendang/synth/presets", exe);
+            if (gd_is_dir(g_preset_dir)) return g_preset_dir;
         }
     }
     snprintf(g_preset_dir, sizeof g_preset_dir, "synth/presets");

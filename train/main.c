@@ -80,6 +80,9 @@ static int resolve_config(rv_config *c, const char *arg) {
         if (slash) *slash = 0;
         snprintf(path, sizeof(path), "%s/../train/configs/%s.yaml", exe, arg);
         if (gd_path_exists(path)) return rv_config_load(c, path);
+        // `make install PREFIX=...` puts them in PREFIX/share/gendang/train/configs.
+        snprintf(path, sizeof(path), "%s/../share/gendang/train/configs/%s.yaml", exe, arg);
+        if (gd_path_exists(path)) return rv_config_load(c, path);
     }
     gd_usage("unknown config '%s' (not a file, not in train/configs/)", arg);
 }
