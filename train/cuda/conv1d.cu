@@ -155,31 +155,6 @@ static void gemm_rm(int transA, int transB, int M, int N, int K, const float *A,
                                                   batch));
 }
 
-// Weight gradients are reductions over batch x time whose terms largely cancel (the first
-// layers' gradients are small differences of large products), so TF32's 10-bit inputs
-// make them unreliable: run 2 on the H200 measured a TF32 whole-model gradient with cosine
-// 0.075 to the fp32 one. Their GEMMs therefore run in strict fp32 (CUBLAS_DEFAULT_MATH);
-// forward and input-gradient GEMMs keep TF32. GD_CUDA_DW_TF32=1 restores TF32 here too.
-static int dw_strict(void) {
-    static int strict = -1;
-    if (strict < 0) {
-        const char *e = getenv("GD_CUDA_DW_TF32");
-        strict = !(e && e[0] == '1');
-    }
-    return strict;
-}
-
-static void gemm_rm_dw(int transA, int transB, int M, int N, int K, const float *A, int lda,
-                       long sA, const float *Bm, int ldb, long sB, float beta, float *Cm,
-                       int ldc, long sC, int batch) {
-    cublasMath_t mode;
-    GD_CUBLAS_CHECK(cublasGetMathMode(rv_cu_cublas(), &mode));
-    int strict = dw_strict() && mode != CUBLAS_DEFAULT_MATH;
-    if (strict) GD_CUBLAS_CHECK(cublasSetMathMode(rv_cu_cublas(), CUBLAS_DEFAULT_MATH));
-    gemm_rm(transA, transB, M, N, K, A, lda, sA, Bm, ldb, sB, beta, Cm, ldc, sC, batch);
-    if (strict) GD_CUBLAS_CHECK(cublasSetMathMode(rv_cu_cublas(), mode));
-}
-
 // Items per batched weight-gradient GEMM so that the partials fit the workspace cap.
 static int dw_chunk(int n, size_t per_item) {
     size_t m = RV_CU_DW_MAX / (per_item ? per_item : 1);
@@ -255,18 +230,18 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
                                                                       tot_d);
                 GD_LAUNCH_CHECK();
                 int nt = n * To;
-                gemm_rm_dw(0, 1, Co, CK, nt, dt, nt, 0, scratch, nt, 0, 1.f, dw, CK, 0, 1);
+                gemm_rm(0, 1, Co, CK, nt, dt, nt, 0, scratch, nt, 0, 1.f, dw, CK, 0, 1);
             } else if (ws) {
                 for (int i0 = 0; i0 < n; i0 += m) {
                     int k = n - i0 < m ? n - i0 : m;
-                    gemm_rm_dw(0, 1, Co, CK, To, doutb + (long)i0 * Co * To, To, (long)Co * To,
+                    gemm_rm(0, 1, Co, CK, To, doutb + (long)i0 * Co * To, To, (long)Co * To,
                             col + (long)i0 * CK * To, To, (long)CK * To, 0.f, ws, CK,
                             (long)Co * CK, k);
                     rv_cu_sum_items(dw, ws, k, (long)Co * CK);
                 }
             } else {
                 for (int i = 0; i < n; i++)
-                    gemm_rm_dw(0, 1, Co, CK, To, doutb + (long)i * Co * To, To, 0,
+                    gemm_rm(0, 1, Co, CK, To, doutb + (long)i * Co * To, To, 0,
                             col + (long)i * CK * To, To, 0, 1.f, dw, CK, 0, 1);
             }
         }
@@ -318,14 +293,14 @@ void rv_cu_convt1d_bwd(float *din, float *dw, float *dbias, const float *dout, c
             if (ws) {
                 for (int i0 = 0; i0 < n; i0 += m) {
                     int k = n - i0 < m ? n - i0 : m;
-                    gemm_rm_dw(0, 1, Ci, CK, T_in, in + (long)(b0 + i0) * Ci * T_in, T_in,
+                    gemm_rm(0, 1, Ci, CK, T_in, in + (long)(b0 + i0) * Ci * T_in, T_in,
                             (long)Ci * T_in, scratch + (long)i0 * CK * T_in, T_in,
                             (long)CK * T_in, 0.f, ws, CK, (long)Ci * CK, k);
                     rv_cu_sum_items(dw, ws, k, (long)Ci * CK);
                 }
             } else {
                 for (int i = 0; i < n; i++)
-                    gemm_rm_dw(0, 1, Ci, CK, T_in, in + (long)(b0 + i) * Ci * T_in, T_in, 0,
+                    gemm_rm(0, 1, Ci, CK, T_in, in + (long)(b0 + i) * Ci * T_in, T_in, 0,
                             scratch + (long)i * CK * T_in, T_in, 0, 1.f, dw, CK, 0, 1);
             }
         }
