@@ -55,6 +55,20 @@ static void sb_arg(sbuf *b, const char *a) {
     sb_raw(b, "'");
 }
 
+// Appends " > OUT.tmp && mv OUT.tmp OUT": stdout lands in place whole or not at all.
+static void sb_redirect_atomic(sbuf *b, const char *out) {
+    size_t n = strlen(out) + 5;
+    char *tmp = malloc(n);
+    GD_ASSERT(tmp);
+    snprintf(tmp, n, "%s.tmp", out);
+    sb_raw(b, " >");
+    sb_arg(b, tmp);
+    sb_raw(b, " && mv");
+    sb_arg(b, tmp);
+    sb_arg(b, out);
+    free(tmp);
+}
+
 static char *path2(const char *a, const char *b) {
     size_t n = strlen(a) + strlen(b) + 2;
     char *p = malloc(n);
@@ -236,14 +250,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         sb_raw(&e, " && \"$GENDANG\" eval pair --json");
         sb_arg(&e, test);
         sb_arg(&e, recon);
-        char *pairs_tmp = malloc(strlen(pairs) + 8);
-        sprintf(pairs_tmp, "%s.tmp", pairs);
-        sb_raw(&e, " >");
-        sb_arg(&e, pairs_tmp);
-        sb_raw(&e, " && mv");
-        sb_arg(&e, pairs_tmp);
-        sb_arg(&e, pairs);
-        free(pairs_tmp);
+        sb_redirect_atomic(&e, pairs);
         int ed[2] = {tr, src[2]};
         snprintf(name, sizeof name, "eval/%s", cn);
         evals[c] = add_rule(p, "eval", name, e.s, pairs, ed, 2);
@@ -256,9 +263,8 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             if (!strcmp(r->corpus_name[c], r->compare.v[0])) a = c;
             if (!strcmp(r->corpus_name[c], r->compare.v[i])) b = c;
         }
-        char out[700], tmp[720], name[128];
+        char out[700], name[128];
         snprintf(out, sizeof out, "%s/compare/%s_vs_%s.txt", r->out, r->compare.v[i], r->compare.v[0]);
-        snprintf(tmp, sizeof tmp, "%s.tmp", out);
         sbuf b2 = {0};
         char *cdir = path2(r->out, "compare");
         sb_raw(&b2, "mkdir -p");
@@ -267,11 +273,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         sb_raw(&b2, " && \"$GENDANG\" eval compare");
         sb_arg(&b2, p->rules[evals[a]].target);
         sb_arg(&b2, p->rules[evals[b]].target);
-        sb_raw(&b2, " >");
-        sb_arg(&b2, tmp);
-        sb_raw(&b2, " && mv");
-        sb_arg(&b2, tmp);
-        sb_arg(&b2, out);
+        sb_redirect_atomic(&b2, out);
         int deps[2] = {evals[a], evals[b]};
         snprintf(name, sizeof name, "compare/%s_vs_%s", r->compare.v[i], r->compare.v[0]);
         cmps[n_cmp++] = add_rule(p, "compare", name, b2.s, strdup(out), deps, 2);
