@@ -14,6 +14,7 @@
 #include "train/cuda/gpu_model.h"
 #include "train/model.h"
 #include "train/nn/adam.h"
+#include "train/nn/gemm.h"
 #include "train/safetensors.h"
 
 // ---------------------------------------------------------------------------- model
@@ -111,24 +112,16 @@ static double *cpu_sensitivity(rv_model *m, const float *x, const float *noise, 
     return s;
 }
 
-// TF32 against the CPU's float32: per tensor the comparison is not meaningful for the
-// ill-conditioned tensors (a 2^-11 relative perturbation of x alone moves encoder.0.weight_g
-// by 4 % on the CPU; TF32 rounds every GEMM operand that much; run 1: r = 2.06 there). So the
-// whole gradient block: cosine >= 0.99 and |gpu - cpu| / |cpu| <= 0.15 (L2). Calibration on the
-// CPU at this state: x perturbed by 4.9e-4 / 2e-3 relative gives cosine 0.999996 / 0.99911,
-// L2 0.0029 / 0.063; a wrong gradient path gives a cosine far below. Prints the per-tensor
-// worst for information.
-static int tf32_block_ok(const float *gg, const float *gc, long n) {
+// TF32 against the CPU's strict fp32, for information only: TF32 rounding alone moves this
+// model's whole gradient far (see test_tf32_step), so no bound applies here.
+static void tf32_block_print(const char *what, const float *gg, const float *gc, long n) {
     double ab = 0, aa = 0, bb = 0, dd = 0;
     for (long j = 0; j < n; j++) {
         ab += (double)gg[j] * gc[j]; aa += (double)gg[j] * gg[j]; bb += (double)gc[j] * gc[j];
         dd += ((double)gg[j] - gc[j]) * ((double)gg[j] - gc[j]);
     }
-    double cs = ab / sqrt(aa * bb + 1e-300), rl = sqrt(dd / (bb + 1e-300));
-    int ok = cs >= 0.99 && rl <= 0.15;
-    printf("  %-34s cosine %.6f, |diff|/|cpu| %.3g (L2)%s\n", "tf32 gradient block", cs, rl,
-           ok ? "" : "  <-- FAIL");
-    return ok;
+    printf("  %-34s cosine %.6f, |diff|/|fp32| %.3g (L2; information)\n", what,
+           ab / sqrt(aa * bb + 1e-300), sqrt(dd / (bb + 1e-300)));
 }
 
 // Parameters after ONE Adam step from zero moments (t = 1), GPU against CPU. Bias-corrected,
@@ -237,18 +230,6 @@ static void test_model_step(void) {
            "frozen-encoder gradients", w, worst, raw);
     CHECK(worst <= 1);
     free(sens);
-    // TF32: the same step within looser bounds
-    rv_cuda_set_tf32(1);
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
-    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
-    rv_gpu_losses(g, &lg);
-    rv_gpu_download_grads(g, Gg);
-    cmp_val("tf32 loss total", lg.total, lc.total, 1e-2);
-    worst = grad_check(&m.P, Gg, m.G, NULL, 1, &w, &raw);
-    printf("  %-34s worst tensor %s: max|diff|/max|ref| %.3g (information)\n", "tf32 gradients", w,
-           raw);
-    CHECK(tf32_block_ok(Gg, m.G, n));
-    rv_cuda_set_tf32(0);
     // inference: encode / decode of the current parameters against the CPU (fp32)
     {
         rv_gpu_upload_params(g, &m);
@@ -290,6 +271,68 @@ static void test_model_step(void) {
     printf("  %-34s %s (loss %.9g)\n", "forward-only graph == eager", same ? "yes" : "NO", lg2.total);
     CHECK(same);
     free(G1); free(Gg); free(Pg); free(P0); free(tmp.M); free(tmp.V);
+    free_batch(&b);
+    rv_gpu_free(g);
+    rv_model_free(&m);
+}
+
+// ---------------------------------------------------------------------------- TF32
+// The GPU's TF32 step (training's default) against the CPU's TF32 emulation (train/nn/gemm.h:
+// every GEMM operand rounded to TF32, exact products, fp32 sums; PQMF left in fp32 as on the
+// GPU). Why not against fp32: TF32 rounding alone moves this model's gradient far. Measured on
+// the CPU (train/cuda/NOTES.md, "TF32 gradients"): at this initial state emulated TF32 vs
+// fp32 gives cosine -0.09 (GPU run 2 at a later state: 0.075), because the multiband
+// log-magnitude term's gradient 1/(|Y| + 1e-7) is carried by a few near-zero bins whose phase
+// is rounding noise. At the initial state the CPU's own TF32 gradient is stable (a 1-ulp input
+// perturbation moves it by 0.35 %), so the per-tensor sensitivity bound of grad_check applies.
+// cuBLAS does not document how it rounds operands to TF32: round-to-nearest is tried first,
+// then truncation, and the matching mode is printed.
+static void test_tf32_step(void) {
+    rv_config c;
+    CHECK(load_tiny(&c) == 0);
+    rv_model m;
+    CHECK(rv_model_init(&m, &c) == 0);
+    rv_model_init_params(&m, 11);
+    int B = 2;
+    long N = c.n_signal;
+    CHECK(rv_model_plan(&m, B, N, 1) == 0);
+    rv_gpu *g;
+    CHECK(rv_gpu_init(&g, &m, B, N, 1) == 0);
+    if (!g) return;
+    long n = m.P.total;
+    float *Gg = malloc(sizeof(float) * n), *G32 = malloc(sizeof(float) * n);
+    batch b = make_batch(&m, B, N, 0);
+    rv_losses lc, lg;
+    double lr = rv_lr_linear(c.lr, c.lr_end_factor, 0, c.phase_1_duration);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
+    memcpy(G32, m.G, sizeof(float) * n);
+    rv_cuda_set_tf32(1);
+    rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
+    rv_gpu_losses(g, &lg);
+    rv_gpu_download_grads(g, Gg);
+    rv_cuda_set_tf32(0);
+    tf32_block_print("gpu tf32 vs cpu fp32 gradients", Gg, G32, n);
+    static const int modes[] = {RV_TF32_NEAREST, RV_TF32_TRUNCATE};
+    static const char *names[] = {"round to nearest", "truncation"};
+    int ok = 0;
+    for (int k = 0; k < 2 && !ok; k++) {
+        rv_gemm_set_tf32_emulation(modes[k]);
+        double *sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 1, 1.2e-7);   // leaves m.G
+        rv_gemm_set_tf32_emulation(RV_TF32_OFF);
+        rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 1);   // losses only, fp32
+        printf("  cpu emulation (%s):\n", names[k]);
+        tf32_block_print("cpu tf32 vs cpu fp32 gradients", m.G, G32, n);
+        const char *w = "";
+        double raw = 0, worst = grad_check(&m.P, Gg, m.G, sens, 1e-2, &w, &raw);
+        printf("  %-34s worst tensor %s: %.3g of its bound (worst max|diff|/max|ref| %.3g)\n",
+               "gpu tf32 vs cpu tf32 gradients", w, worst, raw);
+        ok = worst <= 1;
+        free(sens);
+    }
+    cmp_val("tf32 loss total (vs fp32)", lg.total, lc.total, 1e-3);
+    printf("  %-34s %s\n", "gpu tf32 matches cpu emulation", ok ? "yes" : "NO  <-- FAIL");
+    CHECK(ok);
+    free(Gg); free(G32);
     free_batch(&b);
     rv_gpu_free(g);
     rv_model_free(&m);
@@ -537,6 +580,7 @@ int main(void) {
     RUN(test_torch_discriminator);
     RUN(test_phase2);
     RUN(test_model_step);
+    RUN(test_tf32_step);
     rv_cuda_shutdown();
     return TEST_REPORT();
 }

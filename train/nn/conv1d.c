@@ -82,6 +82,18 @@ void RV(conv1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_
     }
 }
 
+// dbias[o] += sum over batch and time of dout[b, o, t], summed in double and rounded once: the
+// score bias of a hinge D step is a near-cancelling sum of +-1/n terms (0 at init), which the
+// GPU's double reduction gets exactly.
+static void bias_grad(rv_real *dbias, const rv_real *dout, int B, int Co, int To) {
+    for (int o = 0; o < Co; o++) {
+        double s = 0;
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < To; t++) s += dout[((long)b * Co + o) * To + t];
+        dbias[o] += (rv_real)s;
+    }
+}
+
 static void bwd_shifted(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
                         const rv_real *in, const rv_real *w, int B, int T_in,
                         const rv_conv1d_shape *sh, rv_real *scratch) {
@@ -90,14 +102,9 @@ static void bwd_shifted(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real
     rv_real *wk = scratch, *dwk = scratch + nw;
     permute_taps(wk, w, Co, Ci, K);
     if (dw) memset(dwk, 0, sizeof(rv_real) * nw);
+    if (dbias) bias_grad(dbias, dout, B, Co, To);
     for (int b = 0; b < B; b++) {
         const rv_real *doutb = dout + (long)b * Co * To;
-        if (dbias)
-            for (int o = 0; o < Co; o++) {
-                double s = 0;
-                for (int t = 0; t < To; t++) s += doutb[(long)o * To + t];
-                dbias[o] += (rv_real)s;
-            }
         for (int k = 0; k < K; k++) {
             int t0, t1, off = k * sh->dil - sh->pad_l;
             tap_range(sh, k, T_in, To, &t0, &t1);
@@ -126,16 +133,10 @@ void RV(conv1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *do
         return;
     }
     int pw = is_pointwise(sh);
+    if (dbias) bias_grad(dbias, dout, B, Co, To);
     for (int b = 0; b < B; b++) {
         const rv_real *inb = in ? in + (long)b * sh->c_in * T_in : NULL;
         const rv_real *doutb = dout + (long)b * Co * To;
-        if (dbias) {
-            for (int o = 0; o < Co; o++) {
-                double s = 0;
-                for (int t = 0; t < To; t++) s += doutb[(long)o * To + t];
-                dbias[o] += (rv_real)s;
-            }
-        }
         if (dw) {
             const rv_real *col = inb;
             if (!pw) {

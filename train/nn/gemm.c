@@ -2,8 +2,41 @@
 #include "train/nn/gemm.h"
 
 #include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int blas_single;
+static int tf32_mode;   // 0 off, RV_TF32_NEAREST, RV_TF32_TRUNCATE
+
+int RV(gemm_set_tf32_emulation)(int mode) {
+    int prev = tf32_mode;
+    tf32_mode = mode;
+    return prev;
+}
+
+// x rounded to TF32 (8-bit exponent, 10-bit mantissa): to nearest, ties away from zero (PTX
+// cvt.rna.tf32.f32), or truncated (the low 13 bits dropped); infinities and NaN pass through.
+static rv_real tf32_round(rv_real x, int mode) {
+    float f = (float)x;
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7f800000u) != 0x7f800000u)
+        u = (mode == RV_TF32_NEAREST ? u + 0x1000u : u) & 0xffffe000u;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+// A rows x cols matrix (leading dimension ld) rounded to TF32 into a packed copy (ld = cols);
+// the caller frees.
+static rv_real *tf32_copy(const rv_real *A, int rows, int cols, int ld, int mode) {
+    rv_real *c = malloc(sizeof(rv_real) * (size_t)rows * cols);
+    if (!c) abort();
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            c[(size_t)i * cols + j] = tf32_round(A[(size_t)i * ld + j], mode);
+    return c;
+}
 
 void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, int K,
               rv_real alpha, const rv_real *A, int lda, const rv_real *B, int ldb, rv_real beta,
@@ -11,6 +44,16 @@ void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, in
     if (!blas_single) {
         openblas_set_num_threads(1);
         blas_single = 1;
+    }
+    if (tf32_mode) {   // round both operands once (products of TF32 values are exact in fp32)
+        int mode = tf32_mode, ar = ta == CblasNoTrans ? M : K, ac = ta == CblasNoTrans ? K : M;
+        int br = tb == CblasNoTrans ? K : N, bc = tb == CblasNoTrans ? N : K;
+        rv_real *a = tf32_copy(A, ar, ac, lda, mode), *b = tf32_copy(B, br, bc, ldb, mode);
+        tf32_mode = 0;
+        RV(gemm)(ta, tb, M, N, K, alpha, a, ac, b, bc, beta, C, ldc);
+        tf32_mode = mode;
+        free(a); free(b);
+        return;
     }
     int nt = omp_get_max_threads();
     double work = (double)M * N * K;
