@@ -23,13 +23,17 @@ done
 "$PY" - "$tmp" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-print("| impl | config | mode | ms/step | steps/s | TFLOP/s | memory GiB |")
-print("|---|---|---|---|---|---|---|")
+print("| impl | config | mode | ms/step | steps/s | TFLOP/s | tensors GiB | device in use - context GiB |")
+print("|---|---|---|---|---|---|---|---|")
+gib = lambda b: f"{b / 2**30:.2f}" if b else "-"
 for r in rows:
     if "ms_median" not in r: continue
+    # tensors: torch peak allocated / our model block; in use - context: the same measure
+    # (cudaMemGetInfo) for both, workspaces and allocator caches included
     mem = r.get("peak_bytes") or r.get("model_bytes") or 0
+    beyond = (r["device_used_bytes"] - r["context_bytes"]) if r.get("device_used_bytes") and r.get("context_bytes") is not None else 0
     print(f"| {r['impl']} | {r['config']} b{r['batch']} | {r.get('mode', '')} | {r['ms_median']} | "
-          f"{r['steps_per_s']} | {r['tflops']} | {mem / 2**30:.2f} |")
+          f"{r['steps_per_s']} | {r['tflops']} | {gib(mem)} | {gib(beyond)} |")
 base = {r["config"]: r for r in rows if r.get("impl") == "torch-eager"}
 for r in rows:
     if r.get("impl") == "gendang-cuda" and r.get("mode") == "graph" and r["config"].split(".")[0] in base:

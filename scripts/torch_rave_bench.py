@@ -206,6 +206,13 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
+        torch.cuda.init()
+    # whole-device memory in use (context, caching allocator, cuDNN/cuBLAS workspaces); the
+    # context's share is taken before any tensor exists, as bench_step does
+    def device_used():
+        free, total = torch.cuda.mem_get_info()
+        return total - free
+    context_bytes = device_used() if cuda else None
     torch.manual_seed(0)
     hop = 16 * int(np.prod(cfg["RATIOS"]))
     T, TL = N // 16, N // hop
@@ -371,6 +378,7 @@ def main():
                batch=B, n=N, tf32=int(cuda), adam=adam, ms_median=round(med, 3), ms_best=round(ms[0], 3),
                steps_per_s=round(1000.0 / med, 3), tflops=round(flops / (med * 1e-3) / 1e12, 2),
                peak_bytes=torch.cuda.max_memory_allocated() if cuda else None,
+               device_used_bytes=device_used() if cuda else None, context_bytes=context_bytes,
                warmup_s=round(warm_s, 1), loss=round(float(L), 6), crop=[crop_l, crop_r],
                params=sum(p.numel() for p in list(enc.parameters()) + list(dec.parameters())))
     if disc is not None:
@@ -381,7 +389,8 @@ def main():
         out2 = dict(out, mode="dstep", ms_median=round(md[len(md) // 2], 3), ms_best=round(md[0], 3),
                     steps_per_s=round(1000.0 / md[len(md) // 2], 3),
                     tflops=round((6.0 * dmacs + 2.0 * macs) / (md[len(md) // 2] * 1e-3) / 1e12, 2),
-                    peak_bytes=torch.cuda.max_memory_allocated() if cuda else None, loss=round(float(Ld), 6))
+                    peak_bytes=torch.cuda.max_memory_allocated() if cuda else None,
+                    device_used_bytes=device_used() if cuda else None, loss=round(float(Ld), 6))
         print(json.dumps(out2), flush=True)
 
 

@@ -2,8 +2,8 @@
 // batch and crop, eager and with CUDA-graph replay, and prints one JSON line per mode:
 // median ms/step over the timed steps (CUDA events around each step), steps/s, matrix
 // TFLOP/s (2 FLOP per MAC, forward + both backward products), device memory in use at the end
-// (cudaMemGetInfo: includes the CUDA context, cuBLAS workspace and cuFFT plans) and the loss
-// of the last step. Phase 1 (encoder trained, MMD) or phase 2 (--phase 2: the generator step
+// (cudaMemGetInfo: includes the CUDA context, cuBLAS workspace and cuFFT plans) with the
+// context's own share measured before any allocation, and the loss of the last step. Phase 1 (encoder trained, MMD) or phase 2 (--phase 2: the generator step
 // with frozen encoder + adversarial + feature matching through the discriminator, and the
 // discriminator step timed separately; RAVE alternates 1 D : 3 G).
 // With --profile, one extra eager step is timed segment by segment (CUDA events).
@@ -84,6 +84,14 @@ static void ceilings(void) {
     free(h);
 }
 
+static size_t g_context_bytes;   // device memory in use before rv_cuda_init (main)
+
+// Device memory in use now (whole device: context, library workspaces, our allocations).
+static size_t device_used(void) {
+    size_t fr = 0, tot = 0;
+    return cudaMemGetInfo(&fr, &tot) == cudaSuccess ? tot - fr : 0;
+}
+
 static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warmup, int graph,
                 int phase, const char *cfg_name, int tf32, int profile) {
     int Tl = (int)(N / rv_config_hop(&m->cfg)), L = m->cfg.latent_size, K = m->cfg.noise_channels;
@@ -129,25 +137,23 @@ static void run(rv_gpu *g, const rv_model *m, int B, long N, int steps, int warm
         printf("{\"impl\": \"gendang-cuda\", \"config\": \"%s\", \"phase\": 2, \"batch\": %d, "
                "\"n\": %ld, \"mode\": \"dstep\", \"tf32\": %d, \"dw\": \"%s\", \"ms_median\": %.3f, "
                "\"ms_best\": %.3f, \"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
-               "\"device_used_bytes\": 0, \"loss\": %.6f}\n", cfg_name, B, N, tf32,
+               "\"device_used_bytes\": %zu, \"context_bytes\": %zu, \"loss\": %.6f}\n", cfg_name, B, N, tf32,
                getenv("GD_CUDA_DW") ? getenv("GD_CUDA_DW") : "batched",
                md[steps / 2], md[0], 1000.0 / md[steps / 2], dfl / (md[steps / 2] * 1e-3) / 1e12,
-               rv_gpu_device_bytes(g), ld.disc);
+               rv_gpu_device_bytes(g), device_used(), g_context_bytes, ld.disc);
         free(md);
     }
     qsort(ms, steps, sizeof(float), cmp_f);
     double med = ms[steps / 2], best = ms[0];
-    size_t fr = 0, tot = 0;
-    cudaMemGetInfo(&fr, &tot);
     double fl = rv_gpu_step_flops(g);
     if (!te) fl = fl * 2.0 / 3.0 + rv_gpu_disc_flops(g);   // ~: no encoder backward; + D
     printf("{\"impl\": \"gendang-cuda\", \"config\": \"%s\", \"phase\": %d, \"batch\": %d, "
            "\"n\": %ld, \"mode\": \"%s\", \"tf32\": %d, \"dw\": \"%s\", \"ms_median\": %.3f, \"ms_best\": %.3f, "
            "\"steps_per_s\": %.3f, \"tflops\": %.2f, \"model_bytes\": %zu, "
-           "\"device_used_bytes\": %zu, \"loss\": %.6f}\n",
+           "\"device_used_bytes\": %zu, \"context_bytes\": %zu, \"loss\": %.6f}\n",
            cfg_name, phase, B, N, graph ? "graph" : "eager", tf32,
            getenv("GD_CUDA_DW") ? getenv("GD_CUDA_DW") : "batched", med, best, 1000.0 / med,
-           fl / (med * 1e-3) / 1e12, rv_gpu_device_bytes(g), tot - fr, l.total);
+           fl / (med * 1e-3) / 1e12, rv_gpu_device_bytes(g), device_used(), g_context_bytes, l.total);
     fflush(stdout);
     if (profile) {
         const char *names[24];
@@ -184,6 +190,11 @@ int main(int argc, char **argv) {
         else { fprintf(stderr, "bench_step: unknown argument %s\n", argv[i]); return 2; }
     }
     if (steps < 1 || warmup < 1) { fprintf(stderr, "bench_step: steps and warmup >= 1\n"); return 2; }
+    // Device memory in use before anything of ours: the CUDA context (the runtime creates it
+    // here), so the rows can report what the step itself holds beyond it, like the torch
+    // bench's "in use - context".
+    size_t f0 = 0, t0 = 0;
+    if (cudaMemGetInfo(&f0, &t0) == cudaSuccess) g_context_bytes = t0 - f0;
     char why[256];
     if (rv_cuda_init(why, sizeof(why))) {
         printf("{\"impl\": \"gendang-cuda\", \"skipped\": \"no GPU (%s)\"}\n", why);
