@@ -128,7 +128,7 @@ ours 120 train/configs/v2_wasserstein.yaml "${V2[@]}" --profile
 torchb 120 --config v2_wasserstein "${V2[@]}"
 ours 90 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --fp32 --no-graph
 GD_CUDA_DW=loop ours 60 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2 --no-graph
-ours 150 train/configs/v2_wasserstein.yaml "${P2[@]}"
+ours 150 train/configs/v2_wasserstein.yaml "${P2[@]}" --profile   # + per-layer, discriminator too
 torchb 150 --config v2_wasserstein "${P2[@]}"
 GD_CUDA_DW=fold ours 90 train/configs/v2_wasserstein.yaml "${P2[@]}"
 GD_CUDA_DW=fold ours 60 train/configs/v2_wasserstein.yaml --steps 10 --warmup 2
@@ -157,15 +157,16 @@ for line in open(sys.argv[1]):
     if "layer" in r: layers.append(r)
     elif "ceilings" in r or "profile" in r: extra.append(r)
     else: rows.append(r)
-print("| impl | config | mode | ms/step | steps/s | TFLOP/s | memory GiB (torch: peak allocated; ours: model block / device in use) | loss |")
+print("| impl | config | mode | ms/step | steps/s | TFLOP/s | memory GiB: tensors (torch peak allocated / our model block), device in use - context (both) | loss |")
 print("|---|---|---|---|---|---|---|---|")
 for r in rows:
     if "skipped" in r or "failed_rc" in r:
         print(f"| {r.get('impl')} | {r.get('config', r.get('args'))} | {r.get('skipped', 'failed rc %s' % r.get('failed_rc'))} | | | | | |")
         continue
-    if r.get("peak_bytes") is not None: mem = f"{r['peak_bytes']/2**30:.2f}"
-    elif "model_bytes" in r: mem = f"{r['model_bytes']/2**30:.2f} / {r['device_used_bytes']/2**30:.2f}"
-    else: mem = "-"
+    t = r.get("peak_bytes") if r.get("peak_bytes") is not None else r.get("model_bytes")
+    u = r.get("device_used_bytes") or 0
+    beyond = u - r["context_bytes"] if u and r.get("context_bytes") is not None else None
+    mem = ("-" if t is None else f"{t/2**30:.2f}") + " / " + ("-" if beyond is None else f"{beyond/2**30:.2f}")
     mode = r.get("mode", "") + (" tf32" if r.get("tf32") else " fp32") + (f" dw-{r['dw']}" if r.get("dw") not in (None, "batched") else "")
     print(f"| {r['impl']} | {r['config']} p{r['phase']} b{r['batch']} n{r['n']} | {mode} | {r['ms_median']} | {r['steps_per_s']} | {r['tflops']} | {mem} | {r['loss']} |")
 for r in extra:

@@ -30,6 +30,11 @@ void rv_gd_g_step(rv_gdisc *g, const float *x, const float *y, double w_adv, dou
                   float *dy, double *d_adv, double *d_fm);
 // Adam with lr = sched[0], t = sched[1] (device doubles).
 void rv_gd_adam(rv_gdisc *g, double beta1, double beta2, double eps, const double *sched);
+// Profiling (rv_gpu_layer_profile): sub-discriminator i's net, its folded/pooled input and
+// the buffers its layers run with; name gets "period3" or "scale1".
+int  rv_gd_n_sub(const rv_gdisc *g);
+void rv_gd_layer_ctx(rv_gdisc *g, int i, rv_layer_ctx *c, gnet **n, const float **in, char *name,
+                     size_t cap);
 double rv_gd_macs(const rv_gdisc *g);   // forward MACs of all sub-discriminators
 size_t rv_gd_bytes(const rv_gdisc *g);
 

@@ -29,6 +29,13 @@ typedef struct {
     const float *input;
 } gnet;
 
+// What a net's layers run with, for per-layer timing (rv_gpu_layer_profile): batch rows,
+// items per GEMM call, parameters and gradients, scratch and the four io buffers.
+typedef struct {
+    int    rows, nb;
+    float *P, *G, *scratch, *bufs[4];
+} rv_layer_ctx;
+
 static inline size_t rv_gn_io_in(int B, const rv_layer *l) {
     return (size_t)B * l->c_in * l->t_in;
 }

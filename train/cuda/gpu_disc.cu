@@ -186,6 +186,17 @@ void rv_gd_download_grads(const rv_gdisc *g, float *G) {
 }
 
 double rv_gd_macs(const rv_gdisc *g) { return g->macs; }
+int rv_gd_n_sub(const rv_gdisc *g) { return g->n_sub; }
+
+void rv_gd_layer_ctx(rv_gdisc *g, int i, rv_layer_ctx *c, gnet **n, const float **in, char *name,
+                     size_t cap) {
+    *c = rv_layer_ctx{(int)g->rows[i], g->nb[i], g->P, g->G, g->scratch,
+                      {g->bufs[0], g->bufs[1], g->bufs[2], g->bufs[3]}};
+    *n = &g->nets[i];
+    *in = g->in[i];
+    if (g->period[i]) snprintf(name, cap, "period%d", g->period[i]);
+    else snprintf(name, cap, "scale%d", g->scale[i]);
+}
 size_t rv_gd_bytes(const rv_gdisc *g) { return g->bytes; }
 
 static void load_inputs(rv_gdisc *g, const float *x, const float *y) {

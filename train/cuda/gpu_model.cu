@@ -393,56 +393,56 @@ static float ev_time(cudaEvent_t a, cudaEvent_t b) {
     return t;
 }
 
-static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, int reps) {
+static void layer_times(const rv_layer_ctx *c, gnet *n, const char *name, const float *in, int reps) {
     cudaStream_t st = rv_cu_stream();
     cudaEvent_t e[4];
     for (int i = 0; i < 4; i++) GD_CUDA_CHECK(cudaEventCreate(&e[i]));
-    int B = g->B;
+    int B = c->rows;
     for (int i = 0; i < n->n; i++) {
         glayer *gl = &n->L[i];
         const rv_layer *l = &gl->l;
         const float *x = i ? n->L[i - 1].out : in;
         int fused = rv_gn_fused_pre(l);
         const float *xin = (l->flags & RV_PRE_ACT) && !fused ? gl->act : x;
-        const float *w = rv_gn_wptr(l, g->P, n->W);
-        float *dw = (l->flags & RV_WN) ? n->DW + l->w : g->G + l->w;
-        float *dx = g->bufs[1];
-        const float *dout = g->bufs[0];
+        const float *w = rv_gn_wptr(l, c->P, n->W);
+        float *dw = (l->flags & RV_WN) ? n->DW + l->w : c->G + l->w;
+        float *dx = c->bufs[1];
+        const float *dout = c->bufs[0];
         double macs;
         GD_CUDA_CHECK(cudaEventRecord(e[0], st));
         for (int r = 0; r < reps; r++) {
             if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->cs, g->scratch, g->nb, 0.f,
+                rv_cu_conv1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->cs, c->scratch, c->nb, 0.f,
                                  fused);
             else if (l->kind == RV_L_CONVT)
-                rv_cu_convt1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->ts, g->scratch, g->nb);
+                rv_cu_convt1d_fwd(gl->out, xin, w, NULL, B, l->t_in, &l->ts, c->scratch, c->nb);
             else
                 rv_cu_resunit_fwd(gl->out, gl->a1, gl->h1, gl->a2, x, n->W + l->w, n->W + l->w2, B,
-                                  l->c_in, l->t_in, l->cs.k, l->cs.dil, g->scratch, g->nb);
+                                  l->c_in, l->t_in, l->cs.k, l->cs.dil, c->scratch, c->nb);
         }
         GD_CUDA_CHECK(cudaEventRecord(e[1], st));
         for (int r = 0; r < reps; r++) {   // weight gradient only
             if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb,
+                rv_cu_conv1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, c->scratch, c->nb,
                                  fused);
             else if (l->kind == RV_L_CONVT)
-                rv_cu_convt1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, g->scratch, g->nb);
+                rv_cu_convt1d_bwd(NULL, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, c->scratch, c->nb);
             else
                 rv_cu_resunit_bwd(NULL, dw, n->DW + l->w2, dout, x, gl->a1, gl->h1, gl->a2,
                                   n->W + l->w, n->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
-                                  l->cs.dil, g->scratch, g->bufs[2], g->bufs[3], g->nb);
+                                  l->cs.dil, c->scratch, c->bufs[2], c->bufs[3], c->nb);
         }
         GD_CUDA_CHECK(cudaEventRecord(e[2], st));
         for (int r = 0; r < reps; r++) {   // both gradients
             if (l->kind == RV_L_CONV)
-                rv_cu_conv1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, g->scratch, g->nb,
+                rv_cu_conv1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->cs, c->scratch, c->nb,
                                  fused);
             else if (l->kind == RV_L_CONVT)
-                rv_cu_convt1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, g->scratch, g->nb);
+                rv_cu_convt1d_bwd(dx, dw, NULL, dout, xin, w, B, l->t_in, &l->ts, c->scratch, c->nb);
             else
                 rv_cu_resunit_bwd(dx, dw, n->DW + l->w2, dout, x, gl->a1, gl->h1, gl->a2,
                                   n->W + l->w, n->W + l->w2, B, l->c_in, l->t_in, l->cs.k,
-                                  l->cs.dil, g->scratch, g->bufs[2], g->bufs[3], g->nb);
+                                  l->cs.dil, c->scratch, c->bufs[2], c->bufs[3], c->nb);
         }
         GD_CUDA_CHECK(cudaEventRecord(e[3], st));
         float f = ev_time(e[0], e[1]) / reps, bw = ev_time(e[1], e[2]) / reps;
@@ -464,8 +464,18 @@ static void layer_times(rv_gpu *g, gnet *n, const char *name, const float *in, i
 
 extern "C" void rv_gpu_layer_profile(rv_gpu *g, int reps) {
     GD_CUDA_CHECK(cudaStreamSynchronize(rv_cu_stream()));
-    layer_times(g, &g->enc, "encoder", g->x_mb, reps);
-    layer_times(g, &g->dec, "decoder", g->zin, reps);
+    rv_layer_ctx c = {g->B, g->nb, g->P, g->G, g->scratch, {g->bufs[0], g->bufs[1], g->bufs[2], g->bufs[3]}};
+    layer_times(&c, &g->enc, "encoder", g->x_mb, reps);
+    layer_times(&c, &g->dec, "decoder", g->zin, reps);
+    if (g->disc) {   // after a D step: the layers hold its activations
+        char name[32];
+        for (int i = 0; i < rv_gd_n_sub(g->disc); i++) {
+            gnet *n;
+            const float *in;
+            rv_gd_layer_ctx(g->disc, i, &c, &n, &in, name, sizeof(name));
+            layer_times(&c, n, name, in, reps);
+        }
+    }
 }
 
 extern "C" void rv_gpu_encode(rv_gpu *g, float *z, const float *x) {
