@@ -87,8 +87,8 @@ int syn_render_corpus(const syn_preset *p, const syn_render_opts *o) {
     for (int i = 0; i < o->n && !err; i++) err = res[i].err;
     // metadata: merge with an existing metadata.csv
     char *mpath = gd_path_join(o->out_dir, "metadata.csv");
-    char *lpath = gd_path_join(o->out_dir, ".metadata.csv.lock");
-    int lock = lpath ? open(lpath, O_CREAT | O_RDWR, 0644) : -1;   // shards merge one at a time
+    // shards merge one at a time: an flock on the output folder itself (no lock file left)
+    int lock = open(o->out_dir, O_RDONLY | O_DIRECTORY);
     if (lock >= 0) flock(lock, LOCK_EX);
     gd_meta *m = NULL;
     if (!err) err = gd_path_exists(mpath) ? gd_meta_read(&m, mpath) : gd_meta_init(&m);
@@ -111,7 +111,6 @@ int syn_render_corpus(const syn_preset *p, const syn_render_opts *o) {
     if (err) gd_error("%s: not written: %s", mpath, gd_strerror(err));
     gd_meta_free(m);
     if (lock >= 0) { flock(lock, LOCK_UN); close(lock); }
-    free(lpath);
     free(mpath);
     free(res);
     return err;
