@@ -41,21 +41,23 @@ __global__ void k_swap01(float *__restrict__ dst, const float *__restrict__ src,
     }
 }
 
+// fold as in k_im2col: col (nb, C*K, T_out), or with fold = nb (C*K, nb, T_out).
 __global__ void k_col2im(float *__restrict__ x, const float *__restrict__ col, int C, int T_in,
                          int K, int s, int d, int pl, int T_out, int beta,
-                         const float *__restrict__ bias, long total) {
+                         const float *__restrict__ bias, long total, int fold) {
     for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < total;
          i += (long)gridDim.x * blockDim.x) {
         int tj = (int)(i % T_in);
-        long bc = i / T_in;
-        const float *cb = col + bc * K * T_out;
+        long bc = i / T_in;             // b*C + c
+        const float *cb = fold ? col + ((bc % C) * K * fold + bc / C) * T_out : col + bc * K * T_out;
+        long ks = fold ? (long)fold * T_out : T_out;   // distance between taps k and k + 1
         float acc = 0.f;
         for (int k = 0; k < K; k++) {
             int num = tj + pl - k * d;
             if (num < 0) break;          // grows more negative with k
             if (num % s) continue;
             int t = num / s;
-            if (t < T_out) acc += cb[(long)k * T_out + t];
+            if (t < T_out) acc += cb[k * ks + t];
         }
         if (bias) acc += bias[bc % C];
         x[i] = beta ? x[i] + acc : acc;
@@ -112,12 +114,32 @@ void rv_cu_im2col(float *col, const float *x, int nb, int C, int T_in, int K, in
     GD_LAUNCH_CHECK();
 }
 
-void rv_cu_col2im(float *x, const float *col, int nb, int C, int T_in, int K, int s, int d,
-                  int pl, int T_out, int beta, const float *bias) {
+static void col2im(float *x, const float *col, int nb, int C, int T_in, int K, int s, int d,
+                   int pl, int T_out, int beta, const float *bias, int fold) {
     long total = (long)nb * C * T_in;
     if (total <= 0) return;
     k_col2im<<<grid_for(total), 256, 0, rv_cu_stream()>>>(x, col, C, T_in, K, s, d, pl, T_out,
-                                                           beta, bias, total);
+                                                           beta, bias, total, fold);
+    GD_LAUNCH_CHECK();
+}
+
+void rv_cu_col2im(float *x, const float *col, int nb, int C, int T_in, int K, int s, int d,
+                  int pl, int T_out, int beta, const float *bias) {
+    col2im(x, col, nb, C, T_in, K, s, d, pl, T_out, beta, bias, 0);
+}
+
+static void im2col_folded(float *col, const float *x, int nb, int C, int T_in, int K, int s,
+                          int d, int pl, int T_out, int pre) {
+    long total = (long)nb * C * K * T_out;
+    k_im2col<<<grid_for(total), 256, 0, rv_cu_stream()>>>(col, x, C, T_in, K, s, d, pl, T_out,
+                                                          total, pre, nb);
+    GD_LAUNCH_CHECK();
+}
+
+// dst (R, nb, T) = src (nb, R, T)
+static void swap01(float *dst, const float *src, int nb, int R, int T) {
+    long total = (long)nb * R * T;
+    k_swap01<<<grid_for(total), 256, 0, rv_cu_stream()>>>(dst, src, nb, R, T, total);
     GD_LAUNCH_CHECK();
 }
 
@@ -173,6 +195,16 @@ static void no_pre_pointwise(int pw, int pre) {
     }
 }
 
+// GD_CUDA_DW=fold: the n items of a call side by side along the GEMM's N (columns (C*K, n,
+// T_out)), one GEMM with N = n T_out instead of n with N = T_out each (the late layers of the
+// period discriminators have T_out = 46..256, so most of each GEMM tile is empty otherwise);
+// outputs and output gradients pass through a (Co, n, T_out) transpose in this workspace.
+// NULL: use the per-item path.
+static float *fold_ws(int pw, int n, int Co, int To) {
+    if (pw || n < 2 || !rv_cu_dw_fold() || (long)n * To > INT_MAX) return NULL;
+    return rv_cu_dw_workspace_fold((size_t)n * Co * To);
+}
+
 // ---------------------------------------------------------------------------- conv1d
 void rv_cu_conv1d_fwd(float *out, const float *in, const float *w, const float *bias, int B,
                       int T_in, const rv_conv1d_shape *sh, float *scratch, int nb, float beta,
@@ -184,6 +216,16 @@ void rv_cu_conv1d_fwd(float *out, const float *in, const float *w, const float *
         int n = B - b0 < nb ? B - b0 : nb;
         const float *inb = in + (long)b0 * Ci * T_in;
         float *outb = out + (long)b0 * Co * To;
+        float *ft = beta == 0.f ? fold_ws(pw, n, Co, To) : NULL;
+        if (ft) {   // out_f (Co, n To) = w (Co, CK) col_f (CK, n To), then (n, Co, To)
+            int nt = n * To;
+            im2col_folded(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To,
+                          pre);
+            gemm_rm(0, 0, Co, nt, CK, w, CK, 0, scratch, nt, 0, 0.f, ft, nt, 0, 1);
+            swap01(outb, ft, Co, n, To);
+            if (bias) bias_add(outb, bias, n, Co, To);
+            continue;
+        }
         const float *col = inb;
         if (!pw) {
             rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To,
@@ -207,12 +249,13 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
     for (int b0 = 0; b0 < B; b0 += nb) {
         int n = B - b0 < nb ? B - b0 : nb;
         const float *doutb = dout + (long)b0 * Co * To;
+        int nt = n * To;
+        float *dt = fold_ws(pw, n, Co, To);   // dout as (Co, n To), for dw and din
+        if (dt) swap01(dt, doutb, n, Co, To);
         if (dw) {
             const float *inb = in + (long)b0 * Ci * T_in, *col = inb;
             // dw (Co, CK) += dout_b (Co, To) col_b^T: (GD_CUDA_DW=fold) one GEMM over
             // items x time, or batched partials + fixed-order sum, or items in order
-            float *dt = !pw && n > 1 && rv_cu_dw_fold() && (long)n * To <= INT_MAX
-                            ? rv_cu_dw_workspace_fold((size_t)n * Co * To) : NULL;
             if (!pw && !dt) {
                 rv_cu_im2col(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
                              To, pre);
@@ -221,15 +264,8 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
             int m = dw_chunk(n, (size_t)Co * CK);
             float *ws = !dt && m > 1 ? rv_cu_dw_workspace((size_t)m * Co * CK) : NULL;
             if (dt) {
-                long tot_c = (long)n * CK * To, tot_d = (long)n * Co * To;
-                k_im2col<<<grid_for(tot_c), 256, 0, rv_cu_stream()>>>(
-                    scratch, inb, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To, tot_c,
-                    pre, n);
-                GD_LAUNCH_CHECK();
-                k_swap01<<<grid_for(tot_d), 256, 0, rv_cu_stream()>>>(dt, doutb, n, Co, To,
-                                                                      tot_d);
-                GD_LAUNCH_CHECK();
-                int nt = n * To;
+                im2col_folded(scratch, inb, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
+                              To, pre);
                 gemm_rm(0, 1, Co, CK, nt, dt, nt, 0, scratch, nt, 0, 1.f, dw, CK, 0, 1);
             } else if (ws) {
                 for (int i0 = 0; i0 < n; i0 += m) {
@@ -250,6 +286,10 @@ void rv_cu_conv1d_bwd(float *din, float *dw, float *dbias, const float *dout, co
             if (pw) {   // din_b (Ci, T) += w^T (Ci, Co) dout_b (Co, T)
                 gemm_rm(1, 0, CK, To, Co, w, CK, 0, doutb, To, (long)Co * To, 1.f, dinb, To,
                         (long)Ci * T_in, n);
+            } else if (dt) {   // dcol_f (CK, n To) = w^T dout_f, gathered into din
+                gemm_rm(1, 0, CK, nt, Co, w, CK, 0, dt, nt, 0, 0.f, scratch, nt, 0, 1);
+                col2im(dinb, scratch, n, Ci, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To, 1,
+                       NULL, n);
             } else {    // dcol_b (CK, To) = w^T dout_b, then gather into din
                 gemm_rm(1, 0, CK, To, Co, w, CK, 0, doutb, To, (long)Co * To, 0.f, scratch, To,
                         (long)CK * To, n);

@@ -139,3 +139,52 @@ for T in [1, 3, 67]:
                 out[c*T+n] = rh(c, n)*acc
     assert np.allclose(out, ref), T
 print("pqmf analysis bwd / synthesis bwd gathers == adjoints")
+
+# conv1d with GD_CUDA_DW=fold (conv1d.cu): k_im2col with fold = n writes col (C*K, n, T_out);
+# the forward is one GEMM then k_swap01 back to (n, Co, T_out); the input gradient is one GEMM
+# on dout swapped to (Co, n, T_out), then k_col2im with fold = n. Against per-item references.
+def im2col_k(x, n, C, T_in, K, s, d, pl, T_out, fold):
+    col = np.zeros(n*C*K*T_out)
+    for i in range(n*C*K*T_out):
+        t = i % T_out; r = i // T_out; k = r % K; bc = r // K
+        j = t*s + k*d - pl
+        v = x.reshape(-1)[bc*T_in + j] if 0 <= j < T_in else 0.0
+        ck = r % (C*K); b = r // (C*K)
+        col[(ck*fold + b)*T_out + t if fold else i] = v
+    return col
+def swap01_k(src, nb, R, T):   # dst (R, nb, T) = src (nb, R, T)
+    dst = np.zeros(nb*R*T)
+    for i in range(nb*R*T):
+        t = i % T; q = i // T; r = q % R; b = q // R
+        dst[(r*nb + b)*T + t] = src[i]
+    return dst
+def col2im_k(col, n, C, T_in, K, s, d, pl, T_out, fold):
+    x = np.zeros(n*C*T_in)
+    for i in range(n*C*T_in):
+        tj = i % T_in; bc = i // T_in
+        base = ((bc % C)*K*fold + bc//C)*T_out if fold else bc*K*T_out
+        ks = fold*T_out if fold else T_out
+        acc = 0.0
+        for k in range(K):
+            num = tj + pl - k*d
+            if num < 0: break
+            if num % s: continue
+            t = num // s
+            if t < T_out: acc += col[base + k*ks + t]
+        x[i] = acc
+    return x
+for (n, Ci, Co, T_in, K, s, d, pl) in [(3, 2, 4, 17, 5, 3, 1, 2), (2, 1, 3, 40, 5, 4, 1, 2), (4, 3, 2, 9, 3, 1, 2, 2)]:
+    T_out = (T_in + 2*pl - d*(K-1) - 1)//s + 1
+    x = rng.standard_normal((n, Ci, T_in)); w = rng.standard_normal((Co, Ci*K))
+    dout = rng.standard_normal((n, Co, T_out))
+    ref_y = np.stack([w @ im2col_k(x[b], 1, Ci, T_in, K, s, d, pl, T_out, 0).reshape(Ci*K, T_out) for b in range(n)])
+    colf = im2col_k(x, n, Ci, T_in, K, s, d, pl, T_out, n).reshape(Ci*K, n*T_out)
+    y = swap01_k((w @ colf).reshape(-1), Co, n, T_out).reshape(n, Co, T_out)
+    assert np.allclose(y, ref_y), ("fold fwd", n, Ci, Co, T_in, K, s, d, pl)
+    ref_dx = np.stack([col2im_k((w.T @ dout[b]).reshape(-1), 1, Ci, T_in, K, s, d, pl, T_out, 0) for b in range(n)])
+    dt = swap01_k(dout.reshape(-1), n, Co, T_out).reshape(Co, n*T_out)
+    dx = col2im_k((w.T @ dt).reshape(-1), n, Ci, T_in, K, s, d, pl, T_out, n).reshape(n, Ci*T_in)
+    assert np.allclose(dx, ref_dx.reshape(n, -1)), ("fold din", n, Ci, Co, T_in, K, s, d, pl)
+    ref_dw = sum(dout[b] @ im2col_k(x[b], 1, Ci, T_in, K, s, d, pl, T_out, 0).reshape(Ci*K, T_out).T for b in range(n))
+    assert np.allclose(dt @ colf.T, ref_dw), ("fold dw", n)
+print("conv1d fold: forward, input and weight gradients == per item")
