@@ -8,6 +8,7 @@
 #include "core/rng.h"    // defines: gd_rng_*
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <samplerate.h>
 #include <sndfile.h>
@@ -98,34 +99,43 @@ int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
     }
     int C = info.channels;
     int64_t N = info.frames;
-    float *inter = malloc(sizeof(float) * (size_t)C * (size_t)N);
-    if (!inter || (err = gd_audio_alloc(out, C, N, info.samplerate))) {
+    float *inter = C > 1 ? malloc(sizeof(float) * (size_t)C * (size_t)N) : NULL;
+    if ((C > 1 && !inter) || (err = gd_audio_alloc(out, C, N, info.samplerate))) {
         free(inter);
         sf_close(sf);
         return GD_ERR_NOMEM;
     }
+    if (C == 1) inter = out->data;   // mono: interleaved is planar, read in place
     sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
     sf_count_t got = sf_readf_float(sf, inter, N);
     sf_close(sf);
     if (got != N) {
         gd_error("%s: truncated audio data (%lld of %lld frames)", path, (long long)got,
                  (long long)N);
-        free(inter);
+        if (inter != out->data) free(inter);
         gd_audio_free(out);
         return GD_ERR_FORMAT;
     }
-    for (int64_t i = 0; i < N; i++)
-        for (int c = 0; c < C; c++) {
-            float v = inter[i * C + c];
-            if (!isfinite(v)) {
-                gd_error("%s: non-finite sample at frame %lld", path, (long long)i);
-                free(inter);
+    // finiteness, vectorised: v - v is 0 for finite v and NaN for Inf/NaN
+    size_t n_all = (size_t)C * (size_t)N;
+    for (size_t s = 0; s < n_all; s += 4096) {
+        size_t e = n_all - s < 4096 ? n_all : s + 4096;
+        int bad = 0;
+        for (size_t i = s; i < e; i++) bad |= (inter[i] - inter[i]) != 0.0f;
+        if (!bad) continue;
+        for (size_t i = s; i < e; i++)
+            if (!isfinite(inter[i])) {
+                gd_error("%s: non-finite sample at frame %lld", path, (long long)(i / (size_t)C));
+                if (inter != out->data) free(inter);
                 gd_audio_free(out);
                 return GD_ERR_NUMERIC;
             }
-            out->data[(size_t)c * N + i] = v;
-        }
-    free(inter);
+    }
+    if (C > 1) {
+        for (int64_t i = 0; i < N; i++)
+            for (int c = 0; c < C; c++) out->data[(size_t)c * N + i] = inter[i * C + c];
+        free(inter);
+    }
     if (n_channels > 0 && (err = gd_audio_convert_channels(out, n_channels))) {
         gd_error("%s: cannot convert %d channels to %d", path, C, n_channels);
         gd_audio_free(out);
@@ -206,14 +216,68 @@ int gd_audio_resample(gd_audio *a, int rate) {
     return GD_OK;
 }
 
-// 1 if every sample is an exact multiple of 1/scale within the integer range.
-static int exactly_representable(const gd_audio *a, double scale) {
+// 1 if every sample is an exact multiple of 1/scale within the integer range. In float: scale
+// is a power of two no larger than 2^23, so x * scale is exact and an integer below 2^24 in
+// magnitude converts to int32 and back unchanged. Blocks without branches, so it vectorises.
+static int exactly_representable(const gd_audio *a, float scale) {
     size_t n = (size_t)a->n_channels * (size_t)a->n_frames;
-    for (size_t i = 0; i < n; i++) {
-        double v = (double)a->data[i] * scale;
-        if (v != floor(v) || v < -scale || v > scale - 1) return 0;
+    const float *d = a->data;
+    for (size_t s = 0; s < n; s += 4096) {
+        size_t e = n - s < 4096 ? n : s + 4096;
+        int bad = 0;
+        for (size_t i = s; i < e; i++) {
+            float v = d[i] * scale;
+            int in_range = v >= -scale && v <= scale - 1;   // false for NaN
+            float vc = in_range ? v : 0.0f;
+            bad |= !in_range | ((float)(int32_t)vc != vc);
+        }
+        if (bad) return 0;
     }
     return 1;
+}
+
+// Quantises m frames of planar channels (x + c * stride) to integers of `bits` bits, interleaved,
+// packed little-endian into raw (m * C * bits / 8 bytes). dither: m * C words of the seeded
+// stream (frame-major, channel-minor) or NULL; each gives one TPDF value in (-1, 1) LSB as the
+// difference of its two 16-bit halves, so the quantisation error stays independent of the
+// signal. Rounds to nearest (ties to even) by the 1.5 x 2^52 trick: exact IEEE arithmetic, the
+// same on every instruction set. Returns the number of clipped samples.
+static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride, int C,
+                              int64_t m, int bits, const uint32_t *dither, int32_t *q) {
+    const double scale = (double)(1 << (bits - 1)), hi = scale - 1, lo = -scale;
+    const double magic = 6755399441055744.0;   // 1.5 x 2^52
+    int64_t clipped = 0;
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (size_t)c * (size_t)stride;
+        const uint32_t *dc = dither ? dither + c : NULL;
+        int32_t *qc = q + c;
+        for (int64_t i = 0; i < m; i++) {
+            int64_t j = C == 1 ? i : i * C;   // mono: unit stride, so the loop vectorises
+            double v = (double)xc[i] * scale;
+            if (dc) v += ((double)(dc[j] >> 16) - (double)(dc[j] & 0xffffu)) * (1.0 / 65536.0);
+            double r = (v + magic) - magic;
+            clipped += (r > hi) | (r < lo);
+            r = r > hi ? hi : r;
+            r = r < lo ? lo : r;
+            r = r == r ? r : 0.0;   // NaN (never in checked input) writes as silence
+            qc[j] = (int32_t)r;
+        }
+    }
+    int64_t n = m * C;
+    if (bits == 16) {
+        for (int64_t k = 0; k < n; k++) {
+            raw[2 * k] = (unsigned char)q[k];
+            raw[2 * k + 1] = (unsigned char)(q[k] >> 8);
+        }
+    } else {   // 4-byte little-endian stores 3 bytes apart (raw has one spare byte at the end)
+        for (int64_t k = 0; k < n; k++) {
+            uint32_t w = (uint32_t)q[k];
+            unsigned char b4[4] = {(unsigned char)w, (unsigned char)(w >> 8),
+                                   (unsigned char)(w >> 16), 0};
+            memcpy(raw + 3 * k, b4, 4);
+        }
+    }
+    return clipped;
 }
 
 int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opts,
@@ -257,27 +321,26 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
         }
         free(buf);
     } else {
-        int bits = o.format == GD_PCM16 ? 16 : 24;
-        double scale = (double)(1 << (bits - 1));
-        int dither = !o.no_dither && !exactly_representable(a, scale);
+        // Integer PCM: we quantise and pack the little-endian bytes of the WAV data chunk
+        // ourselves and hand them to libsndfile raw (it writes the header).
+        int bits = o.format == GD_PCM16 ? 16 : 24, bytes = bits / 8;
+        int dither = !o.no_dither && !exactly_representable(a, (float)(1 << (bits - 1)));
         gd_rng rng;
         gd_rng_init(&rng, o.dither_seed, gd_rng_stream_id("dither", "wav"));
-        int *buf = malloc(sizeof(int) * (size_t)C * block);
-        if (!buf) err = GD_ERR_NOMEM;
+        uint32_t *u = dither ? malloc(sizeof(uint32_t) * (size_t)C * block) : NULL;
+        int32_t *q = malloc(sizeof(int32_t) * (size_t)C * block);
+        unsigned char *raw = malloc((size_t)bytes * (size_t)C * block + 1);
+        if (!q || !raw || (dither && !u)) err = GD_ERR_NOMEM;
         for (int64_t s = 0; s < N && !err; s += block) {
             int64_t m = N - s < block ? N - s : block;
-            for (int64_t i = 0; i < m; i++)
-                for (int c = 0; c < C; c++) {
-                    double v = (double)a->data[(size_t)c * N + s + i] * scale;
-                    if (dither) v += gd_rng_uniform(&rng) - gd_rng_uniform(&rng); // TPDF, +-1 LSB
-                    double q = nearbyint(v);
-                    if (q > scale - 1) { q = scale - 1; clipped++; }
-                    else if (q < -scale) { q = -scale; clipped++; }
-                    buf[i * C + c] = (int)q * (1 << (32 - bits));
-                }
-            if (sf_writef_int(sf, buf, m) != m) err = GD_ERR_IO;
+            if (dither) gd_rng_fill_u32(&rng, u, (size_t)(m * C));
+            clipped += quantise_block(raw, a->data + s, N, C, m, bits, dither ? u : NULL, q);
+            sf_count_t nb = (sf_count_t)(m * C * bytes);
+            if (sf_write_raw(sf, raw, nb) != nb) err = GD_ERR_IO;
         }
-        free(buf);
+        free(u);
+        free(q);
+        free(raw);
     }
     if (sf_close(sf) != 0 && !err) err = GD_ERR_IO;
     if (err) {
