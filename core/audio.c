@@ -251,17 +251,29 @@ static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride
         const float *xc = x + (size_t)c * (size_t)stride;
         const uint32_t *dc = dither ? dither + c : NULL;
         int32_t *qc = q + c;
-        for (int64_t i = 0; i < m; i++) {
-            int64_t j = C == 1 ? i : i * C;   // mono: unit stride, so the loop vectorises
-            double v = (double)xc[i] * scale;
-            if (dc) v += ((double)(dc[j] >> 16) - (double)(dc[j] & 0xffffu)) * (1.0 / 65536.0);
-            double r = (v + magic) - magic;
-            clipped += (r > hi) | (r < lo);
-            r = r > hi ? hi : r;
-            r = r < lo ? lo : r;
-            r = r == r ? r : 0.0;   // NaN (never in checked input) writes as silence
-            qc[j] = (int32_t)r;
+        int nc = 0, mi = (int)m, step = C;
+        if (C == 1) {   // the common case, unit stride: vectorises
+            for (int i = 0; i < mi; i++) {
+                double v = (double)xc[i] * scale;
+                if (dc) v += ((double)(dc[i] >> 16) - (double)(dc[i] & 0xffffu)) * (1.0 / 65536.0);
+                double r = (v + magic) - magic;
+                nc += (r > hi) | (r < lo);
+                r = r > hi ? hi : r;
+                r = r < lo ? lo : r;
+                qc[i] = (int32_t)r;
+            }
+        } else {
+            for (int i = 0; i < mi; i++) {
+                double v = (double)xc[i] * scale;
+                if (dc) v += ((double)(dc[i * step] >> 16) - (double)(dc[i * step] & 0xffffu)) * (1.0 / 65536.0);
+                double r = (v + magic) - magic;
+                nc += (r > hi) | (r < lo);
+                r = r > hi ? hi : r;
+                r = r < lo ? lo : r;
+                qc[i * step] = (int32_t)r;
+            }
         }
+        clipped += nc;
     }
     int64_t n = m * C;
     if (bits == 16) {
