@@ -97,16 +97,32 @@ static inline float princargf(float p) {
 }
 
 // atan2 with a minimax polynomial (max error 1e-5 rad). Its error cancels in synthesis,
-// which rotates the analysis coefficient by (synthesis - analysis) phase.
+// which rotates the analysis coefficient by (synthesis - analysis) phase. Branch-free
+// (selects only, no division by zero), so the bin loop vectorises.
 static inline float fast_atan2f(float y, float x) {
     float ax = fabsf(x), ay = fabsf(y);
     float mx = ax > ay ? ax : ay, mn = ax > ay ? ay : ax;
-    if (mx == 0) return 0;
-    float a = mn / mx, s = a * a;
+    float a = mn / (mx > 0 ? mx : 1.0f), s = a * a;
     float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
-    if (ay > ax) r = 1.57079637f - r;
-    if (x < 0) r = 3.14159274f - r;
+    r = ay > ax ? 1.57079637f - r : r;
+    r = x < 0 ? 3.14159274f - r : r;
     return y < 0 ? -r : r;
+}
+
+// sin and cos of d, |d| <= 4 pi: quadrant by rounding d 2/pi (1.5 x 2^23 trick), two-step
+// Cody-Waite reduction to [-pi/4, pi/4], Cephes' single-precision minimax polynomials (error
+// ~1e-7). Branch-free, so the bin loop vectorises; cos(0) = 1 and sin(0) = 0 exactly.
+static inline void fast_sincosf(float d, float *sn, float *cs) {
+    const float magic = 12582912.0f;
+    float q = (d * 0.636619772f + magic) - magic;
+    float r = (d - q * 1.5703125f) - q * 4.83826794897e-4f;
+    float z = r * r;
+    float sr = r + r * z * ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f);
+    float cr = 1.0f - 0.5f * z + z * z * ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f);
+    int qi = (int)q;
+    float s1 = qi & 1 ? cr : sr, c1 = qi & 1 ? sr : cr;
+    *sn = qi & 2 ? -s1 : s1;
+    *cs = (qi + 1) & 2 ? -c1 : c1;
 }
 
 typedef struct {
@@ -174,9 +190,16 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
     for (int c = 0; c < s->C && !rc; c++) {
         const float *x = in + c * n_in;
         // zero-phase frame: sample p + t goes to index t (t >= 0) or N + t (t < 0)
-        for (int t = -H; t < H; t++) {
-            int64_t i = p + t;
-            s->buf[t < 0 ? t + N : t] = i >= 0 && i < n_in ? x[i] * s->win[t + H] : 0.0f;
+        if (p - H >= 0 && p + H <= n_in) {   // interior: two straight, vectorised halves
+            const float *xp = x + p, *w = s->win + H;
+            float *b = s->buf;
+            for (int t = 0; t < H; t++) b[t] = xp[t] * w[t];
+            for (int t = -H; t < 0; t++) b[t + N] = xp[t] * w[t];
+        } else {
+            for (int t = -H; t < H; t++) {
+                int64_t i = p + t;
+                s->buf[t < 0 ? t + N : t] = i >= 0 && i < n_in ? x[i] * s->win[t + H] : 0.0f;
+            }
         }
         rc = gd_fft_r2c(N, s->buf, s->Xc + (size_t)c * 2 * s->F);
     }
@@ -185,11 +208,12 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
         for (int c = 1; c < s->C; c++)
             for (int k = 0; k < 2 * s->F; k++) s->X[k] += s->Xc[(size_t)c * 2 * s->F + k];
     }
+    const float *restrict X = s->X;
+    float *restrict mag = s->mag, *restrict pa = s->pa;
     for (int k = 0; k < s->F; k++) {
-        float re = s->X[2 * k], im = s->X[2 * k + 1];
-        float p2 = re * re + im * im;
-        s->mag[k] = sqrtf(p2);
-        s->pa[k] = fast_atan2f(im, re);
+        float re = X[2 * k], im = X[2 * k + 1];
+        mag[k] = sqrtf(re * re + im * im);
+        pa[k] = fast_atan2f(im, re);
     }
     return rc;
 }
@@ -290,11 +314,8 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
         int64_t p = llround((double)m * Ha);
         if ((rc = pv_analyse(&s, in, n_in, p))) break;
         pv_integrate(&s, p - p_prev, r, m > m0);
-        for (int k = 0; k < F; k++) {   // rotation by (synthesis - analysis) phase
-            float d = s.ps[k] - s.pa[k];
-            s.rot[2 * k] = cosf(d);
-            s.rot[2 * k + 1] = sinf(d);
-        }
+        for (int k = 0; k < F; k++)   // rotation by (synthesis - analysis) phase
+            fast_sincosf(s.ps[k] - s.pa[k], &s.rot[2 * k + 1], &s.rot[2 * k]);
         int64_t c = m * Hs;
         int t0 = c - H < 0 ? (int)-c : -H, t1 = c + H > n_out ? (int)(n_out - c) : H;
         for (int ch = 0; ch < n_ch && !rc; ch++) {   // every channel turns alike: image kept
@@ -305,7 +326,10 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
                 X[2 * k + 1] = re * si + im * co;
             }
             if ((rc = gd_fft_c2r(N, X, s.buf))) break;
-            for (int t = t0; t < t1; t++) y[c + t] += s.buf[t < 0 ? t + N : t] * inv_n * s.win[t + H];
+            const float *w = s.win + H;
+            float *yc = y + c;
+            for (int t = t0; t < (t1 < 0 ? t1 : 0); t++) yc[t] += s.buf[t + N] * inv_n * w[t];
+            for (int t = t0 > 0 ? t0 : 0; t < t1; t++) yc[t] += s.buf[t] * inv_n * w[t];
         }
         float *tmp;
         tmp = s.mag_prev; s.mag_prev = s.mag; s.mag = tmp;
