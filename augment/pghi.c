@@ -134,7 +134,8 @@ typedef struct {
     float *adv_s;              // (F) princarg(omega_k Hs): synthesis advance of bin k
     float *adv_a[2];           // (F) princarg(omega_k hop) for the two analysis hops seen
     int64_t adv_hop[2];
-    unsigned char *done;
+    uint16_t *done;            // (F + 2) with a set guard at each end (not a char type:
+                               // char stores would alias every field the loop reads)
     bqueue q;
 } pv_state;
 
@@ -145,7 +146,7 @@ static void pv_free(pv_state *s) {
     free(s->rot);
     free(s->adv_s); free(s->adv_a[0]); free(s->adv_a[1]);
     free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
-    free(s->pa_prev); free(s->ps_prev); free(s->done); free(s->q.head); free(s->q.next);
+    free(s->pa_prev); free(s->ps_prev); free(s->done ? s->done - 1 : NULL); free(s->q.head); free(s->q.next);
 }
 
 static int pv_init(pv_state *s, int n_fft, int n_ch) {
@@ -163,7 +164,8 @@ static int pv_init(pv_state *s, int n_fft, int n_ch) {
     s->mag = malloc(F * sizeof(float)); s->pa = malloc(F * sizeof(float));
     s->ps = malloc(F * sizeof(float)); s->mag_prev = calloc(F, sizeof(float));
     s->pa_prev = calloc(F, sizeof(float)); s->ps_prev = calloc(F, sizeof(float));
-    s->done = malloc(F);
+    s->done = malloc((F + 2) * sizeof(uint16_t));
+    if (s->done) { s->done[0] = s->done[F + 1] = 1; s->done++; }   // done[-1], done[F]: guards
     s->adv_s = malloc(F * sizeof(float));
     s->adv_a[0] = malloc(F * sizeof(float));
     s->adv_a[1] = malloc(F * sizeof(float));
@@ -274,10 +276,11 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
             s->ps[k] = princargf(s->ps_prev[k] + s->adv_s[k] + (float)s->Hs * dev);
             s->done[k] = 1;
             todo--;
-            bq_push(q, s->mag[k], F + k);
+            // its neighbours get their phase from it later; skip the entry if none is left
+            if (!s->done[k - 1] || !s->done[k + 1]) bq_push(q, s->mag[k], F + k);
         } else {
             for (int j = k - 1; j <= k + 1; j += 2) {
-                if (j < 0 || j >= F || s->done[j]) continue;
+                if (s->done[j]) continue;   // done[-1] and done[F] are set guards
                 int lo = j < k ? j : k;
                 // adjacent-bin phase difference = -2 pi d / N for energy d samples from the
                 // frame centre; scaled by r so the event lands at r d in the output. Jumps
@@ -287,7 +290,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
                 s->ps[j] = princargf(s->ps[k] + (j > k ? step : -step));
                 s->done[j] = 1;
                 todo--;
-                bq_push(q, s->mag[j], F + j);
+                if (!s->done[j - 1] || !s->done[j + 1]) bq_push(q, s->mag[j], F + j);
             }
         }
     }
