@@ -132,6 +132,8 @@ typedef struct {
     float *rot;                // (F, 2) cos, sin of the synthesis rotation
     float *mag, *pa, *ps, *mag_prev, *pa_prev, *ps_prev;
     float *adv_s;              // (F) princarg(omega_k Hs): synthesis advance of bin k
+    float *tadv, *fstep;       // (F) per frame: time-direction advance of bin k, and the
+                               // frequency-direction step from bin k to k + 1 (wrapped)
     float *adv_a[2];           // (F) princarg(omega_k hop) for the two analysis hops seen
     int64_t adv_hop[2];
     uint16_t *done;            // (F + 2) with a set guard at each end (not a char type:
@@ -144,7 +146,7 @@ static void pv_free(pv_state *s) {
     if (s->X != s->Xc) gd_fft_free(s->X);
     gd_fft_free(s->Xc);
     free(s->rot);
-    free(s->adv_s); free(s->adv_a[0]); free(s->adv_a[1]);
+    free(s->adv_s); free(s->tadv); free(s->fstep); free(s->adv_a[0]); free(s->adv_a[1]);
     free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
     free(s->pa_prev); free(s->ps_prev); free(s->done ? s->done - 1 : NULL); free(s->q.head); free(s->q.next);
 }
@@ -167,6 +169,8 @@ static int pv_init(pv_state *s, int n_fft, int n_ch) {
     s->done = malloc((F + 2) * sizeof(uint16_t));
     if (s->done) { s->done[0] = s->done[F + 1] = 1; s->done++; }   // done[-1], done[F]: guards
     s->adv_s = malloc(F * sizeof(float));
+    s->tadv = malloc(F * sizeof(float));
+    s->fstep = malloc(F * sizeof(float));
     s->adv_a[0] = malloc(F * sizeof(float));
     s->adv_a[1] = malloc(F * sizeof(float));
     s->adv_hop[0] = s->adv_hop[1] = -1;
@@ -175,7 +179,7 @@ static int pv_init(pv_state *s, int n_fft, int n_ch) {
         for (int b = 0; b < N_BUCKETS; b++) s->q.head[b] = -1;
     s->q.next = malloc(2 * F * sizeof(int));
     if (!s->win || !s->buf || !s->X || !s->Xc || !s->rot || !s->mag || !s->pa || !s->ps ||
-        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->adv_s || !s->adv_a[0] ||
+        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->adv_s || !s->tadv || !s->fstep || !s->adv_a[0] ||
         !s->adv_a[1] || !s->q.head || !s->q.next) {
         pv_free(s);
         return GD_ERR_NOMEM;
@@ -250,6 +254,24 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         }
         adv_a = s->adv_a[slot];
     }
+    // Both integration steps, for every bin at once (vectorised), so the heap loop only adds
+    // and wraps: time direction, Hs x the instantaneous frequency (bin frequency + measured
+    // deviation); frequency direction, the adjacent-bin phase difference = -2 pi d / N for
+    // energy d samples from the frame centre, scaled by r so the event lands at r d in the
+    // output (jumps beyond pi/2 are sign flips between window lobes, not delays: kept as is).
+    {
+        const float *restrict pa = s->pa, *restrict pp = s->pa_prev, *restrict as = s->adv_s;
+        float *restrict ta = s->tadv, *restrict fs = s->fstep;
+        float hs = (float)s->Hs, hop = hop_a > 0 ? (float)hop_a : 1.0f;
+        for (int k = 0; k < F; k++) {
+            float dev = hop_a > 0 ? princargf(pa[k] - pp[k] - adv_a[k]) / hop : 0.0f;
+            ta[k] = princargf(as[k] + hs * dev);
+        }
+        for (int k = 0; k + 1 < F; k++) {
+            float sa = princargf(pa[k + 1] - pa[k]);
+            fs[k] = fabsf(sa) < (float)(M_PI / 2) ? rf * sa : sa;
+        }
+    }
     bqueue *q = &s->q;
     bq_clear(q);
     union { float f; unsigned u; } fl = {thr < pthr ? thr : pthr};
@@ -271,9 +293,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         int k = id < F ? id : id - F;
         if (id < F) {
             if (s->done[k]) continue;
-            // advance by Hs x instantaneous frequency (bin frequency + measured deviation)
-            float dev = hop_a > 0 ? princargf(s->pa[k] - s->pa_prev[k] - adv_a[k]) / (float)hop_a : 0;
-            s->ps[k] = princargf(s->ps_prev[k] + s->adv_s[k] + (float)s->Hs * dev);
+            s->ps[k] = princargf(s->ps_prev[k] + s->tadv[k]);
             s->done[k] = 1;
             todo--;
             // its neighbours get their phase from it later; skip the entry if none is left
@@ -281,13 +301,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         } else {
             for (int j = k - 1; j <= k + 1; j += 2) {
                 if (s->done[j]) continue;   // done[-1] and done[F] are set guards
-                int lo = j < k ? j : k;
-                // adjacent-bin phase difference = -2 pi d / N for energy d samples from the
-                // frame centre; scaled by r so the event lands at r d in the output. Jumps
-                // beyond pi/2 are sign flips between window lobes, not delays: kept as is.
-                float sa = princargf(s->pa[lo + 1] - s->pa[lo]);
-                float step = fabsf(sa) < (float)(M_PI / 2) ? rf * sa : sa;
-                s->ps[j] = princargf(s->ps[k] + (j > k ? step : -step));
+                s->ps[j] = princargf(j > k ? s->ps[k] + s->fstep[k] : s->ps[k] - s->fstep[j]);
                 s->done[j] = 1;
                 todo--;
                 if (!s->done[j - 1] || !s->done[j + 1]) bq_push(q, s->mag[j], F + j);
