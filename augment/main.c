@@ -7,6 +7,7 @@
 //   gendang-augment replay METADATA.csv --out DIR
 // Exit: 0 ok, 1 runtime failure (bad input, I/O), 2 usage (bad option, ops string, range).
 #include <getopt.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -567,6 +568,11 @@ static int cmd_sequence(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     gd_cli_init("gendang-augment");
+    // Whole-signal buffers (tens of MB) are allocated and freed effect after effect: keep
+    // freed memory in the heap instead of returning it to the kernel (mmap/munmap), which
+    // would fault every page in again, zeroed, for the next buffer.
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     if (argc < 2) gd_usage("missing command");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { usage_main(stdout); return 0; }
