@@ -32,7 +32,8 @@ echo
 
 # ---------------------------------------------------------------- test audio: 60 s of drums
 DRUMS="$W/drums60.wav"
-if [ ! -f "$DRUMS" ]; then
+if [ ! -d "$W/hits" ] || [ ! -f "$DRUMS" ]; then
+    rm -rf "$W/hits" "$W/runhits"
     mkdir -p "$W/hits"
     i=0
     for k in "circAfrique v4" "The Black Pearl 1.0"; do
