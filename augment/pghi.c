@@ -362,7 +362,11 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
         wsum[j] = (float)(1.0 / w2);
     }
     for (int ch = 0; ch < n_ch; ch++)
-        for (int64_t i = 0; i < n_out; i++) out[ch * n_out + i] *= wsum[i % Hs];
+        for (int64_t i0 = 0; i0 < n_out; i0 += Hs) {   // period by period: no modulo per sample
+            float *y = out + ch * n_out + i0;
+            int m = n_out - i0 < Hs ? (int)(n_out - i0) : Hs;
+            for (int j = 0; j < m; j++) y[j] *= wsum[j];
+        }
     free(wsum);
     pv_free(&s);
     return rc;
