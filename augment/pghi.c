@@ -96,6 +96,14 @@ static inline float princargf(float p) {
     return p - (float)(2 * M_PI) * n;
 }
 
+// Wraps v, |v| < 3 pi, into [-pi, pi]: the same result as princargf for such v (its n is
+// -1, 0 or 1) with two compares instead of a rounding chain on the integration's critical path.
+static inline float wrap1(float v) {
+    const float two_pi = (float)(2 * M_PI);
+    float t = v * (float)(0.5 / M_PI);   // princargf rounds t half to even: +-0.5 -> 0
+    return t > 0.5f ? v - two_pi : t < -0.5f ? v + two_pi : v;
+}
+
 // atan2 with a minimax polynomial (max error 1e-5 rad). Its error cancels in synthesis,
 // which rotates the analysis coefficient by (synthesis - analysis) phase. Branch-free
 // (selects only, no division by zero), so the bin loop vectorises.
@@ -293,7 +301,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         int k = id < F ? id : id - F;
         if (id < F) {
             if (s->done[k]) continue;
-            s->ps[k] = princargf(s->ps_prev[k] + s->tadv[k]);
+            s->ps[k] = wrap1(s->ps_prev[k] + s->tadv[k]);
             s->done[k] = 1;
             todo--;
             // its neighbours get their phase from it later; skip the entry if none is left
@@ -301,7 +309,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
         } else {
             for (int j = k - 1; j <= k + 1; j += 2) {
                 if (s->done[j]) continue;   // done[-1] and done[F] are set guards
-                s->ps[j] = princargf(j > k ? s->ps[k] + s->fstep[k] : s->ps[k] - s->fstep[j]);
+                s->ps[j] = wrap1(j > k ? s->ps[k] + s->fstep[k] : s->ps[k] - s->fstep[j]);
                 s->done[j] = 1;
                 todo--;
                 if (!s->done[j - 1] || !s->done[j + 1]) bq_push(q, s->mag[j], F + j);
