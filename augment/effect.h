@@ -68,6 +68,9 @@ double aug__power(const gd_audio *a);
 float aug__peak(const gd_audio *a);
 // Full linear convolution y (n + m - 1) = x (n) * h (m) by FFT overlap-add.
 int  aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m);
+// In place: x (room for n + m - 1, input in the first n, zeros after) becomes
+// dry x + wet (x * h); the same wet signal as aug__convolve, without a signal-length buffer.
+int  aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet);
 
 
 

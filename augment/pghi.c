@@ -280,7 +280,9 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
             fs[k] = fabsf(sa) < (float)(M_PI / 2) ? rf * sa : sa;
         }
     }
-    bqueue *q = &s->q;
+    // The queue is worked on as a local copy: its int fields then live in registers instead
+    // of being reloaded after every int store into the bucket lists (which may alias them).
+    bqueue lq = s->q, *q = &lq;
     bq_clear(q);
     union { float f; unsigned u; } fl = {thr < pthr ? thr : pthr};
     q->floor_key = (int)(fl.u >> 17) - 1;
@@ -316,6 +318,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev) {
             }
         }
     }
+    s->q = lq;   // entries left over are cleared at the next frame's start
 }
 
 int aug__pv_window(int rate, int for_pitch) {

@@ -114,7 +114,7 @@ int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in,
     // through a zero-padded copy of the edge.
     int64_t i_a = 0, i_b = n_out;
     while (i_a < n_out && (int64_t)((double)i_a * d) - half + 1 < 0) i_a++;
-    while (i_b > i_a && (int64_t)((double)(i_b - 1) * d) - half + taps > n_in) i_b--;
+    while (i_b > i_a && (int64_t)((double)(i_b - 1) * d) - half + 1 + taps > n_in) i_b--;
     for (int c = 0; c < n_ch; c++) {
         const float *x = in + (size_t)c * n_in;
         float *y = out + (size_t)c * n_out;
