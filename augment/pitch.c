@@ -85,7 +85,10 @@ static int pitch_apply(gd_audio *a, const aug_vals *v) {
         int64_t n_st = (int64_t)llround((double)n * f);
         float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * a->n_channels * sizeof(float));
         if (!st) rc = GD_ERR_NOMEM;
-        else rc = aug__pv_stretch(st, n_st, a->data, n, a->n_channels, aug__pv_window(a->rate, 1));
+        else {
+            int nf = aug__pv_window(a->rate, 1);
+            rc = aug__pv_stretch_hop(st, n_st, a->data, n, a->n_channels, nf, aug__pv_hop(nf, 1));
+        }
         if (!rc) rc = aug__resample_sinc(b.data, n_out, st, n_st, a->n_channels);
         free(st);
     } else if (rs == AUG_RS_SINC) {
