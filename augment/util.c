@@ -85,9 +85,8 @@ int aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m
 // In-place variant for reverb: x has room for n + m - 1 samples (input in the first n, zeros
 // after); on return x = dry x + wet (x * h). Blocks go through overlap-add FFTs as in
 // aug__convolve (same block size unless the input is long); a block's first L output samples
-// are final once
-// it is added, so they are mixed straight into x, whose input there has been consumed. Scratch:
-// O(FFT size), no second signal-length buffer.
+// are final once it is added, so they are mixed straight into x, whose input there has been
+// consumed. Scratch: O(FFT size), no second signal-length buffer.
 int aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet) {
     int64_t n_y = n + m - 1;
     if (m <= 64 || n <= 64) {   // tiny cases: the direct form through a temporary
