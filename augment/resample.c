@@ -43,7 +43,9 @@ static double bessel_i0(double x) {
 
 // Dot products of one input window with two adjacent phase rows: out = a0 + f (a1 - a0).
 // taps is a multiple of 8; b0, b1 are 32-byte aligned; x is not.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
+#endif
 static void dot_run(float *out, int64_t i0, int64_t i1, double d, const float *x, int64_t x_off,
                     const float *bank, int taps) {
     const int ahead = 4;   // rows of a later output sample are prefetched: phases jump around
