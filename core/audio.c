@@ -315,6 +315,9 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
         free(tmp);
         return GD_ERR_IO;
     }
+    // libsndfile adds a PEAK chunk to float files, stamped with the time of writing: leave it
+    // out, so the same samples always give the same bytes.
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     int64_t clipped = 0;
     int err = GD_OK;
     const int64_t block = 4096;
