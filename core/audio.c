@@ -320,7 +320,7 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
     sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     int64_t clipped = 0;
     int err = GD_OK;
-    const int64_t block = 4096;
+    const int64_t block = 32768;   // frames per conversion block (few, large write calls)
     if (o.format == GD_FLOAT32) {
         float *buf = malloc(sizeof(float) * (size_t)C * block);
         if (!buf) err = GD_ERR_NOMEM;
