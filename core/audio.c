@@ -81,6 +81,41 @@ static int is_truncated(SNDFILE *sf) {
     return should && (!eol || should < eol);
 }
 
+// Fast path for the common case, little-endian 16- or 24-bit PCM in a WAV file: the data chunk
+// is read raw in large blocks (few read calls) and converted here to exactly the floats
+// libsndfile's normalised reader gives (x / 2^15, x / 2^23). Returns frames read, or -1 when the
+// format is not one of those (the caller then uses libsndfile's reader).
+static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int64_t n_frames) {
+    int sub = info->format & SF_FORMAT_SUBMASK, end = info->format & SF_FORMAT_ENDMASK;
+    int bytes = sub == SF_FORMAT_PCM_16 ? 2 : sub == SF_FORMAT_PCM_24 ? 3 : 0;
+    if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV || !bytes ||
+        (end != SF_ENDIAN_FILE && end != SF_ENDIAN_LITTLE))
+        return -1;
+    const int64_t chunk = 65536;   // samples per read call
+    unsigned char *buf = malloc((size_t)chunk * bytes);
+    if (!buf) return -1;
+    int64_t total = n_frames * info->channels, done = 0;
+    const float scale = bytes == 2 ? 1.0f / 32768.0f : 1.0f / 8388608.0f;
+    while (done < total) {
+        int64_t want = total - done < chunk ? total - done : chunk;
+        sf_count_t got = sf_read_raw(sf, buf, (sf_count_t)(want * bytes)) / bytes;
+        float *d = dst + done;
+        if (bytes == 2)
+            for (sf_count_t i = 0; i < got; i++)
+                d[i] = (float)(int16_t)(buf[2 * i] | buf[2 * i + 1] << 8) * scale;
+        else
+            for (sf_count_t i = 0; i < got; i++) {
+                int32_t v = (int32_t)((uint32_t)buf[3 * i] << 8 | (uint32_t)buf[3 * i + 1] << 16 |
+                                      (uint32_t)buf[3 * i + 2] << 24) >> 8;
+                d[i] = (float)v * scale;
+            }
+        done += got;
+        if (got < want) break;
+    }
+    free(buf);
+    return (sf_count_t)(done / info->channels);
+}
+
 int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
     memset(out, 0, sizeof *out);
     SF_INFO info;
@@ -106,8 +141,11 @@ int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
         return GD_ERR_NOMEM;
     }
     if (C == 1) inter = out->data;   // mono: interleaved is planar, read in place
-    sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
-    sf_count_t got = sf_readf_float(sf, inter, N);
+    sf_count_t got = read_pcm_raw(sf, &info, inter, N);
+    if (got < 0) {
+        sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
+        got = sf_readf_float(sf, inter, N);
+    }
     sf_close(sf);
     if (got != N) {
         gd_error("%s: truncated audio data (%lld of %lld frames)", path, (long long)got,
