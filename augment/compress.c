@@ -3,9 +3,12 @@
 // Level detector: peak over channels in dB; static curve with a soft knee of width knee dB
 // (Giannoulis, Massberg & Reiss, JAES 2012, eq. 4); gain reduction smoothed in the dB domain
 // with separate attack and release one-pole filters (branching detector), linked channels.
-// Then tanh saturation: y = tanh(k x) / tanh(k), k = 1 + 9 sat (sat = 0: off), which keeps
-// full scale at full scale and rounds off peaks.
+// Three passes per 1024-sample block: detector and gain computer (vectorised, own log2),
+// smoothing (serial), gains (vectorised, own exp2). Then tanh saturation:
+// y = tanh(k x) / tanh(k), k = 1 + 9 sat (sat = 0: off), which keeps full scale at full scale
+// and rounds off peaks.
 #include <math.h>
+#include <stdint.h>
 
 #include "augment/effect.h"   // defines: aug_effect
 
@@ -19,34 +22,80 @@ static const aug_param params[] = {
     {"sat",       AUG_P_NUM, 0,   0,   1,    NULL, "tanh saturation amount (0 off)"},
 };
 
-static double gain_computer(double xl, double t, double r, double w) {
-    double d = xl - t;
-    if (2 * d < -w) return xl;
-    if (2 * fabs(d) <= w && w > 0) return xl + (1 / r - 1) * (d + w / 2) * (d + w / 2) / (2 * w);
-    return t + d / r;
+// log2 and exp2 without libm, branch-free so the block passes vectorise: log2 from the
+// exponent plus the atanh series of the mantissa in [sqrt(1/2), sqrt(2)) (error < 1e-8);
+// exp2 from 2^round(x) times the Taylor series of 2^f, |f| <= 1/2 (error < 1e-8 relative).
+static inline float fast_log2f(float x) {
+    union { float f; uint32_t u; } v = {x};
+    int e = (int)((v.u >> 23) & 0xff) - 127;
+    v.u = (v.u & 0x007fffffu) | 0x3f800000u;   // mantissa m in [1, 2)
+    float m = v.f;
+    int big = m > 1.41421356f;
+    m = big ? 0.5f * m : m;
+    e += big;
+    float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+    float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
+    return (float)e + series * 1.44269504f;
 }
 
+static inline float fast_exp2f(float x) {
+    x = x < -126.0f ? -126.0f : x > 126.0f ? 126.0f : x;
+    float n = (x + 12582912.0f) - 12582912.0f, f = (x - n) * 0.693147181f;
+    float p = 1.0f + f * (1.0f + f * (0.5f + f * (0.166666667f + f * (0.0416666667f +
+              f * (0.00833333333f + f * (0.00138888889f + f * 0.000198412698f))))));
+    union { uint32_t u; float f; } s = {(uint32_t)((int)n + 127) << 23};
+    return p * s.f;
+}
+
+// Static curve (dB in, dB out) with a soft knee of width w, branch-free.
+static inline float gain_computer(float xl, float t, float r, float w) {
+    float d = xl - t, lin = xl, above = t + d / r;
+    float kw = w > 0 ? w : 1.0f, k = d + w / 2;
+    float knee = xl + (1 / r - 1) * k * k / (2 * kw);
+    float y = 2 * d < -w ? lin : above;
+    return w > 0 && 2 * fabsf(d) <= w ? knee : y;
+}
+
+#define BLOCK 1024
+
 static int compress_apply(gd_audio *a, const aug_vals *v) {
-    double t = v->num[0], r = v->num[1], w = v->num[2];
+    float t = (float)v->num[0], r = (float)v->num[1], w = (float)v->num[2];
     double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
     double ar = exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
     double makeup = v->num[5], sat = v->num[6];
     // below the knee the static curve is the identity: compare linear peaks, skip the log
     float lin_lo = (float)pow(10.0, (t - w / 2) / 20.0), g_makeup = (float)pow(10.0, makeup / 20.0);
+    float mk2 = (float)(makeup * 0.16609640474436813);
     int64_t n = a->n_frames;
+    int C = a->n_channels;
+    float gc[BLOCK], g[BLOCK];
     double gs = 0;   // smoothed gain in dB (<= 0)
-    for (int64_t i = 0; i < n; i++) {
-        float peak = 0;
-        for (int c = 0; c < a->n_channels; c++) peak = fmaxf(peak, fabsf(a->data[c * n + i]));
-        double gc = 0;
-        if (peak > lin_lo) {
-            double xl = 6.020599913279624 * log2f(peak);   // dBFS
-            gc = gain_computer(xl, t, r, w) - xl;
+    for (int64_t s0 = 0; s0 < n; s0 += BLOCK) {
+        int m = (int)(n - s0 < BLOCK ? n - s0 : BLOCK);
+        // 1. level detector and static curve (vectorised): gain change in dB
+        for (int i = 0; i < m; i++) {
+            float peak = 0;
+            for (int c = 0; c < C; c++) {
+                float x = fabsf(a->data[c * n + s0 + i]);
+                peak = x > peak ? x : peak;
+            }
+            float xl = 6.02059991f * fast_log2f(peak > lin_lo ? peak : 1.0f);   // dBFS
+            gc[i] = peak > lin_lo ? gain_computer(xl, t, r, w) - xl : 0.0f;
         }
-        gs = gc < gs ? aa * gs + (1 - aa) * gc : ar * gs + (1 - ar) * gc;
-        if (gs > -1e-7) gs = 0;   // released: exactly unity, and no exp below
-        float g = gs == 0 ? g_makeup : exp2f((float)((gs + makeup) * 0.16609640474436813));
-        for (int c = 0; c < a->n_channels; c++) a->data[c * n + i] *= g;
+        // 2. attack / release smoothing in dB (the only serial part)
+        for (int i = 0; i < m; i++) {
+            double c = gc[i];
+            gs = c < gs ? aa * gs + (1 - aa) * c : ar * gs + (1 - ar) * c;
+            gs = gs > -1e-7 ? 0 : gs;   // released: exactly unity
+            g[i] = (float)gs;
+        }
+        // 3. gains (vectorised), applied to every channel alike
+        for (int i = 0; i < m; i++)
+            g[i] = g[i] == 0 ? g_makeup : fast_exp2f(g[i] * 0.16609640474436813f + mk2);
+        for (int c = 0; c < C; c++) {
+            float *x = a->data + c * n + s0;
+            for (int i = 0; i < m; i++) x[i] *= g[i];
+        }
     }
     if (sat > 0) {
         double k = 1 + 9 * sat, norm = 1 / tanh(k);

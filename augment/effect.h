@@ -68,6 +68,9 @@ double aug__power(const gd_audio *a);
 float aug__peak(const gd_audio *a);
 // Full linear convolution y (n + m - 1) = x (n) * h (m) by FFT overlap-add.
 int  aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m);
+// In place: x (room for n + m - 1, input in the first n, zeros after) becomes
+// dry x + wet (x * h); the same wet signal as aug__convolve, without a signal-length buffer.
+int  aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet);
 
 
 
@@ -84,12 +87,20 @@ int aug__reverb_ir(float **h, int64_t *m, double rt60, double predelay_ms, doubl
 // pitch kept, Hann window of n_fft samples, channels phase-linked. Returns 0 or GD_ERR_*.
 int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
                     int n_fft);
-// Polyphase Kaiser-sinc resampling (resample.c): out (n_out) reading in (n_in) at speed
-// n_in / n_out; cutoff 0.9 x the lower Nyquist, about -70 dB stopband. Returns 0 or GD_ERR_*.
-int aug__resample_fast(float *out, int64_t n_out, const float *in, int64_t n_in);
+// The same with synthesis hop `hop` (aug__pv_stretch: n_fft / 4); 1 <= hop <= n_fft / 2.
+int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
+                        int n_fft, int hop);
+// The engine's synthesis hop for a window: for_pitch 1 (n_fft / 4) or 0 (stretch, n_fft / 3).
+int aug__pv_hop(int n_fft, int for_pitch);
+// Polyphase Kaiser-sinc resampling (resample.c): out (C, n_out) reading in (C, n_in) at speed
+// n_in / n_out; passband 0.84, stopband from 1.0 x the lower Nyquist, 100 dB Kaiser design.
+// Returns 0 or GD_ERR_*.
+int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch);
 // The engine's window length for a rate: for_pitch 1 (pitch) or 0 (stretch).
 int aug__pv_window(int rate, int for_pitch);
-// Varispeed resampling (pitch.c): *out (malloc'd) of n_out samples reading in (n_in) at
-// speed n_in / n_out with libsamplerate converter `quality` (SRC_SINC_BEST_QUALITY = 0 ...).
+// Resamplers of aug__resample.
+enum { AUG_RS_SINC, AUG_RS_SRC_BEST, AUG_RS_SRC_MEDIUM };
+// Varispeed resampling of one channel (pitch.c): *out (malloc'd) of n_out samples reading in
+// (n_in) at speed n_in / n_out with resampler `quality` (AUG_RS_*).
 int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int quality);
 #endif

@@ -7,6 +7,7 @@
 //   gendang-augment replay METADATA.csv --out DIR
 // Exit: 0 ok, 1 runtime failure (bad input, I/O), 2 usage (bad option, ops string, range).
 #include <getopt.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "augment/slice.h"     // defines: aug_slice
 #include "core/audio.h"        // defines: gd_audio_*
 #include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*
+#include "core/csv.h"          // defines: gd_csv_write_row
 #include "core/error.h"        // defines: gd_strerror
 #include "core/fileio.h"       // defines: gd_path_*, gd_mkdir_p
 #include "core/metadata.h"     // defines: gd_meta_*
@@ -451,7 +453,8 @@ static int cmd_sequence(int argc, char **argv) {
                    "  --steps N (16)  --min-len S (6: RAVE drops files shorter than its crop)\n"
                    "  --split LIST (train; test/valid hits are refused)  --format 16|24|32\n"
                    "  Instruments: the metadata label, else the file stem's first word without digits.\n"
-                   "  The ops column records the resolved parameters (not replayable by `replay`).\n"
+                   "  The ops column records the resolved loop (pattern, round robin, seed);\n"
+                   "  `replay OUT/metadata.csv` regenerates it (sequence_hits.csv lists the hits).\n"
                    "Exit: 0 ok, 1 runtime failure, 2 usage.\n");
             return 0;
         default: gd_usage("sequence: unknown option");
@@ -508,7 +511,7 @@ static int cmd_sequence(int argc, char **argv) {
             gd_audio a = {y, 1, ny, rate};
             gd_write_opts w = gd_write_opts_default();
             w.format = (gd_sample_format)format;
-            w.dither_seed = gd_rng_stream_id("dither", name) ^ seed;
+            w.dither_seed = aug_seq_dither_seed(name, seed);
             rc = gd_mkdir_p(dir);
             if (!rc) rc = gd_audio_write(path, &a, &w, NULL);
             if (!rc) rc = gd_sha256_file(sha, path);
@@ -528,6 +531,31 @@ static int cmd_sequence(int argc, char **argv) {
         gd_meta_append(m, &rows[k]);
         free(rows[k].file_name); free(rows[k].sha256); free(rows[k].ops);
     }
+    // replay sources: the hits in render order, and one augment_sources.csv row per loop
+    char **paths = calloc(n_in, sizeof *paths), **shas = calloc(n_in, sizeof *shas);
+    int *ins = calloc(n_in, sizeof(int));
+    char list_sha[GD_SHA256_HEX_LEN];
+    for (int i = 0; i < n_in; i++) {
+        paths[i] = inputs[i].path;
+        shas[i] = malloc(GD_SHA256_HEX_LEN);
+        if (gd_sha256_file(shas[i], inputs[i].path)) gd_die("%s: cannot read", inputs[i].path);
+        ins[i] = hits[i].instrument;
+    }
+    if (aug_seq_hits_write(out, paths, shas, ins, n_in, rate, list_sha)) gd_die("%s: cannot write sources", out);
+    char *sp = gd_path_join(out, "augment_sources.csv");
+    gd_atomic at;
+    if (gd_atomic_open(&at, sp, "w")) gd_die("%s: cannot write", sp);
+    const char *hdr[] = {"file_name", "input", "input_sha256", "channels", "format"};
+    gd_csv_write_row(at.f, hdr, 5);
+    char fmt[16];
+    snprintf(fmt, sizeof fmt, "%d", format);
+    for (int k = 0; k < n; k++) {
+        const char *row[] = {m->rows[k].file_name, "@sequence_hits.csv", list_sha, "1", fmt};
+        gd_csv_write_row(at.f, row, 5);
+    }
+    if (gd_atomic_commit(&at)) gd_die("%s: cannot write", sp);
+    for (int i = 0; i < n_in; i++) free(shas[i]);
+    free(paths); free(shas); free(ins); free(sp);
     char *mp = gd_path_join(out, "metadata.csv");
     if (gd_meta_write(m, mp)) gd_die("%s: cannot write", mp);
     printf("%d loops from %d hits of %d instruments\n", n, n_in, n_inst);
@@ -540,6 +568,11 @@ static int cmd_sequence(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     gd_cli_init("gendang-augment");
+    // Whole-signal buffers (tens of MB) are allocated and freed effect after effect: keep
+    // freed memory in the heap instead of returning it to the kernel (mmap/munmap), which
+    // would fault every page in again, zeroed, for the next buffer.
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     if (argc < 2) gd_usage("missing command");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { usage_main(stdout); return 0; }

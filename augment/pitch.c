@@ -1,8 +1,10 @@
-// pitch.c: the `pitch` effect. mode=resample (default): varispeed through libsamplerate, so
-// pitch and length change together (length / 2^(s/12)), like a re-tuned drum whose decay also
-// shortens. mode=pv: length-keeping, phase-vocoder stretch by 2^(s/12) (pghi.c) then
-// resampling back to the input length (own polyphase resampler, resample.c), so the output
-// length equals the input length exactly. quality picks the resampler of mode=resample.
+// pitch.c: the `pitch` effect. mode=resample (default): varispeed, so pitch and length change
+// together (length / 2^(s/12)), like a re-tuned drum whose decay also shortens. mode=pv:
+// length-keeping, phase-vocoder stretch by 2^(s/12) (pghi.c) then resampling back to the input
+// length, so the output length equals the input length exactly. quality picks the resampler:
+// sinc (default) is ours (resample.c: 100 dB Kaiser design, passband to 0.84 Nyquist); best
+// and medium are libsamplerate's sinc converters; fast is kept as a synonym of sinc (it named
+// an earlier, -70 dB version of ours).
 #include <math.h>
 #include <samplerate.h>
 #include <stdlib.h>
@@ -15,8 +17,8 @@
 static const aug_param params[] = {
     {"semitones", AUG_P_NUM,  0, -24, 24, NULL, "pitch shift, semitones"},
     {"mode",      AUG_P_ENUM, 0, 0,   0,  "resample|pv", "resample: length changes; pv: length kept"},
-    {"quality",   AUG_P_ENUM, 0, 0,   0,  "best|medium|fast",
-     "resampler: libsamplerate best or medium sinc, or fast (own polyphase, error -72 dB or lower); pv always uses fast"},
+    {"quality",   AUG_P_ENUM, 0, 0,   0,  "sinc|best|medium|fast",
+     "resampler: sinc (ours, 100 dB stopband, default), libsamplerate best or medium; fast = sinc"},
 };
 
 int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int quality) {
@@ -28,12 +30,13 @@ int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int
         *out = y;
         return 0;
     }
-    if (quality >= 2) {
-        int rc = aug__resample_fast(y, n_out, in, n_in);
+    if (quality == AUG_RS_SINC) {
+        int rc = aug__resample_sinc(y, n_out, in, n_in, 1);
         if (rc) free(y);
         else *out = y;
         return rc;
     }
+    quality = quality == AUG_RS_SRC_BEST ? SRC_SINC_BEST_QUALITY : SRC_SINC_MEDIUM_QUALITY;
     // libsamplerate's sinc converters are aligned (output time 0 = input time 0) once the
     // input is flushed with end_of_input; pad the input with zeros so the tail comes out.
     int err = 0;
@@ -70,6 +73,7 @@ int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int
 static int pitch_apply(gd_audio *a, const aug_vals *v) {
     double f = pow(2.0, v->num[0] / 12.0);
     int mode = (int)v->num[1], q = (int)v->num[2];
+    int rs = q == 1 ? AUG_RS_SRC_BEST : q == 2 ? AUG_RS_SRC_MEDIUM : AUG_RS_SINC;
     int64_t n = a->n_frames;
     if (v->num[0] == 0 || n == 0) return 0;
     int64_t n_out = mode == 0 ? (int64_t)llround((double)n / f) : n;
@@ -77,21 +81,26 @@ static int pitch_apply(gd_audio *a, const aug_vals *v) {
     gd_audio b;
     int rc = gd_audio_alloc(&b, a->n_channels, n_out, a->rate);
     if (rc) return rc;
-    float *st = NULL;
-    int64_t n_st = (int64_t)llround((double)n * f);
     if (mode == 1) {   // pv: all channels stretched together (phase-linked), then resampled
-        st = malloc((size_t)(n_st > 0 ? n_st : 1) * a->n_channels * sizeof(float));
+        int64_t n_st = (int64_t)llround((double)n * f);
+        float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * a->n_channels * sizeof(float));
         if (!st) rc = GD_ERR_NOMEM;
-        else rc = aug__pv_stretch(st, n_st, a->data, n, a->n_channels, aug__pv_window(a->rate, 1));
+        else {
+            int nf = aug__pv_window(a->rate, 1);
+            rc = aug__pv_stretch_hop(st, n_st, a->data, n, a->n_channels, nf, aug__pv_hop(nf, 1));
+        }
+        if (!rc) rc = aug__resample_sinc(b.data, n_out, st, n_st, a->n_channels);
+        free(st);
+    } else if (rs == AUG_RS_SINC) {
+        rc = aug__resample_sinc(b.data, n_out, a->data, n, a->n_channels);
+    } else {
+        for (int c = 0; c < a->n_channels && !rc; c++) {
+            float *y = NULL;
+            rc = aug__resample(&y, n_out, a->data + c * n, n, rs);
+            if (!rc) memcpy(b.data + c * n_out, y, (size_t)n_out * sizeof(float));
+            free(y);
+        }
     }
-    for (int c = 0; c < a->n_channels && !rc; c++) {
-        float *y = NULL;
-        if (mode == 0) rc = aug__resample(&y, n_out, a->data + c * n, n, q);
-        else rc = aug__resample(&y, n_out, st + c * n_st, n_st, 2);
-        if (!rc) memcpy(b.data + c * n_out, y, (size_t)n_out * sizeof(float));
-        free(y);
-    }
-    free(st);
     if (rc) { gd_audio_free(&b); return rc; }
     gd_audio_free(a);
     *a = b;

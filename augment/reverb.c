@@ -84,16 +84,10 @@ static int reverb_apply(gd_audio *a, const aug_vals *v) {
         return rc;
     }
     int64_t n = a->n_frames, n_out = n + m - 1;
-    float *y = malloc((size_t)n_out * sizeof(float));
-    if (!y) { free(h); return GD_ERR_NOMEM; }
-    if ((rc = aug__resize(a, n_out))) { free(h); free(y); return rc; }
-    for (int c = 0; c < a->n_channels && !rc; c++) {
-        float *x = a->data + c * n_out;
-        if ((rc = aug__convolve(y, x, n, h, m))) break;
-        for (int64_t i = 0; i < n_out; i++) x[i] = (float)((1 - wet) * x[i] + wet * y[i]);
-    }
+    if ((rc = aug__resize(a, n_out))) { free(h); return rc; }
+    for (int c = 0; c < a->n_channels && !rc; c++)
+        rc = aug__convolve_mix(a->data + c * n_out, n, h, m, 1 - wet, wet);
     free(h);
-    free(y);
     return rc;
 }
 

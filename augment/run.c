@@ -200,13 +200,14 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
 // ---------------------------------------------------------------------------- resume journal
 // OUT/.journal/<key> records "sha256 frames rate" of a finished item, keyed by the sha256 of
 // everything that determines its bytes (input checksum, resolved ops, seed, rate, channels,
-// format, file name, code version). A restarted run reuses an item when its journal entry
+// format, file name, code version: v2 since the sinc resampler default and the new dither
+// stream changed the bytes). A restarted run reuses an item when its journal entry
 // exists and the file on disk still has that checksum.
 
 static int journal_key(char *key, const char *in_sha, const char *ops, const aug_run_opts *o,
                        const char *name) {
     char buf[8192];
-    int n = snprintf(buf, sizeof buf, "augment-v1|%s|%s|%llu|%d|%d|%d|%s", in_sha, ops,
+    int n = snprintf(buf, sizeof buf, "augment-v2|%s|%s|%llu|%d|%d|%d|%s", in_sha, ops,
                      (unsigned long long)o->seed, o->rate, o->channels, o->format, name);
     if (n < 0 || n >= (int)sizeof buf) return GD_ERR_ARG;
     return gd_sha256_hex(key, buf, (size_t)n);
@@ -461,6 +462,16 @@ int aug_replay(const char *meta_path, const char *out_dir) {
             int j = row_src[i];
             const char *in = gd_csv_get(src, j, c_in);
             char sha[GD_SHA256_HEX_LEN];
+            if (in[0] == '@') {   // a loop of `augment sequence`: its hits table (seqsrc.c)
+                int e = aug_seq_replay_row(base, in, gd_csv_get(src, j, c_sha), r->file_name, r->ops,
+                                           r->seed, atoi(gd_csv_get(src, j, c_fmt)), out_dir, sha);
+                if (!e && strcmp(sha, r->sha256)) {
+                    gd_error("%s: replayed audio differs from the recorded sha256", r->file_name);
+                    e = GD_ERR_CHECKSUM;
+                }
+                item_rc[i] = e;
+                continue;
+            }
             int e = gd_sha256_file(sha, in);
             if (!e && strcmp(sha, gd_csv_get(src, j, c_sha))) {
                 gd_error("%s: checksum differs from the run's input; cannot replay %s", in, r->file_name);
@@ -495,6 +506,19 @@ int aug_replay(const char *meta_path, const char *out_dir) {
             free(data);
             free(sp2);
         }
+        char *hp = gd_path_join(base, "sequence_hits.csv");
+        if (!rc && gd_path_exists(hp)) {   // so the replayed folder replays too
+            char *hp2 = gd_path_join(out_dir, "sequence_hits.csv"), *data = NULL;
+            size_t len = 0;
+            gd_atomic at;
+            if (!(rc = gd_read_file(hp, &data, &len)) && !(rc = gd_atomic_open(&at, hp2, "wb"))) {
+                fwrite(data, 1, len, at.f);
+                rc = gd_atomic_commit(&at);
+            }
+            free(data);
+            free(hp2);
+        }
+        free(hp);
     }
     free(row_src); free(item_rc); free(sp); free(base);
     gd_csv_free(src);

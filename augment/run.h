@@ -55,8 +55,23 @@ int  aug_split_allowed(const char *splits, const char *split);
 // Runs the job. Returns 0 or a GD_ERR_* (logged, naming the file): GD_ERR_LEAK for a
 // test/valid source not allowed by splits, GD_ERR_PARSE/GD_ERR_RANGE for the ops (err set).
 int aug_run(const aug_run_opts *o);
-// Regenerates every row of meta_path into out_dir (byte-identical to the original run).
+// Regenerates every row of meta_path into out_dir (byte-identical to the original run), rows of
+// `augment run` and of `augment sequence` alike.
 int aug_replay(const char *meta_path, const char *out_dir);
+
+// Sequence sources (seqsrc.c). Writes out_dir/sequence_hits.csv (the n hits in render order:
+// absolute path, sha256 hex, instrument index, the rate they were read at); sha receives the
+// table's own sha256 hex.
+int aug_seq_hits_write(const char *out_dir, char *const *paths, char *const *shas,
+                       const int *instrument, int n, int rate, char *sha);
+// Re-renders one sequence row (ops = the resolved record) from the hits table list_ref
+// ("@sequence_hits.csv", relative to meta_dir, checked against list_sha) into
+// out_dir/file_name; sha receives the output's sha256 hex.
+int aug_seq_replay_row(const char *meta_dir, const char *list_ref, const char *list_sha,
+                       const char *file_name, const char *ops, uint64_t seed, int format,
+                       const char *out_dir, char *sha);
+// Dither seed of a sequence loop: gd_rng_stream_id("dither", file_name) ^ seed.
+uint64_t aug_seq_dither_seed(const char *file_name, uint64_t seed);
 
 
 #ifdef __cplusplus

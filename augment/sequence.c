@@ -9,6 +9,7 @@
 #include "augment/sequence.h"   // defines: aug_seq_opts, aug_seq_hit
 #include "core/error.h"         // defines: GD_ERR_*
 #include "core/log.h"           // defines: gd_error
+#include "core/rng.h"           // defines: gd_rng_*
 
 aug_seq_opts aug_seq_defaults(void) {
     return (aug_seq_opts){110, 0, 5, 2, 0.3, 6, 16, NULL};
@@ -33,35 +34,89 @@ static char *random_pattern(int n_lanes, int steps, double density, gd_rng *rng)
     return p;
 }
 
-int aug_sequence(float **out, int64_t *n_out, char **desc, const aug_seq_hit *hits, int n_hits,
-                 int n_instruments, int rate, const aug_seq_opts *o, gd_rng *rng) {
+// Parses "sequence:k=v,k=v,..." into its fields (pattern and rr malloc'd into *pat, *rr).
+typedef struct {
+    double   tempo, swing, jitter_ms, vel_sd_db, min_len_s;
+    char    *pattern;
+    int     *rr;         // round-robin start per instrument
+    int      n_rr;
+    uint64_t seed;       // humanisation stream (jitter, velocity)
+} seq_plan;
+
+static void plan_free(seq_plan *p) { free(p->pattern); free(p->rr); }
+
+static int plan_parse(seq_plan *p, const char *desc) {
+    memset(p, 0, sizeof *p);
+    p->min_len_s = 6;
+    if (strncmp(desc, "sequence:", 9)) return GD_ERR_PARSE;
+    char *buf = strdup(desc + 9);
+    if (!buf) return GD_ERR_NOMEM;
+    int rc = 0, have = 0;
+    for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv && !rc; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq) { rc = GD_ERR_PARSE; break; }
+        *eq++ = 0;
+        if (!strcmp(kv, "tempo")) { p->tempo = strtod(eq, NULL); have |= 1; }
+        else if (!strcmp(kv, "swing")) p->swing = strtod(eq, NULL);
+        else if (!strcmp(kv, "jitter")) p->jitter_ms = strtod(eq, NULL);
+        else if (!strcmp(kv, "vel_sd")) p->vel_sd_db = strtod(eq, NULL);
+        else if (!strcmp(kv, "min_len")) p->min_len_s = strtod(eq, NULL);
+        else if (!strcmp(kv, "seed")) { p->seed = strtoull(eq, NULL, 10); have |= 2; }
+        else if (!strcmp(kv, "pattern")) { free(p->pattern); p->pattern = strdup(eq); have |= 4; }
+        else if (!strcmp(kv, "rr")) {
+            free(p->rr);
+            p->n_rr = 1;
+            for (const char *c = eq; *c; c++) p->n_rr += *c == '/';
+            p->rr = malloc((size_t)p->n_rr * sizeof(int));
+            if (!p->rr) { rc = GD_ERR_NOMEM; break; }
+            char *e = eq;
+            for (int k = 0; k < p->n_rr; k++) { p->rr[k] = (int)strtol(e, &e, 10); if (*e == '/') e++; }
+            have |= 8;
+        } else if (strcmp(kv, "bars")) rc = GD_ERR_PARSE;   // bars: derived, informative
+    }
+    free(buf);
+    if (!rc && have != 15) rc = GD_ERR_PARSE;
+    if (!rc && !(p->tempo >= 20 && p->tempo <= 400)) rc = GD_ERR_RANGE;
+    if (rc) { gd_error("sequence: cannot parse '%s'", desc); plan_free(p); }
+    return rc;
+}
+
+int aug_sequence_render(float **out, int64_t *n_out, const char *desc, const aug_seq_hit *hits,
+                        int n_hits, int n_instruments, int rate) {
     *out = NULL;
-    *desc = NULL;
     if (n_hits <= 0 || n_instruments <= 0) return GD_ERR_EMPTY;
-    char *pat = o->pattern ? strdup(o->pattern)
-                           : random_pattern(n_instruments < 4 ? n_instruments : 4, o->steps, o->density, rng);
-    if (!pat) return GD_ERR_NOMEM;
+    seq_plan pl;
+    int rc = plan_parse(&pl, desc);
+    if (rc) return rc;
+    if (pl.n_rr != n_instruments) {
+        gd_error("sequence: %d round-robin starts for %d instruments", pl.n_rr, n_instruments);
+        plan_free(&pl);
+        return GD_ERR_ARG;
+    }
+    const char *pat = pl.pattern;
     for (const char *c = pat; *c; c++)
         if (!strchr("Xxo.-/", *c)) {
             gd_error("sequence: pattern character '%c' is not one of X x o . - /", *c);
-            free(pat);
+            plan_free(&pl);
             return GD_ERR_ARG;
         }
     int steps = (int)strcspn(pat, "/");
-    if (steps == 0) { free(pat); gd_error("sequence: empty pattern lane"); return GD_ERR_ARG; }
-    double step_s = 60.0 / o->tempo / 4, bar_s = steps * step_s;
-    int n_bars = (int)ceil(o->min_len_s / bar_s - 1e-9);
+    if (steps == 0) { plan_free(&pl); gd_error("sequence: empty pattern lane"); return GD_ERR_ARG; }
+    gd_rng hum;
+    gd_rng_init(&hum, pl.seed, gd_rng_stream_id("sequence", "humanise"));
+    double step_s = 60.0 / pl.tempo / 4, bar_s = steps * step_s;
+    int n_bars = (int)ceil(pl.min_len_s / bar_s - 1e-9);
     if (n_bars < 1) n_bars = 1;
     int64_t longest = 0;
     for (int i = 0; i < n_hits; i++) longest = hits[i].n > longest ? hits[i].n : longest;
     int64_t body = (int64_t)ceil(n_bars * bar_s * rate), n = body + longest + rate / 10;
-    int64_t min_n = (int64_t)ceil(o->min_len_s * rate);
+    int64_t min_n = (int64_t)ceil(pl.min_len_s * rate);
     if (n < min_n) n = min_n;
     float *y = calloc((size_t)n, sizeof(float)), *tmp = malloc((size_t)(longest + 1) * sizeof(float));
     int *rr = calloc(n_instruments, sizeof(int)), *cnt = calloc(n_instruments, sizeof(int));
-    if (!y || !tmp || !rr || !cnt) { free(y); free(tmp); free(rr); free(cnt); free(pat); return GD_ERR_NOMEM; }
+    if (!y || !tmp || !rr || !cnt) { free(y); free(tmp); free(rr); free(cnt); plan_free(&pl); return GD_ERR_NOMEM; }
     for (int i = 0; i < n_hits; i++) cnt[hits[i].instrument]++;
-    for (int k = 0; k < n_instruments; k++) rr[k] = cnt[k] ? (int)gd_rng_below(rng, (uint64_t)cnt[k]) : 0;
+    for (int k = 0; k < n_instruments; k++) rr[k] = pl.rr[k];
     int64_t last_end = 0;
     for (int bar = 0; bar < n_bars; bar++) {
         int lane = 0;
@@ -75,9 +130,9 @@ int aug_sequence(float **out, int64_t *n_out, char **desc, const aug_seq_hit *hi
             int pick = rr[inst]++ % cnt[inst], h = -1;   // round robin within the instrument
             for (int i = 0, seen = 0; i < n_hits; i++)
                 if (hits[i].instrument == inst && seen++ == pick) { h = i; break; }
-            double t = (bar * steps + s) * step_s + (s % 2 ? o->swing * step_s : 0) +
-                       o->jitter_ms * 1e-3 * gd_rng_normal(rng);
-            double db = 20 * log10(v) + o->vel_sd_db * gd_rng_normal(rng);
+            double t = (bar * steps + s) * step_s + (s % 2 ? pl.swing * step_s : 0) +
+                       pl.jitter_ms * 1e-3 * gd_rng_normal(&hum);
+            double db = 20 * log10(v) + pl.vel_sd_db * gd_rng_normal(&hum);
             int64_t at = (int64_t)llround(t * rate);
             if (at < 0) at = 0;
             const aug_seq_hit *hh = &hits[h];
@@ -97,12 +152,39 @@ int aug_sequence(float **out, int64_t *n_out, char **desc, const aug_seq_hit *hi
     for (int64_t i = 0; i < n; i++) pk = fmaxf(pk, fabsf(y[i]));
     if (pk > 0.98f)
         for (int64_t i = 0; i < n; i++) y[i] *= 0.98f / pk;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "sequence:tempo=%.7g,swing=%.7g,jitter=%.7g,vel_sd=%.7g,bars=%d,pattern=%s",
-             o->tempo, o->swing, o->jitter_ms, o->vel_sd_db, n_bars, pat);
-    *desc = strdup(buf);
-    free(tmp); free(rr); free(cnt); free(pat);
+    free(tmp); free(rr); free(cnt); plan_free(&pl);
     *out = y;
     *n_out = n;
-    return *desc ? 0 : GD_ERR_NOMEM;
+    return 0;
+}
+
+int aug_sequence(float **out, int64_t *n_out, char **desc, const aug_seq_hit *hits, int n_hits,
+                 int n_instruments, int rate, const aug_seq_opts *o, gd_rng *rng) {
+    *out = NULL;
+    *desc = NULL;
+    if (n_hits <= 0 || n_instruments <= 0) return GD_ERR_EMPTY;
+    // resolve: pattern, round-robin starts, humanisation seed; then render from the record
+    char *pat = o->pattern ? strdup(o->pattern)
+                           : random_pattern(n_instruments < 4 ? n_instruments : 4, o->steps, o->density, rng);
+    int *cnt = calloc(n_instruments, sizeof(int));
+    size_t cap = (pat ? strlen(pat) : 0) + 32 * (size_t)n_instruments + 512;
+    char *buf = malloc(cap);
+    if (!pat || !cnt || !buf) { free(pat); free(cnt); free(buf); return GD_ERR_NOMEM; }
+    for (int i = 0; i < n_hits; i++) cnt[hits[i].instrument]++;
+    int steps = (int)strcspn(pat, "/");
+    double bar_s = steps * 60.0 / o->tempo / 4;
+    int n_bars = steps ? (int)ceil(o->min_len_s / bar_s - 1e-9) : 0;
+    size_t len = (size_t)snprintf(buf, cap,
+        "sequence:tempo=%.17g,swing=%.17g,jitter=%.17g,vel_sd=%.17g,min_len=%.17g,bars=%d,rr=",
+        o->tempo, o->swing, o->jitter_ms, o->vel_sd_db, o->min_len_s, n_bars < 1 ? 1 : n_bars);
+    for (int k = 0; k < n_instruments; k++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%d", k ? "/" : "",
+                                cnt[k] ? (int)gd_rng_below(rng, (uint64_t)cnt[k]) : 0);
+    snprintf(buf + len, cap - len, ",seed=%u,pattern=%s", gd_rng_u32(rng), pat);
+    free(pat);
+    free(cnt);
+    int rc = aug_sequence_render(out, n_out, buf, hits, n_hits, n_instruments, rate);
+    if (rc) { free(buf); return rc; }
+    *desc = buf;
+    return 0;
 }

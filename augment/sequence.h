@@ -39,9 +39,15 @@ typedef struct {
 
 aug_seq_opts aug_seq_defaults(void);
 
-// Renders a loop. desc receives the resolved parameters in ops syntax
-// ("sequence:tempo=...,swing=...,pattern=...").
+// Resolves a loop (pattern, round-robin starts, humanisation seed, drawn from rng) and renders
+// it. desc receives the record in ops-like syntax, "sequence:tempo=T,swing=S,jitter=J,
+// vel_sd=V,min_len=L,bars=B,rr=R0/R1/...,seed=N,pattern=P", from which aug_sequence_render
+// gives the same samples again (replay).
 int aug_sequence(float **out, int64_t *n_out, char **desc, const aug_seq_hit *hits, int n_hits,
                  int n_instruments, int rate, const aug_seq_opts *o, gd_rng *rng);
+// Renders the loop a desc describes from the same hits (same order and instruments).
+// Returns 0, GD_ERR_PARSE (bad desc, logged) or another GD_ERR_*.
+int aug_sequence_render(float **out, int64_t *n_out, const char *desc, const aug_seq_hit *hits,
+                        int n_hits, int n_instruments, int rate);
 
 #endif

@@ -18,7 +18,8 @@ static int stretch_apply(gd_audio *a, const aug_vals *v) {
     gd_audio b;
     int rc = gd_audio_alloc(&b, a->n_channels, n_out, a->rate);
     if (rc) return rc;
-    rc = aug__pv_stretch(b.data, n_out, a->data, n, a->n_channels, aug__pv_window(a->rate, 0));
+    int nf = aug__pv_window(a->rate, 0);
+    rc = aug__pv_stretch_hop(b.data, n_out, a->data, n, a->n_channels, nf, aug__pv_hop(nf, 0));
     if (rc) { gd_audio_free(&b); return rc; }
     gd_audio_free(a);
     *a = b;

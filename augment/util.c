@@ -81,3 +81,60 @@ int aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m
     gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X);
     return rc;
 }
+
+// In-place variant for reverb: x has room for n + m - 1 samples (input in the first n, zeros
+// after); on return x = dry x + wet (x * h). Blocks go through overlap-add FFTs as in
+// aug__convolve (same block size unless the input is long); a block's first L output samples
+// are final once it is added, so they are mixed straight into x, whose input there has been
+// consumed. Scratch: O(FFT size), no second signal-length buffer.
+int aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet) {
+    int64_t n_y = n + m - 1;
+    if (m <= 64 || n <= 64) {   // tiny cases: the direct form through a temporary
+        float *y = malloc((size_t)n_y * sizeof(float));
+        if (!y) return GD_ERR_NOMEM;
+        int rc = aug__convolve(y, x, n, h, m);
+        for (int64_t i = 0; !rc && i < n_y; i++) x[i] = (float)(dry * x[i] + wet * y[i]);
+        free(y);
+        return rc;
+    }
+    int N = next_pow2(2 * m);
+    if (n >= 4 * (int64_t)N) N *= 2;   // long inputs: fewer, larger blocks measured faster
+    if (N < 4096) N = 4096;
+    int64_t L = N - m + 1;
+    int nb = N / 2 + 1;
+    float *H = gd_fft_alloc(2 * nb), *buf = gd_fft_alloc(N), *X = gd_fft_alloc(2 * nb);
+    float *acc = calloc((size_t)N, sizeof(float)), *dry_x = malloc((size_t)L * sizeof(float));
+    if (!H || !buf || !X || !acc || !dry_x) {
+        gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); free(acc); free(dry_x);
+        return GD_ERR_NOMEM;
+    }
+    memset(buf, 0, (size_t)N * sizeof(float));
+    memcpy(buf, h, (size_t)m * sizeof(float));
+    int rc = gd_fft_r2c(N, buf, H);
+    float scale = 1.0f / (float)N;
+    for (int64_t s = 0; s < n && !rc; s += L) {   // acc[i] holds y[s + i] so far
+        int64_t len = n - s < L ? n - s : L;
+        memcpy(dry_x, x + s, (size_t)len * sizeof(float));
+        memset(buf, 0, (size_t)N * sizeof(float));
+        memcpy(buf, x + s, (size_t)len * sizeof(float));
+        if ((rc = gd_fft_r2c(N, buf, X))) break;
+        for (int k = 0; k < nb; k++) {
+            float ar = X[2 * k], ai = X[2 * k + 1], br = H[2 * k], bi = H[2 * k + 1];
+            X[2 * k] = ar * br - ai * bi;
+            X[2 * k + 1] = ar * bi + ai * br;
+        }
+        if ((rc = gd_fft_c2r(N, X, buf))) break;
+        int64_t out_len = len + m - 1;
+        for (int64_t i = 0; i < out_len; i++) acc[i] += buf[i] * scale;
+        int last = s + L >= n;
+        int64_t fin = last ? n_y - s : L;   // samples of y final now
+        for (int64_t i = 0; i < fin; i++)
+            x[s + i] = (float)(dry * (i < len ? dry_x[i] : 0.0f) + wet * acc[i]);
+        if (!last) {
+            memmove(acc, acc + L, (size_t)(N - L) * sizeof(float));
+            memset(acc + (N - L), 0, (size_t)L * sizeof(float));
+        }
+    }
+    gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); free(acc); free(dry_x);
+    return rc;
+}

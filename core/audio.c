@@ -8,6 +8,7 @@
 #include "core/rng.h"    // defines: gd_rng_*
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <samplerate.h>
 #include <sndfile.h>
@@ -80,6 +81,41 @@ static int is_truncated(SNDFILE *sf) {
     return should && (!eol || should < eol);
 }
 
+// Fast path for the common case, little-endian 16- or 24-bit PCM in a WAV file: the data chunk
+// is read raw in large blocks (few read calls) and converted here to exactly the floats
+// libsndfile's normalised reader gives (x / 2^15, x / 2^23). Returns frames read, or -1 when the
+// format is not one of those (the caller then uses libsndfile's reader).
+static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int64_t n_frames) {
+    int sub = info->format & SF_FORMAT_SUBMASK, end = info->format & SF_FORMAT_ENDMASK;
+    int bytes = sub == SF_FORMAT_PCM_16 ? 2 : sub == SF_FORMAT_PCM_24 ? 3 : 0;
+    if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV || !bytes ||
+        (end != SF_ENDIAN_FILE && end != SF_ENDIAN_LITTLE))
+        return -1;
+    const int64_t chunk = 65536;   // samples per read call
+    unsigned char *buf = malloc((size_t)chunk * bytes);
+    if (!buf) return -1;
+    int64_t total = n_frames * info->channels, done = 0;
+    const float scale = bytes == 2 ? 1.0f / 32768.0f : 1.0f / 8388608.0f;
+    while (done < total) {
+        int64_t want = total - done < chunk ? total - done : chunk;
+        sf_count_t got = sf_read_raw(sf, buf, (sf_count_t)(want * bytes)) / bytes;
+        float *d = dst + done;
+        if (bytes == 2)
+            for (sf_count_t i = 0; i < got; i++)
+                d[i] = (float)(int16_t)(buf[2 * i] | buf[2 * i + 1] << 8) * scale;
+        else
+            for (sf_count_t i = 0; i < got; i++) {
+                int32_t v = (int32_t)((uint32_t)buf[3 * i] << 8 | (uint32_t)buf[3 * i + 1] << 16 |
+                                      (uint32_t)buf[3 * i + 2] << 24) >> 8;
+                d[i] = (float)v * scale;
+            }
+        done += got;
+        if (got < want) break;
+    }
+    free(buf);
+    return (sf_count_t)(done / info->channels);
+}
+
 int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
     memset(out, 0, sizeof *out);
     SF_INFO info;
@@ -98,34 +134,46 @@ int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
     }
     int C = info.channels;
     int64_t N = info.frames;
-    float *inter = malloc(sizeof(float) * (size_t)C * (size_t)N);
-    if (!inter || (err = gd_audio_alloc(out, C, N, info.samplerate))) {
+    float *inter = C > 1 ? malloc(sizeof(float) * (size_t)C * (size_t)N) : NULL;
+    if ((C > 1 && !inter) || (err = gd_audio_alloc(out, C, N, info.samplerate))) {
         free(inter);
         sf_close(sf);
         return GD_ERR_NOMEM;
     }
-    sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
-    sf_count_t got = sf_readf_float(sf, inter, N);
+    if (C == 1) inter = out->data;   // mono: interleaved is planar, read in place
+    sf_count_t got = read_pcm_raw(sf, &info, inter, N);
+    if (got < 0) {
+        sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
+        got = sf_readf_float(sf, inter, N);
+    }
     sf_close(sf);
     if (got != N) {
         gd_error("%s: truncated audio data (%lld of %lld frames)", path, (long long)got,
                  (long long)N);
-        free(inter);
+        if (inter != out->data) free(inter);
         gd_audio_free(out);
         return GD_ERR_FORMAT;
     }
-    for (int64_t i = 0; i < N; i++)
-        for (int c = 0; c < C; c++) {
-            float v = inter[i * C + c];
-            if (!isfinite(v)) {
-                gd_error("%s: non-finite sample at frame %lld", path, (long long)i);
-                free(inter);
+    // finiteness, vectorised: v - v is 0 for finite v and NaN for Inf/NaN
+    size_t n_all = (size_t)C * (size_t)N;
+    for (size_t s = 0; s < n_all; s += 4096) {
+        size_t e = n_all - s < 4096 ? n_all : s + 4096;
+        int bad = 0;
+        for (size_t i = s; i < e; i++) bad |= (inter[i] - inter[i]) != 0.0f;
+        if (!bad) continue;
+        for (size_t i = s; i < e; i++)
+            if (!isfinite(inter[i])) {
+                gd_error("%s: non-finite sample at frame %lld", path, (long long)(i / (size_t)C));
+                if (inter != out->data) free(inter);
                 gd_audio_free(out);
                 return GD_ERR_NUMERIC;
             }
-            out->data[(size_t)c * N + i] = v;
-        }
-    free(inter);
+    }
+    if (C > 1) {
+        for (int64_t i = 0; i < N; i++)
+            for (int c = 0; c < C; c++) out->data[(size_t)c * N + i] = inter[i * C + c];
+        free(inter);
+    }
     if (n_channels > 0 && (err = gd_audio_convert_channels(out, n_channels))) {
         gd_error("%s: cannot convert %d channels to %d", path, C, n_channels);
         gd_audio_free(out);
@@ -206,14 +254,80 @@ int gd_audio_resample(gd_audio *a, int rate) {
     return GD_OK;
 }
 
-// 1 if every sample is an exact multiple of 1/scale within the integer range.
-static int exactly_representable(const gd_audio *a, double scale) {
+// 1 if every sample is an exact multiple of 1/scale within the integer range. In float: scale
+// is a power of two no larger than 2^23, so x * scale is exact and an integer below 2^24 in
+// magnitude converts to int32 and back unchanged. Blocks without branches, so it vectorises.
+static int exactly_representable(const gd_audio *a, float scale) {
     size_t n = (size_t)a->n_channels * (size_t)a->n_frames;
-    for (size_t i = 0; i < n; i++) {
-        double v = (double)a->data[i] * scale;
-        if (v != floor(v) || v < -scale || v > scale - 1) return 0;
+    const float *d = a->data;
+    for (size_t s = 0; s < n; s += 4096) {
+        size_t e = n - s < 4096 ? n : s + 4096;
+        int bad = 0;
+        for (size_t i = s; i < e; i++) {
+            float v = d[i] * scale;
+            int in_range = v >= -scale && v <= scale - 1;   // false for NaN
+            float vc = in_range ? v : 0.0f;
+            bad |= !in_range | ((float)(int32_t)vc != vc);
+        }
+        if (bad) return 0;
     }
     return 1;
+}
+
+// Quantises m frames of planar channels (x + c * stride) to integers of `bits` bits, interleaved,
+// packed little-endian into raw (m * C * bits / 8 bytes). dither: m * C words of the seeded
+// stream (frame-major, channel-minor) or NULL; each gives one TPDF value in (-1, 1) LSB as the
+// difference of its two 16-bit halves, so the quantisation error stays independent of the
+// signal. Rounds to nearest (ties to even) by the 1.5 x 2^52 trick: exact IEEE arithmetic, the
+// same on every instruction set. Returns the number of clipped samples.
+static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride, int C,
+                              int64_t m, int bits, const uint32_t *dither, int32_t *q) {
+    const double scale = (double)(1 << (bits - 1)), hi = scale - 1, lo = -scale;
+    const double magic = 6755399441055744.0;   // 1.5 x 2^52
+    int64_t clipped = 0;
+    for (int c = 0; c < C; c++) {
+        const float *xc = x + (size_t)c * (size_t)stride;
+        const uint32_t *dc = dither ? dither + c : NULL;
+        int32_t *qc = q + c;
+        int nc = 0, mi = (int)m, step = C;
+        if (C == 1) {   // the common case, unit stride: vectorises
+            for (int i = 0; i < mi; i++) {
+                double v = (double)xc[i] * scale;
+                if (dc) v += ((double)(dc[i] >> 16) - (double)(dc[i] & 0xffffu)) * (1.0 / 65536.0);
+                double r = (v + magic) - magic;
+                nc += (r > hi) | (r < lo);
+                r = r > hi ? hi : r;
+                r = r < lo ? lo : r;
+                qc[i] = (int32_t)r;
+            }
+        } else {
+            for (int i = 0; i < mi; i++) {
+                double v = (double)xc[i] * scale;
+                if (dc) v += ((double)(dc[i * step] >> 16) - (double)(dc[i * step] & 0xffffu)) * (1.0 / 65536.0);
+                double r = (v + magic) - magic;
+                nc += (r > hi) | (r < lo);
+                r = r > hi ? hi : r;
+                r = r < lo ? lo : r;
+                qc[i * step] = (int32_t)r;
+            }
+        }
+        clipped += nc;
+    }
+    int64_t n = m * C;
+    if (bits == 16) {
+        for (int64_t k = 0; k < n; k++) {
+            raw[2 * k] = (unsigned char)q[k];
+            raw[2 * k + 1] = (unsigned char)(q[k] >> 8);
+        }
+    } else {   // 4-byte little-endian stores 3 bytes apart (raw has one spare byte at the end)
+        for (int64_t k = 0; k < n; k++) {
+            uint32_t w = (uint32_t)q[k];
+            unsigned char b4[4] = {(unsigned char)w, (unsigned char)(w >> 8),
+                                   (unsigned char)(w >> 16), 0};
+            memcpy(raw + 3 * k, b4, 4);
+        }
+    }
+    return clipped;
 }
 
 int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opts,
@@ -239,9 +353,12 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
         free(tmp);
         return GD_ERR_IO;
     }
+    // libsndfile adds a PEAK chunk to float files, stamped with the time of writing: leave it
+    // out, so the same samples always give the same bytes.
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     int64_t clipped = 0;
     int err = GD_OK;
-    const int64_t block = 4096;
+    const int64_t block = 32768;   // frames per conversion block (few, large write calls)
     if (o.format == GD_FLOAT32) {
         float *buf = malloc(sizeof(float) * (size_t)C * block);
         if (!buf) err = GD_ERR_NOMEM;
@@ -257,27 +374,26 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
         }
         free(buf);
     } else {
-        int bits = o.format == GD_PCM16 ? 16 : 24;
-        double scale = (double)(1 << (bits - 1));
-        int dither = !o.no_dither && !exactly_representable(a, scale);
+        // Integer PCM: we quantise and pack the little-endian bytes of the WAV data chunk
+        // ourselves and hand them to libsndfile raw (it writes the header).
+        int bits = o.format == GD_PCM16 ? 16 : 24, bytes = bits / 8;
+        int dither = !o.no_dither && !exactly_representable(a, (float)(1 << (bits - 1)));
         gd_rng rng;
         gd_rng_init(&rng, o.dither_seed, gd_rng_stream_id("dither", "wav"));
-        int *buf = malloc(sizeof(int) * (size_t)C * block);
-        if (!buf) err = GD_ERR_NOMEM;
+        uint32_t *u = dither ? malloc(sizeof(uint32_t) * (size_t)C * block) : NULL;
+        int32_t *q = malloc(sizeof(int32_t) * (size_t)C * block);
+        unsigned char *raw = malloc((size_t)bytes * (size_t)C * block + 1);
+        if (!q || !raw || (dither && !u)) err = GD_ERR_NOMEM;
         for (int64_t s = 0; s < N && !err; s += block) {
             int64_t m = N - s < block ? N - s : block;
-            for (int64_t i = 0; i < m; i++)
-                for (int c = 0; c < C; c++) {
-                    double v = (double)a->data[(size_t)c * N + s + i] * scale;
-                    if (dither) v += gd_rng_uniform(&rng) - gd_rng_uniform(&rng); // TPDF, +-1 LSB
-                    double q = nearbyint(v);
-                    if (q > scale - 1) { q = scale - 1; clipped++; }
-                    else if (q < -scale) { q = -scale; clipped++; }
-                    buf[i * C + c] = (int)q * (1 << (32 - bits));
-                }
-            if (sf_writef_int(sf, buf, m) != m) err = GD_ERR_IO;
+            if (dither) gd_rng_fill_u32(&rng, u, (size_t)(m * C));
+            clipped += quantise_block(raw, a->data + s, N, C, m, bits, dither ? u : NULL, q);
+            sf_count_t nb = (sf_count_t)(m * C * bytes);
+            if (sf_write_raw(sf, raw, nb) != nb) err = GD_ERR_IO;
         }
-        free(buf);
+        free(u);
+        free(q);
+        free(raw);
     }
     if (sf_close(sf) != 0 && !err) err = GD_ERR_IO;
     if (err) {

@@ -8,6 +8,7 @@
 #ifndef GD_RNG_H
 #define GD_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -32,6 +33,8 @@ uint64_t gd_rng_stream_id(const char *a, const char *b);
 
 uint32_t gd_rng_u32(gd_rng *r);
 uint64_t gd_rng_u64(gd_rng *r);
+// n words, exactly the next n that gd_rng_u32 would return (bulk, SIMD; for dither and noise).
+void     gd_rng_fill_u32(gd_rng *r, uint32_t *out, size_t n);
 // Uniform double in [0, 1) with 53 random bits.
 double   gd_rng_uniform(gd_rng *r);
 // Uniform in [lo, hi).

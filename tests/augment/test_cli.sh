@@ -89,6 +89,17 @@ check sequence env OMP_NUM_THREADS=2 $A sequence --in "$T/sl" --out "$T/sq" --n 
 check sequence-again env OMP_NUM_THREADS=1 $A sequence --in "$T/sl" --out "$T/sq2" --n 2 --seed 9 --swing 0.1
 check sequence-identical diff -r "$T/sq" "$T/sq2"
 check_grep sequence-row '^train/loop_001.wav,train,sequence,sequence,loop,([6-9]|[1-9][0-9])\.' "$T/sq/metadata.csv"
+# every sequence row replays bit-exactly (resolved record + sequence_hits.csv), also from a
+# random pattern; the replayed folder compares byte for byte and replays again
+check sequence-rand $A sequence --in "$T/sl" --out "$T/sqr" --n 3 --seed 4 --tempo 100:140 --vel-sd 3
+check_grep sequence-record 'rr=[0-9]+,seed=[0-9]+,pattern=[Xxo.]+' "$T/sqr/metadata.csv"
+check sequence-replay $A replay "$T/sqr/metadata.csv" --out "$T/sqr_re"
+check sequence-replay-same cmp "$T/sqr/train/loop_002.wav" "$T/sqr_re/train/loop_002.wav"
+check sequence-replay-fixed $A replay "$T/sq/metadata.csv" --out "$T/sq_re"
+check sequence-replay-diff diff -r -x '*.csv' "$T/sq" "$T/sq_re"
+check sequence-replay-twice $A replay "$T/sqr_re/metadata.csv" --out "$T/sqr_re2"
+sed -i 's/seed=[0-9]*,/seed=1,/' "$T/sqr_re2/metadata.csv"
+check_exit sequence-replay-tampered 1 $A replay "$T/sqr_re2/metadata.csv" --out "$T/sqr_re3"
 check_exit sequence-bad-pattern 1 $A sequence --in "$T/sl" --out "$T/sq3" --n 1 --seed 1 --pattern 'x.x?'
 check_exit sequence-refuses-test 1 $A sequence --in "$T/in" --out "$T/sq4" --n 1 --seed 1
 
