@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "core/error.h"  // defines: GD_ERR_*
-#include "core/fft.h"    // defines: gd_fft_r2c, gd_fft_alloc
+#include "eval/fftplan.h" // defines: ev_fft_r2c, ev_fft_alloc
+#include "eval/simd.h"    // defines: EV_SIMD
 
 // ---------------------------------------------------------------------------- STFT
 
@@ -23,36 +24,79 @@ static inline float padded_at(const float *x, int64_t n, int64_t i, int reflect)
     return (i >= 0 && i < n) ? x[i] : 0.0f;
 }
 
+// Periodic Hann windows of wl samples (float, as torch.hann_window), built once per length
+// and shared (immutable; never freed before exit).
+#define WIN_CACHE 32
+static struct { int wl; float *w; } win_cache[WIN_CACHE];
+static int win_cache_n;
+static pthread_mutex_t win_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const float *hann_get(int wl) {
+    const float *out = NULL;
+    pthread_mutex_lock(&win_lock);
+    for (int i = 0; i < win_cache_n && !out; i++) if (win_cache[i].wl == wl) out = win_cache[i].w;
+    if (!out && win_cache_n < WIN_CACHE) {
+        float *w = malloc(sizeof(float) * wl);
+        if (w) {
+            for (int i = 0; i < wl; i++) w[i] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / wl));
+            win_cache[win_cache_n].wl = wl; win_cache[win_cache_n].w = w;
+            win_cache_n++;
+            out = w;
+        }
+    }
+    pthread_mutex_unlock(&win_lock);
+    return out;
+}
+
 int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg) {
     return ev_stft_spec(out, x, n, cfg, 0);
 }
 
-int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag) {
-    const int nf = cfg->n_fft, nb = nf / 2 + 1, half = nf / 2;
-    const int64_t T = ev_stft_frames(cfg, n);
-    const int reflect = cfg->pad == EV_PAD_REFLECT && n > half;
-    float *w = malloc(sizeof(float) * nf);
-    float *buf = gd_fft_alloc(nf);
-    float *spec = gd_fft_alloc(2 * nb);
-    if (!w || !buf || !spec) { free(w); gd_fft_free(buf); gd_fft_free(spec); return GD_ERR_NOMEM; }
-    int wl = cfg->win > 0 && cfg->win <= nf ? cfg->win : nf, off = (nf - wl) / 2;
-    for (int i = 0; i < nf; i++) w[i] = 0.0f;
-    for (int i = 0; i < wl; i++) w[off + i] = (float)(0.5 - 0.5 * cos(2.0 * M_PI * i / wl));
+// FFT plans (fftplan.h): the committed-wisdom ones, except for the full-window STFTs of
+// 128..2048 points. Those carry RAVE's distance, whose eps (1e-7) lies below float32 FFT
+// rounding noise in a drum tail's quietest bins, so its value follows the FFT's rounding
+// pattern: the FFTW_ESTIMATE plans match float32 torch.stft there to ~1e-5
+// (tests/eval/test_oracle.c), the faster wisdom plans only to ~3e-4.
+static int wise_for(const ev_stft_cfg *cfg, int wl) {
+    return !(wl == cfg->n_fft && cfg->n_fft >= 128 && cfg->n_fft <= 2048);
+}
+
+// The frame loop: only the window's support [off, off + wl) of the FFT buffer is rewritten
+// per frame (the rest stays zero), power or magnitude per bin straight from the spectrum.
+EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t T, int hop, int nf,
+                               int wl, int reflect, int wise, const float *w, float *buf, float *spec,
+                               int mag) {
+    const int nb = nf / 2 + 1, half = nf / 2, off = (nf - wl) / 2;
     for (int64_t t = 0; t < T; t++) {
-        int64_t s0 = t * cfg->hop - half;
-        if (s0 >= 0 && s0 + nf <= n) {
+        int64_t s0 = t * hop - half + off;   // first sample under the window
+        float *b = buf + off;
+        if (s0 >= 0 && s0 + wl <= n) {
             const float *xs = x + s0;
-            for (int i = 0; i < nf; i++) buf[i] = xs[i] * w[i];
+            for (int i = 0; i < wl; i++) b[i] = xs[i] * w[i];
         } else {
-            for (int i = 0; i < nf; i++) buf[i] = padded_at(x, n, s0 + i, reflect) * w[i];
+            for (int i = 0; i < wl; i++) b[i] = padded_at(x, n, s0 + i, reflect) * w[i];
         }
-        gd_fft_r2c(nf, buf, spec);
+        if (ev_fft_r2c(nf, wise, buf, spec)) return GD_ERR_INTERNAL;
         float *p = out + t * nb;
         for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
         if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
     }
-    free(w); gd_fft_free(buf); gd_fft_free(spec);
     return 0;
+}
+
+int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag) {
+    const int nf = cfg->n_fft, nb = nf / 2 + 1;
+    const int64_t T = ev_stft_frames(cfg, n);
+    const int reflect = cfg->pad == EV_PAD_REFLECT && n > nf / 2;
+    const int wl = cfg->win > 0 && cfg->win <= nf ? cfg->win : nf;
+    const float *w = hann_get(wl);
+    float *buf = ev_fft_alloc(nf);
+    float *spec = ev_fft_alloc(2 * nb);
+    if (!w || !buf || !spec) { ev_fft_free(buf); ev_fft_free(spec); return GD_ERR_NOMEM; }
+    memset(buf, 0, sizeof(float) * nf);
+    int rc = stft_frames(out, x, n, T, cfg->hop, nf, wl, reflect, wise_for(cfg, wl), w, buf, spec, mag);
+    ev_fft_free(buf); ev_fft_free(spec);
+    return rc;
 }
 
 // ---------------------------------------------------------------------------- cache
