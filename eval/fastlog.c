@@ -4,14 +4,16 @@
 
 #include <math.h>
 
-void ev_logratio(float *out, const float *a, const float *b, int n, float fl, float eps) {
+#include "eval/simd.h"  // defines: EV_SIMD
+
+EV_SIMD void ev_logratio(float *out, const float *a, const float *b, int n, float fl, float eps) {
     for (int k = 0; k < n; k++) {
         float x = a[k] > fl ? a[k] : fl, z = b[k] > fl ? b[k] : fl;
         out[k] = ev_logf((x + eps) / (z + eps));
     }
 }
 
-void ev_row_sqdiff(const float *a, const float *b, int n, float fl, double *num, double *den) {
+EV_SIMD void ev_row_sqdiff(const float *a, const float *b, int n, float fl, double *num, double *den) {
     // Eight float lanes over blocks of 64 values, flushed to double after each block.
     double A = 0, B = 0;
     int k = 0;
@@ -35,7 +37,7 @@ void ev_row_sqdiff(const float *a, const float *b, int n, float fl, double *num,
     *den += B;
 }
 
-double ev_sum_logratio(const float *a, const float *b, int n, float fl, float eps, int power,
+EV_SIMD double ev_sum_logratio(const float *a, const float *b, int n, float fl, float eps, int power,
                        float *tmp) {
     // Eight float lanes over blocks of 64 values, flushed to double after each block, so a
     // lane never sums more than 8 terms (float rounding stays ~1e-7 relative even when every

@@ -12,10 +12,30 @@
 #include <stdlib.h>
 
 #include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/simd.h"     // defines: EV_SIMD
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+// One frame of the flux: lc = ln(1 + 100 |X|) of the current frame, returns
+// sum_k max(0, lc[k] - lp[k]) (four double lanes; lane sums added in a fixed order).
+EV_SIMD static double flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
+                               int F) {
+    for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
+    double a[4] = {0, 0, 0, 0};
+    int k = 0;
+    for (; k + 4 <= F; k += 4)
+        for (int l = 0; l < 4; l++) {
+            float d = lc[k + l] - lp[k + l];
+            a[l] += d > 0 ? d : 0.0f;
+        }
+    for (; k < F; k++) {
+        float d = lc[k] - lp[k];
+        if (d > 0) a[0] += d;
+    }
+    return (a[0] + a[1]) + (a[2] + a[3]);
 }
 
 int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
@@ -29,14 +49,8 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
     if (!flux || !lrow) { free(flux); free(lrow); return -1; }
     double mx = 0;
     for (int64_t t = 0; t < T; t++) {
-        const float *cur = sp->mag + t * F;
-        float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;
-        double acc = 0;
-        for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
-        for (int k = 0; k < F; k++) {
-            float d = lc[k] - lp[k];   // frame -1 is silence (lp zeroed)
-            if (d > 0) acc += d;
-        }
+        float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;   // frame -1: silence
+        double acc = flux_row(lc, lp, sp->mag + t * F, F);
         flux[t] = acc;
         if (acc > mx) mx = acc;
     }

@@ -2,7 +2,7 @@
 // Mirrors pair_core/pair_metrics of eval/pair.c and prints seconds per stage over every
 // pair of two folders. Build (after make):
 //   cc -O2 -fopenmp -I. eval/lab/prof_pair.c build/libeval.a build/libgendang.a \
-//      -lsndfile -lsamplerate -lfftw3f -lfftw3 -lyaml -lebur128 -llapacke -llapack -lopenblas -lpng -lcrypto -lm -o /tmp/prof_pair
+//      -lsndfile -lsamplerate -lfftw3f_threads -lfftw3f -lfftw3 -lyaml -lebur128 -llapacke -llapack -lopenblas -lpng -lcrypto -lm -o /tmp/prof_pair
 // Run: /tmp/prof_pair REF_DIR EST_DIR
 #include <stdio.h>
 #include <stdlib.h>
