@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fft.h"  // defines: gd_fft_r2c, gd_fft_alloc
+#include "eval/fftplan.h"  // defines: ev_fft_r2c, ev_fft_alloc
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -27,23 +27,25 @@ static double median(double *v, int n) {
 static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, int n_fr, int win,
                  int hop) {
     const int nf = 2 * win, nb = nf / 2 + 1;
-    float *buf = gd_fft_alloc(nf), *spec = gd_fft_alloc(2 * nb);
+    float *buf = ev_fft_alloc(nf), *spec = ev_fft_alloc(2 * nb);
     double *energy = malloc(sizeof(double) * n_fr);
     double *pows = malloc(sizeof(double) * (size_t)n_fr * nb);
     if (!buf || !spec || !energy || !pows) {
-        gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1;
+        ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
     }
     float *w = malloc(sizeof(float) * win);
-    if (!w) { gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1; }
+    if (!w) { ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1; }
     for (int i = 0; i < win; i++) w[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / win));
     double emax = 0;
+    memset(buf, 0, sizeof(float) * nf);   // [win, nf) stays zero
     for (int j = 0; j < n_fr; j++) {
-        memset(buf, 0, sizeof(float) * nf);
         for (int i = 0; i < win; i++) {
             int64_t s = p0 + (int64_t)j * hop + i;
             buf[i] = s < n ? x[s] * w[i] : 0.0f;
         }
-        gd_fft_r2c(nf, buf, spec);
+        if (ev_fft_r2c(nf, 1, buf, spec)) {
+            ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); free(w); return -1;
+        }
         double e = 0;
         for (int k = 0; k < nb; k++) {
             double v = (double)spec[2 * k] * spec[2 * k] + (double)spec[2 * k + 1] * spec[2 * k + 1];
@@ -69,7 +71,7 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             }
         }
     }
-    gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); free(w);
+    ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); free(w);
     return 0;
 }
 
