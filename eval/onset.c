@@ -22,20 +22,17 @@ static int cmp_double(const void *a, const void *b) {
 // One frame of the flux: lc = ln(1 + 100 |X|) of the current frame, returns
 // sum_k max(0, lc[k] - lp[k]) (four double lanes; lane sums added in a fixed order).
 EV_SIMD static double flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
-                               int F) {
+                               float *restrict pos, int F) {
     for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
-    double a[4] = {0, 0, 0, 0};
-    int k = 0;
-    for (; k + 4 <= F; k += 4)
-        for (int l = 0; l < 4; l++) {
-            float d = lc[k + l] - lp[k + l];
-            a[l] += d > 0 ? d : 0.0f;
-        }
-    for (; k < F; k++) {
+    for (int k = 0; k < F; k++) {   // max(d, 0), branch-free (d * 0 is a signed zero: adds nothing)
         float d = lc[k] - lp[k];
-        if (d > 0) a[0] += d;
+        pos[k] = d * (float)(d > 0.0f);
     }
-    return (a[0] + a[1]) + (a[2] + a[3]);
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int k = 0;
+    for (; k + 4 <= F; k += 4) { a0 += pos[k]; a1 += pos[k + 1]; a2 += pos[k + 2]; a3 += pos[k + 3]; }
+    for (; k < F; k++) a0 += pos[k];
+    return (a0 + a1) + (a2 + a3);
 }
 
 int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
@@ -45,12 +42,12 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
     const int64_t T = sp->n_frames;
     const int F = sp->n_bins;
     double *flux = malloc(sizeof(double) * T);
-    float *lrow = calloc(2 * (size_t)F, sizeof(float));   // L of the previous and current frame
+    float *lrow = calloc(3 * (size_t)F, sizeof(float));   // L of the previous and current frame, scratch
     if (!flux || !lrow) { free(flux); free(lrow); return -1; }
     double mx = 0;
     for (int64_t t = 0; t < T; t++) {
         float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;   // frame -1: silence
-        double acc = flux_row(lc, lp, sp->mag + t * F, F);
+        double acc = flux_row(lc, lp, sp->mag + t * F, lrow + 2 * (size_t)F, F);
         flux[t] = acc;
         if (acc > mx) mx = acc;
     }
