@@ -22,11 +22,11 @@ ev_val ev_rave_mss(ev_sig *ref, ev_sig *est) {
         if (!r || !t) { free(tmp); return ev_null("out of memory"); }
         int64_t cnt = r->n_frames * r->n_bins;
         double num = 0, den = 0, lg = 0;
-        for (int64_t f = 0; f < r->n_frames; f++)
-            ev_row_sqdiff(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins, 0.0f, &num, &den);
-        for (int64_t f = 0; f < r->n_frames; f++)
-            lg += ev_sum_abs_logratio(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins, 0.0f,
-                                      (float)eps, tmp);
+        for (int64_t f = 0; f < r->n_frames; f++) {   // both sums per row, while it is in cache
+            const float *rr = r->mag + f * r->n_bins, *tt = t->mag + f * r->n_bins;
+            ev_row_sqdiff(rr, tt, r->n_bins, 0.0f, &num, &den);
+            lg += ev_sum_abs_logratio(rr, tt, r->n_bins, 0.0f, (float)eps, tmp);
+        }
         if (den <= 0) { free(tmp); return ev_null("reference is silent"); }
         total += num / den + lg / (double)cnt;
     }

@@ -63,11 +63,11 @@ static int wise_for(const ev_stft_cfg *cfg, int wl) {
 
 // The frame loop: only the window's support [off, off + wl) of the FFT buffer is rewritten
 // per frame (the rest stays zero), power or magnitude per bin straight from the spectrum.
-EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t T, int hop, int nf,
+EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0, int64_t T, int hop, int nf,
                                int wl, int reflect, int wise, const float *w, float *buf, float *spec,
                                int mag) {
     const int nb = nf / 2 + 1, half = nf / 2, off = (nf - wl) / 2;
-    for (int64_t t = 0; t < T; t++) {
+    for (int64_t t = t0; t < t0 + T; t++) {
         int64_t s0 = t * hop - half + off;   // first sample under the window
         float *b = buf + off;
         if (s0 >= 0 && s0 + wl <= n) {
@@ -77,7 +77,7 @@ EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t T,
             for (int i = 0; i < wl; i++) b[i] = padded_at(x, n, s0 + i, reflect) * w[i];
         }
         if (ev_fft_r2c(nf, wise, buf, spec)) return GD_ERR_INTERNAL;
-        float *p = out + t * nb;
+        float *p = out + (t - t0) * nb;
         for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
         if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
     }
@@ -85,8 +85,12 @@ EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t T,
 }
 
 int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag) {
+    return ev_stft_spec_range(out, x, n, cfg, mag, 0, ev_stft_frames(cfg, n));
+}
+
+int ev_stft_spec_range(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag,
+                       int64_t t0, int64_t T) {
     const int nf = cfg->n_fft, nb = nf / 2 + 1;
-    const int64_t T = ev_stft_frames(cfg, n);
     const int reflect = cfg->pad == EV_PAD_REFLECT && n > nf / 2;
     const int wl = cfg->win > 0 && cfg->win <= nf ? cfg->win : nf;
     const float *w = hann_get(wl);
@@ -94,7 +98,7 @@ int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, 
     float *spec = ev_fft_alloc(2 * nb);
     if (!w || !buf || !spec) { ev_fft_free(buf); ev_fft_free(spec); return GD_ERR_NOMEM; }
     memset(buf, 0, sizeof(float) * nf);
-    int rc = stft_frames(out, x, n, T, cfg->hop, nf, wl, reflect, wise_for(cfg, wl), w, buf, spec, mag);
+    int rc = stft_frames(out, x, n, t0, T, cfg->hop, nf, wl, reflect, wise_for(cfg, wl), w, buf, spec, mag);
     ev_fft_free(buf); ev_fft_free(spec);
     return rc;
 }

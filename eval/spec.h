@@ -49,6 +49,10 @@ const ev_spec *ev_sig_spec(ev_sig *s, const ev_stft_cfg *cfg);
 int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg);
 int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag);
 int64_t ev_stft_frames(const ev_stft_cfg *cfg, int64_t n);
+// Rows t0 .. t0+count-1 of the same spectrogram into out (count * (n_fft/2+1) floats), for
+// metrics that consume it block by block instead of keeping it (identical values).
+int ev_stft_spec_range(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag,
+                       int64_t t0, int64_t count);
 
 // Mel filterbank (librosa.filters.mel defaults: Slaney scale, Slaney area norm), stored
 // sparsely: band m has weights w[off[m] .. off[m]+len[m]) for bins start[m]...
