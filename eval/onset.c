@@ -24,9 +24,9 @@ static int cmp_double(const void *a, const void *b) {
 EV_SIMD static double flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
                                float *restrict pos, int F) {
     for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
-    for (int k = 0; k < F; k++) {   // max(d, 0), branch-free (d * 0 is a signed zero: adds nothing)
+    for (int k = 0; k < F; k++) {   // max(d, 0) (GCC turns this form into a vector max)
         float d = lc[k] - lp[k];
-        pos[k] = d * (float)(d > 0.0f);
+        pos[k] = d > 0.0f ? d : 0.0f;
     }
     double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     int k = 0;
