@@ -97,6 +97,16 @@ int ev_fft_r2c(int n, int wise, const float *in, float *out) {
     return GD_OK;
 }
 
+const void *ev_fft_plan_r2c(int n, int wise) {
+    GD_ASSERT(n > 0);
+    return get_plan(n, 0, wise != 0);
+}
+
+void ev_fft_exec_r2c(const void *plan, const float *in, float *out) {
+    GD_ASSERT(aligned(in, out));
+    fftwf_execute_dft_r2c(((const ev_plan *)plan)->plan, (float *)(uintptr_t)in, (fftwf_complex *)out);
+}
+
 int ev_fft_c2r(int n, int wise, const float *in, float *out) {
     GD_ASSERT(n > 0 && aligned(in, out));
     const ev_plan *p = get_plan(n, 1, wise != 0);

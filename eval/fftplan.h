@@ -19,6 +19,10 @@
 int ev_fft_r2c(int n, int wise, const float *in, float *out);
 // Inverse (unnormalised): n/2+1 complex -> n real. in is preserved.
 int ev_fft_c2r(int n, int wise, const float *in, float *out);
+// The plan itself, for loops over many frames of one size (skips the lookup per call);
+// NULL on failure. ev_fft_exec_r2c runs it (same rules as ev_fft_r2c).
+const void *ev_fft_plan_r2c(int n, int wise);
+void ev_fft_exec_r2c(const void *plan, const float *in, float *out);
 // 1 when the plan for (n, inverse) came from the committed wisdom (for tests and reports).
 int ev_fft_wise(int n, int inverse);
 float *ev_fft_alloc(long n);

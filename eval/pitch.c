@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "eval/fftplan.h"  // defines: ev_fft_r2c, ev_fft_alloc
+#include "eval/spec.h"     // defines: ev_hann
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -33,9 +34,8 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
     if (!buf || !spec || !energy || !pows) {
         ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
     }
-    float *w = malloc(sizeof(float) * win);
+    const float *w = ev_hann(win);   // the same float periodic Hann, shared
     if (!w) { ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1; }
-    for (int i = 0; i < win; i++) w[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / win));
     double emax = 0;
     memset(buf, 0, sizeof(float) * nf);   // [win, nf) stays zero
     for (int j = 0; j < n_fr; j++) {
@@ -44,7 +44,7 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             buf[i] = s < n ? x[s] * w[i] : 0.0f;
         }
         if (ev_fft_r2c(nf, 1, buf, spec)) {
-            ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); free(w); return -1;
+            ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
         }
         double e = 0;
         for (int k = 0; k < nb; k++) {
@@ -71,7 +71,7 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             }
         }
     }
-    ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); free(w);
+    ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows);
     return 0;
 }
 

@@ -31,7 +31,7 @@ static struct { int wl; float *w; } win_cache[WIN_CACHE];
 static int win_cache_n;
 static pthread_mutex_t win_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const float *hann_get(int wl) {
+const float *ev_hann(int wl) {
     const float *out = NULL;
     pthread_mutex_lock(&win_lock);
     for (int i = 0; i < win_cache_n && !out; i++) if (win_cache[i].wl == wl) out = win_cache[i].w;
@@ -65,8 +65,8 @@ static int wise_for(const ev_stft_cfg *cfg, int wl) {
 // The frame loop: only the window's support [off, off + wl) of the FFT buffer is rewritten
 // per frame (the rest stays zero), power or magnitude per bin straight from the spectrum.
 EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0, int64_t T, int hop, int nf,
-                               int wl, int reflect, int wise, const float *w, float *buf, float *spec,
-                               int mag) {
+                               int wl, int reflect, const void *plan, const float *w, float *buf,
+                               float *spec, int mag) {
     const int nb = nf / 2 + 1, half = nf / 2, off = (nf - wl) / 2;
     for (int64_t t = t0; t < t0 + T; t++) {
         int64_t s0 = t * hop - half + off;   // first sample under the window
@@ -77,7 +77,7 @@ EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0
         } else {
             for (int i = 0; i < wl; i++) b[i] = padded_at(x, n, s0 + i, reflect) * w[i];
         }
-        if (ev_fft_r2c(nf, wise, buf, spec)) return GD_ERR_INTERNAL;
+        ev_fft_exec_r2c(plan, buf, spec);
         float *p = out + (t - t0) * nb;
         for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
         if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
@@ -94,12 +94,13 @@ int ev_stft_spec_range(float *out, const float *x, int64_t n, const ev_stft_cfg 
     const int nf = cfg->n_fft, nb = nf / 2 + 1;
     const int reflect = cfg->pad == EV_PAD_REFLECT && n > nf / 2;
     const int wl = cfg->win > 0 && cfg->win <= nf ? cfg->win : nf;
-    const float *w = hann_get(wl);
+    const float *w = ev_hann(wl);
     float *buf = ev_fft_alloc(nf);
     float *spec = ev_fft_alloc(2 * nb);
-    if (!w || !buf || !spec) { ev_fft_free(buf); ev_fft_free(spec); return GD_ERR_NOMEM; }
+    const void *plan = ev_fft_plan_r2c(nf, wise_for(cfg, wl));
+    if (!w || !buf || !spec || !plan) { ev_fft_free(buf); ev_fft_free(spec); return GD_ERR_NOMEM; }
     memset(buf, 0, sizeof(float) * nf);
-    int rc = stft_frames(out, x, n, t0, T, cfg->hop, nf, wl, reflect, wise_for(cfg, wl), w, buf, spec, mag);
+    int rc = stft_frames(out, x, n, t0, T, cfg->hop, nf, wl, reflect, plan, w, buf, spec, mag);
     ev_fft_free(buf); ev_fft_free(spec);
     return rc;
 }

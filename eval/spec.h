@@ -54,6 +54,10 @@ int64_t ev_stft_frames(const ev_stft_cfg *cfg, int64_t n);
 int ev_stft_spec_range(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag,
                        int64_t t0, int64_t count);
 
+// Periodic Hann window of wl samples (float: 0.5 - 0.5 cos(2 pi i / wl)), shared and
+// immutable (built once per length, kept until exit); NULL on allocation failure.
+const float *ev_hann(int wl);
+
 // Mel filterbank (librosa.filters.mel defaults: Slaney scale, Slaney area norm), stored
 // sparsely: band m has weights w[off[m] .. off[m]+len[m]) for bins start[m]...
 typedef struct {
