@@ -249,27 +249,33 @@ MEL_APPLY(ev_melbank_apply_pow, MEL_POW)
 // ---------------------------------------------------------------------------- bank cache
 
 #define MEL_CACHE 48
-static struct { int rate, n_fft, n_mels; ev_melbank *mb; } mel_cache[MEL_CACHE];
+static struct { int rate, n_fft, n_mels; double f_lo, f_hi; ev_melbank *mb; } mel_cache[MEL_CACHE];
 static int mel_cache_n;
 static pthread_mutex_t mel_lock = PTHREAD_MUTEX_INITIALIZER;
 
-const ev_melbank *ev_melbank_get(int rate, int n_fft, int n_mels) {
+const ev_melbank *ev_melbank_get_range(int rate, int n_fft, int n_mels, double f_lo, double f_hi) {
     const ev_melbank *out = NULL;
     pthread_mutex_lock(&mel_lock);
     for (int i = 0; i < mel_cache_n && !out; i++)
-        if (mel_cache[i].rate == rate && mel_cache[i].n_fft == n_fft && mel_cache[i].n_mels == n_mels)
+        if (mel_cache[i].rate == rate && mel_cache[i].n_fft == n_fft && mel_cache[i].n_mels == n_mels &&
+            mel_cache[i].f_lo == f_lo && mel_cache[i].f_hi == f_hi)
             out = mel_cache[i].mb;
     if (!out && mel_cache_n < MEL_CACHE) {
         ev_melbank *mb = malloc(sizeof *mb);
-        if (mb && ev_melbank_init(mb, rate, n_fft, n_mels, 0.0, rate / 2.0) == 0) {
+        if (mb && ev_melbank_init(mb, rate, n_fft, n_mels, f_lo, f_hi) == 0) {
             mel_cache[mel_cache_n].rate = rate; mel_cache[mel_cache_n].n_fft = n_fft;
             mel_cache[mel_cache_n].n_mels = n_mels; mel_cache[mel_cache_n].mb = mb;
+            mel_cache[mel_cache_n].f_lo = f_lo; mel_cache[mel_cache_n].f_hi = f_hi;
             mel_cache_n++;
             out = mb;
         } else free(mb);
     }
     pthread_mutex_unlock(&mel_lock);
     return out;
+}
+
+const ev_melbank *ev_melbank_get(int rate, int n_fft, int n_mels) {
+    return ev_melbank_get_range(rate, n_fft, n_mels, 0.0, rate / 2.0);
 }
 
 void ev_melbank_cache_clear(void) {

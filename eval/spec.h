@@ -72,6 +72,8 @@ void ev_melbank_free(ev_melbank *mb);
 // (thread-safe); NULL on allocation failure. ev_melbank_cache_clear frees them all (call only
 // when no thread uses a bank).
 const ev_melbank *ev_melbank_get(int rate, int n_fft, int n_mels);
+// The same for a band f_lo .. f_hi Hz (ev_melbank_init's arguments).
+const ev_melbank *ev_melbank_get_range(int rate, int n_fft, int n_mels, double f_lo, double f_hi);
 void ev_melbank_cache_clear(void);
 // mel (T, n_mels) = spec (T, F) projected on the bank.
 void ev_melbank_apply(const ev_melbank *mb, double *mel, const float *spec, int64_t n_frames);
