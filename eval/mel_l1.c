@@ -8,6 +8,24 @@
 #include <stdlib.h>
 
 #include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/simd.h"     // defines: EV_SIMD
+
+// sum_i |ln(max(mr_i, clamp) / max(mt_i, clamp))| (ratio rounded to float, fast log), in
+// four double lanes added in a fixed order; q (cnt floats) is scratch.
+EV_SIMD static double sum_abs_log_ratio(const double *restrict mr, const double *restrict mt,
+                                        float *restrict q, int64_t cnt, double clamp) {
+    for (int64_t i = 0; i < cnt; i++) {
+        double x = mr[i] > clamp ? mr[i] : clamp, y = mt[i] > clamp ? mt[i] : clamp;
+        q[i] = (float)(x / y);
+    }
+    for (int64_t i = 0; i < cnt; i++) q[i] = ev_logf(q[i]);
+    double l4[4] = {0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 4 <= cnt; i += 4)
+        for (int l = 0; l < 4; l++) l4[l] += q[i + l] < 0 ? -q[i + l] : q[i + l];
+    for (; i < cnt; i++) l4[0] += q[i] < 0 ? -q[i] : q[i];
+    return (l4[0] + l4[1]) + (l4[2] + l4[3]);
+}
 
 ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
     static const int wins[7] = {32, 64, 128, 256, 512, 1024, 2048};
@@ -24,19 +42,10 @@ ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
         if (!mr || !mt) { free(mr); free(mt); return ev_null("out of memory"); }
         ev_melbank_apply(mb, mr, r->mag, T);
         ev_melbank_apply(mb, mt, t->mag, T);
-        double acc = 0;
-        float *q = (float *)mr;   // reuse mr's storage: q[i] is written after mr[i] is read
-        for (int64_t i = 0; i < cnt; i++) {
-            double x = mr[i] > clamp ? mr[i] : clamp, y = mt[i] > clamp ? mt[i] : clamp;
-            q[i] = (float)(x / y);
-        }
-        for (int64_t i = 0; i < cnt; i++) q[i] = ev_logf(q[i]);
-        double l4[4] = {0, 0, 0, 0};   // four lanes, added in a fixed order
-        int64_t i = 0;
-        for (; i + 4 <= cnt; i += 4)
-            for (int l = 0; l < 4; l++) l4[l] += q[i + l] < 0 ? -q[i + l] : q[i + l];
-        for (; i < cnt; i++) l4[0] += q[i] < 0 ? -q[i] : q[i];
-        acc = (l4[0] + l4[1]) + (l4[2] + l4[3]);
+        float *q = malloc(sizeof(float) * cnt);
+        if (!q) { free(mr); free(mt); return ev_null("out of memory"); }
+        double acc = sum_abs_log_ratio(mr, mt, q, cnt, clamp);
+        free(q);
         total += acc / M_LN10 / (double)cnt;   // log10
         free(mr); free(mt);
     }
