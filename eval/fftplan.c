@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"      // defines: GD_ERR_*, GD_ASSERT
-#include "eval/fft_wisdom.h" // defines: ev_fft_wisdom (string)
+#include "eval/fft_wisdom.h" // defines: ev_fft_wisdom, ev_fft_wisdom_lines
 
 #define EV_MAX_PLANS 128
 
@@ -30,7 +30,7 @@ static char           *wisdom;   // the joined lines of ev_fft_wisdom (kept unti
 
 static void init_once(void) {
     fftwf_make_planner_thread_safe();
-    size_t len = 1, nl = sizeof ev_fft_wisdom / sizeof ev_fft_wisdom[0];
+    size_t len = 1, nl = (size_t)ev_fft_wisdom_lines;
     for (size_t i = 0; i < nl; i++) len += strlen(ev_fft_wisdom[i]);
     wisdom = malloc(len);
     if (!wisdom) return;

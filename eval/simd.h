@@ -13,4 +13,7 @@
 #define EV_SIMD
 #endif
 
+// (Something to compile: a header of macros alone is an empty translation unit.)
+typedef int ev_simd_unused_t;
+
 #endif
