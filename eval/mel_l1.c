@@ -27,6 +27,36 @@ EV_SIMD static double sum_abs_log_ratio(const double *restrict mr, const double 
     return (l4[0] + l4[1]) + (l4[2] + l4[3]);
 }
 
+// Mel spectrogram rows (T, n_mels) of both signals from the shared spectrogram cache (the
+// 128..2048 scales, which the RAVE distance and others use too).
+static int mel_cached(double *mr, double *mt, ev_sig *ref, ev_sig *est, const ev_stft_cfg *cfg,
+                      const ev_melbank *mb, int64_t T) {
+    const ev_spec *r = ev_sig_spec(ref, cfg), *t = ev_sig_spec(est, cfg);
+    if (!r || !t) return -1;
+    ev_melbank_apply(mb, mr, r->mag, T);
+    ev_melbank_apply(mb, mt, t->mag, T);
+    return 0;
+}
+
+// The same for the 32- and 64-sample scales, which only this metric uses: spectrogram rows
+// are made and projected in blocks (not cached), which gives the same values.
+#define BLOCK 64
+static int mel_streamed(double *mr, double *mt, ev_sig *ref, ev_sig *est, const ev_stft_cfg *cfg,
+                        const ev_melbank *mb, int64_t T) {
+    const int F = cfg->n_fft / 2 + 1, M = mb->n_mels;
+    float *blk = malloc(sizeof(float) * BLOCK * F);
+    if (!blk) return -1;
+    for (int64_t t0 = 0; t0 < T; t0 += BLOCK) {
+        int64_t c = T - t0 < BLOCK ? T - t0 : BLOCK;
+        if (ev_stft_spec_range(blk, ref->x, ref->n, cfg, 1, t0, c)) { free(blk); return -1; }
+        ev_melbank_apply(mb, mr + t0 * M, blk, c);
+        if (ev_stft_spec_range(blk, est->x, est->n, cfg, 1, t0, c)) { free(blk); return -1; }
+        ev_melbank_apply(mb, mt + t0 * M, blk, c);
+    }
+    free(blk);
+    return 0;
+}
+
 ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
     static const int wins[7] = {32, 64, 128, 256, 512, 1024, 2048};
     static const int mels[7] = {5, 10, 20, 40, 80, 160, 320};
@@ -34,14 +64,14 @@ ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
     double total = 0;
     for (int s = 0; s < 7; s++) {
         ev_stft_cfg cfg = {wins[s], wins[s] / 4, wins[s], EV_PAD_REFLECT};
-        const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
         const ev_melbank *mb = ev_melbank_get(rate, wins[s], mels[s]);
-        if (!r || !t || !mb) return ev_null("out of memory");
-        int64_t T = r->n_frames, cnt = T * mels[s];
+        if (!mb) return ev_null("out of memory");
+        int64_t T = ev_stft_frames(&cfg, ref->n), cnt = T * mels[s];
         double *mr = malloc(sizeof(double) * cnt), *mt = malloc(sizeof(double) * cnt);
         if (!mr || !mt) { free(mr); free(mt); return ev_null("out of memory"); }
-        ev_melbank_apply(mb, mr, r->mag, T);
-        ev_melbank_apply(mb, mt, t->mag, T);
+        int rc = wins[s] < 128 ? mel_streamed(mr, mt, ref, est, &cfg, mb, T)
+                               : mel_cached(mr, mt, ref, est, &cfg, mb, T);
+        if (rc) { free(mr); free(mt); return ev_null("out of memory"); }
         float *q = malloc(sizeof(float) * cnt);
         if (!q) { free(mr); free(mt); return ev_null("out of memory"); }
         double acc = sum_abs_log_ratio(mr, mt, q, cnt, clamp);
