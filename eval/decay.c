@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/fastlog.h"  // defines: ev_logf, ev_argmax_abs
 #include "eval/simd.h"     // defines: EV_SIMD
 
 // First index with e[i] <= thr of a nonincreasing e (n values), -1 when none.
@@ -30,9 +30,8 @@ EV_SIMD static void log_ratios(float *restrict out, const double *restrict e, in
 }
 
 ev_val ev_decay_t60(const float *x, int64_t n, int rate) {
-    int64_t p = 0;
-    float pk = 0;
-    for (int64_t i = 0; i < n; i++) if (fabsf(x[i]) > pk) { pk = fabsf(x[i]); p = i; }
+    float pk;
+    const int64_t p = ev_argmax_abs(x, n, &pk);
     if (pk <= 0) return ev_null("silent");
     const int64_t m = n - p;
     double *e = malloc(sizeof(double) * m);

@@ -79,3 +79,15 @@ EV_SIMD double ev_sum_logratio(const float *a, const float *b, int n, float fl, 
     for (; k < n; k++) acc += power == 2 ? (double)tmp[k] * tmp[k] : fabsf(tmp[k]);
     return acc;
 }
+
+EV_SIMD int64_t ev_argmax_abs(const float *x, int64_t n, float *peak) {
+    float pk = 0;
+    for (int64_t i = 0; i < n; i++) {   // vector max of |x|
+        float a = fabsf(x[i]);
+        pk = a > pk ? a : pk;
+    }
+    *peak = pk;
+    if (!(pk > 0)) return 0;
+    for (int64_t i = 0; i < n; i++) if (fabsf(x[i]) == pk) return i;
+    return 0;
+}

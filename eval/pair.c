@@ -164,6 +164,10 @@ int eval_pair_mono(eval_pair_result *res, const float *ref, int64_t n_ref, const
 static float *downmix(const gd_audio *a) {
     float *m = malloc(sizeof(float) * (a->n_frames > 0 ? a->n_frames : 1));
     if (!m) return NULL;
+    if (a->n_channels == 1) {   // (float)(x / 1.0) is x
+        memcpy(m, a->data, sizeof(float) * a->n_frames);
+        return m;
+    }
     for (int64_t i = 0; i < a->n_frames; i++) {
         double s = 0;
         for (int c = 0; c < a->n_channels; c++) s += a->data[(int64_t)c * a->n_frames + i];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/fastlog.h"  // defines: ev_argmax_abs
 #include "eval/fftplan.h"  // defines: ev_fft_r2c, ev_fft_alloc
 #include "eval/spec.h"     // defines: ev_hann
 
@@ -46,11 +47,14 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
         if (ev_fft_r2c(nf, 1, buf, spec)) {
             ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
         }
-        double e = 0;
-        for (int k = 0; k < nb; k++) {
-            double v = (double)spec[2 * k] * spec[2 * k] + (double)spec[2 * k + 1] * spec[2 * k + 1];
-            pows[(size_t)j * nb + k] = v; e += v;
-        }
+        double *P = pows + (size_t)j * nb;
+        for (int k = 0; k < nb; k++)
+            P[k] = (double)spec[2 * k] * spec[2 * k] + (double)spec[2 * k + 1] * spec[2 * k + 1];
+        double e0 = 0, e1 = 0, e2 = 0, e3 = 0;   // four chains, added in a fixed order
+        int k = 0;
+        for (; k + 4 <= nb; k += 4) { e0 += P[k]; e1 += P[k + 1]; e2 += P[k + 2]; e3 += P[k + 3]; }
+        for (; k < nb; k++) e0 += P[k];
+        double e = (e0 + e1) + (e2 + e3);
         energy[j] = e;
         if (e > emax) emax = e;
     }
@@ -80,9 +84,8 @@ void ev_f0(const float *ref, const float *est, int64_t n, int rate, ev_val *f0_r
     int win = 1;
     while (win < 0.09 * rate) win <<= 1;
     const int hop = win / 4;
-    int64_t p0 = 0;
-    float pk = 0;
-    for (int64_t i = 0; i < n; i++) if (fabsf(ref[i]) > pk) { pk = fabsf(ref[i]); p0 = i; }
+    float pk;
+    const int64_t p0 = ev_argmax_abs(ref, n, &pk);
     *f0_ref = *f0_est = *err_cents = ev_null("reference is silent");
     if (pk <= 0) return;
     int64_t span = (int64_t)(0.5 * rate);
