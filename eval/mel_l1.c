@@ -6,8 +6,10 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/scales.h"   // defines: ev_scales_run, ev_mel_l1_term
 #include "eval/simd.h"     // defines: EV_SIMD
 
 // sum_i |ln(max(mr_i, clamp) / max(mt_i, clamp))| (ratio rounded to float, fast log), in
@@ -27,19 +29,9 @@ EV_SIMD static double sum_abs_log_ratio(const double *restrict mr, const double 
     return (l4[0] + l4[1]) + (l4[2] + l4[3]);
 }
 
-// Mel spectrogram rows (T, n_mels) of both signals from the shared spectrogram cache (the
-// 128..2048 scales, which the RAVE distance and others use too).
-static int mel_cached(double *mr, double *mt, ev_sig *ref, ev_sig *est, const ev_stft_cfg *cfg,
-                      const ev_melbank *mb, int64_t T) {
-    const ev_spec *r = ev_sig_spec(ref, cfg), *t = ev_sig_spec(est, cfg);
-    if (!r || !t) return -1;
-    ev_melbank_apply(mb, mr, r->mag, T);
-    ev_melbank_apply(mb, mt, t->mag, T);
-    return 0;
-}
-
-// The same for the 32- and 64-sample scales, which only this metric uses: spectrogram rows
-// are made and projected in blocks (not cached), which gives the same values.
+// Mel spectrogram rows (T, n_mels) of both signals for the 32- and 64-sample scales, which
+// only this metric uses: spectrogram rows are made and projected in blocks (not cached),
+// which gives the same values as whole spectrograms.
 #define BLOCK 64
 static int mel_streamed(double *mr, double *mt, ev_sig *ref, ev_sig *est, const ev_stft_cfg *cfg,
                         const ev_melbank *mb, int64_t T) {
@@ -57,27 +49,41 @@ static int mel_streamed(double *mr, double *mt, ev_sig *ref, ev_sig *est, const 
     return 0;
 }
 
-ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) {
+double ev_mel_l1_term(const double *mr, const double *mt, int64_t cnt) {
+    float *q = malloc(sizeof(float) * cnt);
+    if (!q) return NAN;
+    double acc = sum_abs_log_ratio(mr, mt, q, cnt, 1e-5);
+    free(q);
+    return acc / M_LN10 / (double)cnt;   // log10
+}
+
+ev_val ev_mel_l1_scales(ev_sig *ref, ev_sig *est, int rate, const ev_scales *sc) {
     static const int wins[7] = {32, 64, 128, 256, 512, 1024, 2048};
     static const int mels[7] = {5, 10, 20, 40, 80, 160, 320};
-    const double clamp = 1e-5;
+    ev_scales own;
+    if (!sc) {   // the 128..2048 terms from a pass of our own
+        memset(&own, 0, sizeof own);
+        own.mel = 1; own.rate = rate;
+        if (ev_scales_run(&own, ref, est)) return ev_null("out of memory");
+        sc = &own;
+    }
     double total = 0;
     for (int s = 0; s < 7; s++) {
+        if (wins[s] >= 128) { total += sc->mel_term[6 - s]; continue; }   // index 0 = 2048
         ev_stft_cfg cfg = {wins[s], wins[s] / 4, wins[s], EV_PAD_REFLECT};
         const ev_melbank *mb = ev_melbank_get(rate, wins[s], mels[s]);
         if (!mb) return ev_null("out of memory");
         int64_t T = ev_stft_frames(&cfg, ref->n), cnt = T * mels[s];
         double *mr = malloc(sizeof(double) * cnt), *mt = malloc(sizeof(double) * cnt);
-        if (!mr || !mt) { free(mr); free(mt); return ev_null("out of memory"); }
-        int rc = wins[s] < 128 ? mel_streamed(mr, mt, ref, est, &cfg, mb, T)
-                               : mel_cached(mr, mt, ref, est, &cfg, mb, T);
-        if (rc) { free(mr); free(mt); return ev_null("out of memory"); }
-        float *q = malloc(sizeof(float) * cnt);
-        if (!q) { free(mr); free(mt); return ev_null("out of memory"); }
-        double acc = sum_abs_log_ratio(mr, mt, q, cnt, clamp);
-        free(q);
-        total += acc / M_LN10 / (double)cnt;   // log10
+        if (!mr || !mt || mel_streamed(mr, mt, ref, est, &cfg, mb, T)) {
+            free(mr); free(mt); return ev_null("out of memory");
+        }
+        double term = ev_mel_l1_term(mr, mt, cnt);
         free(mr); free(mt);
+        if (isnan(term)) return ev_null("out of memory");
+        total += term;
     }
     return ev_ok(total);
 }
+
+ev_val ev_mel_l1(ev_sig *ref, ev_sig *est, int rate) { return ev_mel_l1_scales(ref, est, rate, NULL); }

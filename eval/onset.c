@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/scales.h"   // defines: ev_flux_row
 #include "eval/simd.h"     // defines: EV_SIMD
 
 static int cmp_double(const void *a, const void *b) {
@@ -21,8 +22,8 @@ static int cmp_double(const void *a, const void *b) {
 
 // One frame of the flux: lc = ln(1 + 100 |X|) of the current frame, returns
 // sum_k max(0, lc[k] - lp[k]) (four double lanes; lane sums added in a fixed order).
-EV_SIMD static double flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
-                               float *restrict pos, int F) {
+EV_SIMD double ev_flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
+                           float *restrict pos, int F) {
     for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
     for (int k = 0; k < F; k++) {   // max(d, 0) (GCC turns this form into a vector max)
         float d = lc[k] - lp[k];
@@ -44,17 +45,23 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
     double *flux = malloc(sizeof(double) * T);
     float *lrow = calloc(3 * (size_t)F, sizeof(float));   // L of the previous and current frame, scratch
     if (!flux || !lrow) { free(flux); free(lrow); return -1; }
-    double mx = 0;
     for (int64_t t = 0; t < T; t++) {
         float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;   // frame -1: silence
-        double acc = flux_row(lc, lp, sp->mag + t * F, lrow + 2 * (size_t)F, F);
-        flux[t] = acc;
-        if (acc > mx) mx = acc;
+        flux[t] = ev_flux_row(lc, lp, sp->mag + t * F, lrow + 2 * (size_t)F, F);
     }
     free(lrow);
+    int n = ev_onsets_flux(flux, T, rate, times, max_onsets);
+    free(flux);
+    return n;
+}
+
+int ev_onsets_flux(double *flux, int64_t T, int rate, double *times, int max_onsets) {
+    const int hop = 128;
+    double mx = 0;
+    for (int64_t t = 0; t < T; t++) if (flux[t] > mx) mx = flux[t];
     int n = 0;
     if (mx > 0) {
-        const double fr = (double)rate / cfg.hop;   // frames per second
+        const double fr = (double)rate / hop;   // frames per second
         const int64_t pre_max = (int64_t)(0.03 * fr), post_max = 1;
         const int64_t pre_avg = (int64_t)(0.10 * fr), post_avg = (int64_t)(0.10 * fr) + 1;
         const int64_t wait = (int64_t)(0.03 * fr);
@@ -70,11 +77,10 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
             for (int64_t i = a; i < b; i++) mean += flux[i];
             mean /= (double)(b - a);
             if (flux[t] < mean + 0.07 || t - last <= wait) continue;
-            times[n++] = (double)t * cfg.hop / rate;
+            times[n++] = (double)t * hop / rate;
             last = t;
         }
     }
-    free(flux);
     return n;
 }
 
