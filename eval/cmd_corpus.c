@@ -37,7 +37,8 @@ typedef struct {
     double **frames;      // n x (n_frames[i], d)
 } clip_set;
 
-typedef struct { int d; double *s1, *s2; int *cnt; } suff_stats;   // per clip sums
+// Per clip sums: s1 (n, d) of x, s2 (n, d(d+1)/2) of x x^T, upper triangle packed row by row.
+typedef struct { int d; double *s1, *s2; int *cnt; } suff_stats;
 
 // ---------------------------------------------------------------------------- input
 
@@ -179,41 +180,55 @@ static void zscore(clip_set *r, clip_set *g, int d) {
     free(mu); free(sd);
 }
 
+static size_t tri(int d) { return (size_t)d * (d + 1) / 2; }
+
 static void suff_init(suff_stats *ss, const clip_set *s, int d) {
     ss->d = d;
     ss->s1 = calloc((size_t)s->n * d, sizeof(double));
-    ss->s2 = calloc((size_t)s->n * d * d, sizeof(double));
+    ss->s2 = calloc((size_t)s->n * tri(d), sizeof(double));
     ss->cnt = calloc(s->n, sizeof(int));
     if (!ss->s1 || !ss->s2 || !ss->cnt) gd_die("out of memory");
     for (int i = 0; i < s->n; i++) {
-        double *a = ss->s1 + (size_t)i * d, *b = ss->s2 + (size_t)i * d * d;
+        double *a = ss->s1 + (size_t)i * d, *b = ss->s2 + (size_t)i * tri(d);
         ss->cnt[i] = s->n_frames[i];
         for (int f = 0; f < s->n_frames[i]; f++) {
             const double *x = s->frames[i] + (size_t)f * d;
+            double *bp = b;
             for (int p = 0; p < d; p++) {
                 a[p] += x[p];
-                for (int q = p; q < d; q++) b[p * d + q] += x[p] * x[q];
+                for (int q = p; q < d; q++) *bp++ += x[p] * x[q];
             }
         }
-        for (int p = 0; p < d; p++) for (int q = 0; q < p; q++) b[p * d + q] = b[q * d + p];
     }
 }
 
 static void suff_free(suff_stats *ss) { free(ss->s1); free(ss->s2); free(ss->cnt); }
 
-// Gaussian of the frames of clips idx (m); returns the frame count.
+// Gaussian of the frames of clips idx (m); returns the frame count. The packed sums are
+// added clip by clip (half the memory traffic of full matrices), then mirrored.
 static long gauss_of(const suff_stats *ss, const int *idx, int m, double *mu, double *cov) {
     const int d = ss->d;
+    const size_t nt = tri(d);
     long n = 0;
+    double *acc = cov + (size_t)d * d - nt;   // packed sums in cov's tail (unpacked in place below)
     memset(mu, 0, sizeof(double) * d);
-    memset(cov, 0, sizeof(double) * d * d);
+    memset(acc, 0, sizeof(double) * nt);
     for (int j = 0; j < m; j++) {
         int i = idx[j];
         n += ss->cnt[i];
-        const double *a = ss->s1 + (size_t)i * d, *b = ss->s2 + (size_t)i * d * d;
+        const double *a = ss->s1 + (size_t)i * d, *b = ss->s2 + (size_t)i * nt;
         for (int p = 0; p < d; p++) mu[p] += a[p];
-        for (int p = 0; p < d * d; p++) cov[p] += b[p];
+        for (size_t p = 0; p < nt; p++) acc[p] += b[p];
     }
+    // Unpack row p (from acc's offset op) into cov[p][p..d) with memmove; rows go in
+    // increasing order and row p's target ends before row p+1's source begins, so nothing
+    // unread is overwritten: p*d + d <= (d*d - nt) + op(p+1) for every p < d.
+    size_t op = 0;
+    for (int p = 0; p < d; p++) {
+        memmove(cov + (size_t)p * d + p, acc + op, sizeof(double) * (d - p));
+        op += (size_t)(d - p);
+    }
+    for (int p = 0; p < d; p++) for (int q = 0; q < p; q++) cov[p * d + q] = cov[q * d + p];
     if (n < 2) return n;
     for (int p = 0; p < d; p++) mu[p] /= n;
     for (int p = 0; p < d; p++)

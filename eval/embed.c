@@ -14,13 +14,10 @@ int ev_logmel_embed(double **emb, const float *x, int64_t n, int rate) {
     const int64_t T = ev_stft_frames(&cfg, n);
     float *p = malloc(sizeof(float) * (size_t)T * 1025);
     double *mel = malloc(sizeof(double) * (size_t)T * EV_EMB_DIM);
-    ev_melbank mb;
     double f_hi = rate / 2.0 < 16000 ? rate / 2.0 : 16000;
-    if (!p || !mel || ev_stft_power(p, x, n, &cfg) || ev_melbank_init(&mb, rate, 2048, EV_EMB_DIM, 20.0, f_hi)) {
-        free(p); free(mel); return -1;
-    }
-    ev_melbank_apply(&mb, mel, p, T);
-    ev_melbank_free(&mb);
+    const ev_melbank *mb = ev_melbank_get_range(rate, 2048, EV_EMB_DIM, 20.0, f_hi);   // shared
+    if (!p || !mel || !mb || ev_stft_power(p, x, n, &cfg)) { free(p); free(mel); return -1; }
+    ev_melbank_apply(mb, mel, p, T);
     double emax = 0;
     double *e = malloc(sizeof(double) * T);
     if (!e) { free(p); free(mel); return -1; }

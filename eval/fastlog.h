@@ -4,6 +4,8 @@
 // s = (m - 1)/(m + 1), |s| <= 0.172, by its odd series up to s^11 (error < 1e-9 before float
 // rounding). Accuracy about 1e-7 relative, like logf. Zero, negative, denormal, Inf and NaN
 // inputs are the caller's responsibility (every caller floors its arguments first).
+// Also declares the vectorised row kernels of fastlog.c (log ratios, squared differences,
+// peak search), which have AVX2/AVX-512F clones (simd.h).
 #ifndef EV_FASTLOG_H
 #define EV_FASTLOG_H
 
@@ -49,5 +51,9 @@ static inline double ev_sum_abs_logratio(const float *a, const float *b, int n, 
                                          float *tmp) {
     return ev_sum_logratio(a, b, n, fl, eps, 1, tmp);
 }
+
+// First index of the largest |x[i]| (i < n) and that value in *peak; 0 and *peak = 0 when
+// every sample is zero (the same as a scan keeping the first strict maximum).
+int64_t ev_argmax_abs(const float *x, int64_t n, float *peak);
 
 #endif

@@ -26,8 +26,11 @@ void ev_loudness(const float *planar, int n_channels, int64_t n, int rate, doubl
             for (int c = 0; c < n_channels; c++)
                 buf[i * n_channels + c] = s0 + i < n ? planar[(int64_t)c * n + s0 + i] : 0.0f;
         if (ebur128_add_frames_float(st, buf, (size_t)m) != EBUR128_SUCCESS) goto done;
+        // Before 400 ms the meter's window still holds its initial zeros: its energy is part
+        // of the 400 ms reading's (total >= 400 ms with the padding), so it cannot be the max.
         double mom;
-        if (ebur128_loudness_momentary(st, &mom) == EBUR128_SUCCESS && mom > mmax) mmax = mom;
+        if (s0 + m >= 4 * chunk && ebur128_loudness_momentary(st, &mom) == EBUR128_SUCCESS && mom > mmax)
+            mmax = mom;
     }
     double gl;
     if (ebur128_loudness_global(st, &gl) == EBUR128_SUCCESS)

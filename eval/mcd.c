@@ -7,6 +7,7 @@
 #include "eval/metrics.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #define MCD_MELS 128
@@ -20,6 +21,16 @@ static double log_mel(double *mel, int64_t cnt) {
     double fl = mx * 1e-8;
     for (int64_t i = 0; i < cnt; i++) mel[i] = log(fmax(mel[i], fl));
     return mx;
+}
+
+// DCT-II (ortho) rows c1..c13, built once.
+static double basis[MCD_NCEP][MCD_MELS];
+static pthread_once_t basis_once = PTHREAD_ONCE_INIT;
+
+static void basis_init(void) {
+    for (int k = 0; k < MCD_NCEP; k++)
+        for (int n = 0; n < MCD_MELS; n++)
+            basis[k][n] = sqrt(2.0 / MCD_MELS) * cos(M_PI * (k + 1) * (2 * n + 1) / (2.0 * MCD_MELS));
 }
 
 ev_val ev_mcd(ev_sig *ref, ev_sig *est, int rate) {
@@ -37,10 +48,7 @@ ev_val ev_mcd(ev_sig *ref, ev_sig *est, int rate) {
     if (log_mel(mr, cnt) <= 0) out = ev_null("reference is silent");
     else if (log_mel(mt, cnt) <= 0) out = ev_null("estimate is silent");
     else {
-        double basis[MCD_NCEP][MCD_MELS];
-        for (int k = 0; k < MCD_NCEP; k++)
-            for (int n = 0; n < MCD_MELS; n++)
-                basis[k][n] = sqrt(2.0 / MCD_MELS) * cos(M_PI * (k + 1) * (2 * n + 1) / (2.0 * MCD_MELS));
+        pthread_once(&basis_once, basis_init);
         double sum = 0;
         for (int64_t f = 0; f < T; f++) {
             const double *a = mr + f * MCD_MELS, *b = mt + f * MCD_MELS;

@@ -62,6 +62,9 @@ void ev_loudness(const float *planar, int n_channels, int64_t n, int rate, doubl
 // librosa-style peak picking). Writes up to max_onsets times (seconds) and returns the count
 // (-1 on allocation failure).
 int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets);
+// The same from a precomputed flux (T frames of hop 128, as scales.h's pass makes it);
+// flux is normalised in place.
+int ev_onsets_flux(double *flux, int64_t T, int rate, double *times, int max_onsets);
 // mir_eval-style F-measure with a +-window (s) maximum matching; mean |offset| of the matched
 // pairs (ms) to *offset_ms (NAN when nothing matched). Empty list on either side gives 0.
 double ev_onset_f(const double *ref, int n_ref, const double *est, int n_est, double window,

@@ -7,29 +7,21 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "eval/fastlog.h"  // defines: ev_sum_abs_logratio
+#include "eval/scales.h"  // defines: ev_scales_run (the per-scale sums)
+
+ev_val ev_rave_mss_scales(const ev_scales *sc) {
+    if (sc->rave_why) return ev_null(sc->rave_why);
+    double total = 0;
+    for (int s = 0; s < EV_N_SCALES; s++) total += sc->rave_term[s];   // 2048 .. 128
+    return ev_ok(total);
+}
 
 ev_val ev_rave_mss(ev_sig *ref, ev_sig *est) {
-    static const int scales[5] = {2048, 1024, 512, 256, 128};
-    const double eps = 1e-7;
-    double total = 0;
-    float *tmp = malloc(sizeof(float) * 1025);
-    if (!tmp) return ev_null("out of memory");
-    for (int s = 0; s < 5; s++) {
-        ev_stft_cfg cfg = {scales[s], scales[s] / 4, scales[s], EV_PAD_REFLECT};
-        const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
-        if (!r || !t) { free(tmp); return ev_null("out of memory"); }
-        int64_t cnt = r->n_frames * r->n_bins;
-        double num = 0, den = 0, lg = 0;
-        for (int64_t f = 0; f < r->n_frames; f++)
-            ev_row_sqdiff(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins, 0.0f, &num, &den);
-        for (int64_t f = 0; f < r->n_frames; f++)
-            lg += ev_sum_abs_logratio(r->mag + f * r->n_bins, t->mag + f * r->n_bins, r->n_bins, 0.0f,
-                                      (float)eps, tmp);
-        if (den <= 0) { free(tmp); return ev_null("reference is silent"); }
-        total += num / den + lg / (double)cnt;
-    }
-    free(tmp);
-    return ev_ok(total);
+    ev_scales sc;
+    memset(&sc, 0, sizeof sc);
+    sc.rave = 1;
+    if (ev_scales_run(&sc, ref, est)) return ev_null("out of memory");
+    return ev_rave_mss_scales(&sc);
 }

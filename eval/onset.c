@@ -12,10 +12,28 @@
 #include <stdlib.h>
 
 #include "eval/fastlog.h"  // defines: ev_logf
+#include "eval/scales.h"   // defines: ev_flux_row
+#include "eval/simd.h"     // defines: EV_SIMD
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+// One frame of the flux: lc = ln(1 + 100 |X|) of the current frame, returns
+// sum_k max(0, lc[k] - lp[k]) (four double lanes; lane sums added in a fixed order).
+EV_SIMD double ev_flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
+                           float *restrict pos, int F) {
+    for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
+    for (int k = 0; k < F; k++) {   // max(d, 0) (GCC turns this form into a vector max)
+        float d = lc[k] - lp[k];
+        pos[k] = d > 0.0f ? d : 0.0f;
+    }
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int k = 0;
+    for (; k + 4 <= F; k += 4) { a0 += pos[k]; a1 += pos[k + 1]; a2 += pos[k + 2]; a3 += pos[k + 3]; }
+    for (; k < F; k++) a0 += pos[k];
+    return (a0 + a1) + (a2 + a3);
 }
 
 int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
@@ -25,25 +43,25 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
     const int64_t T = sp->n_frames;
     const int F = sp->n_bins;
     double *flux = malloc(sizeof(double) * T);
-    float *lrow = calloc(2 * (size_t)F, sizeof(float));   // L of the previous and current frame
+    float *lrow = calloc(3 * (size_t)F, sizeof(float));   // L of the previous and current frame, scratch
     if (!flux || !lrow) { free(flux); free(lrow); return -1; }
-    double mx = 0;
     for (int64_t t = 0; t < T; t++) {
-        const float *cur = sp->mag + t * F;
-        float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;
-        double acc = 0;
-        for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
-        for (int k = 0; k < F; k++) {
-            float d = lc[k] - lp[k];   // frame -1 is silence (lp zeroed)
-            if (d > 0) acc += d;
-        }
-        flux[t] = acc;
-        if (acc > mx) mx = acc;
+        float *lc = lrow + (t & 1) * F, *lp = lrow + ((t + 1) & 1) * F;   // frame -1: silence
+        flux[t] = ev_flux_row(lc, lp, sp->mag + t * F, lrow + 2 * (size_t)F, F);
     }
     free(lrow);
+    int n = ev_onsets_flux(flux, T, rate, times, max_onsets);
+    free(flux);
+    return n;
+}
+
+int ev_onsets_flux(double *flux, int64_t T, int rate, double *times, int max_onsets) {
+    const int hop = 128;
+    double mx = 0;
+    for (int64_t t = 0; t < T; t++) if (flux[t] > mx) mx = flux[t];
     int n = 0;
     if (mx > 0) {
-        const double fr = (double)rate / cfg.hop;   // frames per second
+        const double fr = (double)rate / hop;   // frames per second
         const int64_t pre_max = (int64_t)(0.03 * fr), post_max = 1;
         const int64_t pre_avg = (int64_t)(0.10 * fr), post_avg = (int64_t)(0.10 * fr) + 1;
         const int64_t wait = (int64_t)(0.03 * fr);
@@ -59,11 +77,10 @@ int ev_onsets(ev_sig *s, int rate, double *times, int max_onsets) {
             for (int64_t i = a; i < b; i++) mean += flux[i];
             mean /= (double)(b - a);
             if (flux[t] < mean + 0.07 || t - last <= wait) continue;
-            times[n++] = (double)t * cfg.hop / rate;
+            times[n++] = (double)t * hop / rate;
             last = t;
         }
     }
-    free(flux);
     return n;
 }
 

@@ -11,6 +11,7 @@
 #include "core/error.h"   // defines: GD_ERR_*
 #include "core/log.h"     // defines: gd_error
 #include "eval/metrics.h" // defines: ev_* metrics
+#include "eval/scales.h"  // defines: ev_scales_run, ev_rave_mss_scales, ev_mel_l1_scales
 
 static const char *const k_keys[] = {
 #define EVAL_METRIC(id, key, better, unit) key,
@@ -70,21 +71,29 @@ static int pair_metrics(eval_pair_result *res, const float *r, const float *t, i
     ev_sig_init(&sr, r, n);
     ev_sig_init(&st, t, n);
     ev_val a, b, c;
-    set(res, EVAL_RAVE_MSS, ev_rave_mss(&sr, &st));
+    // One pass over the full-window scales 128..2048 feeds RAVE, the mel L1 and the onset
+    // flux (scales.h); the same values as the single-metric functions.
+    const ev_stft_cfg on_cfg = {512, 128, 512, EV_PAD_REFLECT};
+    const int64_t n_on = ev_stft_frames(&on_cfg, n);
+    int cap = (int)(n / 128) + 2, rc = 0;
+    double *on = malloc(sizeof(double) * 2 * cap);
+    float *env = malloc(sizeof(float) * n * 2);
+    double *flux = malloc(sizeof(double) * 2 * n_on);
+    ev_scales sc;
+    memset(&sc, 0, sizeof sc);
+    sc.rave = sc.mel = 1; sc.rate = rate;
+    sc.flux_ref = flux; sc.flux_est = flux ? flux + n_on : NULL;
+    if (!on || !env || !flux || ev_scales_run(&sc, &sr, &st)) { rc = GD_ERR_NOMEM; goto done; }
+    set(res, EVAL_RAVE_MSS, ev_rave_mss_scales(&sc));
     ev_mrstft(&sr, &st, &a, &b, &c);
     set(res, EVAL_MRSTFT, a); set(res, EVAL_MRSTFT_SC, b); set(res, EVAL_MRSTFT_LOGMAG, c);
-    set(res, EVAL_MEL_L1, ev_mel_l1(&sr, &st, rate));
+    set(res, EVAL_MEL_L1, ev_mel_l1_scales(&sr, &st, rate, &sc));
     ev_lsd(&sr, &st, &a, &b);
     set(res, EVAL_LSD_DB, a); set(res, EVAL_LSD_DB_ACTIVE, b);
     set(res, EVAL_MCD_DB, ev_mcd(&sr, &st, rate));
     set(res, EVAL_SI_SDR_DB, ev_si_sdr(r, t, n));
 
-    int cap = (int)(n / 128) + 2, rc = 0;
-    double *on = malloc(sizeof(double) * 2 * cap);
-    float *env = malloc(sizeof(float) * n * 2);
-    if (!on || !env) { rc = GD_ERR_NOMEM; goto done; }
-    int n_r = ev_onsets(&sr, rate, on, cap), n_t = ev_onsets(&st, rate, on + cap, cap);
-    if (n_r < 0 || n_t < 0) { rc = GD_ERR_NOMEM; goto done; }
+    int n_r = ev_onsets_flux(flux, n_on, rate, on, cap), n_t = ev_onsets_flux(flux + n_on, n_on, rate, on + cap, cap);
     if (n_r == 0) {
         for (int m = EVAL_ONSET_F_50; m <= EVAL_ONSET_OFFSET_MS; m++)
             set(res, m, ev_null("no onsets in the reference"));
@@ -110,7 +119,7 @@ static int pair_metrics(eval_pair_result *res, const float *r, const float *t, i
     ev_f0(r, t, n, rate, &a, &b, &c);
     set(res, EVAL_F0_REF_HZ, a); set(res, EVAL_F0_EST_HZ, b); set(res, EVAL_F0_ERR_CENTS, c);
 done:
-    free(on); free(env);
+    free(on); free(env); free(flux);
     ev_sig_free(&sr); ev_sig_free(&st);
     return rc;
 }
@@ -164,6 +173,10 @@ int eval_pair_mono(eval_pair_result *res, const float *ref, int64_t n_ref, const
 static float *downmix(const gd_audio *a) {
     float *m = malloc(sizeof(float) * (a->n_frames > 0 ? a->n_frames : 1));
     if (!m) return NULL;
+    if (a->n_channels == 1) {   // (float)(x / 1.0) is x
+        memcpy(m, a->data, sizeof(float) * a->n_frames);
+        return m;
+    }
     for (int64_t i = 0; i < a->n_frames; i++) {
         double s = 0;
         for (int c = 0; c < a->n_channels; c++) s += a->data[(int64_t)c * a->n_frames + i];

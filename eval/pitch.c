@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fft.h"  // defines: gd_fft_r2c, gd_fft_alloc
+#include "eval/fastlog.h"  // defines: ev_argmax_abs
+#include "eval/fftplan.h"  // defines: ev_fft_r2c, ev_fft_alloc
+#include "eval/spec.h"     // defines: ev_hann
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -27,28 +29,32 @@ static double median(double *v, int n) {
 static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, int n_fr, int win,
                  int hop) {
     const int nf = 2 * win, nb = nf / 2 + 1;
-    float *buf = gd_fft_alloc(nf), *spec = gd_fft_alloc(2 * nb);
+    float *buf = ev_fft_alloc(nf), *spec = ev_fft_alloc(2 * nb);
     double *energy = malloc(sizeof(double) * n_fr);
     double *pows = malloc(sizeof(double) * (size_t)n_fr * nb);
     if (!buf || !spec || !energy || !pows) {
-        gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1;
+        ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
     }
-    float *w = malloc(sizeof(float) * win);
-    if (!w) { gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1; }
-    for (int i = 0; i < win; i++) w[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / win));
+    const float *w = ev_hann(win);   // the same float periodic Hann, shared
+    if (!w) { ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1; }
     double emax = 0;
+    memset(buf, 0, sizeof(float) * nf);   // [win, nf) stays zero
     for (int j = 0; j < n_fr; j++) {
-        memset(buf, 0, sizeof(float) * nf);
         for (int i = 0; i < win; i++) {
             int64_t s = p0 + (int64_t)j * hop + i;
             buf[i] = s < n ? x[s] * w[i] : 0.0f;
         }
-        gd_fft_r2c(nf, buf, spec);
-        double e = 0;
-        for (int k = 0; k < nb; k++) {
-            double v = (double)spec[2 * k] * spec[2 * k] + (double)spec[2 * k + 1] * spec[2 * k + 1];
-            pows[(size_t)j * nb + k] = v; e += v;
+        if (ev_fft_r2c(nf, 1, buf, spec)) {
+            ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
         }
+        double *P = pows + (size_t)j * nb;
+        for (int k = 0; k < nb; k++)
+            P[k] = (double)spec[2 * k] * spec[2 * k] + (double)spec[2 * k + 1] * spec[2 * k + 1];
+        double e0 = 0, e1 = 0, e2 = 0, e3 = 0;   // four chains, added in a fixed order
+        int k = 0;
+        for (; k + 4 <= nb; k += 4) { e0 += P[k]; e1 += P[k + 1]; e2 += P[k + 2]; e3 += P[k + 3]; }
+        for (; k < nb; k++) e0 += P[k];
+        double e = (e0 + e1) + (e2 + e3);
         energy[j] = e;
         if (e > emax) emax = e;
     }
@@ -69,7 +75,7 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             }
         }
     }
-    gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); free(w);
+    ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows);
     return 0;
 }
 
@@ -78,9 +84,8 @@ void ev_f0(const float *ref, const float *est, int64_t n, int rate, ev_val *f0_r
     int win = 1;
     while (win < 0.09 * rate) win <<= 1;
     const int hop = win / 4;
-    int64_t p0 = 0;
-    float pk = 0;
-    for (int64_t i = 0; i < n; i++) if (fabsf(ref[i]) > pk) { pk = fabsf(ref[i]); p0 = i; }
+    float pk;
+    const int64_t p0 = ev_argmax_abs(ref, n, &pk);
     *f0_ref = *f0_est = *err_cents = ev_null("reference is silent");
     if (pk <= 0) return;
     int64_t span = (int64_t)(0.5 * rate);

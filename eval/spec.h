@@ -49,6 +49,14 @@ const ev_spec *ev_sig_spec(ev_sig *s, const ev_stft_cfg *cfg);
 int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg);
 int ev_stft_spec(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag);
 int64_t ev_stft_frames(const ev_stft_cfg *cfg, int64_t n);
+// Rows t0 .. t0+count-1 of the same spectrogram into out (count * (n_fft/2+1) floats), for
+// metrics that consume it block by block instead of keeping it (identical values).
+int ev_stft_spec_range(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg, int mag,
+                       int64_t t0, int64_t count);
+
+// Periodic Hann window of wl samples (float: 0.5 - 0.5 cos(2 pi i / wl)), shared and
+// immutable (built once per length, kept until exit); NULL on allocation failure.
+const float *ev_hann(int wl);
 
 // Mel filterbank (librosa.filters.mel defaults: Slaney scale, Slaney area norm), stored
 // sparsely: band m has weights w[off[m] .. off[m]+len[m]) for bins start[m]...
@@ -64,6 +72,8 @@ void ev_melbank_free(ev_melbank *mb);
 // (thread-safe); NULL on allocation failure. ev_melbank_cache_clear frees them all (call only
 // when no thread uses a bank).
 const ev_melbank *ev_melbank_get(int rate, int n_fft, int n_mels);
+// The same for a band f_lo .. f_hi Hz (ev_melbank_init's arguments).
+const ev_melbank *ev_melbank_get_range(int rate, int n_fft, int n_mels, double f_lo, double f_hi);
 void ev_melbank_cache_clear(void);
 // mel (T, n_mels) = spec (T, F) projected on the bank.
 void ev_melbank_apply(const ev_melbank *mb, double *mel, const float *spec, int64_t n_frames);
