@@ -147,18 +147,25 @@ static long adam_check(const char *what, const float *pg, const float *pc, const
     return bad;
 }
 
+// The tiny model with parameters from seed, planned for training at batch B x n_signal on the
+// CPU and uploaded to the GPU; NULL (the failure checked) without one.
+static rv_gpu *tiny_on_gpu(rv_config *c, rv_model *m, int B, unsigned long long seed) {
+    rv_gpu *g = NULL;
+    CHECK(load_tiny(c) == 0);
+    CHECK(rv_model_init(m, c) == 0);
+    rv_model_init_params(m, seed);
+    CHECK(rv_model_plan(m, B, c->n_signal, 1) == 0);
+    CHECK(rv_gpu_init(&g, m, B, c->n_signal, 1) == 0);
+    return g;
+}
+
 static void test_model_step(void) {
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 11);
     int B = 2;
-    long N = c.n_signal;
-    CHECK(rv_model_plan(&m, B, N, 1) == 0);
-    rv_gpu *g;
-    CHECK(rv_gpu_init(&g, &m, B, N, 1) == 0);
+    rv_gpu *g = tiny_on_gpu(&c, &m, B, 11);
     if (!g) return;
+    long N = c.n_signal;
     long n = m.P.total;
     float *Gg = malloc(sizeof(float) * n), *P0 = hcopy(m.P.data, n);
     printf(" tiny model: %ld parameters, batch %d x %ld, crop %d + %d\n", n, B, N, m.crop_l, m.crop_r);
@@ -289,16 +296,11 @@ static void test_model_step(void) {
 // then truncation, and the matching mode is printed.
 static void test_tf32_step(void) {
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 11);
     int B = 2;
-    long N = c.n_signal;
-    CHECK(rv_model_plan(&m, B, N, 1) == 0);
-    rv_gpu *g;
-    CHECK(rv_gpu_init(&g, &m, B, N, 1) == 0);
+    rv_gpu *g = tiny_on_gpu(&c, &m, B, 11);
     if (!g) return;
+    long N = c.n_signal;
     long n = m.P.total;
     float *Gg = malloc(sizeof(float) * n), *G32 = malloc(sizeof(float) * n);
     batch b = make_batch(&m, B, N, 0);
