@@ -64,6 +64,9 @@ void aug__enum_word(char *buf, int cap, const char *choices, int i);
 int  aug__resize(gd_audio *a, int64_t n);
 // Mean square over all channels and frames (0 for empty).
 double aug__power(const gd_audio *a);
+// calloc of n floats for a whole-signal buffer, advised to use transparent huge pages (fewer
+// page faults); release with free. NULL on failure.
+float *aug__signal_alloc(size_t n);
 // Peak |x| over the buffer.
 float aug__peak(const gd_audio *a);
 // Full linear convolution y (n + m - 1) = x (n) * h (m) by FFT overlap-add.

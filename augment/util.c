@@ -1,6 +1,9 @@
 // util.c: small buffer helpers shared by effects, and FFT overlap-add convolution.
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
 
 #include "augment/effect.h"   // defines: aug__resize, aug__power, aug__peak, aug__convolve
 #include "core/error.h"       // defines: GD_ERR_*
@@ -16,6 +19,19 @@ int aug__resize(gd_audio *a, int64_t n) {
     gd_audio_free(a);
     *a = b;
     return 0;
+}
+
+float *aug__signal_alloc(size_t n) {
+    float *p = calloc(n ? n : 1, sizeof(float));
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    size_t bytes = n * sizeof(float);
+    if (p && bytes >= 2 * huge) {   // calloc's big blocks are fresh mmaps, not yet touched
+        uintptr_t b = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + bytes) & ~(huge - 1);
+        if (e > b) madvise((void *)b, e - b, MADV_HUGEPAGE);
+    }
+#endif
+    return p;
 }
 
 double aug__power(const gd_audio *a) {
