@@ -37,8 +37,8 @@ static inline uint64_t xo_next(xo256 *x) {
 // Unit-variance noise from the four 16-bit quarters of one draw (Irwin-Hall n = 4: close to
 // Gaussian, bounded at +-3.46 sigma; white either way). Vectorisable given the draws.
 static inline double draw_to_noise(uint64_t u) {
-    double s = (double)(u & 0xffff) + (double)((u >> 16) & 0xffff) + (double)((u >> 32) & 0xffff) +
-               (double)(u >> 48);
+    double s = (double)(int32_t)(u & 0xffff) + (double)(int32_t)((u >> 16) & 0xffff) +
+               (double)(int32_t)((u >> 32) & 0xffff) + (double)(int32_t)(u >> 48);   // exact
     return (s / 65536.0 - 2.0) * 1.7320508075688772;
 }
 
