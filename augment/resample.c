@@ -106,9 +106,21 @@ int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in,
     if (!bank || !edge) { free(bank); free(edge); return GD_ERR_NOMEM; }
     // h(x) = fc sinc(fc x) kaiser(x / half) at x = (m - half + 1) - p / N_PHASES; the row of
     // phase p serves input times with fractional part p / N_PHASES.
+    // The kernel is even and x is exact (an integer minus a multiple of 1/512), so the entry
+    // at (p, m) equals the one at (N_PHASES - p, 2 half - 1 - m): half the rows are mirrored
+    // copies (taps beyond 2 half - 1 are zero either way, |w| >= 1).
     double i0b = bessel_i0(KAISER_BETA);
     for (int p = 0; p <= N_PHASES; p++) {
         double frac = (double)p / N_PHASES;
+        if (p > N_PHASES / 2) {
+            const float *src = bank + (size_t)(N_PHASES - p) * taps;
+            float *dst = bank + (size_t)p * taps;
+            for (int m = 0; m < taps; m++) {
+                int mm = 2 * half - 1 - m;
+                dst[m] = mm >= 0 && mm < taps ? src[mm] : 0.0f;
+            }
+            continue;
+        }
         for (int m = 0; m < taps; m++) {
             double x = (m - half + 1) - frac, w = x / half, h = 0;
             if (fabs(w) < 1) {
