@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "augment/effect.h"   // defines: aug_effect, aug__power
+#include "augment/effect.h"   // defines: aug_effect, aug__power, aug__sum_squares
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/log.h"         // defines: gd_error
 #include "core/rng.h"         // defines: gd_rng
@@ -93,9 +93,7 @@ static int noise_apply(gd_audio *a, const aug_vals *v) {
         for (int c = 0; c < a->n_channels; c++)
             gen_colour(nz + c * a->n_frames, a->n_frames, (int)v->num[1], &rng);
     }
-    double pn = 0;
-    for (int64_t i = 0; i < total; i++) pn += (double)nz[i] * nz[i];
-    pn /= (double)total;
+    double pn = aug__sum_squares(nz, total) / (double)total;
     if (pn <= 0) {
         gd_error("noise: noise file %s is silent", v->str[2]);
         free(nz);
