@@ -42,6 +42,9 @@ static inline double draw_to_noise(uint64_t u) {
     return (s / 65536.0 - 2.0) * 1.7320508075688772;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
+#endif
 static void gen_colour(float *y, int64_t n, int colour, gd_rng *rng) {
     xo256 xo;
     for (int i = 0; i < 4; i++) xo.s[i] = gd_rng_u64(rng) | (i == 0);
@@ -72,6 +75,9 @@ static void gen_colour(float *y, int64_t n, int colour, gd_rng *rng) {
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
+#endif
 static int noise_apply(gd_audio *a, const aug_vals *v) {
     double ps = aug__power(a);
     if (ps <= 0) return 0;

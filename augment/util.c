@@ -34,6 +34,9 @@ float *aug__signal_alloc(size_t n) {
     return p;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
+#endif
 double aug__sum_squares(const float *x, int64_t n) {
     // 8 interleaved partial sums (x[i] goes to sum i mod 8), added pairwise at the end: a
     // fixed order written out lane by lane, so it vectorises without the compiler
