@@ -103,6 +103,9 @@ static int is_truncated(SNDFILE *sf) {
 // is read raw in large blocks (few read calls) and converted here to exactly the floats
 // libsndfile's normalised reader gives (x / 2^15, x / 2^23). Returns frames read, or -1 when the
 // format is not one of those (the caller then uses libsndfile's reader).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
+#endif
 static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int64_t n_frames) {
     int sub = info->format & SF_FORMAT_SUBMASK, end = info->format & SF_FORMAT_ENDMASK;
     int bytes = sub == SF_FORMAT_PCM_16 ? 2 : sub == SF_FORMAT_PCM_24 ? 3 : 0;
