@@ -58,6 +58,11 @@ static inline float gain_computer(float xl, float t, float r, float w) {
 
 #define BLOCK 1024
 
+// Clones for AVX-512 and AVX2 widen the vectorised passes only: the same float operations
+// lane by lane (no FMA contraction in ISO C mode), so the same bits as the baseline build.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
 static int compress_apply(gd_audio *a, const aug_vals *v) {
     float t = (float)v->num[0], r = (float)v->num[1], w = (float)v->num[2];
     double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));

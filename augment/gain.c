@@ -14,6 +14,9 @@ static const aug_param params[] = {
     {"bright_hz", AUG_P_NUM, 2500, 200, 16000, NULL, "shelf corner frequency, Hz"},
 };
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
+#endif
 static int gain_apply(gd_audio *a, const aug_vals *v) {
     double db = v->num[0], bright = v->num[1];
     float g = (float)pow(10.0, db / 20.0);

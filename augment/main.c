@@ -71,9 +71,9 @@ static void write_out(const char *path, const gd_audio *a, const common_opts *o)
 static void read_in(gd_audio *a, const char *path) {
     int rc = gd_audio_read(a, path, 0, 0);
     if (rc) gd_die("%s: %s", path, gd_strerror(rc));
-    int64_t total = a->n_frames * a->n_channels, nz = 0;
-    for (int64_t i = 0; i < total; i++) nz += a->data[i] != 0;
-    if (!nz) gd_die("%s: audio is all zeros (silent); nothing to augment", path);
+    int64_t total = a->n_frames * a->n_channels, i = 0;
+    while (i < total && a->data[i] == 0) i++;   // stops at the first sound
+    if (i == total) gd_die("%s: audio is all zeros (silent); nothing to augment", path);
 }
 
 // Prints the ops string with a caret under the offending character and exits 2.

@@ -370,7 +370,9 @@ int aug_spec_apply(gd_audio *a, const aug_spec *s) {
         if (rc) return rc;
     }
     int64_t total = a->n_frames * a->n_channels;
-    for (int64_t i = 0; i < total; i++)
+    int bad = 0;   // branch-free first (vectorises): v - v is 0 for finite v, NaN otherwise
+    for (int64_t i = 0; i < total; i++) bad |= (a->data[i] - a->data[i]) != 0.0f;
+    for (int64_t i = 0; bad && i < total; i++)
         if (!isfinite(a->data[i])) {
             gd_error("augment: chain produced a non-finite sample at frame %lld",
                      (long long)(i % (a->n_frames ? a->n_frames : 1)));

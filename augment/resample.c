@@ -43,52 +43,101 @@ static double bessel_i0(double x) {
     return s;
 }
 
-// Dot products of one input window with two adjacent phase rows: out = a0 + f (a1 - a0).
-// taps is a multiple of 8; b0, b1 are 32-byte aligned; x is not.
+typedef int v8i __attribute__((vector_size(32)));
+
+// Dot products of one input window with two adjacent phase rows, interpolated lane-wise:
+// *u = s + f (r - s), s and r the 8-lane partial sums of the two rows (output sample i is
+// the sum of u's lanes, in the fixed order of reduce8 / reduce_one). taps is a multiple of 8;
+// b0, b1 are 32-byte aligned; x is not.
+static inline __attribute__((always_inline)) void dot_one(v8 *u, int64_t i, int64_t i1, double d,
+                                                          const float *x, int64_t x_off,
+                                                          const float *bank, int taps) {
+    const int ahead = 4;   // rows of a later output sample are prefetched: phases jump around
+    double t = (double)i * d;
+    int64_t k = (int64_t)t;
+    double ph = (t - (double)k) * N_PHASES;
+    int p = (int)ph;
+    float f = (float)(ph - p);
+    if (i + ahead < i1) {
+        double ta = (double)(i + ahead) * d;
+        const char *pa = (const char *)(bank + (size_t)(int)((ta - (double)(int64_t)ta) * N_PHASES) * taps);
+        for (int off = 0; off < 2 * taps * (int)sizeof(float); off += 128) __builtin_prefetch(pa + off);
+    }
+    const float *xs = x + (k + x_off);
+    const float *b0 = bank + (size_t)p * taps, *b1 = b0 + taps;
+    // 16-float accumulators: lanes 0-7 sum taps m..m+7 and lanes 8-15 taps m+8..m+15 of
+    // every 16, i.e. two 8-float accumulators side by side, so the arithmetic (and the
+    // bytes) are the same whether this runs as 4 x SSE, 2 x AVX2 or 1 x AVX-512
+    v16 S = {0}, R = {0};
+    int m = 0;
+    for (; m + 16 <= taps; m += 16) {
+        v16 xv;
+        memcpy(&xv, xs + m, sizeof xv);
+        v16 c0, c1;   // rows are 32-byte aligned only
+        memcpy(&c0, b0 + m, sizeof c0);
+        memcpy(&c1, b1 + m, sizeof c1);
+        S += xv * c0;
+        R += xv * c1;
+    }
+    v8 s0, s1, r0, r1;
+    memcpy(&s0, &S, sizeof s0); memcpy(&s1, (const float *)&S + 8, sizeof s1);
+    memcpy(&r0, &R, sizeof r0); memcpy(&r1, (const float *)&R + 8, sizeof r1);
+    if (m < taps) {
+        v8 xa;
+        memcpy(&xa, xs + m, sizeof xa);
+        s0 += xa * *(const v8 *)(b0 + m);
+        r0 += xa * *(const v8 *)(b1 + m);
+    }
+    v8 sum = s0 + s1;
+    *u = sum + f * ((r0 + r1) - sum);
+}
+
+// Sum of one u's lanes: ((u0 + u4) + (u1 + u5)) + ((u2 + u6) + (u3 + u7)).
+static inline __attribute__((always_inline)) float reduce_one(const v8 *u) {
+    const v8 v = *u;
+    return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
+// The same sums for 8 outputs at once: an 8 x 8 transpose by shuffles, then lane-wise adds in
+// exactly reduce_one's order, so every output has the same bits as reduce_one gives.
+static inline __attribute__((always_inline)) void reduce8(float *out, const v8 *u) {
+    const v8i lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
+    const v8i e = {0, 1, 8, 9, 4, 5, 12, 13}, o = {2, 3, 10, 11, 6, 7, 14, 15};
+    const v8i h0 = {0, 1, 2, 3, 8, 9, 10, 11}, h1 = {4, 5, 6, 7, 12, 13, 14, 15};
+    v8 A[4];
+    for (int g = 0; g < 2; g++) {   // outputs 4g .. 4g + 3
+        const v8 *w = u + 4 * g;
+        v8 t0 = __builtin_shuffle(w[0], w[1], lo), t1 = __builtin_shuffle(w[0], w[1], hi);
+        v8 t2 = __builtin_shuffle(w[2], w[3], lo), t3 = __builtin_shuffle(w[2], w[3], hi);
+        // lane l of output j (j = 0..3) at position j of the half holding l mod 4
+        v8 q0 = __builtin_shuffle(t0, t2, e), q1 = __builtin_shuffle(t0, t2, o);   // l = 0|4, 1|5
+        v8 q2 = __builtin_shuffle(t1, t3, e), q3 = __builtin_shuffle(t1, t3, o);   // l = 2|6, 3|7
+        if (g == 0) { A[0] = q0; A[1] = q1; A[2] = q2; A[3] = q3; }
+        else {
+            v8 B[4] = {q0, q1, q2, q3};
+            for (int j = 0; j < 4; j++)   // (lanes l of outputs 0-7) + (lanes l + 4)
+                A[j] = __builtin_shuffle(A[j], B[j], h0) + __builtin_shuffle(A[j], B[j], h1);
+        }
+    }
+    v8 r = (A[0] + A[1]) + (A[2] + A[3]);
+    memcpy(out, &r, sizeof r);
+}
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 static void dot_run(float *out, int64_t i0, int64_t i1, double d, const float *x, int64_t x_off,
                     const float *bank, int taps) {
-    const int ahead = 4;   // rows of a later output sample are prefetched: phases jump around
-    for (int64_t i = i0; i < i1; i++) {
-        double t = (double)i * d;
-        int64_t k = (int64_t)t;
-        double ph = (t - (double)k) * N_PHASES;
-        int p = (int)ph;
-        float f = (float)(ph - p);
-        if (i + ahead < i1) {
-            double ta = (double)(i + ahead) * d;
-            const char *pa = (const char *)(bank + (size_t)(int)((ta - (double)(int64_t)ta) * N_PHASES) * taps);
-            for (int off = 0; off < 2 * taps * (int)sizeof(float); off += 128) __builtin_prefetch(pa + off);
-        }
-        const float *xs = x + (k + x_off);
-        const float *b0 = bank + (size_t)p * taps, *b1 = b0 + taps;
-        // 16-float accumulators: lanes 0-7 sum taps m..m+7 and lanes 8-15 taps m+8..m+15 of
-        // every 16, i.e. two 8-float accumulators side by side, so the arithmetic (and the
-        // bytes) are the same whether this runs as 4 x SSE, 2 x AVX2 or 1 x AVX-512
-        v16 S = {0}, R = {0};
-        int m = 0;
-        for (; m + 16 <= taps; m += 16) {
-            v16 xv;
-            memcpy(&xv, xs + m, sizeof xv);
-            v16 c0, c1;   // rows are 32-byte aligned only
-            memcpy(&c0, b0 + m, sizeof c0);
-            memcpy(&c1, b1 + m, sizeof c1);
-            S += xv * c0;
-            R += xv * c1;
-        }
-        v8 s0, s1, r0, r1;
-        memcpy(&s0, &S, sizeof s0); memcpy(&s1, (const float *)&S + 8, sizeof s1);
-        memcpy(&r0, &R, sizeof r0); memcpy(&r1, (const float *)&R + 8, sizeof r1);
-        if (m < taps) {
-            v8 xa;
-            memcpy(&xa, xs + m, sizeof xa);
-            s0 += xa * *(const v8 *)(b0 + m);
-            r0 += xa * *(const v8 *)(b1 + m);
-        }
-        v8 s = s0 + s1, u = s + f * ((r0 + r1) - s);   // interpolate the phases lane-wise
-        out[i] = ((u[0] + u[4]) + (u[1] + u[5])) + ((u[2] + u[6]) + (u[3] + u[7]));
+    int64_t i = i0;
+    for (; i + 8 <= i1; i += 8) {
+        v8 u[8];
+        for (int j = 0; j < 8; j++) dot_one(&u[j], i + j, i1, d, x, x_off, bank, taps);
+        reduce8(out + i, u);
+    }
+    for (; i < i1; i++) {
+        v8 u;
+        dot_one(&u, i, i1, d, x, x_off, bank, taps);
+        out[i] = reduce_one(&u);
     }
 }
 
@@ -106,9 +155,21 @@ int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in,
     if (!bank || !edge) { free(bank); free(edge); return GD_ERR_NOMEM; }
     // h(x) = fc sinc(fc x) kaiser(x / half) at x = (m - half + 1) - p / N_PHASES; the row of
     // phase p serves input times with fractional part p / N_PHASES.
+    // The kernel is even and x is exact (an integer minus a multiple of 1/512), so the entry
+    // at (p, m) equals the one at (N_PHASES - p, 2 half - 1 - m): half the rows are mirrored
+    // copies (taps beyond 2 half - 1 are zero either way, |w| >= 1).
     double i0b = bessel_i0(KAISER_BETA);
     for (int p = 0; p <= N_PHASES; p++) {
         double frac = (double)p / N_PHASES;
+        if (p > N_PHASES / 2) {
+            const float *src = bank + (size_t)(N_PHASES - p) * taps;
+            float *dst = bank + (size_t)p * taps;
+            for (int m = 0; m < taps; m++) {
+                int mm = 2 * half - 1 - m;
+                dst[m] = mm >= 0 && mm < taps ? src[mm] : 0.0f;
+            }
+            continue;
+        }
         for (int m = 0; m < taps; m++) {
             double x = (m - half + 1) - frac, w = x / half, h = 0;
             if (fabs(w) < 1) {

@@ -106,9 +106,71 @@ static void philox_lanes(uint32_t *out, uint64_t counter, uint64_t stream, uint6
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_PHILOX_AVX2 1
+// The same rounds with AVX2 intrinsics on 8 consecutive counters (two vectors: 16 blocks):
+// _mm256_mul_epu32 gives exact 32x32->64 products of the even lanes, the odd lanes go through
+// a 32-bit shift; integer arithmetic, so the words equal gd_philox4x32's. Used when the CPU
+// has AVX2 (checked at run time), else philox_lanes.
+__attribute__((target("avx2"))) static void philox_avx2(uint32_t *out, uint64_t counter,
+                                                       uint64_t stream, uint64_t seed) {
+    const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M0), m1 = _mm256_set1_epi32((int)PHILOX_M1);
+    const __m256i odd = _mm256_set1_epi64x((long long)0xffffffff00000000ull);
+    __m256i c0[2], c1[2], c2[2], c3[2];
+    for (int v = 0; v < 2; v++) {
+        uint32_t a[8], b[8];
+        for (int l = 0; l < 8; l++) {
+            uint64_t c = counter + (uint64_t)(8 * v + l);
+            a[l] = (uint32_t)c;
+            b[l] = (uint32_t)(c >> 32);
+        }
+        c0[v] = _mm256_loadu_si256((const __m256i *)a);
+        c1[v] = _mm256_loadu_si256((const __m256i *)b);
+        c2[v] = _mm256_set1_epi32((int)(uint32_t)stream);
+        c3[v] = _mm256_set1_epi32((int)(uint32_t)(stream >> 32));
+    }
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int round = 0; round < 10; round++) {
+        __m256i vk0 = _mm256_set1_epi32((int)k0), vk1 = _mm256_set1_epi32((int)k1);
+        for (int v = 0; v < 2; v++) {
+            __m256i e0 = _mm256_mul_epu32(c0[v], m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0[v], 32), m0);
+            __m256i e1 = _mm256_mul_epu32(c2[v], m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2[v], 32), m1);
+            __m256i hi0 = _mm256_or_si256(_mm256_srli_epi64(e0, 32), _mm256_and_si256(o0, odd));
+            __m256i hi1 = _mm256_or_si256(_mm256_srli_epi64(e1, 32), _mm256_and_si256(o1, odd));
+            __m256i lo0 = _mm256_mullo_epi32(c0[v], m0), lo1 = _mm256_mullo_epi32(c2[v], m1);
+            c0[v] = _mm256_xor_si256(_mm256_xor_si256(hi1, c1[v]), vk0);
+            c2[v] = _mm256_xor_si256(_mm256_xor_si256(hi0, c3[v]), vk1);
+            c1[v] = lo1;
+            c3[v] = lo0;
+        }
+        k0 += PHILOX_W0;
+        k1 += PHILOX_W1;
+    }
+    for (int v = 0; v < 2; v++) {   // 4 x 8 lane-major words -> 8 blocks of 4, in order
+        __m256i t0 = _mm256_unpacklo_epi32(c0[v], c1[v]), t1 = _mm256_unpackhi_epi32(c0[v], c1[v]);
+        __m256i t2 = _mm256_unpacklo_epi32(c2[v], c3[v]), t3 = _mm256_unpackhi_epi32(c2[v], c3[v]);
+        __m256i b0 = _mm256_unpacklo_epi64(t0, t2), b1 = _mm256_unpackhi_epi64(t0, t2);
+        __m256i b2 = _mm256_unpacklo_epi64(t1, t3), b3 = _mm256_unpackhi_epi64(t1, t3);
+        // b0 = blocks (0, 4), b1 = (1, 5), b2 = (2, 6), b3 = (3, 7) in 128-bit halves
+        __m256i *o = (__m256i *)(out + 32 * v);
+        _mm256_storeu_si256(o, _mm256_permute2x128_si256(b0, b1, 0x20));
+        _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(b2, b3, 0x20));
+        _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(b0, b1, 0x31));
+        _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(b2, b3, 0x31));
+    }
+}
+#endif
+
 void gd_rng_fill_u32(gd_rng *r, uint32_t *out, size_t n) {
     size_t i = 0;
     while (i < n && r->used < 4) out[i++] = r->block[r->used++];
+#ifdef HAVE_PHILOX_AVX2
+    if (n - i >= 4 * LANES && __builtin_cpu_supports("avx2")) {
+        for (; n - i >= 4 * LANES; i += 4 * LANES, r->counter += LANES)
+            philox_avx2(out + i, r->counter, r->stream, r->seed);
+    }
+#endif
     while (n - i >= 4 * LANES) {   // whole blocks, LANES at a time
         philox_lanes(out + i, r->counter, r->stream, r->seed);
         r->counter += LANES;
