@@ -47,7 +47,7 @@ GD_LDFLAGS += -L$(DEPS_ROOT)/usr/lib/x86_64-linux-gnu \
 else
 GD_CFLAGS  += -I/usr/include/x86_64-linux-gnu/openblas-pthread
 endif
-LDLIBS  := -lsndfile -lsamplerate -lfftw3f -lfftw3 -lyaml -lebur128 -lopenblas -lpng -lcrypto -lm
+LDLIBS  := -lsndfile -lsamplerate -lfftw3f_threads -lfftw3f -lfftw3 -lyaml -lebur128 -lopenblas -lpng -lcrypto -lm
 
 DEB_PKGS := build-essential libsndfile1-dev libsamplerate0-dev libfftw3-dev libyaml-dev \
             libebur128-dev libopenblas-dev liblapacke-dev libpng-dev libssl-dev \

@@ -70,11 +70,6 @@ double aug__power(const gd_audio *a);
 // calloc of n floats for a whole-signal buffer, advised to use transparent huge pages (fewer
 // page faults); release with free. NULL on failure.
 float *aug__signal_alloc(size_t n);
-// Real FFTs of n points (fftwise.c: plans from committed wisdom where it applies), the
-// layouts of gd_fft_r2c / gd_fft_c2r (unnormalised); in and out SIMD-aligned (gd_fft_alloc),
-// in of c2r left unchanged. 0 or GD_ERR_INTERNAL.
-int aug__fft_r2c(int n, const float *in, float *out);
-int aug__fft_c2r(int n, const float *in, float *out);
 // Peak |x| over the buffer.
 float aug__peak(const gd_audio *a);
 // Full linear convolution y (n + m - 1) = x (n) * h (m) by FFT overlap-add.

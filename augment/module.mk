@@ -4,5 +4,3 @@
 # reads errno) and if-convert selects around divisions (no FP traps are used; values are
 # unchanged). No -ffast-math: results must not depend on reassociation the compiler picks.
 $(BUILD)/augment/%.o: CFLAGS += $(if $(SAN),,-O3) -fno-math-errno -fno-trapping-math
-# FFTW's threads library for fftwf_make_planner_thread_safe (augment/fftwise.c).
-EXTRA_LDLIBS_augment := -lfftw3f_threads

@@ -7,7 +7,8 @@
 
 #include "augment/effect.h"   // defines: aug__resize, aug__power, aug__peak, aug__convolve
 #include "core/error.h"       // defines: GD_ERR_*
-#include "core/fft.h"         // defines: gd_fft_r2c, gd_fft_c2r, gd_fft_alloc
+#include "core/fft.h"         // defines: gd_fft_alloc
+#include "core/fftwise.h"     // defines: gd_fftwise_r2c, gd_fftwise_c2r
 
 int aug__resize(gd_audio *a, int64_t n) {
     gd_audio b;
@@ -145,20 +146,20 @@ int aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry
     }
     memset(buf, 0, (size_t)N * sizeof(float));
     memcpy(buf, h, (size_t)m * sizeof(float));
-    int rc = aug__fft_r2c(N, buf, H);
+    int rc = gd_fftwise_r2c(N, 1, buf, H);
     float scale = 1.0f / (float)N;
     for (int64_t s = 0; s < n && !rc; s += L) {   // acc[i] holds y[s + i] so far
         int64_t len = n - s < L ? n - s : L;
         memcpy(dry_x, x + s, (size_t)len * sizeof(float));
         memset(buf, 0, (size_t)N * sizeof(float));
         memcpy(buf, x + s, (size_t)len * sizeof(float));
-        if ((rc = aug__fft_r2c(N, buf, X))) break;
+        if ((rc = gd_fftwise_r2c(N, 1, buf, X))) break;
         for (int k = 0; k < nb; k++) {
             float ar = X[2 * k], ai = X[2 * k + 1], br = H[2 * k], bi = H[2 * k + 1];
             X[2 * k] = ar * br - ai * bi;
             X[2 * k + 1] = ar * bi + ai * br;
         }
-        if ((rc = aug__fft_c2r(N, X, buf))) break;
+        if ((rc = gd_fftwise_c2r(N, 1, X, buf))) break;
         int64_t out_len = len + m - 1;
         for (int64_t i = 0; i < out_len; i++) acc[i] += buf[i] * scale;
         int last = s + L >= n;

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-#include "eval/fftplan.h"  // defines: ev_fft_r2c, ev_fft_c2r, ev_fft_alloc
+#include "core/fft.h"      // defines: gd_fft_alloc, gd_fft_free
+#include "core/fftwise.h"  // defines: gd_fftwise_r2c, gd_fftwise_c2r
 
 int64_t ev_align_lag(const float *ref, int64_t n_ref, const float *est, int64_t n_est,
                      int64_t max_lag, int *ok) {
@@ -17,18 +18,18 @@ int64_t ev_align_lag(const float *ref, int64_t n_ref, const float *est, int64_t 
     while (nf < (n_ref > n_est ? n_ref : n_est) + max_lag) nf <<= 1;
     if (nf < 2) nf = 2;
     const int64_t nb = nf / 2 + 1;
-    float *a = ev_fft_alloc(nf), *b = ev_fft_alloc(nf);
-    float *A = ev_fft_alloc(2 * nb), *B = ev_fft_alloc(2 * nb);
+    float *a = gd_fft_alloc(nf), *b = gd_fft_alloc(nf);
+    float *A = gd_fft_alloc(2 * nb), *B = gd_fft_alloc(2 * nb);
     if (!a || !b || !A || !B) {
-        ev_fft_free(a); ev_fft_free(b); ev_fft_free(A); ev_fft_free(B);
+        gd_fft_free(a); gd_fft_free(b); gd_fft_free(A); gd_fft_free(B);
         *ok = 0; return 0;
     }
     memcpy(a, ref, sizeof(float) * n_ref);
     memset(a + n_ref, 0, sizeof(float) * (nf - n_ref));
     memcpy(b, est, sizeof(float) * n_est);
     memset(b + n_est, 0, sizeof(float) * (nf - n_est));
-    if (ev_fft_r2c((int)nf, 1, a, A) || ev_fft_r2c((int)nf, 1, b, B)) {
-        ev_fft_free(a); ev_fft_free(b); ev_fft_free(A); ev_fft_free(B);
+    if (gd_fftwise_r2c((int)nf, 1, a, A) || gd_fftwise_r2c((int)nf, 1, b, B)) {
+        gd_fft_free(a); gd_fft_free(b); gd_fft_free(A); gd_fft_free(B);
         *ok = 0; return 0;
     }
     for (int64_t k = 0; k < nb; k++) {  // conj(A) * B
@@ -36,7 +37,7 @@ int64_t ev_align_lag(const float *ref, int64_t n_ref, const float *est, int64_t 
         A[2 * k] = ar * br + ai * bi;
         A[2 * k + 1] = ar * bi - ai * br;
     }
-    ev_fft_c2r((int)nf, 1, A, a);   // a[k] = c[k] * nf, negative k wrapped to nf + k
+    gd_fftwise_c2r((int)nf, 1, A, a);   // a[k] = c[k] * nf, negative k wrapped to nf + k
     int64_t best = 0;
     double best_v = a[0];
     for (int64_t k = 1; k <= max_lag; k++) {
@@ -44,6 +45,6 @@ int64_t ev_align_lag(const float *ref, int64_t n_ref, const float *est, int64_t 
         if (k < n_ref && a[nf - k] > best_v) { best_v = a[nf - k]; best = -k; }
     }
     if (!(best_v > 0)) best = 0;
-    ev_fft_free(a); ev_fft_free(b); ev_fft_free(A); ev_fft_free(B);
+    gd_fft_free(a); gd_fft_free(b); gd_fft_free(A); gd_fft_free(B);
     return best;
 }

@@ -4,6 +4,5 @@
 # -ffp-contract=off keeps the AVX2 clones of the EV_SIMD kernels (simd.h) bit-identical to
 # the baseline ones (no FMA contraction anywhere).
 $(BUILD)/eval/%.o: CFLAGS += $(if $(SAN),,-O3) -fno-math-errno -ffp-contract=off
-# LAPACKE (dsyevd) for the Frechet distance's symmetric eigenproblems; FFTW's threads
-# library for fftwf_make_planner_thread_safe (eval/fftplan.c).
-EXTRA_LDLIBS_eval := -llapacke -llapack -lfftw3f_threads
+# LAPACKE (dsyevd) for the Frechet distance's symmetric eigenproblems.
+EXTRA_LDLIBS_eval := -llapacke -llapack

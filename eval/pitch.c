@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "eval/fastlog.h"  // defines: ev_argmax_abs
-#include "eval/fftplan.h"  // defines: ev_fft_r2c, ev_fft_alloc
+#include "core/fft.h"      // defines: gd_fft_alloc, gd_fft_free
+#include "core/fftwise.h"  // defines: gd_fftwise_r2c
 #include "eval/spec.h"     // defines: ev_hann
 
 static int cmp_double(const void *a, const void *b) {
@@ -29,14 +30,14 @@ static double median(double *v, int n) {
 static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, int n_fr, int win,
                  int hop) {
     const int nf = 2 * win, nb = nf / 2 + 1;
-    float *buf = ev_fft_alloc(nf), *spec = ev_fft_alloc(2 * nb);
+    float *buf = gd_fft_alloc(nf), *spec = gd_fft_alloc(2 * nb);
     double *energy = malloc(sizeof(double) * n_fr);
     double *pows = malloc(sizeof(double) * (size_t)n_fr * nb);
     if (!buf || !spec || !energy || !pows) {
-        ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
+        gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1;
     }
     const float *w = ev_hann(win);   // the same float periodic Hann, shared
-    if (!w) { ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1; }
+    if (!w) { gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1; }
     double emax = 0;
     memset(buf, 0, sizeof(float) * nf);   // [win, nf) stays zero
     for (int j = 0; j < n_fr; j++) {
@@ -44,8 +45,8 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             int64_t s = p0 + (int64_t)j * hop + i;
             buf[i] = s < n ? x[s] * w[i] : 0.0f;
         }
-        if (ev_fft_r2c(nf, 1, buf, spec)) {
-            ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows); return -1;
+        if (gd_fftwise_r2c(nf, 1, buf, spec)) {
+            gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows); return -1;
         }
         double *P = pows + (size_t)j * nb;
         for (int k = 0; k < nb; k++)
@@ -75,7 +76,7 @@ static int track(double *f0, const float *x, int64_t n, int rate, int64_t p0, in
             }
         }
     }
-    ev_fft_free(buf); ev_fft_free(spec); free(energy); free(pows);
+    gd_fft_free(buf); gd_fft_free(spec); free(energy); free(pows);
     return 0;
 }
 

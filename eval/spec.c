@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "core/error.h"  // defines: GD_ERR_*
-#include "eval/fftplan.h" // defines: ev_fft_r2c, ev_fft_alloc
+#include "core/fft.h"      // defines: gd_fft_alloc, gd_fft_free
+#include "core/fftwise.h" // defines: gd_fftwise_r2c
 #include "eval/simd.h"    // defines: EV_SIMD
 
 // ---------------------------------------------------------------------------- STFT
@@ -52,7 +53,7 @@ int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg)
     return ev_stft_spec(out, x, n, cfg, 0);
 }
 
-// FFT plans (fftplan.h): the committed-wisdom ones, except for the full-window STFTs of
+// FFT plans (core/fftwise.h): the committed-wisdom ones, except for the full-window STFTs of
 // 256..2048 points. Those carry RAVE's distance, whose eps (1e-7) lies below float32 FFT
 // rounding noise in a drum tail's quietest bins, so its value follows the FFT's rounding
 // pattern: with the FFTW_ESTIMATE plans it matches float32 torch.stft to ~1e-5
@@ -77,7 +78,7 @@ EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0
         } else {
             for (int i = 0; i < wl; i++) b[i] = padded_at(x, n, s0 + i, reflect) * w[i];
         }
-        ev_fft_exec_r2c(plan, buf, spec);
+        gd_fftwise_exec_r2c(plan, buf, spec);
         float *p = out + (t - t0) * nb;
         for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
         if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
@@ -95,13 +96,13 @@ int ev_stft_spec_range(float *out, const float *x, int64_t n, const ev_stft_cfg 
     const int reflect = cfg->pad == EV_PAD_REFLECT && n > nf / 2;
     const int wl = cfg->win > 0 && cfg->win <= nf ? cfg->win : nf;
     const float *w = ev_hann(wl);
-    float *buf = ev_fft_alloc(nf);
-    float *spec = ev_fft_alloc(2 * nb);
-    const void *plan = ev_fft_plan_r2c(nf, wise_for(cfg, wl));
-    if (!w || !buf || !spec || !plan) { ev_fft_free(buf); ev_fft_free(spec); return GD_ERR_NOMEM; }
+    float *buf = gd_fft_alloc(nf);
+    float *spec = gd_fft_alloc(2 * nb);
+    const void *plan = gd_fftwise_plan_r2c(nf, wise_for(cfg, wl));
+    if (!w || !buf || !spec || !plan) { gd_fft_free(buf); gd_fft_free(spec); return GD_ERR_NOMEM; }
     memset(buf, 0, sizeof(float) * nf);
     int rc = stft_frames(out, x, n, t0, T, cfg->hop, nf, wl, reflect, plan, w, buf, spec, mag);
-    ev_fft_free(buf); ev_fft_free(spec);
+    gd_fft_free(buf); gd_fft_free(spec);
     return rc;
 }
 

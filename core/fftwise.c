@@ -1,8 +1,8 @@
-// fftplan.c: plan cache for fftplan.h. Plans are published through an atomic count and never
+// fftwise.c: plan cache for fftwise.h. Plans are published through an atomic count and never
 // change afterwards (lock-free lookup); creation is serialised by plan_lock, and the FFTW
 // planner itself is made thread-safe (fftwf_make_planner_thread_safe) so that planning here
 // cannot race with core/fft.c's planner.
-#include "eval/fftplan.h"
+#include "core/fftwise.h"
 
 #include <fftw3.h>
 #include <pthread.h>
@@ -12,34 +12,34 @@
 #include <string.h>
 
 #include "core/error.h"      // defines: GD_ERR_*, GD_ASSERT
-#include "eval/fft_wisdom.h" // defines: ev_fft_wisdom, ev_fft_wisdom_lines
+#include "core/fft_wisdom.h" // defines: gd_fft_wisdom, gd_fft_wisdom_lines
 
-#define EV_MAX_PLANS 128
+#define MAX_PLANS 128
 
 typedef struct {
     int        n, inverse, want_wise, wise;
     fftwf_plan plan;
-} ev_plan;
+} wise_plan;
 
-static ev_plan         plans[EV_MAX_PLANS];
+static wise_plan         plans[MAX_PLANS];
 static atomic_int      n_plans;
 static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t  safe_once = PTHREAD_ONCE_INIT;
 
-static char           *wisdom;   // the joined lines of ev_fft_wisdom (kept until exit)
+static char           *wisdom;   // the joined lines of gd_fft_wisdom (kept until exit)
 
 static void init_once(void) {
     fftwf_make_planner_thread_safe();
-    size_t len = 1, nl = (size_t)ev_fft_wisdom_lines;
-    for (size_t i = 0; i < nl; i++) len += strlen(ev_fft_wisdom[i]);
+    size_t len = 1, nl = (size_t)gd_fft_wisdom_lines;
+    for (size_t i = 0; i < nl; i++) len += strlen(gd_fft_wisdom[i]);
     wisdom = malloc(len);
     if (!wisdom) return;
     char *p = wisdom;
-    for (size_t i = 0; i < nl; i++) { size_t l = strlen(ev_fft_wisdom[i]); memcpy(p, ev_fft_wisdom[i], l); p += l; }
+    for (size_t i = 0; i < nl; i++) { size_t l = strlen(gd_fft_wisdom[i]); memcpy(p, gd_fft_wisdom[i], l); p += l; }
     *p = 0;
 }
 
-static const ev_plan *find(int n, int inverse, int want_wise, int count) {
+static const wise_plan *find(int n, int inverse, int want_wise, int count) {
     for (int i = 0; i < count; i++)
         if (plans[i].n == n && plans[i].inverse == inverse && plans[i].want_wise == want_wise)
             return &plans[i];
@@ -51,14 +51,14 @@ static fftwf_plan plan_one(int n, int inverse, float *a, float *b, unsigned flag
     return fftwf_plan_dft_r2c_1d(n, a, (fftwf_complex *)b, flags);
 }
 
-static const ev_plan *get_plan(int n, int inverse, int want_wise) {
-    const ev_plan *p = find(n, inverse, want_wise, atomic_load_explicit(&n_plans, memory_order_acquire));
+static const wise_plan *get_plan(int n, int inverse, int want_wise) {
+    const wise_plan *p = find(n, inverse, want_wise, atomic_load_explicit(&n_plans, memory_order_acquire));
     if (p) return p;
     pthread_once(&safe_once, init_once);
     pthread_mutex_lock(&plan_lock);
     int count = atomic_load_explicit(&n_plans, memory_order_relaxed);
     p = find(n, inverse, want_wise, count);
-    if (!p && count < EV_MAX_PLANS) {
+    if (!p && count < MAX_PLANS) {
         float *a = fftwf_malloc(sizeof(float) * (size_t)(n + 2));
         float *b = fftwf_malloc(sizeof(float) * (size_t)(n + 2));
         fftwf_plan pl = NULL;
@@ -76,7 +76,7 @@ static const ev_plan *get_plan(int n, int inverse, int want_wise) {
         fftwf_free(a);
         fftwf_free(b);
         if (pl) {
-            plans[count] = (ev_plan){n, inverse, want_wise, wise, pl};
+            plans[count] = (wise_plan){n, inverse, want_wise, wise, pl};
             atomic_store_explicit(&n_plans, count + 1, memory_order_release);
             p = &plans[count];
         }
@@ -89,37 +89,33 @@ static int aligned(const void *a, const void *b) {
     return fftwf_alignment_of((float *)(uintptr_t)a) == 0 && fftwf_alignment_of((float *)(uintptr_t)b) == 0;
 }
 
-int ev_fft_r2c(int n, int wise, const float *in, float *out) {
+int gd_fftwise_r2c(int n, int wise, const float *in, float *out) {
     GD_ASSERT(n > 0 && aligned(in, out));
-    const ev_plan *p = get_plan(n, 0, wise != 0);
+    const wise_plan *p = get_plan(n, 0, wise != 0);
     if (!p) return GD_ERR_INTERNAL;
     fftwf_execute_dft_r2c(p->plan, (float *)(uintptr_t)in, (fftwf_complex *)out);
     return GD_OK;
 }
 
-const void *ev_fft_plan_r2c(int n, int wise) {
+const void *gd_fftwise_plan_r2c(int n, int wise) {
     GD_ASSERT(n > 0);
     return get_plan(n, 0, wise != 0);
 }
 
-void ev_fft_exec_r2c(const void *plan, const float *in, float *out) {
+void gd_fftwise_exec_r2c(const void *plan, const float *in, float *out) {
     GD_ASSERT(aligned(in, out));
-    fftwf_execute_dft_r2c(((const ev_plan *)plan)->plan, (float *)(uintptr_t)in, (fftwf_complex *)out);
+    fftwf_execute_dft_r2c(((const wise_plan *)plan)->plan, (float *)(uintptr_t)in, (fftwf_complex *)out);
 }
 
-int ev_fft_c2r(int n, int wise, const float *in, float *out) {
+int gd_fftwise_c2r(int n, int wise, const float *in, float *out) {
     GD_ASSERT(n > 0 && aligned(in, out));
-    const ev_plan *p = get_plan(n, 1, wise != 0);
+    const wise_plan *p = get_plan(n, 1, wise != 0);
     if (!p) return GD_ERR_INTERNAL;
     fftwf_execute_dft_c2r(p->plan, (fftwf_complex *)(uintptr_t)in, out);
     return GD_OK;
 }
 
-int ev_fft_wise(int n, int inverse) {
-    const ev_plan *p = get_plan(n, inverse, 1);
+int gd_fftwise_from_wisdom(int n, int inverse) {
+    const wise_plan *p = get_plan(n, inverse, 1);
     return p ? p->wise : 0;
 }
-
-float *ev_fft_alloc(long n) { return fftwf_malloc(sizeof(float) * (size_t)(n > 0 ? n : 1)); }
-
-void ev_fft_free(void *p) { fftwf_free(p); }

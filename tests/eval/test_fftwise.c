@@ -1,11 +1,11 @@
-// test_fftplan.c: the eval stage's own FFT plans (eval/fftplan.c) against core/fft.c's and
-// against the definition, and the STFT built on them against a direct DFT.
+// test_fftwise.c: the wisdom FFT plans (core/fftwise.c) against core/fft.c's and
+// against the definition, and eval's STFT built on them against a direct DFT.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/fft.h"
-#include "eval/fftplan.h"
+#include "core/fftwise.h"
 #include "eval/spec.h"
 #include "tests/test.h"
 
@@ -22,24 +22,24 @@ static void test_plans_agree(void) {
     static const int sizes[] = {32, 64, 128, 256, 512, 1024, 2048, 8192, 65536, 1000};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         const int n = sizes[s], nb = n / 2 + 1;
-        float *x = ev_fft_alloc(n), *y = ev_fft_alloc(n), *X = ev_fft_alloc(2 * nb);
-        float *W = ev_fft_alloc(2 * nb), *C = ev_fft_alloc(2 * nb);
+        float *x = gd_fft_alloc(n), *y = gd_fft_alloc(n), *X = gd_fft_alloc(2 * nb);
+        float *W = gd_fft_alloc(2 * nb), *C = gd_fft_alloc(2 * nb);
         fill(x, n, 7u + (unsigned)n);
         CHECK(gd_fft_r2c(n, x, C) == 0);
         for (int wise = 0; wise <= 1; wise++) {
-            CHECK(ev_fft_r2c(n, wise, x, wise ? W : X) == 0);
+            CHECK(gd_fftwise_r2c(n, wise, x, wise ? W : X) == 0);
             double md = 0, scale = sqrt((double)n);
             for (int k = 0; k < 2 * nb; k++) {
                 double d = fabs((double)(wise ? W : X)[k] - C[k]) / scale;
                 if (d > md) md = d;
             }
             CHECK(md < 1e-5);
-            CHECK(ev_fft_c2r(n, wise, wise ? W : X, y) == 0);
+            CHECK(gd_fftwise_c2r(n, wise, wise ? W : X, y) == 0);
             md = 0;
             for (int i = 0; i < n; i++) md = fmax(md, fabs(y[i] / n - x[i]));
             CHECK(md < 1e-5);
         }
-        ev_fft_free(x); ev_fft_free(y); ev_fft_free(X); ev_fft_free(W); ev_fft_free(C);
+        gd_fft_free(x); gd_fft_free(y); gd_fft_free(X); gd_fft_free(W); gd_fft_free(C);
     }
 }
 
