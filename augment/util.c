@@ -9,6 +9,7 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/fft.h"         // defines: gd_fft_alloc
 #include "core/fftwise.h"     // defines: gd_fftwise_r2c, gd_fftwise_c2r
+#include "core/simd.h"       // defines: GD_SIMD
 
 int aug__resize(gd_audio *a, int64_t n) {
     gd_audio b;
@@ -35,9 +36,7 @@ float *aug__signal_alloc(size_t n) {
     return p;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
-#endif
+GD_SIMD
 double aug__sum_squares(const float *x, int64_t n) {
     // 8 interleaved partial sums (x[i] goes to sum i mod 8), added pairwise at the end: a
     // fixed order written out lane by lane, so it vectorises without the compiler
@@ -78,61 +77,13 @@ static int next_pow2(int64_t v) {
     return p;
 }
 
-// Overlap-add: blocks of L input samples, FFT size N >= L + m - 1. The filter spectrum is
-// computed once; scratch is allocated once per call.
-int aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m) {
-    int64_t n_y = n + m - 1;
-    memset(y, 0, (size_t)n_y * sizeof(float));
-    if (m <= 64 || n <= 64) {   // direct form for tiny cases
-        for (int64_t i = 0; i < n; i++) {
-            if (x[i] == 0) continue;
-            for (int64_t j = 0; j < m; j++) y[i + j] += x[i] * h[j];
-        }
-        return 0;
-    }
-    int N = next_pow2(2 * m);
-    if (N < 4096) N = 4096;
-    int64_t L = N - m + 1;
-    int nb = N / 2 + 1;
-    float *H = gd_fft_alloc(2 * nb), *buf = gd_fft_alloc(N), *X = gd_fft_alloc(2 * nb);
-    if (!H || !buf || !X) { gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); return GD_ERR_NOMEM; }
-    memset(buf, 0, (size_t)N * sizeof(float));
-    memcpy(buf, h, (size_t)m * sizeof(float));
-    int rc = gd_fft_r2c(N, buf, H);
-    float scale = 1.0f / (float)N;
-    for (int64_t s = 0; s < n && !rc; s += L) {
-        int64_t len = n - s < L ? n - s : L;
-        memset(buf, 0, (size_t)N * sizeof(float));
-        memcpy(buf, x + s, (size_t)len * sizeof(float));
-        if ((rc = gd_fft_r2c(N, buf, X))) break;
-        for (int k = 0; k < nb; k++) {
-            float ar = X[2 * k], ai = X[2 * k + 1], br = H[2 * k], bi = H[2 * k + 1];
-            X[2 * k] = ar * br - ai * bi;
-            X[2 * k + 1] = ar * bi + ai * br;
-        }
-        if ((rc = gd_fft_c2r(N, X, buf))) break;
-        int64_t out_len = len + m - 1;
-        for (int64_t i = 0; i < out_len; i++) y[s + i] += buf[i] * scale;
-    }
-    gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X);
-    return rc;
-}
-
-// In-place variant for reverb: x has room for n + m - 1 samples (input in the first n, zeros
-// after); on return x = dry x + wet (x * h). Blocks go through overlap-add FFTs as in
-// aug__convolve (same block size unless the input is long); a block's first L output samples
+// The FFT engine of both, in place: x has room for n + m - 1 samples (input in the first n,
+// zeros after); on return x = dry x + wet (x * h). Overlap-add: blocks of L input samples, FFT
+// size N >= L + m - 1, the filter spectrum computed once; a block's first L output samples
 // are final once it is added, so they are mixed straight into x, whose input there has been
 // consumed. Scratch: O(FFT size), no second signal-length buffer.
-int aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet) {
+static int ola_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet) {
     int64_t n_y = n + m - 1;
-    if (m <= 64 || n <= 64) {   // tiny cases: the direct form through a temporary
-        float *y = malloc((size_t)n_y * sizeof(float));
-        if (!y) return GD_ERR_NOMEM;
-        int rc = aug__convolve(y, x, n, h, m);
-        for (int64_t i = 0; !rc && i < n_y; i++) x[i] = (float)(dry * x[i] + wet * y[i]);
-        free(y);
-        return rc;
-    }
     int N = next_pow2(2 * m);
     if (n >= 4 * (int64_t)N) N *= 2;   // long inputs: fewer, larger blocks measured faster
     if (N < 4096) N = 4096;
@@ -172,5 +123,30 @@ int aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry
         }
     }
     gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); free(acc); free(dry_x);
+    return rc;
+}
+
+int aug__convolve(float *y, const float *x, int64_t n, const float *h, int64_t m) {
+    int64_t n_y = n + m - 1;
+    memset(y, 0, (size_t)n_y * sizeof(float));
+    if (m <= 64 || n <= 64) {   // direct form for tiny cases
+        for (int64_t i = 0; i < n; i++) {
+            if (x[i] == 0) continue;
+            for (int64_t j = 0; j < m; j++) y[i + j] += x[i] * h[j];
+        }
+        return 0;
+    }
+    memcpy(y, x, (size_t)n * sizeof(float));
+    return ola_mix(y, n, h, m, 0, 1);
+}
+
+int aug__convolve_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet) {
+    if (m > 64 && n > 64) return ola_mix(x, n, h, m, dry, wet);
+    int64_t n_y = n + m - 1;   // tiny cases: the direct form through a temporary
+    float *y = malloc((size_t)n_y * sizeof(float));
+    if (!y) return GD_ERR_NOMEM;
+    int rc = aug__convolve(y, x, n, h, m);
+    for (int64_t i = 0; !rc && i < n_y; i++) x[i] = (float)(dry * x[i] + wet * y[i]);
+    free(y);
     return rc;
 }
