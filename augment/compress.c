@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "augment/effect.h"   // defines: aug_effect
+#include "core/simd.h"       // defines: GD_SIMD
 
 static const aug_param params[] = {
     {"threshold", AUG_P_NUM, -20, -60, 0,    NULL, "threshold, dBFS"},
@@ -60,9 +61,7 @@ static inline float gain_computer(float xl, float t, float r, float w) {
 
 // Clones for AVX-512 and AVX2 widen the vectorised passes only: the same float operations
 // lane by lane (no FMA contraction in ISO C mode), so the same bits as the baseline build.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+GD_SIMD
 static int compress_apply(gd_audio *a, const aug_vals *v) {
     float t = (float)v->num[0], r = (float)v->num[1], w = (float)v->num[2];
     double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));

@@ -7,6 +7,7 @@
 
 #include "augment/biquad.h"   // defines: aug_biquad_*
 #include "augment/effect.h"   // defines: aug_effect
+#include "core/simd.h"       // defines: GD_SIMD
 
 static const aug_param params[] = {
     {"db",        AUG_P_NUM, 0,    -60, 24,    NULL, "gain in dB"},
@@ -14,9 +15,7 @@ static const aug_param params[] = {
     {"bright_hz", AUG_P_NUM, 2500, 200, 16000, NULL, "shelf corner frequency, Hz"},
 };
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
-#endif
+GD_SIMD
 static int gain_apply(gd_audio *a, const aug_vals *v) {
     double db = v->num[0], bright = v->num[1];
     float g = (float)pow(10.0, db / 20.0);

@@ -14,6 +14,7 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/log.h"         // defines: gd_error
 #include "core/rng.h"         // defines: gd_rng
+#include "core/simd.h"       // defines: GD_SIMD
 
 static const aug_param params[] = {
     {"snr",   AUG_P_NUM,  40, -20, 120, NULL, "signal-to-noise ratio, dB"},
@@ -42,9 +43,7 @@ static inline double draw_to_noise(uint64_t u) {
     return (s / 65536.0 - 2.0) * 1.7320508075688772;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
-#endif
+GD_SIMD
 static void gen_colour(float *y, int64_t n, int colour, gd_rng *rng) {
     xo256 xo;
     for (int i = 0; i < 4; i++) xo.s[i] = gd_rng_u64(rng) | (i == 0);
@@ -75,9 +74,7 @@ static void gen_colour(float *y, int64_t n, int colour, gd_rng *rng) {
     }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
-#endif
+GD_SIMD
 static int noise_apply(gd_audio *a, const aug_vals *v) {
     double ps = aug__power(a);
     if (ps <= 0) return 0;

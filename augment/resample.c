@@ -23,6 +23,7 @@
 
 #include "augment/effect.h"   // defines: aug__resample_sinc
 #include "core/error.h"       // defines: GD_ERR_*
+#include "core/simd.h"       // defines: GD_SIMD
 
 #define N_PHASES 512
 #define KAISER_BETA 10.056   // 0.1102 (A - 8.7), A = 100 dB
@@ -123,9 +124,7 @@ static inline __attribute__((always_inline)) void reduce8(float *out, const v8 *
     memcpy(out, &r, sizeof r);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+GD_SIMD
 static void dot_run(float *out, int64_t i0, int64_t i1, double d, const float *x, int64_t x_off,
                     const float *bank, int taps) {
     int64_t i = i0;

@@ -6,6 +6,7 @@
 #include "core/fileio.h" // defines: gd_tmp_path_for, gd_rename_into_place
 #include "core/log.h"    // defines: gd_error, gd_warn
 #include "core/rng.h"    // defines: gd_rng_*
+#include "core/simd.h"       // defines: GD_SIMD
 
 #include <errno.h>
 #include <stdint.h>
@@ -103,9 +104,7 @@ static int is_truncated(SNDFILE *sf) {
 // is read raw in large blocks (few read calls) and converted here to exactly the floats
 // libsndfile's normalised reader gives (x / 2^15, x / 2^23). Returns frames read, or -1 when the
 // format is not one of those (the caller then uses libsndfile's reader).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))   // wider vectors, same bits
-#endif
+GD_SIMD
 static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int64_t n_frames) {
     int sub = info->format & SF_FORMAT_SUBMASK, end = info->format & SF_FORMAT_ENDMASK;
     int bytes = sub == SF_FORMAT_PCM_16 ? 2 : sub == SF_FORMAT_PCM_24 ? 3 : 0;
@@ -304,9 +303,7 @@ static int exactly_representable(const gd_audio *a, float scale) {
 // One channel at unit stride, the same arithmetic as the general loop below (the dither
 // halves' difference is formed exactly in int32 instead of double). Clones for AVX-512 and
 // AVX2 only change the vector width, not the operations, so the integers are the same.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
+GD_SIMD
 static int quantise_mono(int32_t *restrict q, const float *restrict x,
                          const uint32_t *restrict d, int m, double scale) {
     const double hi = scale - 1, lo = -scale, magic = 6755399441055744.0;

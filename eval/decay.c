@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "eval/fastlog.h"  // defines: ev_logf, ev_argmax_abs
-#include "eval/simd.h"     // defines: EV_SIMD
+#include "core/simd.h"     // defines: GD_SIMD
 
 // First index with e[i] <= thr of a nonincreasing e (n values), -1 when none.
 static int64_t first_at_or_below(const double *e, int64_t n, double thr) {
@@ -22,7 +22,7 @@ static int64_t first_at_or_below(const double *e, int64_t n, double thr) {
 }
 
 // out[i] = ln((float)(e[i] / e0)) for i < n.
-EV_SIMD static void log_ratios(float *restrict out, const double *restrict e, int64_t n, double e0) {
+GD_SIMD static void log_ratios(float *restrict out, const double *restrict e, int64_t n, double e0) {
     for (int64_t i = 0; i < n; i++) {
         float r = (float)(e[i] / e0);
         out[i] = ev_logf(r);

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "eval/simd.h"  // defines: EV_SIMD
+#include "core/simd.h"  // defines: GD_SIMD
 
-EV_SIMD void ev_logratio(float *out, const float *a, const float *b, int n, float fl, float eps) {
+GD_SIMD void ev_logratio(float *out, const float *a, const float *b, int n, float fl, float eps) {
     for (int k = 0; k < n; k++) {
         float x = a[k] > fl ? a[k] : fl, z = b[k] > fl ? b[k] : fl;
         out[k] = ev_logf((x + eps) / (z + eps));
@@ -25,7 +25,7 @@ typedef int32_t ev_v8i __attribute__((vector_size(32)));
 #define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
 #define V8_MAX(v, fl) ((ev_v8f)(((ev_v8i)(v) & ((v) > (fl))) | ((ev_v8i)(fl) & ~((v) > (fl)))))
 
-EV_SIMD void ev_row_sqdiff(const float *a, const float *b, int n, float fl, double *num, double *den) {
+GD_SIMD void ev_row_sqdiff(const float *a, const float *b, int n, float fl, double *num, double *den) {
     // Eight float lanes over blocks of 64 values, flushed to double after each block.
     double A = 0, B = 0;
     const ev_v8f flv = {fl, fl, fl, fl, fl, fl, fl, fl};
@@ -53,7 +53,7 @@ EV_SIMD void ev_row_sqdiff(const float *a, const float *b, int n, float fl, doub
     *den += B;
 }
 
-EV_SIMD double ev_sum_logratio(const float *a, const float *b, int n, float fl, float eps, int power,
+GD_SIMD double ev_sum_logratio(const float *a, const float *b, int n, float fl, float eps, int power,
                        float *tmp) {
     // Eight float lanes over blocks of 64 values, flushed to double after each block, so a
     // lane never sums more than 8 terms (float rounding stays ~1e-7 relative even when every
@@ -80,7 +80,7 @@ EV_SIMD double ev_sum_logratio(const float *a, const float *b, int n, float fl, 
     return acc;
 }
 
-EV_SIMD int64_t ev_argmax_abs(const float *x, int64_t n, float *peak) {
+GD_SIMD int64_t ev_argmax_abs(const float *x, int64_t n, float *peak) {
     float pk = 0;
     for (int64_t i = 0; i < n; i++) {   // vector max of |x|
         float a = fabsf(x[i]);

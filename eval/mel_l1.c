@@ -10,11 +10,11 @@
 
 #include "eval/fastlog.h"  // defines: ev_logf
 #include "eval/scales.h"   // defines: ev_scales_run, ev_mel_l1_term
-#include "eval/simd.h"     // defines: EV_SIMD
+#include "core/simd.h"     // defines: GD_SIMD
 
 // sum_i |ln(max(mr_i, clamp) / max(mt_i, clamp))| (ratio rounded to float, fast log), in
 // four double lanes added in a fixed order; q (cnt floats) is scratch.
-EV_SIMD static double sum_abs_log_ratio(const double *restrict mr, const double *restrict mt,
+GD_SIMD static double sum_abs_log_ratio(const double *restrict mr, const double *restrict mt,
                                         float *restrict q, int64_t cnt, double clamp) {
     for (int64_t i = 0; i < cnt; i++) {
         double x = mr[i] > clamp ? mr[i] : clamp, y = mt[i] > clamp ? mt[i] : clamp;

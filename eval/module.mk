@@ -1,7 +1,7 @@
 # eval/module.mk: extra build settings for the eval stage (included by the top-level Makefile).
 # The metric loops are hot (spectrogram magnitudes, logs, mel projections): let GCC vectorise
 # them (-O3) and use the sqrt instruction without errno bookkeeping (nothing reads errno).
-# -ffp-contract=off keeps the AVX2 clones of the EV_SIMD kernels (simd.h) bit-identical to
+# -ffp-contract=off keeps the AVX2 clones of the GD_SIMD kernels (simd.h) bit-identical to
 # the baseline ones (no FMA contraction anywhere).
 $(BUILD)/eval/%.o: CFLAGS += $(if $(SAN),,-O3) -fno-math-errno -ffp-contract=off
 # LAPACKE (dsyevd) for the Frechet distance's symmetric eigenproblems.

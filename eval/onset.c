@@ -13,7 +13,7 @@
 
 #include "eval/fastlog.h"  // defines: ev_logf
 #include "eval/scales.h"   // defines: ev_flux_row
-#include "eval/simd.h"     // defines: EV_SIMD
+#include "core/simd.h"     // defines: GD_SIMD
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -22,7 +22,7 @@ static int cmp_double(const void *a, const void *b) {
 
 // One frame of the flux: lc = ln(1 + 100 |X|) of the current frame, returns
 // sum_k max(0, lc[k] - lp[k]) (four double lanes; lane sums added in a fixed order).
-EV_SIMD double ev_flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
+GD_SIMD double ev_flux_row(float *restrict lc, const float *restrict lp, const float *restrict cur,
                            float *restrict pos, int F) {
     for (int k = 0; k < F; k++) lc[k] = ev_logf(1.0f + 100.0f * cur[k]);
     for (int k = 0; k < F; k++) {   // max(d, 0) (GCC turns this form into a vector max)

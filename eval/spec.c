@@ -10,7 +10,7 @@
 #include "core/error.h"  // defines: GD_ERR_*
 #include "core/fft.h"      // defines: gd_fft_alloc, gd_fft_free
 #include "core/fftwise.h" // defines: gd_fftwise_r2c
-#include "eval/simd.h"    // defines: EV_SIMD
+#include "core/simd.h"    // defines: GD_SIMD
 
 // ---------------------------------------------------------------------------- STFT
 
@@ -65,7 +65,7 @@ static int wise_for(const ev_stft_cfg *cfg, int wl) {
 
 // The frame loop: only the window's support [off, off + wl) of the FFT buffer is rewritten
 // per frame (the rest stays zero), power or magnitude per bin straight from the spectrum.
-EV_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0, int64_t T, int hop, int nf,
+GD_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0, int64_t T, int hop, int nf,
                                int wl, int reflect, const void *plan, const float *w, float *buf,
                                float *spec, int mag) {
     const int nb = nf / 2 + 1, half = nf / 2, off = (nf - wl) / 2;
@@ -205,7 +205,7 @@ void ev_melbank_free(ev_melbank *mb) {
 typedef double ev_v4d __attribute__((vector_size(32)));   // GCC vector extension
 typedef float ev_v4f __attribute__((vector_size(16)));
 #define MEL_APPLY(NAME, TERM)                                                                     \
-    EV_SIMD static void NAME##_4(const ev_melbank *mb, double *o, const float *spec, float *tp) {   \
+    GD_SIMD static void NAME##_4(const ev_melbank *mb, double *o, const float *spec, float *tp) {   \
         const int nb = mb->n_bins, nm = mb->n_mels;                                                 \
         for (int k = 0; k < nb; k++)                                                                \
             for (int l = 0; l < 4; l++) tp[4 * k + l] = spec[(int64_t)l * nb + k];                  \
