@@ -1,8 +1,10 @@
 // biquad.c: RBJ cookbook biquad design and filtering (see biquad.h).
 #include <complex.h>
 #include <math.h>
+#include <string.h>
 
 #include "augment/biquad.h"   // defines: aug_biquad_*
+#include "core/simd.h"       // defines: GD_SIMD
 
 void aug_biquad_design(aug_biquad *bq, aug_bq_type type, double freq, double q,
                        double gain_db, double rate) {
@@ -32,44 +34,90 @@ void aug_biquad_design(aug_biquad *bq, aug_bq_type type, double freq, double q,
     bq->b0 = b0 / a0; bq->b1 = b1 / a0; bq->b2 = b2 / a0; bq->a1 = a1 / a0; bq->a2 = a2 / a0;
 }
 
-// Two samples per step in state-space form: with s = (z1, z2) of the transposed direct form
-// II, s' = A s + B u and y = b0 u + s[0], A = [[-a1, 1], [-a2, 0]], B = (b1 - a1 b0, b2 - a2 b0).
-// Stepping s'' = A^2 s + A B u0 + B u1 puts one multiply-add per state component on the
-// recursion's critical path for every two samples instead of two dependent ones per sample;
-// both outputs branch off it.
-void aug_biquad_run(const aug_biquad *bq, float *x, int64_t n) {
-    const double b0 = bq->b0, a1 = bq->a1, a2 = bq->a2;
-    const double B0 = bq->b1 - a1 * b0, B1 = bq->b2 - a2 * b0;
-    const double A00 = a1 * a1 - a2, A01 = -a1, A10 = a1 * a2, A11 = -a2;   // A^2
-    const double AB0 = -a1 * B0 + B1, AB1 = -a2 * B0;                        // A B
-    double s0 = 0, s1 = 0;
-    int64_t i = 0;
-    while (i < n) {
-        int64_t e = n - i < 64 ? n : i + 64;
-        for (; i + 1 < e; i += 2) {
-            double u0 = x[i], u1 = x[i + 1];
-            double y0 = b0 * u0 + s0;
-            double y1 = b0 * u1 + (-a1 * s0 + s1 + B0 * u0);
-            double n0 = A00 * s0 + A01 * s1 + (AB0 * u0 + B0 * u1);
-            double n1 = A10 * s0 + A11 * s1 + (AB1 * u0 + B1 * u1);
-            s0 = n0;
-            s1 = n1;
-            x[i] = (float)y0;
-            x[i + 1] = (float)y1;
-        }
-        if (i < e) {   // odd sample at the end
-            double u = x[i], y = b0 * u + s0;
-            double n0 = -a1 * s0 + s1 + B0 * u, n1 = -a2 * s0 + B1 * u;
-            s0 = n0;
-            s1 = n1;
-            x[i] = (float)y;
-            i++;
-        }
-        // flush tiny states every 64 samples (not per sample: that sat on the critical
-        // path), so silence tails stay cheap and decay exactly to zero
-        if (fabs(s0) < 1e-30) s0 = 0;
-        if (fabs(s1) < 1e-30) s1 = 0;
+// Eight samples per step in block state-space form. With the transposed direct form II state
+// s = (z1, z2), the next K outputs and the state after them are linear in (s, u[0..K-1]):
+//   y[k] = S0[k] z1 + S1[k] z2 + sum_{j<=k} h[k-j] u[j],   s' = A^K s + sum_j G[j] u[j].
+// The matrices come from running the scalar recursion on unit states and unit impulses.
+// Only s' = A^K s + (...) sits on the recursion's critical path, one multiply-add per state
+// component for every K samples; the outputs are a small matrix-vector product that
+// vectorises across k. Same operations in the same order on every instruction set.
+#define BQ_K 8
+
+typedef struct {
+    double h[BQ_K][BQ_K];   // h[j][k]: output k from a unit input at j (0 for k < j)
+    double s0[BQ_K], s1[BQ_K];   // output k from unit z1, unit z2
+    double g0[BQ_K], g1[BQ_K];   // z1', z2' from a unit input at j
+    double a00, a01, a10, a11;   // A^K
+} bq_block;
+
+// One scalar step of the transposed direct form II.
+static inline double bq_step(const aug_biquad *bq, double u, double *z1, double *z2) {
+    double y = bq->b0 * u + *z1;
+    *z1 = bq->b1 * u - bq->a1 * y + *z2;
+    *z2 = bq->b2 * u - bq->a2 * y;
+    return y;
+}
+
+static void bq_block_init(bq_block *m, const aug_biquad *bq) {
+    for (int j = 0; j < BQ_K; j++) {   // unit impulse at j from zero state
+        double z1 = 0, z2 = 0;
+        for (int k = 0; k < BQ_K; k++) m->h[j][k] = bq_step(bq, k == j, &z1, &z2);
+        m->g0[j] = z1;
+        m->g1[j] = z2;
     }
+    for (int c = 0; c < 2; c++) {   // unit state, no input
+        double z1 = c == 0, z2 = c == 1, *s = c == 0 ? m->s0 : m->s1;
+        for (int k = 0; k < BQ_K; k++) s[k] = bq_step(bq, 0, &z1, &z2);
+        if (c == 0) { m->a00 = z1; m->a10 = z2; } else { m->a01 = z1; m->a11 = z2; }
+    }
+}
+
+// GCC/Clang vector types: element-wise IEEE operations, the same bits at every vector width.
+typedef double bq_v8 __attribute__((vector_size(BQ_K * sizeof(double))));
+typedef double bq_v4 __attribute__((vector_size(4 * sizeof(double))));
+typedef double bq_v2 __attribute__((vector_size(2 * sizeof(double))));
+typedef float bq_v8f __attribute__((vector_size(BQ_K * sizeof(float))));
+
+GD_SIMD
+void aug_biquad_run(const aug_biquad *bq, float *x, int64_t n) {
+    bq_block m;
+    bq_block_init(&m, bq);
+    bq_v8f h[BQ_K], s0, s1;
+    bq_v8 g0, g1;
+    bq_v2 a0 = {m.a00, m.a10}, a1 = {m.a01, m.a11};
+    for (int k = 0; k < BQ_K; k++) {
+        for (int j = 0; j < BQ_K; j++) h[j][k] = (float)m.h[j][k];
+        s0[k] = (float)m.s0[k];
+        s1[k] = (float)m.s1[k];
+        g0[k] = m.g0[k];
+        g1[k] = m.g1[k];
+    }
+    double z1 = 0, z2 = 0;
+    int64_t i = 0;
+    for (int64_t flush = 0; i + BQ_K <= n; i += BQ_K) {
+        bq_v8f u, y = {0};
+        memcpy(&u, x + i, sizeof u);
+        for (int j = 0; j < BQ_K; j++) y += h[j] * u[j];
+        // the input's part of the next state (double), summed before the state's
+        bq_v8 ud = __builtin_convertvector(u, bq_v8), w0 = g0 * ud, w1 = g1 * ud;
+        bq_v8 p = __builtin_shufflevector(w0, w1, 0, 1, 2, 3, 8, 9, 10, 11) +
+                  __builtin_shufflevector(w0, w1, 4, 5, 6, 7, 12, 13, 14, 15);
+        bq_v4 q = __builtin_shufflevector(p, p, 0, 1, 4, 5) + __builtin_shufflevector(p, p, 2, 3, 6, 7);
+        bq_v2 zu = __builtin_shufflevector(q, q, 0, 2) + __builtin_shufflevector(q, q, 1, 3);
+        y += s0 * (float)z1 + s1 * (float)z2;
+        bq_v2 z = a0 * z1 + a1 * z2 + zu;
+        memcpy(x + i, &y, sizeof y);
+        z1 = z[0];
+        z2 = z[1];
+        // flush tiny states now and then (not per block: that sat on the critical path), so
+        // silent tails stay cheap and decay exactly to zero
+        if (++flush == 8) {
+            flush = 0;
+            if (fabs(z1) < 1e-30) z1 = 0;
+            if (fabs(z2) < 1e-30) z2 = 0;
+        }
+    }
+    for (; i < n; i++) x[i] = (float)bq_step(bq, x[i], &z1, &z2);
 }
 
 double aug_biquad_mag(const aug_biquad *bq, double f, double rate) {

@@ -9,6 +9,7 @@
 // and rounds off peaks.
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "augment/effect.h"   // defines: aug_effect
 #include "core/simd.h"       // defines: GD_SIMD
@@ -48,54 +49,108 @@ static inline float fast_exp2f(float x) {
     return p * s.f;
 }
 
-// Static curve (dB in, dB out) with a soft knee of width w, branch-free.
-static inline float gain_computer(float xl, float t, float r, float w) {
-    float d = xl - t, lin = xl, above = t + d / r;
-    float kw = w > 0 ? w : 1.0f, k = d + w / 2;
-    float knee = xl + (1 / r - 1) * k * k / (2 * kw);
-    float y = 2 * d < -w ? lin : above;
-    return w > 0 && 2 * fabsf(d) <= w ? knee : y;
+// Static curve (dB in, dB out) with a soft knee of width w, branch-free: ir = 1 / r and
+// kc = (1 / r - 1) / (2 w) (any finite value when w = 0) precomputed, so no division.
+static inline float gain_computer(float xl, float t, float ir, float w, float kc) {
+    float d = xl - t, above = t + d * ir, k = d + w / 2;
+    float knee = xl + kc * k * k;
+    float y = 2 * d < -w ? xl : above;
+    return (w > 0) & (2 * fabsf(d) <= w) ? knee : y;
 }
 
 #define BLOCK 1024
+#define K 8   // samples per step of the smoothing's release fast path
+
+typedef float v8f __attribute__((vector_size(K * sizeof(float))));
+typedef int32_t v8i __attribute__((vector_size(K * sizeof(int32_t))));
+
+// Release smoothing over K samples at once: gs[k+1] = ar gs[k] + (1 - ar) c[k] is linear, so
+// the K states after each step are R gs0 + T c, with R[k] = ar^(k+1) and
+// T[j][k] = ar^(k-j) (1 - ar) for j <= k. Only one multiply-add per K samples is serial.
+typedef struct { v8f r, t[K]; } release_block;
+
+static void release_block_init(release_block *rb, float ar) {
+    for (int k = 0; k < K; k++) rb->r[k] = (float)pow(ar, k + 1);
+    for (int j = 0; j < K; j++)
+        for (int k = 0; k < K; k++) rb->t[j][k] = k < j ? 0 : (float)(pow(ar, k - j) * (1 - ar));
+}
+
+// Attack/release smoothing of m gain changes gc (dB, <= 0) into g, from state *gs. Where a
+// whole K-block releases (every c >= the state before it, the common case) the block form
+// gives it; otherwise the plain branching one-pole runs for those K samples.
+static inline void smooth(float *g, const float *gc, int m, float *gs_io, float aa, float ar,
+                   const release_block *rb) {
+    float gs = *gs_io;
+    int i = 0;
+    for (; i + K <= m; i += K) {
+        v8f c, tc = {0};
+        memcpy(&c, gc + i, sizeof c);
+        for (int j = 0; j < K; j++) tc += rb->t[j] * c[j];
+        // the state's term last; the next state also as a scalar (the same operations as
+        // lane K - 1), so the serial path is one multiply-add per K samples
+        v8f r = tc + rb->r * gs;
+        float next = tc[K - 1] + rb->r[K - 1] * gs;
+        v8f before = __builtin_shufflevector(r, r, 0, 0, 1, 2, 3, 4, 5, 6);
+        before[0] = gs;
+        v8i lt = c < before;   // -1 in the lanes where the attack branch applies
+        lt |= __builtin_shufflevector(lt, lt, 4, 5, 6, 7, 0, 1, 2, 3);
+        lt |= __builtin_shufflevector(lt, lt, 2, 3, 0, 1, 6, 7, 4, 5);
+        lt |= __builtin_shufflevector(lt, lt, 1, 0, 3, 2, 5, 4, 7, 6);
+        if (!lt[0]) {
+            memcpy(g + i, &r, sizeof r);
+            gs = next;
+        } else {
+            for (int k = 0; k < K; k++) {
+                float ck = c[k];
+                gs = ck < gs ? aa * gs + (1 - aa) * ck : ar * gs + (1 - ar) * ck;
+                g[i + k] = gs;
+            }
+        }
+    }
+    for (; i < m; i++) {
+        float ck = gc[i];
+        gs = ck < gs ? aa * gs + (1 - aa) * ck : ar * gs + (1 - ar) * ck;
+        g[i] = gs;
+    }
+    *gs_io = gs > -1e-7f ? 0 : gs;   // released: exactly unity (and no denormals) from here on
+}
 
 // Clones for AVX-512 and AVX2 widen the vectorised passes only: the same float operations
 // lane by lane (no FMA contraction in ISO C mode), so the same bits as the baseline build.
 GD_SIMD
 static int compress_apply(gd_audio *a, const aug_vals *v) {
-    float t = (float)v->num[0], r = (float)v->num[1], w = (float)v->num[2];
-    double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
-    double ar = exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
+    float t = (float)v->num[0], w = (float)v->num[2], ir = (float)(1 / v->num[1]);
+    float kc = w > 0 ? (float)((1 / v->num[1] - 1) / (2 * v->num[2])) : 0.0f;
+    float aa = (float)exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
+    float ar = (float)exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
     double makeup = v->num[5], sat = v->num[6];
     // below the knee the static curve is the identity: compare linear peaks, skip the log
     float lin_lo = (float)pow(10.0, (t - w / 2) / 20.0), g_makeup = (float)pow(10.0, makeup / 20.0);
     float mk2 = (float)(makeup * 0.16609640474436813);
     int64_t n = a->n_frames;
     int C = a->n_channels;
-    float gc[BLOCK], g[BLOCK];
-    double gs = 0;   // smoothed gain in dB (<= 0)
+    release_block rb;
+    release_block_init(&rb, ar);
+    float peak[BLOCK], gc[BLOCK], g[BLOCK];
+    float gs = 0;   // smoothed gain in dB (<= 0)
     for (int64_t s0 = 0; s0 < n; s0 += BLOCK) {
         int m = (int)(n - s0 < BLOCK ? n - s0 : BLOCK);
-        // 1. level detector and static curve (vectorised): gain change in dB
+        // 1. level detector (peak over channels) and static curve: gain change in dB
+        for (int i = 0; i < m; i++) peak[i] = fabsf(a->data[s0 + i]);
+        for (int c = 1; c < C; c++) {
+            const float *x = a->data + c * n + s0;
+            for (int i = 0; i < m; i++) peak[i] = fmaxf(peak[i], fabsf(x[i]));
+        }
         for (int i = 0; i < m; i++) {
-            float peak = 0;
-            for (int c = 0; c < C; c++) {
-                float x = fabsf(a->data[c * n + s0 + i]);
-                peak = x > peak ? x : peak;
-            }
-            float xl = 6.02059991f * fast_log2f(peak > lin_lo ? peak : 1.0f);   // dBFS
-            gc[i] = peak > lin_lo ? gain_computer(xl, t, r, w) - xl : 0.0f;
+            int above = peak[i] > lin_lo;
+            float xl = 6.02059991f * fast_log2f(above ? peak[i] : 1.0f);   // dBFS
+            gc[i] = above ? gain_computer(xl, t, ir, w, kc) - xl : 0.0f;
         }
         // 2. attack / release smoothing in dB (the only serial part)
-        for (int i = 0; i < m; i++) {
-            double c = gc[i];
-            gs = c < gs ? aa * gs + (1 - aa) * c : ar * gs + (1 - ar) * c;
-            gs = gs > -1e-7 ? 0 : gs;   // released: exactly unity
-            g[i] = (float)gs;
-        }
-        // 3. gains (vectorised), applied to every channel alike
+        smooth(g, gc, m, &gs, aa, ar, &rb);
+        // 3. gains, applied to every channel alike
         for (int i = 0; i < m; i++)
-            g[i] = g[i] == 0 ? g_makeup : fast_exp2f(g[i] * 0.16609640474436813f + mk2);
+            g[i] = g[i] > -1e-7f ? g_makeup : fast_exp2f(g[i] * 0.16609640474436813f + mk2);
         for (int c = 0; c < C; c++) {
             float *x = a->data + c * n + s0;
             for (int i = 0; i < m; i++) x[i] *= g[i];

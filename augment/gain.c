@@ -22,10 +22,13 @@ static int gain_apply(gd_audio *a, const aug_vals *v) {
     aug_biquad bq;
     int shelf = bright * db != 0;
     if (shelf) aug_biquad_design(&bq, AUG_BQ_HIGHSHELF, v->num[2], M_SQRT1_2, bright * db, a->rate);
+    if (shelf) {   // the gain rides on the shelf's numerator: one pass over the audio
+        bq.b0 *= g; bq.b1 *= g; bq.b2 *= g;
+    }
     for (int c = 0; c < a->n_channels; c++) {
         float *x = a->data + c * a->n_frames;
         if (shelf) aug_biquad_run(&bq, x, a->n_frames);
-        for (int64_t i = 0; i < a->n_frames; i++) x[i] *= g;
+        else for (int64_t i = 0; i < a->n_frames; i++) x[i] *= g;
     }
     return 0;
 }

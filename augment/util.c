@@ -11,29 +11,26 @@
 #include "core/fftwise.h"     // defines: gd_fftwise_r2c, gd_fftwise_c2r
 #include "core/simd.h"       // defines: GD_SIMD
 
+// Grows or shrinks in place where it can: realloc of a big (mmapped) block remaps its pages
+// instead of copying them, so reverb's tail costs only the tail's new pages.
 int aug__resize(gd_audio *a, int64_t n) {
-    gd_audio b;
-    int rc = gd_audio_alloc(&b, a->n_channels, n, a->rate);
-    if (rc) return rc;
-    int64_t keep = n < a->n_frames ? n : a->n_frames;
-    for (int c = 0; c < a->n_channels; c++)
-        memcpy(b.data + c * n, a->data + c * a->n_frames, (size_t)keep * sizeof(float));
-    gd_audio_free(a);
-    *a = b;
-    return 0;
-}
-
-float *aug__signal_alloc(size_t n) {
-    float *p = calloc(n ? n : 1, sizeof(float));
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    size_t bytes = n * sizeof(float);
-    if (p && bytes >= 2 * huge) {   // calloc's big blocks are fresh mmaps, not yet touched
-        uintptr_t b = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + bytes) & ~(huge - 1);
-        if (e > b) madvise((void *)b, e - b, MADV_HUGEPAGE);
+    int C = a->n_channels;
+    int64_t old = a->n_frames;
+    size_t total = (size_t)C * (size_t)n;
+    if (n > old) {
+        float *p = realloc(a->data, (total ? total : 1) * sizeof(float));
+        if (!p) return GD_ERR_NOMEM;
+        for (int c = C - 1; c >= 0; c--) {   // planar: last channel first, so nothing unmoved is overwritten
+            if (c > 0) memmove(p + (size_t)c * n, p + (size_t)c * old, (size_t)old * sizeof(float));
+            memset(p + (size_t)c * n + old, 0, (size_t)(n - old) * sizeof(float));
+        }
+        a->data = p;
+    } else {
+        for (int c = 1; c < C; c++)
+            memmove(a->data + (size_t)c * n, a->data + (size_t)c * old, (size_t)n * sizeof(float));
     }
-#endif
-    return p;
+    a->n_frames = n;
+    return 0;
 }
 
 GD_SIMD
@@ -80,49 +77,47 @@ static int next_pow2(int64_t v) {
 // The FFT engine of both, in place: x has room for n + m - 1 samples (input in the first n,
 // zeros after); on return x = dry x + wet (x * h). Overlap-add: blocks of L input samples, FFT
 // size N >= L + m - 1, the filter spectrum computed once; a block's first L output samples
-// are final once it is added, so they are mixed straight into x, whose input there has been
-// consumed. Scratch: O(FFT size), no second signal-length buffer.
+// are final once the previous block's tail (m - 1 samples, carried) is added, so they are
+// mixed straight into x, whose input there has been consumed. Scratch: O(FFT size), no
+// second signal-length buffer.
 static int ola_mix(float *x, int64_t n, const float *h, int64_t m, double dry, double wet) {
     int64_t n_y = n + m - 1;
     int N = next_pow2(2 * m);
     if (n >= 4 * (int64_t)N) N *= 2;   // long inputs: fewer, larger blocks measured faster
     if (N < 4096) N = 4096;
-    int64_t L = N - m + 1;
+    int64_t L = N - m + 1, tail = m - 1;   // tail <= L: a block's tail only reaches the next
     int nb = N / 2 + 1;
-    float *H = gd_fft_alloc(2 * nb), *buf = gd_fft_alloc(N), *X = gd_fft_alloc(2 * nb);
-    float *acc = calloc((size_t)N, sizeof(float)), *dry_x = malloc((size_t)L * sizeof(float));
-    if (!H || !buf || !X || !acc || !dry_x) {
-        gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); free(acc); free(dry_x);
+    float *H = gd_fft_alloc(2 * nb), *in = gd_fft_alloc(N), *X = gd_fft_alloc(2 * nb);
+    float *y = gd_fft_alloc(N), *carry = calloc((size_t)(tail ? tail : 1), sizeof(float));
+    if (!H || !in || !X || !y || !carry) {
+        gd_fft_free(H); gd_fft_free(in); gd_fft_free(X); gd_fft_free(y); free(carry);
         return GD_ERR_NOMEM;
     }
-    memset(buf, 0, (size_t)N * sizeof(float));
-    memcpy(buf, h, (size_t)m * sizeof(float));
-    int rc = gd_fftwise_r2c(N, 1, buf, H);
-    float scale = 1.0f / (float)N;
-    for (int64_t s = 0; s < n && !rc; s += L) {   // acc[i] holds y[s + i] so far
+    memset(in, 0, (size_t)N * sizeof(float));
+    memcpy(in, h, (size_t)m * sizeof(float));
+    int rc = gd_fftwise_r2c(N, 1, in, H);
+    const float scale = 1.0f / (float)N, fd = (float)dry, fw = (float)wet;
+    for (int k = 0; k < 2 * nb; k++) H[k] *= scale;   // the inverse FFT's 1/N, once
+    memset(in, 0, (size_t)N * sizeof(float));   // [L, N) stays zero from here on
+    for (int64_t s = 0; s < n && !rc; s += L) {
         int64_t len = n - s < L ? n - s : L;
-        memcpy(dry_x, x + s, (size_t)len * sizeof(float));
-        memset(buf, 0, (size_t)N * sizeof(float));
-        memcpy(buf, x + s, (size_t)len * sizeof(float));
-        if ((rc = gd_fftwise_r2c(N, 1, buf, X))) break;
+        memcpy(in, x + s, (size_t)len * sizeof(float));   // kept: it is also the dry signal
+        if (len < L) memset(in + len, 0, (size_t)(L - len) * sizeof(float));
+        if ((rc = gd_fftwise_r2c(N, 1, in, X))) break;
         for (int k = 0; k < nb; k++) {
             float ar = X[2 * k], ai = X[2 * k + 1], br = H[2 * k], bi = H[2 * k + 1];
             X[2 * k] = ar * br - ai * bi;
             X[2 * k + 1] = ar * bi + ai * br;
         }
-        if ((rc = gd_fftwise_c2r(N, 1, X, buf))) break;
-        int64_t out_len = len + m - 1;
-        for (int64_t i = 0; i < out_len; i++) acc[i] += buf[i] * scale;
-        int last = s + L >= n;
-        int64_t fin = last ? n_y - s : L;   // samples of y final now
-        for (int64_t i = 0; i < fin; i++)
-            x[s + i] = (float)(dry * (i < len ? dry_x[i] : 0.0f) + wet * acc[i]);
-        if (!last) {
-            memmove(acc, acc + L, (size_t)(N - L) * sizeof(float));
-            memset(acc + (N - L), 0, (size_t)L * sizeof(float));
-        }
+        if ((rc = gd_fftwise_c2r(N, 1, X, y))) break;
+        // y[0, tail) completes the previous block's tail; y[0, L) is final now, and on the
+        // last block everything up to n + m - 1 is
+        int64_t fin = s + L >= n ? n_y - s : L;
+        for (int64_t i = 0; i < tail && i < fin; i++) y[i] += carry[i];
+        for (int64_t i = 0; i < fin; i++) x[s + i] = fd * in[i] + fw * y[i];
+        memcpy(carry, y + L, (size_t)tail * sizeof(float));
     }
-    gd_fft_free(H); gd_fft_free(buf); gd_fft_free(X); free(acc); free(dry_x);
+    gd_fft_free(H); gd_fft_free(in); gd_fft_free(X); gd_fft_free(y); free(carry);
     return rc;
 }
 

@@ -330,6 +330,29 @@ static int quantise_mono(int32_t *restrict q, const float *restrict x,
     return nc;
 }
 
+// Packs n int32 samples as little-endian 24-bit words: four at a time with one byte shuffle
+// (the low three bytes of each), written 16 bytes wide and 12 apart, so raw needs 4 spare
+// bytes at the end; the rest one by one.
+typedef unsigned char pack_v16 __attribute__((vector_size(16)));
+
+GD_SIMD
+static void pack24(unsigned char *raw, const int32_t *q, int64_t n) {
+    int64_t k = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__   // the int32's bytes in memory are the word's
+    for (; k + 4 <= n; k += 4) {
+        pack_v16 v;
+        memcpy(&v, q + k, sizeof v);
+        v = __builtin_shufflevector(v, v, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0);
+        memcpy(raw + 3 * k, &v, sizeof v);
+    }
+#endif
+    for (; k < n; k++) {
+        uint32_t w = (uint32_t)q[k];
+        unsigned char b3[3] = {(unsigned char)w, (unsigned char)(w >> 8), (unsigned char)(w >> 16)};
+        memcpy(raw + 3 * k, b3, 3);
+    }
+}
+
 static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride, int C,
                               int64_t m, int bits, const uint32_t *dither, int32_t *q) {
     const double scale = (double)(1 << (bits - 1)), hi = scale - 1, lo = -scale;
@@ -361,23 +384,8 @@ static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride
             raw[2 * k] = (unsigned char)q[k];
             raw[2 * k + 1] = (unsigned char)(q[k] >> 8);
         }
-    } else {   // 4 samples -> 12 bytes as three little-endian words, then the rest
-        int64_t k = 0;
-        for (; k + 4 <= n; k += 4) {
-            uint32_t a0 = (uint32_t)q[k] & 0xffffffu, a1 = (uint32_t)q[k + 1] & 0xffffffu;
-            uint32_t a2 = (uint32_t)q[k + 2] & 0xffffffu, a3 = (uint32_t)q[k + 3] & 0xffffffu;
-            uint32_t w[3] = {a0 | a1 << 24, a1 >> 8 | a2 << 16, a2 >> 16 | a3 << 8};
-            unsigned char b12[12];
-            for (int j = 0; j < 3; j++)
-                for (int b = 0; b < 4; b++) b12[4 * j + b] = (unsigned char)(w[j] >> (8 * b));
-            memcpy(raw + 3 * k, b12, 12);
-        }
-        for (; k < n; k++) {   // 4-byte stores 3 bytes apart (raw has one spare byte at the end)
-            uint32_t w = (uint32_t)q[k];
-            unsigned char b4[4] = {(unsigned char)w, (unsigned char)(w >> 8),
-                                   (unsigned char)(w >> 16), 0};
-            memcpy(raw + 3 * k, b4, 4);
-        }
+    } else {
+        pack24(raw, q, n);
     }
     return clipped;
 }
@@ -453,7 +461,7 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
         gd_rng_init(&rng, o.dither_seed, gd_rng_stream_id("dither", "wav"));
         uint32_t *u = dither ? malloc(sizeof(uint32_t) * (size_t)C * block) : NULL;
         int32_t *q = malloc(sizeof(int32_t) * (size_t)C * block);
-        unsigned char *raw = malloc((size_t)bytes * (size_t)C * block + 1);
+        unsigned char *raw = malloc((size_t)bytes * (size_t)C * block + 4);
         if (!q || !raw || (dither && !u)) err = GD_ERR_NOMEM;
         for (int64_t s = 0; s < N && !err; s += block) {
             int64_t m = N - s < block ? N - s : block;

@@ -109,7 +109,9 @@ static void philox_lanes(uint32_t *out, uint64_t counter, uint64_t stream, uint6
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HAVE_PHILOX_AVX2 1
-// The same rounds with AVX2 intrinsics on 8 consecutive counters (two vectors: 16 blocks):
+#define AVX_V 4   // vectors of 8 counters per call
+// The same rounds with AVX2 intrinsics on 32 consecutive counters (four vectors of 8; four
+// independent chains hide the multiplies' latency):
 // _mm256_mul_epu32 gives exact 32x32->64 products of the even lanes, the odd lanes go through
 // a 32-bit shift; integer arithmetic, so the words equal gd_philox4x32's. Used when the CPU
 // has AVX2 (checked at run time), else philox_lanes.
@@ -117,8 +119,8 @@ __attribute__((target("avx2"))) static void philox_avx2(uint32_t *out, uint64_t 
                                                        uint64_t stream, uint64_t seed) {
     const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M0), m1 = _mm256_set1_epi32((int)PHILOX_M1);
     const __m256i odd = _mm256_set1_epi64x((long long)0xffffffff00000000ull);
-    __m256i c0[2], c1[2], c2[2], c3[2];
-    for (int v = 0; v < 2; v++) {
+    __m256i c0[AVX_V], c1[AVX_V], c2[AVX_V], c3[AVX_V];
+    for (int v = 0; v < AVX_V; v++) {
         uint32_t a[8], b[8];
         for (int l = 0; l < 8; l++) {
             uint64_t c = counter + (uint64_t)(8 * v + l);
@@ -133,7 +135,7 @@ __attribute__((target("avx2"))) static void philox_avx2(uint32_t *out, uint64_t 
     uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
     for (int round = 0; round < 10; round++) {
         __m256i vk0 = _mm256_set1_epi32((int)k0), vk1 = _mm256_set1_epi32((int)k1);
-        for (int v = 0; v < 2; v++) {
+        for (int v = 0; v < AVX_V; v++) {
             __m256i e0 = _mm256_mul_epu32(c0[v], m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0[v], 32), m0);
             __m256i e1 = _mm256_mul_epu32(c2[v], m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2[v], 32), m1);
             __m256i hi0 = _mm256_or_si256(_mm256_srli_epi64(e0, 32), _mm256_and_si256(o0, odd));
@@ -147,7 +149,7 @@ __attribute__((target("avx2"))) static void philox_avx2(uint32_t *out, uint64_t 
         k0 += PHILOX_W0;
         k1 += PHILOX_W1;
     }
-    for (int v = 0; v < 2; v++) {   // 4 x 8 lane-major words -> 8 blocks of 4, in order
+    for (int v = 0; v < AVX_V; v++) {   // 4 x 8 lane-major words -> 8 blocks of 4, in order
         __m256i t0 = _mm256_unpacklo_epi32(c0[v], c1[v]), t1 = _mm256_unpackhi_epi32(c0[v], c1[v]);
         __m256i t2 = _mm256_unpacklo_epi32(c2[v], c3[v]), t3 = _mm256_unpackhi_epi32(c2[v], c3[v]);
         __m256i b0 = _mm256_unpacklo_epi64(t0, t2), b1 = _mm256_unpackhi_epi64(t0, t2);
@@ -166,8 +168,8 @@ void gd_rng_fill_u32(gd_rng *r, uint32_t *out, size_t n) {
     size_t i = 0;
     while (i < n && r->used < 4) out[i++] = r->block[r->used++];
 #ifdef HAVE_PHILOX_AVX2
-    if (n - i >= 4 * LANES && __builtin_cpu_supports("avx2")) {
-        for (; n - i >= 4 * LANES; i += 4 * LANES, r->counter += LANES)
+    if (n - i >= 32 * AVX_V && __builtin_cpu_supports("avx2")) {
+        for (; n - i >= 32 * AVX_V; i += 32 * AVX_V, r->counter += 8 * AVX_V)
             philox_avx2(out + i, r->counter, r->stream, r->seed);
     }
 #endif
