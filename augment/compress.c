@@ -4,7 +4,8 @@
 // (Giannoulis, Massberg & Reiss, JAES 2012, eq. 4); gain reduction smoothed in the dB domain
 // with separate attack and release one-pole filters (branching detector), linked channels.
 // Three passes per 1024-sample block: detector and gain computer (vectorised, own log2),
-// smoothing (serial), gains (vectorised, own exp2). Then tanh saturation:
+// smoothing (release in closed form 8 samples at a time, attack serial), gains (vectorised,
+// own exp2). Then tanh saturation:
 // y = tanh(k x) / tanh(k), k = 1 + 9 sat (sat = 0: off), which keeps full scale at full scale
 // and rounds off peaks.
 #include <math.h>

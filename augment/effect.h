@@ -60,16 +60,13 @@ int aug__enum_find(const char *choices, const char *word, int len);
 void aug__enum_word(char *buf, int cap, const char *choices, int i);
 
 // Shared helpers (util.c).
-// Replaces a's data with a new zeroed (C, n) buffer, copying the first min(n, N) frames.
+// Resizes a to n frames per channel: keeps the first min(n, N) frames, zeros the rest.
 int  aug__resize(gd_audio *a, int64_t n);
 // Sum of x[i]^2 in double, in a fixed order of 8 interleaved partial sums (the same bits on
 // every instruction set, ~8x faster than one serial sum).
 double aug__sum_squares(const float *x, int64_t n);
 // Mean square over all channels and frames (0 for empty).
 double aug__power(const gd_audio *a);
-// calloc of n floats for a whole-signal buffer, advised to use transparent huge pages (fewer
-// page faults); release with free. NULL on failure.
-float *aug__signal_alloc(size_t n);
 // Peak |x| over the buffer.
 float aug__peak(const gd_audio *a);
 // Full linear convolution y (n + m - 1) = x (n) * h (m) by FFT overlap-add.

@@ -2,8 +2,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
 
 #include "augment/effect.h"   // defines: aug__resize, aug__power, aug__peak, aug__convolve
 #include "core/error.h"       // defines: GD_ERR_*
