@@ -201,13 +201,13 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
 // OUT/.journal/<key> records "sha256 frames rate" of a finished item, keyed by the sha256 of
 // everything that determines its bytes (input checksum, resolved ops, seed, rate, channels,
 // format, file name, code version: v2 since the sinc resampler default and the new dither
-// stream changed the bytes). A restarted run reuses an item when its journal entry
+// stream changed the bytes, v3 since the block-form filters and the lane noise did). A restarted run reuses an item when its journal entry
 // exists and the file on disk still has that checksum.
 
 static int journal_key(char *key, const char *in_sha, const char *ops, const aug_run_opts *o,
                        const char *name) {
     char buf[8192];
-    int n = snprintf(buf, sizeof buf, "augment-v2|%s|%s|%llu|%d|%d|%d|%s", in_sha, ops,
+    int n = snprintf(buf, sizeof buf, "augment-v3|%s|%s|%llu|%d|%d|%d|%s", in_sha, ops,
                      (unsigned long long)o->seed, o->rate, o->channels, o->format, name);
     if (n < 0 || n >= (int)sizeof buf) return GD_ERR_ARG;
     return gd_sha256_hex(key, buf, (size_t)n);

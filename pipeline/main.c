@@ -80,7 +80,8 @@ static void run_usage(const char *cmd) {
     else
         printf("Usage: gendang run RECIPE [options]\n\n"
                "Runs the recipe's stages in order (sources, augment, synth, assemble, train,\n"
-               "eval, compare, report). Work already made from the same inputs is kept.\n\n"
+               "eval, compare, report). Work already made from the same inputs by the same\n"
+               "gendang programs is kept (a rebuilt program redoes the stages).\n\n"
                "  -j, --jobs N      run up to N steps at once (default 1)\n"
                "  -n, --dry-run     print the commands that would run\n"
                "  --from STAGE      rerun STAGE and everything after it\n"

@@ -6,6 +6,7 @@
 #include "core/progress.h" // defines: gd_now
 #include "core/sha256.h"  // defines: gd_sha256_*
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +42,36 @@ static void hash_file_into(gd_sha256_ctx *ctx, const char *path) {
     gd_sha256_update(ctx, hex, strlen(hex));
 }
 
+static int is_tool(const struct dirent *e) { return !strncmp(e->d_name, "gendang", 7); }
+
+// sha256 over the name and bytes of every gendang* program beside the gendang binary, in name
+// order: a rebuilt tool changes every key, so no stage is taken from an older build's output.
+static void tools_fingerprint(const char *gendang, char fp[GD_SHA256_HEX_LEN]) {
+    gd_sha256_ctx *ctx;
+    gd_sha256_init(&ctx);
+    char *dir = gendang ? gd_path_dirname(gendang) : NULL;
+    struct dirent **list = NULL;
+    int n = dir ? scandir(dir, &list, is_tool, alphasort) : 0;
+    for (int i = 0; i < n; i++) {
+        char *path = gd_path_join(dir, list[i]->d_name), hex[GD_SHA256_HEX_LEN] = "missing";
+        if (path) gd_sha256_file(hex, path);
+        gd_sha256_update(ctx, list[i]->d_name, strlen(list[i]->d_name) + 1);
+        gd_sha256_update(ctx, hex, strlen(hex) + 1);
+        free(path);
+        free(list[i]);
+    }
+    free(list);
+    free(dir);
+    gd_sha256_final_hex(ctx, fp);
+}
+
 // Key of a rule whose dependencies are made.
-static void rule_key(const gd_plan *p, int i, char key[GD_SHA256_HEX_LEN]) {
+static void rule_key(const gd_plan *p, int i, const char *tools, char key[GD_SHA256_HEX_LEN]) {
     const gd_rule *ru = &p->rules[i];
     gd_sha256_ctx *ctx;
     gd_sha256_init(&ctx);
     gd_sha256_update(ctx, GD_VERSION, strlen(GD_VERSION) + 1);
+    gd_sha256_update(ctx, tools, strlen(tools) + 1);
     gd_sha256_update(ctx, ru->cmd, strlen(ru->cmd) + 1);
     for (int d = 0; d < ru->n_deps; d++) hash_file_into(ctx, p->rules[ru->deps[d]].target);
     if (ru->extra_input) hash_file_into(ctx, ru->extra_input);
@@ -136,6 +161,8 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
         }
     }
     if (failed) { free(st); return 1; }
+    char tools[GD_SHA256_HEX_LEN];
+    tools_fingerprint(o->gendang, tools);
     for (;;) {
         // Resolve or launch every rule that can go now; a cached rule may unblock others.
         int moved;
@@ -153,7 +180,7 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
                 if (!ready || running >= o->jobs) continue;
                 moved = 1;
                 const gd_rule *ru = &p->rules[i];
-                rule_key(p, i, st[i].key);
+                rule_key(p, i, tools, st[i].key);
                 int fresh = !o->force && cached(r, ru, st[i].key);
                 if (o->dry_run) {
                     // In a dry run DONE means "would run": so must everything downstream.

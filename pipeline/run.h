@@ -1,8 +1,9 @@
 // run.h: executes a plan: dependency order, up to N jobs at once, cache keys, logs.
 //
 // A rule is skipped when its target exists and OUT/.gendang/keys/<rule>.key holds the same
-// key: sha256 of the tool version, the command, and the bytes of every input (dependency
-// targets and the rule's extra input). Each command's output goes to
+// key: sha256 of the tool version, the bytes of the gendang programs (so a rebuilt tool
+// re-runs its stages), the command, and the bytes of every input (dependency targets and the
+// rule's extra input). Each command's output goes to
 // OUT/.gendang/logs/<rule>.log; a failing rule stops the run (running rules finish, finished
 // work is kept) and its command, exit status and first error lines are shown.
 #ifndef GD_RUN_H

@@ -75,6 +75,15 @@ echo "# touched" >> "$T/m.yaml"
 check "changed manifest reruns" gendang run "$T/ok2.yaml"
 check_grep "changed input is not cached" "sources/train: running" "$T/.err"
 
+# A rebuilt tool invalidates the cache: no stage is taken from an older build's output.
+mkdir -p "$T/bin2" && cp "$GD_BIN"/gendang* "$T/bin2/"
+"$T/bin2/gendang" run "$T/ok.yaml" >/dev/null 2>&1
+check "same tools: cached" "$T/bin2/gendang" run "$T/ok.yaml"
+check_grep "same tools say up to date" "sources/train: up to date" "$T/.err"
+printf '\0' >> "$T/bin2/gendang-augment"   # still runs: bytes after the ELF image
+check "changed tool reruns" "$T/bin2/gendang" run "$T/ok.yaml"
+check_grep "changed tool is not cached" "sources/train: running" "$T/.err"
+
 # A failing stage: command, exit status and error lines shown, finished work kept.
 printf '%s\naugment:\n  ops: "nonsense-effect:x=1"\n' "$(cat "$T/ok.yaml")" > "$T/fail.yaml"
 check_exit "failing stage fails the run" 1 gendang run "$T/fail.yaml"
