@@ -68,19 +68,19 @@ typedef int32_t v8i __attribute__((vector_size(K * sizeof(int32_t))));
 // Release smoothing over K samples at once: gs[k+1] = ar gs[k] + (1 - ar) c[k] is linear, so
 // the K states after each step are R gs0 + T c, with R[k] = ar^(k+1) and
 // T[j][k] = ar^(k-j) (1 - ar) for j <= k. Only one multiply-add per K samples is serial.
-typedef struct { v8f r, t[K]; } release_block;
+typedef struct { v8f rm1, t[K]; } release_block;   // rm1 = R - 1: R itself is too close to 1 for float
 
-static void release_block_init(release_block *rb, float ar) {
-    for (int k = 0; k < K; k++) rb->r[k] = (float)pow(ar, k + 1);
+static void release_block_init(release_block *rb, double ar) {
+    for (int k = 0; k < K; k++) rb->rm1[k] = (float)expm1((k + 1) * log(ar));
     for (int j = 0; j < K; j++)
-        for (int k = 0; k < K; k++) rb->t[j][k] = k < j ? 0 : (float)(pow(ar, k - j) * (1 - ar));
+        for (int k = 0; k < K; k++) rb->t[j][k] = k < j ? 0 : (float)(pow(ar, k - j) * -expm1(log(ar)));
 }
 
 // Attack/release smoothing of m gain changes gc (dB, <= 0) into g, from state *gs. Where a
 // whole K-block releases (every c >= the state before it, the common case) the block form
 // gives it; otherwise the plain branching one-pole runs for those K samples.
-static inline void smooth(float *g, const float *gc, int m, float *gs_io, float aa, float ar,
-                   const release_block *rb) {
+static inline void smooth(float *g, const float *gc, int m, float *gs_io, double aa, double ar,
+                          const release_block *rb) {
     float gs = *gs_io;
     int i = 0;
     for (; i + K <= m; i += K) {
@@ -89,8 +89,8 @@ static inline void smooth(float *g, const float *gc, int m, float *gs_io, float 
         for (int j = 0; j < K; j++) tc += rb->t[j] * c[j];
         // the state's term last; the next state also as a scalar (the same operations as
         // lane K - 1), so the serial path is one multiply-add per K samples
-        v8f r = tc + rb->r * gs;
-        float next = tc[K - 1] + rb->r[K - 1] * gs;
+        v8f r = tc + (gs + rb->rm1 * gs);
+        float next = tc[K - 1] + (gs + rb->rm1[K - 1] * gs);
         v8f before = __builtin_shufflevector(r, r, 0, 0, 1, 2, 3, 4, 5, 6);
         before[0] = gs;
         v8i lt = c < before;   // -1 in the lanes where the attack branch applies
@@ -103,14 +103,14 @@ static inline void smooth(float *g, const float *gc, int m, float *gs_io, float 
         } else {
             for (int k = 0; k < K; k++) {
                 float ck = c[k];
-                gs = ck < gs ? aa * gs + (1 - aa) * ck : ar * gs + (1 - ar) * ck;
+                gs = (float)(ck < gs ? aa * gs + (1 - aa) * ck : ar * gs + (1 - ar) * ck);
                 g[i + k] = gs;
             }
         }
     }
     for (; i < m; i++) {
         float ck = gc[i];
-        gs = ck < gs ? aa * gs + (1 - aa) * ck : ar * gs + (1 - ar) * ck;
+        gs = (float)(ck < gs ? aa * gs + (1 - aa) * ck : ar * gs + (1 - ar) * ck);
         g[i] = gs;
     }
     *gs_io = gs > -1e-7f ? 0 : gs;   // released: exactly unity (and no denormals) from here on
@@ -122,8 +122,8 @@ GD_SIMD
 static int compress_apply(gd_audio *a, const aug_vals *v) {
     float t = (float)v->num[0], w = (float)v->num[2], ir = (float)(1 / v->num[1]);
     float kc = w > 0 ? (float)((1 / v->num[1] - 1) / (2 * v->num[2])) : 0.0f;
-    float aa = (float)exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
-    float ar = (float)exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
+    double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
+    double ar = exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
     double makeup = v->num[5], sat = v->num[6];
     // below the knee the static curve is the identity: compare linear peaks, skip the log
     float lin_lo = (float)pow(10.0, (t - w / 2) / 20.0), g_makeup = (float)pow(10.0, makeup / 20.0);

@@ -234,6 +234,26 @@ static void test_compress_static_curve(void) {
     gd_audio_free(&d);
 }
 
+// After a loud burst the gain reduction (dB) releases as a pure exponential with the release
+// time constant: quiet input stays below the knee, so the smoothing alone shapes it. Long
+// releases put the one-pole's coefficient within 1e-5 of 1, where float rounding would show.
+static void test_compress_release(void) {
+    for (int rel = 200; rel <= 5000; rel *= 5) {
+        int64_t burst = RATE / 2, n = burst + 3 * RATE;
+        gd_audio a = make(n), in = make(n);
+        for (int64_t i = 0; i < n; i++)
+            in.data[i] = a.data[i] = (i < burst ? 0.5f : 0.01f) * (i % 2 ? 1.0f : -1.0f);
+        char ops[96];
+        snprintf(ops, sizeof ops, "compress:threshold=-20,ratio=4,knee=0,attack=1,release=%d", rel);
+        CHECK(run(&a, ops) == 0);
+        int64_t t0 = burst + RATE / 10, dt = RATE / 2;
+        double g0 = 20 * log10(a.data[t0] / in.data[t0]), g1 = 20 * log10(a.data[t0 + dt] / in.data[t0 + dt]);
+        CHECK(g0 < -1);   // still compressing
+        CHECK_NEAR(g1 / g0, exp(-(double)dt / (rel * 1e-3 * RATE)), 2e-4);
+        gd_audio_free(&a); gd_audio_free(&in);
+    }
+}
+
 static void test_pitch_resample(void) {
     for (double s = -7; s <= 7; s += 3.5) {
         gd_audio a = sine(RATE, 440, 0.5);
@@ -456,6 +476,7 @@ int main(void) {
     RUN(test_reverb_impulse_is_ir);
     RUN(test_noise_snr);
     RUN(test_compress_static_curve);
+    RUN(test_compress_release);
     RUN(test_pitch_resample);
     RUN(test_pitch_pv);
     RUN(test_stretch);
