@@ -2,16 +2,17 @@
 // eval's metrics and augment's reverb.
 //
 // Same transforms and conventions as core/fft.h (interleaved complex, n/2+1 bins,
-// unnormalised), but the plans come from committed FFTW wisdom (core/fft_wisdom.h, measured
-// once with FFTW_PATIENT by core/lab/gen_wisdom.c) when it applies to this FFTW build and
-// CPU, else from FFTW_ESTIMATE. Either way the plan for a size is fixed for a given machine
-// and FFTW build, so results are deterministic run to run and for any thread count; the
-// wisdom plans are 1.3-2x faster than estimated ones for the STFT sizes of the metrics and
-// for the reverb's long convolution (131072 points: 0.38 vs 0.62 ms, forward + inverse).
+// unnormalised). An even n >= 16 runs as FFTW's complex FFT of n/2 points plus our own
+// vectorised split pass (1.6-2x faster than FFTW's real plans of 128-2048 points with
+// Debian's FFTW, whose real-data pass is scalar; results agree to float rounding, ~2e-7 of
+// the largest bin); other n use FFTW's real plans. Plans come from committed FFTW wisdom
+// (core/fft_wisdom.h, measured once by core/lab/gen_wisdom.c) when it applies to this FFTW
+// build and CPU, else from FFTW_ESTIMATE. Either way the plan for a size is fixed for a
+// given machine and FFTW build, so results are deterministic run to run and for any thread
+// count, and the split pass gives the same bits on every instruction set.
 // The wisdom is imported, used and forgotten under a lock, so plans made elsewhere in the
 // process (core/fft.c) never see it; the FFTW planner is made thread-safe on first use.
-// wise = 0 asks for the FFTW_ESTIMATE plan even where wisdom exists: its rounding pattern is
-// the one the RAVE-distance oracle pins (see eval/spec.c).
+// wise = 0 asks for the FFTW_ESTIMATE plan even where wisdom exists.
 // Buffers MUST be SIMD-aligned (gd_fft_alloc, core/fft.h); in is never modified.
 // Thread-safety: any number of threads may call gd_fftwise_* at once.
 #ifndef GD_FFTWISE_H

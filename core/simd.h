@@ -12,9 +12,6 @@
 #define GD_SIMD __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define GD_SIMD
-// (Something to compile: a header of macros alone is an empty translation unit.)
-typedef int gd_simd_unused_t;
-
 #endif
 
 // (Something to compile: a header of macros alone is an empty translation unit.)

@@ -57,8 +57,9 @@ int ev_stft_power(float *out, const float *x, int64_t n, const ev_stft_cfg *cfg)
 // 256..2048 points. Those carry RAVE's distance, whose eps (1e-7) lies below float32 FFT
 // rounding noise in a drum tail's quietest bins, so its value follows the FFT's rounding
 // pattern: with the FFTW_ESTIMATE plans it matches float32 torch.stft to ~1e-5
-// (tests/eval/test_oracle.c); the faster wisdom plans of those sizes move it by 1-3e-4 each
-// (the 128-point one does not).
+// (tests/eval/test_oracle.c); the wisdom plans of those sizes move it by 1-3e-4 each (the
+// 128-point one does not), and since core/fftwise.c splits real FFTs into half-size complex
+// ones they are no faster there.
 static int wise_for(const ev_stft_cfg *cfg, int wl) {
     return !(wl == cfg->n_fft && cfg->n_fft >= 256 && cfg->n_fft <= 2048);
 }

@@ -1,18 +1,23 @@
 // gen_wisdom.c: regenerates core/fft_wisdom.c, the committed FFTW wisdom behind
-// core/fftwise.c (development tool, not built by make). Plans every real FFT size the eval
-// stage uses with FFTW_PATIENT (sizes up to 16384) or FFTW_MEASURE (the larger alignment
-// sizes), out of place on SIMD-aligned buffers, c2r with FFTW_PRESERVE_INPUT, exactly as
-// fftwise.c asks for them, and prints the C file. Run on an idle machine:
+// core/fftwise.c (development tool, not built by make). fftwise.c runs an even real FFT of n
+// points as a complex FFT of n/2 (forward out of place, inverse in place) plus its own split
+// pass, so this plans those complex transforms for every real size the eval stage and the
+// reverb use, with FFTW_PATIENT (real sizes up to 16384) or FFTW_MEASURE (the larger
+// alignment and convolution sizes), on SIMD-aligned buffers, and prints the C file. Run on an
+// idle machine:
 //   cc -O2 core/lab/gen_wisdom.c -lfftw3f -o /tmp/gen_wisdom && /tmp/gen_wisdom > core/fft_wisdom.c
 #include <fftw3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+// The plans of fftwise.c's half-size complex FFT for a real size n.
 static void plan(int n, int inverse, unsigned flags) {
-    float *a = fftwf_malloc(sizeof(float) * (n + 2)), *b = fftwf_malloc(sizeof(float) * (n + 2));
-    fftwf_plan p = inverse ? fftwf_plan_dft_c2r_1d(n, (fftwf_complex *)a, b, flags | FFTW_PRESERVE_INPUT)
-                           : fftwf_plan_dft_r2c_1d(n, a, (fftwf_complex *)b, flags);
+    int m = n / 2;
+    fftwf_complex *a = fftwf_malloc(sizeof(fftwf_complex) * (m + 1));
+    fftwf_complex *b = fftwf_malloc(sizeof(fftwf_complex) * (m + 1));
+    fftwf_plan p = inverse ? fftwf_plan_dft_1d(m, b, b, FFTW_BACKWARD, flags)
+                           : fftwf_plan_dft_1d(m, a, b, FFTW_FORWARD, flags);
     fftwf_destroy_plan(p);
     fftwf_free(a); fftwf_free(b);
 }
@@ -20,6 +25,7 @@ static void plan(int n, int inverse, unsigned flags) {
 int main(void) {
     // STFT sizes (metrics, descriptors, embeddings, plots) and the f0 tracker's 2 x win.
     for (int n = 16; n <= 16384; n *= 2) plan(n, 0, FFTW_PATIENT);
+    // The reverb's convolution sizes are among the alignment sizes below.
     // Cross-correlation sizes of the alignment (powers of two, forward and inverse).
     for (int n = 4096; n <= (1 << 21); n *= 2) {
         unsigned f = n <= 16384 ? FFTW_PATIENT : FFTW_MEASURE;

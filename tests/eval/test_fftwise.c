@@ -19,7 +19,7 @@ static void fill(float *x, int n, unsigned seed) {
 // Wisdom and estimate plans, r2c against core's plan (float rounding apart) and the
 // inverse round trip (n * x), for every size the metrics use and an odd one.
 static void test_plans_agree(void) {
-    static const int sizes[] = {32, 64, 128, 256, 512, 1024, 2048, 8192, 65536, 1000};
+    static const int sizes[] = {8, 14, 16, 18, 22, 30, 32, 64, 128, 256, 512, 1024, 2048, 8192, 65536, 1000, 999};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         const int n = sizes[s], nb = n / 2 + 1;
         float *x = gd_fft_alloc(n), *y = gd_fft_alloc(n), *X = gd_fft_alloc(2 * nb);
