@@ -127,6 +127,20 @@ typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
 #define SWAP(v) __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6)
 static const v8f sg = {1, -1, 1, -1, 1, -1, 1, -1};
 
+// Bins k..k+3 (A) and the conjugates of bins M-k-3..M-k in mirrored order (B, lane c holds
+// conj X[M-k-c]), with the twiddles of k..k+3; and the store that undoes the mirroring.
+static inline void load_pair(const float *X, const float *wr, const float *wi, int k, int j,
+                             v8f *A, v8f *B, v8f *Wr, v8f *Wi) {
+    memcpy(A, X + 2 * k, sizeof *A); memcpy(B, X + 2 * j, sizeof *B);
+    memcpy(Wr, wr + 2 * k, sizeof *Wr); memcpy(Wi, wi + 2 * k, sizeof *Wi);
+    *B = REV(*B) * sg;
+}
+
+static inline void store_pair(float *Y, int k, int j, const v8f *P, const v8f *Q) {
+    v8f R = REV(*Q);
+    memcpy(Y + 2 * k, P, sizeof *P); memcpy(Y + 2 * j, &R, sizeof R);
+}
+
 // Forward split, in place: X holds Z = DFT_M(x[2m] + i x[2m+1]) in its first M bins; on
 // return it holds the real FFT's M + 1 bins X[k] = E + W^k O and X[M-k] = conj(E - W^k O),
 // E = (Z[k] + conj Z[M-k]) / 2, O = -i (Z[k] - conj Z[M-k]) / 2, W = exp(-2 pi i / 2M).
@@ -140,14 +154,11 @@ static void split_r2c(float *X, int M, const float *wr, const float *wi) {
     for (; 2 * k + 6 < M; k += 4) {
         int j = M - k - 3;
         v8f A, B, Wr, Wi;
-        memcpy(&A, X + 2 * k, sizeof A); memcpy(&B, X + 2 * j, sizeof B);
-        memcpy(&Wr, wr + 2 * k, sizeof Wr); memcpy(&Wi, wi + 2 * k, sizeof Wi);
-        B = REV(B) * sg;
+        load_pair(X, wr, wi, k, j, &A, &B, &Wr, &Wi);
         v8f E = half * (A + B), D = A - B, O = half * SWAP(D) * sg;
         v8f T = Wr * O - Wi * SWAP(O) * sg;
         v8f P = E + T, Q = (E - T) * sg;
-        Q = REV(Q);
-        memcpy(X + 2 * k, &P, sizeof P); memcpy(X + 2 * j, &Q, sizeof Q);
+        store_pair(X, k, j, &P, &Q);
     }
     for (; k < M - k; k++) {
         int j = M - k;
@@ -171,14 +182,11 @@ static void split_c2r(float *Z, const float *X, int M, const float *wr, const fl
     for (; 2 * k + 6 < M; k += 4) {
         int j = M - k - 3;
         v8f A, B, Wr, Wi;
-        memcpy(&A, X + 2 * k, sizeof A); memcpy(&B, X + 2 * j, sizeof B);
-        memcpy(&Wr, wr + 2 * k, sizeof Wr); memcpy(&Wi, wi + 2 * k, sizeof Wi);
-        B = REV(B) * sg;
+        load_pair(X, wr, wi, k, j, &A, &B, &Wr, &Wi);
         v8f F = A + B, G = A - B;
         v8f CG = Wr * G + Wi * SWAP(G) * sg, T = SWAP(CG) * -sg;
         v8f P = F + T, Q = (F - T) * sg;
-        Q = REV(Q);
-        memcpy(Z + 2 * k, &P, sizeof P); memcpy(Z + 2 * j, &Q, sizeof Q);
+        store_pair(Z, k, j, &P, &Q);
     }
     for (; k < M - k; k++) {
         int j = M - k;
