@@ -30,7 +30,8 @@
 
 #include "augment/effect.h"   // defines: aug__pv_stretch
 #include "core/error.h"       // defines: GD_ERR_*
-#include "core/fft.h"         // defines: gd_fft_*
+#include "core/fft.h"         // defines: gd_fft_alloc, gd_fft_free
+#include "core/fftwise.h"     // defines: gd_fftwise_r2c, gd_fftwise_c2r
 
 // Max-priority bucket queue: keys are the top 15 bits of the IEEE-754 magnitude (monotonic
 // for positive floats: 1/64 octave, 0.094 dB, per bucket) relative to a floor. Entries are
@@ -139,6 +140,7 @@ static inline void fast_sincosf(float d, float *sn, float *cs) {
 
 typedef struct {
     int N, F, Hs;
+    int XS;                    // floats per channel in Xc: 2F rounded up to keep SIMD alignment
     int C;                     // channels
     float *win, *buf, *X, *Xc; // X: (F, 2) channel sum; Xc: (C, F, 2) per channel
     float *rot;                // (F, 2) cos, sin of the synthesis rotation
@@ -172,7 +174,8 @@ static int pv_init(pv_state *s, int n_fft, int hop, int n_ch) {
     int N = s->N, F = s->F;
     s->win = malloc(N * sizeof(float));
     s->buf = gd_fft_alloc(N);
-    s->Xc = gd_fft_alloc(2 * (long)F * n_ch);
+    s->XS = (2 * F + 15) / 16 * 16;
+    s->Xc = gd_fft_alloc((long)s->XS * n_ch);
     s->X = n_ch > 1 ? gd_fft_alloc(2 * F) : s->Xc;
     s->rot = malloc(2 * F * sizeof(float));
     s->mag = malloc(F * sizeof(float)); s->pa = malloc(F * sizeof(float));
@@ -219,12 +222,12 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p) {
                 s->buf[t < 0 ? t + N : t] = i >= 0 && i < n_in ? x[i] * s->win[t + H] : 0.0f;
             }
         }
-        rc = gd_fft_r2c(N, s->buf, s->Xc + (size_t)c * 2 * s->F);
+        rc = gd_fftwise_r2c(N, 1, s->buf, s->Xc + (size_t)c * s->XS);
     }
     if (s->C > 1) {   // s->X is s->Xc for one channel
         memcpy(s->X, s->Xc, 2 * s->F * sizeof(float));
         for (int c = 1; c < s->C; c++)
-            for (int k = 0; k < 2 * s->F; k++) s->X[k] += s->Xc[(size_t)c * 2 * s->F + k];
+            for (int k = 0; k < 2 * s->F; k++) s->X[k] += s->Xc[(size_t)c * s->XS + k];
     }
     const float *restrict X = s->X;
     float *restrict mag = s->mag, *restrict pa = s->pa;
@@ -358,13 +361,13 @@ int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in
         int64_t c = m * Hs;
         int t0 = c - H < 0 ? (int)-c : -H, t1 = c + H > n_out ? (int)(n_out - c) : H;
         for (int ch = 0; ch < n_ch && !rc; ch++) {   // every channel turns alike: image kept
-            float *X = s.Xc + (size_t)ch * 2 * F, *y = out + ch * n_out;
+            float *X = s.Xc + (size_t)ch * s.XS, *y = out + ch * n_out;
             for (int k = 0; k < F; k++) {
                 float re = X[2 * k], im = X[2 * k + 1], co = s.rot[2 * k], si = s.rot[2 * k + 1];
                 X[2 * k] = re * co - im * si;
                 X[2 * k + 1] = re * si + im * co;
             }
-            if ((rc = gd_fft_c2r(N, X, s.buf))) break;
+            if ((rc = gd_fftwise_c2r(N, 1, X, s.buf))) break;
             const float *w = s.win + H;
             float *yc = y + c;
             for (int t = t0; t < (t1 < 0 ? t1 : 0); t++) yc[t] += s.buf[t + N] * inv_n * w[t];
