@@ -424,6 +424,21 @@ int aug_run(const aug_run_opts *o) {
     return rc;
 }
 
+// Copies the file at path to dir/name (atomically). 0 or GD_ERR_*.
+static int copy_into(const char *path, const char *dir, const char *name) {
+    char *to = gd_path_join(dir, name), *data = NULL;
+    size_t len = 0;
+    gd_atomic at;
+    int rc = gd_read_file(path, &data, &len);
+    if (!rc && !(rc = gd_atomic_open(&at, to, "wb"))) {
+        fwrite(data, 1, len, at.f);
+        rc = gd_atomic_commit(&at);
+    }
+    free(data);
+    free(to);
+    return rc;
+}
+
 int aug_replay(const char *meta_path, const char *out_dir) {
     gd_meta *m = NULL;
     gd_csv *src = NULL;
@@ -494,30 +509,10 @@ int aug_replay(const char *meta_path, const char *out_dir) {
         char *mp = gd_path_join(out_dir, "metadata.csv");
         rc = gd_meta_write(m, mp);
         free(mp);
-        if (!rc) {
-            char *sp2 = gd_path_join(out_dir, "augment_sources.csv");
-            char *data = NULL;
-            size_t len = 0;
-            gd_atomic at;
-            if (!(rc = gd_read_file(sp, &data, &len)) && !(rc = gd_atomic_open(&at, sp2, "wb"))) {
-                fwrite(data, 1, len, at.f);
-                rc = gd_atomic_commit(&at);
-            }
-            free(data);
-            free(sp2);
-        }
+        // the tables beside metadata.csv, so the replayed folder replays too
+        if (!rc) rc = copy_into(sp, out_dir, "augment_sources.csv");
         char *hp = gd_path_join(base, "sequence_hits.csv");
-        if (!rc && gd_path_exists(hp)) {   // so the replayed folder replays too
-            char *hp2 = gd_path_join(out_dir, "sequence_hits.csv"), *data = NULL;
-            size_t len = 0;
-            gd_atomic at;
-            if (!(rc = gd_read_file(hp, &data, &len)) && !(rc = gd_atomic_open(&at, hp2, "wb"))) {
-                fwrite(data, 1, len, at.f);
-                rc = gd_atomic_commit(&at);
-            }
-            free(data);
-            free(hp2);
-        }
+        if (!rc && gd_path_exists(hp)) rc = copy_into(hp, out_dir, "sequence_hits.csv");
         free(hp);
     }
     free(row_src); free(item_rc); free(sp); free(base);

@@ -16,31 +16,10 @@
 #include "train/nn/adam.h"
 #include "train/nn/gemm.h"
 #include "train/safetensors.h"
+#include "tests/train/tiny.h"
 
 // ---------------------------------------------------------------------------- model
-static int load_tiny(rv_config *c) {
-    rv_config_default(c);
-    const char *root = getenv("GD_ROOT");
-    char path[512];
-    snprintf(path, sizeof(path), "%s/train/configs/tiny.yaml", root ? root : ".");
-    return rv_config_load(c, path);
-}
-
-typedef struct { float *x, *noise, *prior; } batch;
-
-static batch make_batch(const rv_model *m, int B, long N, int step) {
-    gd_rng r;
-    gd_rng_init(&r, 1234, (uint64_t)step);
-    int Tl = (int)(N / rv_config_hop(&m->cfg));
-    long nx = (long)B * N, nn = (long)B * m->cfg.noise_channels * Tl, np = (long)B * m->cfg.latent_size * Tl;
-    batch b = {malloc(sizeof(float) * nx), malloc(sizeof(float) * (nn ? nn : 1)), malloc(sizeof(float) * np)};
-    for (long i = 0; i < nx; i++)   // a decaying noisy tone, like a drum hit
-        b.x[i] = (float)(0.5 * sin(0.05 * (i % N)) * exp(-3.0 * (i % N) / N) + 0.05 * gd_rng_normal(&r));
-    for (long i = 0; i < nn; i++) b.noise[i] = (float)gd_rng_normal(&r);
-    for (long i = 0; i < np; i++) b.prior[i] = (float)gd_rng_normal(&r);
-    return b;
-}
-static void free_batch(batch *b) { free(b->x); free(b->noise); free(b->prior); }
+// (load_tiny, batch, make_batch, free_batch: tests/train/tiny.h)
 
 // Gradient comparison, GPU against CPU, both float32 with different reduction orders.
 // The step's gradients are ill-conditioned in float32 (the log-spectral term's 1/|Y| and the

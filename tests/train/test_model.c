@@ -7,6 +7,7 @@
 
 #include "core/rng.h"
 #include "tests/test.h"
+#include "tests/train/tiny.h"
 #include "train/config.h"
 #include "train/model.h"
 
@@ -43,14 +44,6 @@ static void test_v2_architecture(void) {
     CHECK(fabs(m.lrf / 27117.0 - 1) < 0.03);
     CHECK(fabs(m.rrf / 26427.0 - 1) < 0.03);
     rv_model_free(&m);
-}
-
-static int load_tiny(rv_config *c) {
-    rv_config_default(c);
-    const char *root = getenv("GD_ROOT");
-    char path[512];
-    snprintf(path, sizeof(path), "%s/train/configs/tiny.yaml", root ? root : ".");
-    return rv_config_load(c, path);
 }
 
 // Perturb input sample i: outputs [i - rrf, i + lrf] may change, nothing outside.

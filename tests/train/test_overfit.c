@@ -10,6 +10,7 @@
 #include "core/progress.h"
 #include "core/rng.h"
 #include "tests/test.h"
+#include "tests/train/tiny.h"
 #include "train/config.h"
 #include "train/model.h"
 #include "train/nn/adam.h"
@@ -17,11 +18,7 @@
 static void test_overfit_one_batch(void) {
     omp_set_num_threads(1);
     rv_config c;
-    rv_config_default(&c);
-    const char *root = getenv("GD_ROOT");
-    char path[512];
-    snprintf(path, sizeof(path), "%s/train/configs/tiny.yaml", root ? root : ".");
-    CHECK(rv_config_load(&c, path) == 0);
+    CHECK(load_tiny(&c) == 0);
     rv_model m;
     CHECK(rv_model_init(&m, &c) == 0);
     rv_model_init_params(&m, 1);

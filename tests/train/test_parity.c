@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tests/test.h"
+#include "tests/train/tiny.h"
 #include "train/config.h"
 #include "train/disc.h"
 #include "train/model.h"
@@ -167,12 +168,10 @@ static void test_discriminator(void) {
 
 int main(void) {
     const char *root = getenv("GD_ROOT");
-    char path[512], cpath[512];
+    char path[512];
     snprintf(path, sizeof(path), "%s/tests/ref/rave_tiny.safetensors", root ? root : ".");
-    snprintf(cpath, sizeof(cpath), "%s/train/configs/tiny.yaml", root ? root : ".");
     rv_config c;
-    rv_config_default(&c);
-    if (rv_st_read(&ref, path) || rv_config_load(&c, cpath) || rv_model_init(&m, &c) ||
+    if (rv_st_read(&ref, path) || load_tiny(&c) || rv_model_init(&m, &c) ||
         rv_st_load_params(ref, &m.P, "", m.P.data, path) || rv_model_plan(&m, c.batch, c.n_signal, 1)) {
         fprintf(stderr, "cannot set up the parity test from %s\n", path);
         return 1;

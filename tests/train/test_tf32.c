@@ -11,6 +11,7 @@
 
 #include "core/rng.h"
 #include "tests/test.h"
+#include "tests/train/tiny.h"
 #include "train/config.h"
 #include "train/model.h"
 #include "train/nn/gemm.h"
@@ -97,36 +98,23 @@ static void test_pqmf_stays_fp32(void) {
 // relative), unlike its gradient (tests/cuda/parity_model.c, train/cuda/NOTES.md).
 static void test_model_loss(void) {
     rv_config c;
-    rv_config_default(&c);
-    const char *root = getenv("GD_ROOT");
-    char path[512];
-    snprintf(path, sizeof(path), "%s/train/configs/tiny.yaml", root ? root : ".");
-    CHECK(rv_config_load(&c, path) == 0);
+    CHECK(load_tiny(&c) == 0);
     rv_model m;
     CHECK(rv_model_init(&m, &c) == 0);
     rv_model_init_params(&m, 11);
     int B = 2;
     long N = c.n_signal;
     CHECK(rv_model_plan(&m, B, N, 1) == 0);
-    int Tl = (int)(N / rv_config_hop(&c));
-    long nx = B * N, nn = (long)B * c.noise_channels * Tl, np = (long)B * c.latent_size * Tl;
-    float *x = malloc(sizeof(float) * nx), *noise = malloc(sizeof(float) * nn);
-    float *prior = malloc(sizeof(float) * np);
-    gd_rng r;
-    gd_rng_init(&r, 1234, 0);
-    for (long i = 0; i < nx; i++)
-        x[i] = (float)(0.5 * sin(0.05 * (i % N)) * exp(-3.0 * (i % N) / N) + 0.05 * gd_rng_normal(&r));
-    for (long i = 0; i < nn; i++) noise[i] = (float)gd_rng_normal(&r);
-    for (long i = 0; i < np; i++) prior[i] = (float)gd_rng_normal(&r);
+    batch b = make_batch(&m, B, N, 0);
     rv_losses l32, l19;
-    rv_model_gen_step(&m, x, noise, prior, &l32, 0, 1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &l32, 0, 1);
     rv_gemm_set_tf32_emulation(RV_TF32_NEAREST);
-    rv_model_gen_step(&m, x, noise, prior, &l19, 0, 1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &l19, 0, 1);
     rv_gemm_set_tf32_emulation(RV_TF32_OFF);
     double rel = fabs(l19.total - l32.total) / l32.total;
     printf("  tiny step loss fp32 %.7f, TF32 emulated %.7f (rel %.3g)\n", l32.total, l19.total, rel);
     CHECK(rel > 0 && rel < 1e-3);
-    free(x); free(noise); free(prior);
+    free_batch(&b);
     rv_model_free(&m);
 }
 
