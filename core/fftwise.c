@@ -199,6 +199,68 @@ static void split_c2r(float *Z, const float *X, int M, const float *wr, const fl
     if (k == M - k) { Z[2 * k] = 2 * X[2 * k]; Z[2 * k + 1] = -2 * X[2 * k + 1]; }
 }
 
+// The forward split fused with the bins' power (mag: magnitude): pw[k] = |X[k]|^2 (or its
+// sqrtf) for k <= M, bit-identical to split_r2c followed by re * re + im * im per bin (the
+// same operations per bin; a conjugate's sign does not change a square). Eight complex bins
+// per side per step, then four, then one; Z (the complex FFT's M bins) is read only.
+typedef float v16f __attribute__((vector_size(16 * sizeof(float))));
+#define REV16(v)  __builtin_shufflevector(v, v, 14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1)
+#define SWAP16(v) __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)
+#define EVEN16(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODD16(v)  __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15)
+#define REV8(v)   __builtin_shufflevector(v, v, 7, 6, 5, 4, 3, 2, 1, 0)
+typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
+#define EVEN8(v)  __builtin_shufflevector(v, v, 0, 2, 4, 6)
+#define ODD8(v)   __builtin_shufflevector(v, v, 1, 3, 5, 7)
+#define REV4(v)   __builtin_shufflevector(v, v, 3, 2, 1, 0)
+
+GD_SIMD
+static void split_power(const float *Z, int M, const float *wr, const float *wi, float *pw, int mag) {
+    const v16f sg16 = {1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
+    const v16f half16 = {.5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f};
+    const v8f half = {.5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f};
+    pw[0] = (Z[0] + Z[1]) * (Z[0] + Z[1]);
+    pw[M] = (Z[0] - Z[1]) * (Z[0] - Z[1]);
+    int k = 1;
+    for (; 2 * k + 14 < M; k += 8) {
+        int j = M - k - 7;
+        v16f A, B, Wr, Wi;
+        memcpy(&A, Z + 2 * k, sizeof A); memcpy(&B, Z + 2 * j, sizeof B);
+        memcpy(&Wr, wr + 2 * k, sizeof Wr); memcpy(&Wi, wi + 2 * k, sizeof Wi);
+        B = REV16(B) * sg16;
+        v16f E = half16 * (A + B), D = A - B, O = half16 * SWAP16(D) * sg16;
+        v16f T = Wr * O - Wi * SWAP16(O) * sg16;
+        v16f P = E + T, Q = E - T;
+        P = P * P; Q = Q * Q;
+        v8f pp = EVEN16(P) + ODD16(P), pq = EVEN16(Q) + ODD16(Q);
+        pq = REV8(pq);
+        memcpy(pw + k, &pp, sizeof pp); memcpy(pw + j, &pq, sizeof pq);
+    }
+    for (; 2 * k + 6 < M; k += 4) {
+        int j = M - k - 3;
+        v8f A, B, Wr, Wi;
+        load_pair(Z, wr, wi, k, j, &A, &B, &Wr, &Wi);
+        v8f E = half * (A + B), D = A - B, O = half * SWAP(D) * sg;
+        v8f T = Wr * O - Wi * SWAP(O) * sg;
+        v8f P = E + T, Q = E - T;
+        P = P * P; Q = Q * Q;
+        v4f pp = EVEN8(P) + ODD8(P), pq = EVEN8(Q) + ODD8(Q);
+        pq = REV4(pq);
+        memcpy(pw + k, &pp, sizeof pp); memcpy(pw + j, &pq, sizeof pq);
+    }
+    for (; k < M - k; k++) {
+        int j = M - k;
+        float ar = Z[2 * k], ai = Z[2 * k + 1], br = Z[2 * j], bi = -Z[2 * j + 1];
+        float er = .5f * (ar + br), ei = .5f * (ai + bi), dr = ar - br, di = ai - bi;
+        float or_ = .5f * di, oi = -.5f * dr, w_r = wr[2 * k], w_i = wi[2 * k];
+        float tr = w_r * or_ - w_i * oi, ti = w_r * oi + w_i * or_;
+        pw[k] = (er + tr) * (er + tr) + (ei + ti) * (ei + ti);
+        pw[j] = (er - tr) * (er - tr) + (ei - ti) * (ei - ti);
+    }
+    if (k == M - k) pw[k] = Z[2 * k] * Z[2 * k] + Z[2 * k + 1] * Z[2 * k + 1];   // middle bin: conj Z[M/2]
+    if (mag) for (k = 0; k <= M; k++) pw[k] = sqrtf(pw[k]);   // (vectorised: -fno-math-errno)
+}
+
 static void exec_r2c(const wise_plan *p, const float *in, float *out) {
     if (!p->half) {
         fftwf_execute_dft_r2c(p->plan, (float *)(uintptr_t)in, (fftwf_complex *)out);
@@ -224,6 +286,19 @@ const void *gd_fftwise_plan_r2c(int n, int wise) {
 void gd_fftwise_exec_r2c(const void *plan, const float *in, float *out) {
     GD_ASSERT(aligned(in, out));
     exec_r2c(plan, in, out);
+}
+
+void gd_fftwise_exec_r2c_power(const void *plan, const float *in, float *scratch, float *out, int mag) {
+    GD_ASSERT(aligned(in, scratch));
+    const wise_plan *p = plan;
+    if (p->half) {
+        fftwf_execute_dft(p->plan, (fftwf_complex *)(uintptr_t)in, (fftwf_complex *)scratch);
+        split_power(scratch, p->n / 2, p->wr, p->wi, out, mag);
+        return;
+    }
+    fftwf_execute_dft_r2c(p->plan, (float *)(uintptr_t)in, (fftwf_complex *)scratch);
+    for (int k = 0; k <= p->n / 2; k++) out[k] = scratch[2 * k] * scratch[2 * k] + scratch[2 * k + 1] * scratch[2 * k + 1];
+    if (mag) for (int k = 0; k <= p->n / 2; k++) out[k] = sqrtf(out[k]);
 }
 
 int gd_fftwise_c2r(int n, int wise, const float *in, float *out) {

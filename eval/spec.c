@@ -65,7 +65,7 @@ static int wise_for(const ev_stft_cfg *cfg, int wl) {
 }
 
 // The frame loop: only the window's support [off, off + wl) of the FFT buffer is rewritten
-// per frame (the rest stays zero), power or magnitude per bin straight from the spectrum.
+// per frame (the rest stays zero); power or magnitude per bin come from the fused split pass.
 GD_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0, int64_t T, int hop, int nf,
                                int wl, int reflect, const void *plan, const float *w, float *buf,
                                float *spec, int mag) {
@@ -79,10 +79,7 @@ GD_SIMD static int stft_frames(float *out, const float *x, int64_t n, int64_t t0
         } else {
             for (int i = 0; i < wl; i++) b[i] = padded_at(x, n, s0 + i, reflect) * w[i];
         }
-        gd_fftwise_exec_r2c(plan, buf, spec);
-        float *p = out + (t - t0) * nb;
-        for (int k = 0; k < nb; k++) p[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
-        if (mag) for (int k = 0; k < nb; k++) p[k] = sqrtf(p[k]);
+        gd_fftwise_exec_r2c_power(plan, buf, spec, out + (t - t0) * nb, mag);
     }
     return 0;
 }
