@@ -196,44 +196,36 @@ void ev_melbank_free(ev_melbank *mb) {
     memset(mb, 0, sizeof *mb);
 }
 
-// Both projections run 16 (then 4) frames at once: the rows are interleaved into tp
-// (bin-major, L lanes per bin) so that each band's L accumulation chains are one vector of
-// doubles (16 independent chains keep the adds busy; 4 would wait on their latency). Every
-// chain sums the same terms in the same order as a frame-at-a-time loop, so the values are
-// identical to it.
-typedef double ev_v16d __attribute__((vector_size(128)));   // GCC vector extension
-typedef float ev_v16f __attribute__((vector_size(64)));
-typedef double ev_v4d __attribute__((vector_size(32)));
+// Both projections run four frames at once: the four rows are interleaved into tp (bin-major,
+// four lanes per bin) so that each band's four accumulation chains are one vector of doubles.
+// Every chain sums the same terms in the same order as a frame-at-a-time loop, so the values
+// are identical to it.
+typedef double ev_v4d __attribute__((vector_size(32)));   // GCC vector extension
 typedef float ev_v4f __attribute__((vector_size(16)));
-#define MEL_LANES(NAME, TERM, L, VD, VF)                                                          \
-    GD_SIMD static void NAME(const ev_melbank *mb, double *o, const float *spec, float *tp) {       \
+#define MEL_APPLY(NAME, TERM)                                                                     \
+    GD_SIMD static void NAME##_4(const ev_melbank *mb, double *o, const float *spec, float *tp) {   \
         const int nb = mb->n_bins, nm = mb->n_mels;                                                 \
         for (int k = 0; k < nb; k++)                                                                \
-            for (int l = 0; l < L; l++) tp[L * k + l] = spec[(int64_t)l * nb + k];                  \
+            for (int l = 0; l < 4; l++) tp[4 * k + l] = spec[(int64_t)l * nb + k];                  \
         for (int m = 0; m < nm; m++) {                                                              \
-            const float *w = mb->w + mb->off[m], *x = tp + L * mb->start[m];                        \
+            const float *w = mb->w + mb->off[m], *x = tp + 4 * mb->start[m];                        \
             const int len = mb->len[m];                                                             \
-            VD a = {0};                                                                             \
+            ev_v4d a = {0, 0, 0, 0};                                                                \
             for (int k = 0; k < len; k++) {                                                         \
-                VF xf;                                                                              \
-                memcpy(&xf, x + L * k, sizeof xf);                                                  \
-                VD xd = __builtin_convertvector(xf, VD);                                            \
+                ev_v4f xf;                                                                          \
+                memcpy(&xf, x + 4 * k, sizeof xf);                                                  \
+                ev_v4d xd = __builtin_convertvector(xf, ev_v4d);                                    \
                 a += TERM((double)w[k], xd);                                                        \
             }                                                                                       \
-            for (int l = 0; l < L; l++) o[(int64_t)l * nm + m] = a[l];                              \
+            for (int l = 0; l < 4; l++) o[(int64_t)l * nm + m] = a[l];                              \
         }                                                                                           \
-    }
-#define MEL_APPLY(NAME, TERM)                                                                     \
-    MEL_LANES(NAME##_16, TERM, 16, ev_v16d, ev_v16f)                                                \
-    MEL_LANES(NAME##_4, TERM, 4, ev_v4d, ev_v4f)                                                    \
+    }                                                                                               \
     void NAME(const ev_melbank *mb, double *mel, const float *spec, int64_t n_frames) {             \
         const int nb = mb->n_bins, nm = mb->n_mels;                                                 \
-        float *tp = malloc(sizeof(float) * 16 * (size_t)nb);                                        \
+        float *tp = malloc(sizeof(float) * 4 * (size_t)nb);                                         \
         int64_t t = 0;                                                                              \
-        if (tp) {                                                                                   \
-            for (; t + 16 <= n_frames; t += 16) NAME##_16(mb, mel + t * nm, spec + t * nb, tp);     \
+        if (tp)                                                                                     \
             for (; t + 4 <= n_frames; t += 4) NAME##_4(mb, mel + t * nm, spec + t * nb, tp);        \
-        }                                                                                           \
         free(tp);                                                                                   \
         for (; t < n_frames; t++) {                                                                 \
             const float *s = spec + t * nb;                                                         \
