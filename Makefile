@@ -147,7 +147,7 @@ check-headers:
 demo: all
 	@scripts/demo.sh
 
-bench: all
+bench: all $(BUILD)/lab/prof_pair
 	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(BENCH_PKGS)"
 	@bench/run.sh
 

@@ -1,9 +1,7 @@
-// prof_pair.c: per-stage timing of the pair suite (development tool, not built by make).
+// prof_pair.c: per-stage timing of the pair suite (development tool; make bench builds it).
 // Mirrors pair_core/pair_metrics of eval/pair.c and prints seconds per stage over every
-// pair of two folders. Build (after make):
-//   cc -O2 -fopenmp -I. eval/lab/prof_pair.c build/libeval.a build/libgendang.a \
-//      -lsndfile -lsamplerate -lfftw3f_threads -lfftw3f -lfftw3 -lyaml -lebur128 -llapacke -llapack -lopenblas -lpng -lcrypto -lm -o /tmp/prof_pair
-// Run: /tmp/prof_pair REF_DIR EST_DIR [--floor]
+// pair of two folders. Build: make build/lab/prof_pair
+// Run: build/lab/prof_pair REF_DIR EST_DIR [--floor]
 // --floor times only the work the suite's definitions cannot skip, as a lower bound on its
 // run time: the magnitude spectra of the ten STFT configurations the metrics read (RAVE's
 // and the mel L1's scales 32..2048, the three MR-STFT resolutions) and libebur128's loudness,
