@@ -200,25 +200,22 @@ static void split_c2r(float *Z, const float *X, int M, const float *wr, const fl
 }
 
 // The forward split fused with the bins' power (mag: magnitude): pw[k] = |X[k]|^2 (or its
-// sqrtf) for k <= M, bit-identical to split_r2c followed by re * re + im * im per bin (the
-// same operations per bin; a conjugate's sign does not change a square). Eight complex bins
-// per side per step, then four, then one; Z (the complex FFT's M bins) is read only.
+// sqrtf) for k <= M, the same bits as split_r2c followed by re * re + im * im per bin. The
+// vector steps (eight, then four complex bins per side) drop split_r2c's halvings: with
+// S = conj(W^k) (A - B) rotated, the bins are P = ((A + B) + S) / 2 and Q = ((A + B) - S) / 2,
+// so |P|^2 = |(A + B) + S|^2 / 4, and scaling by a power of two commutes with rounding
+// (exact while no value is subnormal or overflows, which an audio frame's FFT never reaches).
+// A conjugate's sign does not change a square. Z (the complex FFT's M bins) is read only.
 typedef float v16f __attribute__((vector_size(16 * sizeof(float))));
 #define REV16(v)  __builtin_shufflevector(v, v, 14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1)
 #define SWAP16(v) __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)
-#define EVEN16(v) __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14)
-#define ODD16(v)  __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15)
-#define REV8(v)   __builtin_shufflevector(v, v, 7, 6, 5, 4, 3, 2, 1, 0)
-typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
-#define EVEN8(v)  __builtin_shufflevector(v, v, 0, 2, 4, 6)
-#define ODD8(v)   __builtin_shufflevector(v, v, 1, 3, 5, 7)
-#define REV4(v)   __builtin_shufflevector(v, v, 3, 2, 1, 0)
 
 GD_SIMD
 static void split_power(const float *Z, int M, const float *wr, const float *wi, float *pw, int mag) {
     const v16f sg16 = {1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
-    const v16f half16 = {.5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f};
-    const v8f half = {.5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f};
+    const v16f quarter16 = {.25f, .25f, .25f, .25f, .25f, .25f, .25f, .25f,
+                            .25f, .25f, .25f, .25f, .25f, .25f, .25f, .25f};
+    const v8f quarter = {.25f, .25f, .25f, .25f, .25f, .25f, .25f, .25f};
     pw[0] = (Z[0] + Z[1]) * (Z[0] + Z[1]);
     pw[M] = (Z[0] - Z[1]) * (Z[0] - Z[1]);
     int k = 1;
@@ -228,25 +225,27 @@ static void split_power(const float *Z, int M, const float *wr, const float *wi,
         memcpy(&A, Z + 2 * k, sizeof A); memcpy(&B, Z + 2 * j, sizeof B);
         memcpy(&Wr, wr + 2 * k, sizeof Wr); memcpy(&Wi, wi + 2 * k, sizeof Wi);
         B = REV16(B) * sg16;
-        v16f E = half16 * (A + B), D = A - B, O = half16 * SWAP16(D) * sg16;
-        v16f T = Wr * O - Wi * SWAP16(O) * sg16;
-        v16f P = E + T, Q = E - T;
+        v16f F = A + B, D = A - B;
+        v16f S = Wr * sg16 * SWAP16(D) + Wi * D;   // 2 T of split_r2c
+        v16f P = F + S, Q = F - S;
         P = P * P; Q = Q * Q;
-        v8f pp = EVEN16(P) + ODD16(P), pq = EVEN16(Q) + ODD16(Q);
-        pq = REV8(pq);
-        memcpy(pw + k, &pp, sizeof pp); memcpy(pw + j, &pq, sizeof pq);
+        P = P + SWAP16(P); Q = Q + SWAP16(Q);    // re^2 + im^2 in both lanes of a bin
+        v16f out = __builtin_shufflevector(P, Q, 0, 2, 4, 6, 8, 10, 12, 14, 30, 28, 26, 24, 22, 20, 18, 16);
+        out = out * quarter16;
+        memcpy(pw + k, &out, sizeof(float) * 8); memcpy(pw + j, (float *)&out + 8, sizeof(float) * 8);
     }
     for (; 2 * k + 6 < M; k += 4) {
         int j = M - k - 3;
         v8f A, B, Wr, Wi;
         load_pair(Z, wr, wi, k, j, &A, &B, &Wr, &Wi);
-        v8f E = half * (A + B), D = A - B, O = half * SWAP(D) * sg;
-        v8f T = Wr * O - Wi * SWAP(O) * sg;
-        v8f P = E + T, Q = E - T;
+        v8f F = A + B, D = A - B;
+        v8f S = Wr * sg * SWAP(D) + Wi * D;
+        v8f P = F + S, Q = F - S;
         P = P * P; Q = Q * Q;
-        v4f pp = EVEN8(P) + ODD8(P), pq = EVEN8(Q) + ODD8(Q);
-        pq = REV4(pq);
-        memcpy(pw + k, &pp, sizeof pp); memcpy(pw + j, &pq, sizeof pq);
+        P = P + SWAP(P); Q = Q + SWAP(Q);
+        v8f out = __builtin_shufflevector(P, Q, 0, 2, 4, 6, 14, 12, 10, 8);
+        out = out * quarter;
+        memcpy(pw + k, &out, sizeof(float) * 4); memcpy(pw + j, (float *)&out + 4, sizeof(float) * 4);
     }
     for (; k < M - k; k++) {
         int j = M - k;
