@@ -141,6 +141,17 @@ static inline void store_pair(float *Y, int k, int j, const v8f *P, const v8f *Q
     memcpy(Y + 2 * k, P, sizeof *P); memcpy(Y + 2 * j, &R, sizeof R);
 }
 
+// One bin pair of the forward split (the vector loops' tail): X[k] = E + T and
+// X[j] = conj(E - T), j = M - k, with T = W^k O; Z is read before anything is written.
+static inline void split_one(const float *Z, int k, int j, const float *wr, const float *wi,
+                             float *er, float *ei, float *tr, float *ti) {
+    float ar = Z[2 * k], ai = Z[2 * k + 1], br = Z[2 * j], bi = -Z[2 * j + 1];
+    float dr = ar - br, di = ai - bi;
+    float or_ = .5f * di, oi = -.5f * dr, w_r = wr[2 * k], w_i = wi[2 * k];
+    *er = .5f * (ar + br); *ei = .5f * (ai + bi);
+    *tr = w_r * or_ - w_i * oi; *ti = w_r * oi + w_i * or_;
+}
+
 // Forward split, in place: X holds Z = DFT_M(x[2m] + i x[2m+1]) in its first M bins; on
 // return it holds the real FFT's M + 1 bins X[k] = E + W^k O and X[M-k] = conj(E - W^k O),
 // E = (Z[k] + conj Z[M-k]) / 2, O = -i (Z[k] - conj Z[M-k]) / 2, W = exp(-2 pi i / 2M).
@@ -162,10 +173,8 @@ static void split_r2c(float *X, int M, const float *wr, const float *wi) {
     }
     for (; k < M - k; k++) {
         int j = M - k;
-        float ar = X[2 * k], ai = X[2 * k + 1], br = X[2 * j], bi = -X[2 * j + 1];
-        float er = .5f * (ar + br), ei = .5f * (ai + bi), dr = ar - br, di = ai - bi;
-        float or_ = .5f * di, oi = -.5f * dr, w_r = wr[2 * k], w_i = wi[2 * k];
-        float tr = w_r * or_ - w_i * oi, ti = w_r * oi + w_i * or_;
+        float er, ei, tr, ti;
+        split_one(X, k, j, wr, wi, &er, &ei, &tr, &ti);
         X[2 * k] = er + tr; X[2 * k + 1] = ei + ti;
         X[2 * j] = er - tr; X[2 * j + 1] = -(ei - ti);
     }
@@ -226,7 +235,7 @@ static void split_power(const float *Z, int M, const float *wr, const float *wi,
         memcpy(&Wr, wr + 2 * k, sizeof Wr); memcpy(&Wi, wi + 2 * k, sizeof Wi);
         B = REV16(B) * sg16;
         v16f F = A + B, D = A - B;
-        v16f S = Wr * sg16 * SWAP16(D) + Wi * D;   // 2 T of split_r2c
+        v16f S = Wr * sg16 * SWAP16(D) + Wi * D;   // twice split_r2c's T
         v16f P = F + S, Q = F - S;
         P = P * P; Q = Q * Q;
         P = P + SWAP16(P); Q = Q + SWAP16(Q);    // re^2 + im^2 in both lanes of a bin
@@ -249,10 +258,8 @@ static void split_power(const float *Z, int M, const float *wr, const float *wi,
     }
     for (; k < M - k; k++) {
         int j = M - k;
-        float ar = Z[2 * k], ai = Z[2 * k + 1], br = Z[2 * j], bi = -Z[2 * j + 1];
-        float er = .5f * (ar + br), ei = .5f * (ai + bi), dr = ar - br, di = ai - bi;
-        float or_ = .5f * di, oi = -.5f * dr, w_r = wr[2 * k], w_i = wi[2 * k];
-        float tr = w_r * or_ - w_i * oi, ti = w_r * oi + w_i * or_;
+        float er, ei, tr, ti;
+        split_one(Z, k, j, wr, wi, &er, &ei, &tr, &ti);
         pw[k] = (er + tr) * (er + tr) + (ei + ti) * (ei + ti);
         pw[j] = (er - tr) * (er - tr) + (ei - ti) * (ei - ti);
     }

@@ -27,9 +27,9 @@ int gd_fftwise_c2r(int n, int wise, const float *in, float *out);
 const void *gd_fftwise_plan_r2c(int n, int wise);
 void gd_fftwise_exec_r2c(const void *plan, const float *in, float *out);
 // The plan's power spectrum out[k] = re^2 + im^2 of bin k <= n/2 (mag = 1: its sqrtf, the
-// magnitude), bit-identical to squaring gd_fftwise_exec_r2c's output bin by bin, without
-// writing the complex bins out (the split pass computes the powers directly). scratch: n + 2
-// floats, aligned; out: n/2 + 1 floats, any alignment.
+// magnitude), bit-identical to squaring gd_fftwise_exec_r2c's output bin by bin (while no
+// value is subnormal, see fftwise.c), without writing the complex bins out: the split pass
+// computes the powers directly. scratch: n + 2 floats, aligned; out: n/2 + 1 floats.
 void gd_fftwise_exec_r2c_power(const void *plan, const float *in, float *scratch, float *out, int mag);
 // 1 when the plan for (n, inverse) came from the committed wisdom (for tests and reports).
 int gd_fftwise_from_wisdom(int n, int inverse);
