@@ -19,7 +19,7 @@
 #include "tests/train/tiny.h"
 
 // ---------------------------------------------------------------------------- model
-// (load_tiny, batch, make_batch, free_batch: tests/train/tiny.h)
+// (tiny_model, batch, make_batch, free_batch: tests/train/tiny.h)
 
 // Gradient comparison, GPU against CPU, both float32 with different reduction orders.
 // The step's gradients are ill-conditioned in float32 (the log-spectral term's 1/|Y| and the
@@ -130,10 +130,7 @@ static long adam_check(const char *what, const float *pg, const float *pc, const
 // CPU and uploaded to the GPU; NULL (the failure checked) without one.
 static rv_gpu *tiny_on_gpu(rv_config *c, rv_model *m, int B, unsigned long long seed) {
     rv_gpu *g = NULL;
-    CHECK(load_tiny(c) == 0);
-    CHECK(rv_model_init(m, c) == 0);
-    rv_model_init_params(m, seed);
-    CHECK(rv_model_plan(m, B, c->n_signal, 1) == 0);
+    CHECK(tiny_model(c, m, seed, B, 0, 1) == 0);
     CHECK(rv_gpu_init(&g, m, B, c->n_signal, 1) == 0);
     return g;
 }
@@ -325,13 +322,10 @@ static void test_tf32_step(void) {
 // CPU against GPU in fp32.
 static void test_phase2(void) {
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 21);
     int B = 2;
+    CHECK(tiny_model(&c, &m, 21, B, 0, 1) == 0);
     long N = c.n_signal;
-    CHECK(rv_model_plan(&m, B, N, 1) == 0);
     CHECK(rv_model_init_disc(&m, 5) == 0);
     rv_gpu *g = NULL;
     if (rv_gpu_init(&g, &m, B, N, 1) || rv_gpu_init_disc(g, m.disc)) {

@@ -49,12 +49,9 @@ static void test_v2_architecture(void) {
 // Perturb input sample i: outputs [i - rrf, i + lrf] may change, nothing outside.
 static void test_tiny_receptive_field_probe(void) {
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 7);
     long N = 16384;
-    CHECK(rv_model_plan(&m, 1, N, 0) == 0);
+    CHECK(tiny_model(&c, &m, 7, 1, N, 0) == 0);
     gd_rng r;
     gd_rng_init(&r, 3, 4);
     float *x = malloc(sizeof(float) * N), *y0 = malloc(sizeof(float) * N), *y1 = malloc(sizeof(float) * N);
@@ -83,13 +80,10 @@ static void test_tiny_receptive_field_probe(void) {
 // <grad, d> against (L(p + h d) - L(p - h d)) / 2h for a random direction d.
 static void test_tiny_gradient_direction(void) {
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 11);
+    CHECK(tiny_model(&c, &m, 11, 0, 0, 1) == 0);
     int B = c.batch;
     long N = c.n_signal;
-    CHECK(rv_model_plan(&m, B, N, 1) == 0);
     gd_rng r;
     gd_rng_init(&r, 5, 6);
     float *x = malloc(sizeof(float) * B * N);

@@ -18,14 +18,11 @@
 static void test_overfit_one_batch(void) {
     omp_set_num_threads(1);
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 1);
+    CHECK(tiny_model(&c, &m, 1, 0, 0, 1) == 0);
     c.lr = 2e-3;
     int B = c.batch, steps = 200;
     long N = c.n_signal;
-    CHECK(rv_model_plan(&m, B, N, 1) == 0);
     gd_rng r;
     gd_rng_init(&r, 5, 6);
     long nn = (long)B * c.noise_channels * m.Tl, np = (long)B * c.latent_size * m.Tl;

@@ -98,13 +98,10 @@ static void test_pqmf_stays_fp32(void) {
 // relative), unlike its gradient (tests/cuda/parity_model.c, train/cuda/NOTES.md).
 static void test_model_loss(void) {
     rv_config c;
-    CHECK(load_tiny(&c) == 0);
     rv_model m;
-    CHECK(rv_model_init(&m, &c) == 0);
-    rv_model_init_params(&m, 11);
     int B = 2;
+    CHECK(tiny_model(&c, &m, 11, B, 0, 1) == 0);
     long N = c.n_signal;
-    CHECK(rv_model_plan(&m, B, N, 1) == 0);
     batch b = make_batch(&m, B, N, 0);
     rv_losses l32, l19;
     rv_model_gen_step(&m, b.x, b.noise, b.prior, &l32, 0, 1);
