@@ -176,18 +176,117 @@ static int plan_synth(gd_plan *p, const gd_recipe *r, int *renders) {
     return n;
 }
 
+// Run and eval folders of corpus cn for seed index k: runs/<cn>[/seed<S>], eval/<cn>[/seed<S>].
+static void seed_dir(char *buf, size_t n, const gd_recipe *r, const char *what, const char *cn, int k) {
+    if (r->seed_dirs)
+        snprintf(buf, n, "%s/%s/%s/seed%llu", r->out, what, cn, (unsigned long long)r->train_seeds[k]);
+    else
+        snprintf(buf, n, "%s/%s/%s", r->out, what, cn);
+}
+
+// Name of a rule for corpus cn and seed index k: "train/real" or "train/real/seed3".
+static void seed_name(char *buf, size_t n, const gd_recipe *r, const char *stage, const char *cn, int k) {
+    if (r->seed_dirs) snprintf(buf, n, "%s/%s/seed%llu", stage, cn, (unsigned long long)r->train_seeds[k]);
+    else snprintf(buf, n, "%s/%s", stage, cn);
+}
+
+// File name that `train transfer IN... -o DIR` writes for input path in: DIR/<stem>.wav.
+static void transfer_name(char *buf, size_t n, const char *dir, const char *in) {
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(buf, n, "%s/%.*s.wav", dir, len, base);
+}
+
+// Training on corpus cn with seed index k (resumes a killed run from its last checkpoint).
+static int plan_train(gd_plan *p, const gd_recipe *r, const char *corpus, const char *cn, int k,
+                      int asm_rule) {
+    char run[600], name[160];
+    seed_dir(run, sizeof run, r, "runs", cn, k);
+    sbuf t = {0};
+    sb_fmt(&t, "OMP_NUM_THREADS=%d \"$GENDANG\" train fit --corpus", r->train_threads);
+    sb_arg(&t, corpus);
+    sb_raw(&t, " --config");
+    sb_arg(&t, r->train_config);
+    sb_fmt(&t, " --steps %d --seed %llu --device %s --resume auto -o", r->train_steps,
+           (unsigned long long)r->train_seeds[k], r->train_device);
+    sb_arg(&t, run);
+    seed_name(name, sizeof name, r, "train", cn, k);
+    return add_rule(p, "train", name, t.s, path2(run, "model.safetensors"), &asm_rule, 1);
+}
+
+// Reconstruction of every held-out test hit by the model of rule tr, and its pair metrics;
+// the transfer examples only for the first seed.
+static int plan_eval(gd_plan *p, const gd_recipe *r, const char *cn, int k, int tr, int src_test) {
+    char edir[600], recon[700], name[160];
+    seed_dir(edir, sizeof edir, r, "eval", cn, k);
+    snprintf(recon, sizeof recon, "%s/recon", edir);
+    sbuf e = {0};
+    char *test = path2(r->out, "sources/test"), *pairs = path2(edir, "pairs.jsonl");
+    sb_raw(&e, "\"$GENDANG\" train transfer");
+    sb_arg(&e, p->rules[tr].target);
+    sb_arg(&e, test);
+    sb_raw(&e, " -o");
+    sb_arg(&e, recon);
+    if (r->eval_transfer.n && k == 0) {
+        char xdir[720];
+        snprintf(xdir, sizeof xdir, "%s/transfer", edir);
+        sb_raw(&e, " && \"$GENDANG\" train transfer");
+        sb_arg(&e, p->rules[tr].target);
+        for (int i = 0; i < r->eval_transfer.n; i++) sb_arg(&e, r->eval_transfer.v[i]);
+        sb_raw(&e, " -o");
+        sb_arg(&e, xdir);
+    }
+    sb_raw(&e, " && \"$GENDANG\" eval pair --json");
+    sb_arg(&e, test);
+    sb_arg(&e, recon);
+    sb_redirect_atomic(&e, pairs);
+    int ed[2] = {tr, src_test};
+    seed_name(name, sizeof name, r, "eval", cn, k);
+    free(test);
+    return add_rule(p, "eval", name, e.s, pairs, ed, 2);
+}
+
+// The nearest-training-hit baseline: for each test hit, the real train hit closest to it by
+// the primary metric. A model that cannot beat copying that hit has not learned to reconstruct.
+static int plan_baseline(gd_plan *p, const gd_recipe *r, const int *src) {
+    sbuf b = {0};
+    char *test = path2(r->out, "sources/test"), *train = path2(r->out, "sources/train");
+    char *dir = path2(r->out, "eval/nearest");
+    sb_raw(&b, "\"$GENDANG\" eval nearest");
+    sb_arg(&b, test);
+    sb_arg(&b, train);
+    sb_raw(&b, " -o");
+    sb_arg(&b, dir);
+    int deps[2] = {src[0], src[2]};
+    int k = add_rule(p, "eval", "eval/nearest", b.s, path2(dir, "pairs.jsonl"), deps, 2);
+    free(test); free(train); free(dir);
+    return k;
+}
+
+// " A1,A2,..." : the pairs.jsonl of every seed of corpus c, comma-joined.
+static void sb_seed_list(sbuf *b, const gd_plan *p, const gd_recipe *r, const int *evals, int c) {
+    sbuf l = {0};
+    for (int k = 0; k < r->n_train_seeds; k++) {
+        if (k) sb_raw(&l, ",");
+        sb_raw(&l, p->rules[evals[c * GD_MAX_SEEDS + k]].target);
+    }
+    sb_arg(b, l.s);
+    free(l.s);
+}
+
 int gd_plan_build(gd_plan *p, const gd_recipe *r) {
     memset(p, 0, sizeof *p);
     int src[3];
     for (int s = 0; s < 3; s++) src[s] = plan_sources(p, r, (const char *[]){"train", "valid", "test"}[s]);
     int aug = r->has_augment ? plan_augment(p, r, src[0]) : -1;
     int renders[2 * GD_MAX_LIST], n_render = r->has_synth ? plan_synth(p, r, renders) : 0;
-    int evals[GD_MAX_LIST];
+    int evals[GD_MAX_LIST * GD_MAX_SEEDS];
     for (int c = 0; c < r->n_corpora; c++) {
         const char *cn = r->corpus_name[c];
-        char corpus[600], run[600], name[128];
+        char corpus[600], name[128];
         snprintf(corpus, sizeof corpus, "%s/corpora/%s", r->out, cn);
-        snprintf(run, sizeof run, "%s/runs/%s", r->out, cn);
         int deps[GD_MAX_DEPS], nd = 0;
         sbuf b = {0};
         sb_raw(&b, "\"$GENDANG\" data assemble");
@@ -217,45 +316,12 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         snprintf(name, sizeof name, "assemble/%s", cn);
         int asm_rule = add_rule(p, "assemble", name, b.s, path2(corpus, "metadata.csv"), deps, nd);
         if (!r->has_train) continue;
-        sbuf t = {0};
-        sb_fmt(&t, "OMP_NUM_THREADS=%d \"$GENDANG\" train fit --corpus", r->train_threads);
-        sb_arg(&t, corpus);
-        sb_raw(&t, " --config");
-        sb_arg(&t, r->train_config);
-        sb_fmt(&t, " --steps %d --seed %llu --device %s -o", r->train_steps,
-               (unsigned long long)r->seed, r->train_device);
-        sb_arg(&t, run);
-        snprintf(name, sizeof name, "train/%s", cn);
-        int tr = add_rule(p, "train", name, t.s, path2(run, "model.safetensors"), &asm_rule, 1);
-        if (!r->has_eval) continue;
-        char edir[600], recon[700];
-        snprintf(edir, sizeof edir, "%s/eval/%s", r->out, cn);
-        snprintf(recon, sizeof recon, "%s/recon", edir);
-        sbuf e = {0};
-        char *test = path2(r->out, "sources/test"), *pairs = path2(edir, "pairs.jsonl");
-        sb_raw(&e, "\"$GENDANG\" train transfer");
-        sb_arg(&e, p->rules[tr].target);
-        sb_arg(&e, test);
-        sb_raw(&e, " -o");
-        sb_arg(&e, recon);
-        if (r->eval_transfer.n) {
-            char xdir[720];
-            snprintf(xdir, sizeof xdir, "%s/transfer", edir);
-            sb_raw(&e, " && \"$GENDANG\" train transfer");
-            sb_arg(&e, p->rules[tr].target);
-            for (int i = 0; i < r->eval_transfer.n; i++) sb_arg(&e, r->eval_transfer.v[i]);
-            sb_raw(&e, " -o");
-            sb_arg(&e, xdir);
+        for (int k = 0; k < r->n_train_seeds; k++) {
+            int tr = plan_train(p, r, corpus, cn, k, asm_rule);
+            if (r->has_eval) evals[c * GD_MAX_SEEDS + k] = plan_eval(p, r, cn, k, tr, src[2]);
         }
-        sb_raw(&e, " && \"$GENDANG\" eval pair --json");
-        sb_arg(&e, test);
-        sb_arg(&e, recon);
-        sb_redirect_atomic(&e, pairs);
-        int ed[2] = {tr, src[2]};
-        snprintf(name, sizeof name, "eval/%s", cn);
-        evals[c] = add_rule(p, "eval", name, e.s, pairs, ed, 2);
-        free(test);
     }
+    int base = r->has_eval ? plan_baseline(p, r, src) : -1;
     int cmps[GD_MAX_LIST], n_cmp = 0;
     for (int i = 1; i < r->compare.n; i++) {
         int a = -1, b = -1;
@@ -270,17 +336,23 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         sb_raw(&b2, "mkdir -p");
         sb_arg(&b2, cdir);
         free(cdir);
-        sb_raw(&b2, " && \"$GENDANG\" eval compare");
-        sb_arg(&b2, p->rules[evals[a]].target);
-        sb_arg(&b2, p->rules[evals[b]].target);
+        sb_raw(&b2, " && \"$GENDANG\" eval compare --baseline");
+        sb_arg(&b2, p->rules[base].target);
+        sb_seed_list(&b2, p, r, evals, a);
+        sb_seed_list(&b2, p, r, evals, b);
         sb_redirect_atomic(&b2, out);
-        int deps[2] = {evals[a], evals[b]};
+        int deps[GD_MAX_DEPS], nd = 0;
+        deps[nd++] = base;
+        for (int k = 0; k < r->n_train_seeds; k++) {
+            deps[nd++] = evals[a * GD_MAX_SEEDS + k];
+            deps[nd++] = evals[b * GD_MAX_SEEDS + k];
+        }
         snprintf(name, sizeof name, "compare/%s_vs_%s", r->compare.v[i], r->compare.v[0]);
-        cmps[n_cmp++] = add_rule(p, "compare", name, b2.s, strdup(out), deps, 2);
+        cmps[n_cmp++] = add_rule(p, "compare", name, b2.s, strdup(out), deps, nd);
     }
     if (r->has_report) {
-        // The report shows the last corpus compared (the most expanded one), or the only one,
-        // with every comparison's verdict table.
+        // Every corpus's summary (all seeds) beside the baseline; spectrograms, players and
+        // the loss curve of the last corpus compared (the most expanded one), first seed.
         int c = 0;
         if (r->compare.n)
             for (int k = 0; k < r->n_corpora; k++)
@@ -288,18 +360,20 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         const char *cn = r->corpus_name[c];
         int deps[GD_MAX_DEPS], nd = 0;
         char edir[700], arg[800];
-        snprintf(edir, sizeof edir, "%s/eval/%s", r->out, cn);
+        seed_dir(edir, sizeof edir, r, "eval", cn, 0);
         char *rdir = path2(r->out, "report"), *test = path2(r->out, "sources/test");
         sbuf b3 = {0};
         sb_raw(&b3, "\"$GENDANG\" eval report --title");
         snprintf(arg, sizeof arg, "%s: corpus %s", r->name, cn);
         sb_arg(&b3, arg);
-        snprintf(arg, sizeof arg, "%s/runs/%s/log.csv", r->out, cn);
+        seed_dir(arg, sizeof arg, r, "runs", cn, 0);
+        strncat(arg, "/log.csv", sizeof arg - strlen(arg) - 1);
         sb_raw(&b3, " --log");
         sb_arg(&b3, arg);
         for (int i = 0; i < r->eval_transfer.n; i++) {
-            const char *base = strrchr(r->eval_transfer.v[i], '/');
-            snprintf(arg, sizeof arg, "%s/transfer/%s", edir, base ? base + 1 : r->eval_transfer.v[i]);
+            char xdir[720];
+            snprintf(xdir, sizeof xdir, "%s/transfer", edir);
+            transfer_name(arg, sizeof arg, xdir, r->eval_transfer.v[i]);
             sb_raw(&b3, " --transfer");
             sb_arg(&b3, arg);
         }
@@ -308,7 +382,22 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             sb_arg(&b3, p->rules[cmps[i]].target);
             deps[nd++] = cmps[i];
         }
-        deps[nd++] = evals[c];
+        for (int k = 0; k < r->n_corpora; k++) {
+            sbuf a = {0};
+            sb_fmt(&a, "%s=", r->corpus_name[k]);
+            for (int j = 0; j < r->n_train_seeds; j++) {
+                if (j) sb_raw(&a, ",");
+                sb_raw(&a, p->rules[evals[k * GD_MAX_SEEDS + j]].target);
+                if (nd < GD_MAX_DEPS) deps[nd++] = evals[k * GD_MAX_SEEDS + j];
+            }
+            sb_raw(&b3, " --arm");
+            sb_arg(&b3, a.s);
+            free(a.s);
+        }
+        snprintf(arg, sizeof arg, "nearest training hit=%s", p->rules[base].target);
+        sb_raw(&b3, " --baseline");
+        sb_arg(&b3, arg);
+        if (nd < GD_MAX_DEPS) deps[nd++] = base;
         sb_raw(&b3, " -o");
         sb_arg(&b3, rdir);
         sb_arg(&b3, test);

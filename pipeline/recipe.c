@@ -15,8 +15,8 @@ static const char *const source_keys[] = {"manifest", "kits", "instruments", "st
 static const char *const augment_keys[] = {"variants", "ops", "splits", NULL};
 static const char *const synth_keys[] = {"n", "presets", "fit", "splits", NULL};
 static const char *const assemble_keys[] = {"loudness_lufs", NULL};
-static const char *const train_keys[] = {"config", "steps", "device", "threads", NULL};
-static const char *const eval_keys[] = {"max_test_hits", "transfer", NULL};
+static const char *const train_keys[] = {"config", "steps", "device", "threads", "seeds", NULL};
+static const char *const eval_keys[] = {"transfer", NULL};
 static const char *const report_keys[] = {"enabled", NULL};
 
 typedef struct { yaml_doc *d; gd_recipe *r; } ctx;
@@ -203,6 +203,32 @@ static int load_corpora(ctx *c, yaml_node_t *root) {
     return GD_OK;
 }
 
+// train.seeds: a list of distinct whole numbers, one training run per seed and corpus.
+static int get_seeds(ctx *c, yaml_node_t *train) {
+    gd_recipe *r = c->r;
+    yaml_node_t *v = yaml_doc_get(c->d, train, "seeds");
+    r->n_train_seeds = 1;
+    r->train_seeds[0] = r->seed;
+    if (!v) return GD_OK;
+    if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top)
+        return yaml_doc_fail(c->d, v, "'seeds' must be a non-empty list of whole numbers, e.g. [1, 2, 3]");
+    r->n_train_seeds = 0;
+    r->seed_dirs = 1;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_doc_node(c->d, *it);
+        int64_t s;
+        if (gd_parse_int(yaml_doc_scalar(item), 0, INT64_MAX, &s))
+            return yaml_doc_fail(c->d, item, "'seeds' items must be whole numbers >= 0");
+        if (r->n_train_seeds == GD_MAX_SEEDS)
+            return yaml_doc_fail(c->d, item, "'seeds' has more than %d items", GD_MAX_SEEDS);
+        for (int k = 0; k < r->n_train_seeds; k++)
+            if (r->train_seeds[k] == (uint64_t)s)
+                return yaml_doc_fail(c->d, item, "seed %lld is listed twice", (long long)s);
+        r->train_seeds[r->n_train_seeds++] = (uint64_t)s;
+    }
+    return GD_OK;
+}
+
 static int load_later(ctx *c, yaml_node_t *root) {
     gd_recipe *r = c->r;
     yaml_doc *d = c->d;
@@ -221,16 +247,15 @@ static int load_later(ctx *c, yaml_node_t *root) {
         r->train_threads = (int)v;
         if (strcmp(r->train_device, "cpu") && strcmp(r->train_device, "cuda"))
             return yaml_doc_fail(d, yaml_doc_get(d, t, "device"), "'device' must be cpu or cuda");
+        if ((err = get_seeds(c, t))) return err;
     }
     yaml_node_t *e = yaml_doc_get(d, root, "eval");
     if (e) {
         r->has_eval = 1;
         if (!r->has_train) return yaml_doc_fail(d, e, "eval needs a trained model, but the recipe has no train section");
         if ((err = yaml_doc_check_keys(d, e, "eval", eval_keys)) ||
-            (err = get_int(c, e, "max_test_hits", 1, 100000, 1000, &v)) ||
             (err = get_list(c, e, "transfer", &r->eval_transfer)))
             return err;
-        r->eval_max_hits = (int)v;
     }
     yaml_node_t *cmp = yaml_doc_get(d, root, "compare");
     if (cmp) {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define GD_MAX_LIST 32
+#define GD_MAX_SEEDS 16
 
 typedef struct { char *v[GD_MAX_LIST]; int n; } gd_strlist;
 
@@ -38,8 +39,12 @@ typedef struct {
 
     int        has_train, train_steps, train_threads;
     char      *train_config, *train_device;
+    // Training seeds: every corpus trains once per seed. `train.seeds` absent: one run with
+    // the recipe's seed, in runs/<corpus>/ (seed_dirs 0); present: runs/<corpus>/seed<S>/.
+    int        n_train_seeds, seed_dirs;
+    uint64_t   train_seeds[GD_MAX_SEEDS];
 
-    int        has_eval, eval_max_hits;
+    int        has_eval;
     gd_strlist eval_transfer;                        // extra inputs for transfer examples
 
     gd_strlist compare;                              // corpus names, compared pairwise to the first
