@@ -38,7 +38,7 @@ static void test_stroke_group_table(void) {
 // Every file of a group gets the group's split; counts follow the fractions of groups.
 static void test_assign_by_group(void) {
     enum { GROUPS = 20, TAKES = 5 };
-    char names[GROUPS][16];
+    char names[GROUPS][24];
     const char *groups[GROUPS * TAKES], *splits[GROUPS * TAKES];
     for (int g = 0; g < GROUPS; g++) snprintf(names[g], sizeof names[g], "stroke-%d", g);
     for (int i = 0; i < GROUPS * TAKES; i++) groups[i] = names[(i * 7) % GROUPS];
