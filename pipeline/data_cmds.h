@@ -11,5 +11,6 @@ int data_import(int argc, char **argv);
 int data_info(int argc, char **argv);
 int data_export(int argc, char **argv);
 int data_assemble(int argc, char **argv);
+int data_audit(int argc, char **argv);
 
 #endif

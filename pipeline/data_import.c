@@ -1,9 +1,12 @@
 // data_import.c: `gendang data import DIR --kit NAME`: manifest entries for a user's own
 // recordings, appended as text after the existing ones (which stay byte-for-byte as they
-// were). Splits are assigned per group with the same rule as the default manifest; a file
-// whose group already exists in the manifest joins that group's split.
+// were). Files are grouped by stroke (pipeline/stroke_group.h) or --group-by; splits are
+// assigned per group with the same rule as the default manifest, and a group that already
+// has entries in the manifest keeps their split.
 #include "pipeline/data_cmds.h" // defines: data_import
 #include "pipeline/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
+#include "pipeline/split_check.h" // defines: gd_split_check_labels
+#include "pipeline/stroke_group.h" // defines: gd_stroke_group
 #include "core/audio.h"         // defines: gd_audio_read
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
 #include "core/fileio.h"        // defines: gd_atomic_*, gd_read_file
@@ -80,6 +83,14 @@ static void strip_ext(char *s) {
     if (dot && (!slash || dot > slash)) *dot = '\0';
 }
 
+// An entry's id: slug of "<kit>-<path below DIR without extension>".
+static void entry_id(char *id, size_t cap, const char *kit, const char *rel) {
+    char stem[1040];
+    snprintf(stem, sizeof stem, "%s-%s", kit, rel);
+    strip_ext(stem);
+    slug(id, cap, stem);
+}
+
 static void yaml_quoted(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
@@ -89,20 +100,77 @@ static void yaml_quoted(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+// Splits of the files (groups[i] per file): a group already in manifest m keeps its split;
+// the new groups are split by gd_assign_splits.
+static void assign(const gd_manifest *m, const char *const *groups, int n,
+                   unsigned long long seed, double test_fraction, double valid_fraction,
+                   const char **splits) {
+    const char **fresh = malloc(sizeof(char *) * (size_t)(n ? n : 1));
+    const char **fresh_split = malloc(sizeof(char *) * (size_t)(n ? n : 1));
+    int *at = malloc(sizeof(int) * (size_t)(n ? n : 1)), n_fresh = 0;
+    if (!fresh || !fresh_split || !at) gd_die("out of memory");
+    for (int i = 0; i < n; i++) {
+        splits[i] = NULL;
+        for (int j = 0; m && j < m->n_entries && !splits[i]; j++)
+            if (!strcmp(m->entries[j].group, groups[i])) splits[i] = m->entries[j].split;
+        if (!splits[i]) { at[n_fresh] = i; fresh[n_fresh++] = groups[i]; }
+    }
+    if (gd_assign_splits(fresh, n_fresh, seed, test_fraction, valid_fraction, fresh_split))
+        gd_die("out of memory");
+    for (int k = 0; k < n_fresh; k++) splits[at[k]] = fresh_split[k];
+    free(fresh); free(fresh_split); free(at);
+}
+
+// "group  N files -> split" per group, in name order.
+static void list_groups(FILE *f, char *const *groups, const char **splits, int n) {
+    char **names = malloc(sizeof(char *) * (size_t)(n ? n : 1));
+    int n_groups = 0;
+    if (!names) gd_die("out of memory");
+    memcpy(names, groups, sizeof(char *) * (size_t)n);
+    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    fprintf(f, "groups (files -> split):\n");
+    for (int i = 0, run = 1; i < n; i++, run++) {
+        if (i + 1 < n && !strcmp(names[i], names[i + 1])) continue;
+        int k = 0;
+        while (strcmp(groups[k], names[i])) k++;
+        fprintf(f, "  %-40s %4d file%s -> %s\n", names[i], run, run == 1 ? " " : "s", splits[k]);
+        run = 0;
+        n_groups++;
+    }
+    fprintf(f, "%d groups\n", n_groups);
+    free(names);
+}
+
 static void import_usage(void) {
     printf("Usage: gendang data import DIR --kit NAME [options]\n\n"
            "Adds every audio file below DIR to the data manifest, hashing each and recording\n"
            "duration, rate and channels. Existing entries are left as they are.\n\n"
            "  --kit NAME          kit name for the new entries (required)\n"
            "  --group-by REGEX    group = first capture group (or whole match) of REGEX on the\n"
-           "                      file's path below DIR; default: each file its own group\n"
+           "                      file's path below DIR (default: the stroke name, below)\n"
+           "  --test-fraction F   share of the new groups in test (default 0.2)\n"
+           "  --valid-fraction F  share of the new groups in valid (default 0.1)\n"
            "  --instrument NAME   instrument (default: the kit name)\n"
            "  --stroke NAME       stroke (default: \"hit\")\n"
            "  --license TEXT      license (default: \"unknown\")\n"
            "  --seed N            split seed (default 0)\n"
            "  --manifest PATH     manifest to append to (default: %s)\n"
-           "Splits are per group: 20%% test, 10%% valid, rest train, in sha256(seed:group)\n"
-           "order. Exit 1 on unreadable audio, 2 on usage errors.\n",
+           "  -q, --quiet         do not list the groups on stderr\n\n"
+           "Default groups: the takes of one stroke belong together, so the group is the\n"
+           "file's path below DIR without its extension, cut into words (at anything but\n"
+           "letters and digits, and at lower-to-upper case changes), with trailing words\n"
+           "dropped while they are a number, v/vel/velocity/rr/layer/l plus digits (v3, rr2,\n"
+           "L2), vel/velocity/rr/layer alone, or a dynamics word (ppp pp p mp mf f ff fff,\n"
+           "soft(er/est), med(ium), hard(er/est), loud(er/est), ghost); the first word always\n"
+           "stays. \"Snare_Hit_v3\", \"snare-hit-rr2\", \"Snare Hit 127\", \"snare_hit_soft\"\n"
+           "and \"SnareHit_L2\" are one group, <kit>-snare-hit. Use --group-by when numbers\n"
+           "name different drums (\"Tom 1\", \"Tom 2\" would merge).\n\n"
+           "Splits are per group: the n groups new to the manifest are ranked by\n"
+           "sha256(\"<seed>:<group>\"); the first round(test-fraction n) go to test, the\n"
+           "next round(valid-fraction n) to valid, the rest to train; a group already in\n"
+           "the manifest keeps its split. The groups are listed on stderr (group, files,\n"
+           "split). Exit 1 on unreadable audio or a recording whose sha256 is already in\n"
+           "another split, 2 on usage errors.\n",
            data_default_manifest());
 }
 
@@ -111,13 +179,16 @@ int data_import(int argc, char **argv) {
         {"kit", required_argument, 0, 'k'}, {"group-by", required_argument, 0, 'g'},
         {"instrument", required_argument, 0, 'i'}, {"stroke", required_argument, 0, 's'},
         {"license", required_argument, 0, 'l'}, {"seed", required_argument, 0, 'S'},
-        {"manifest", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"manifest", required_argument, 0, 'm'}, {"test-fraction", required_argument, 0, 'T'},
+        {"valid-fraction", required_argument, 0, 'V'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *kit = NULL, *group_re = NULL, *instrument = NULL, *stroke = "hit";
     const char *license = "unknown", *mpath = data_default_manifest();
     unsigned long long seed = 0;
-    int c;
+    double test_fraction = 0.2, valid_fraction = 0.1;
+    int c, quiet = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         switch (c) {
         case 'k': kit = optarg; break;
         case 'g': group_re = optarg; break;
@@ -126,12 +197,17 @@ int data_import(int argc, char **argv) {
         case 'l': license = optarg; break;
         case 'S': seed = (unsigned long long)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
         case 'm': mpath = optarg; break;
+        case 'T': test_fraction = gd_opt_double("--test-fraction", optarg, 0, 1); break;
+        case 'V': valid_fraction = gd_opt_double("--valid-fraction", optarg, 0, 1); break;
+        case 'q': quiet = 1; break;
         case 'h': import_usage(); return 0;
         default: gd_usage("data import: unknown option");
         }
     }
     if (argc - optind != 1) gd_usage("data import needs exactly one DIR");
     if (!kit) gd_usage("data import needs --kit NAME");
+    if (test_fraction + valid_fraction > 1)
+        gd_usage("--test-fraction plus --valid-fraction must be at most 1");
     if (!instrument) instrument = kit;
     const char *dir = argv[optind];
     if (!gd_is_dir(dir)) gd_die("%s: not a directory", dir);
@@ -149,31 +225,46 @@ int data_import(int argc, char **argv) {
     scan(dir, "", &files);
     if (files.n == 0) gd_die("%s: no audio files found", dir);
     qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
+    // Files whose id is in the manifest already stay as they are; the rest are new.
+    int n_new = 0, present = 0;
+    for (int i = 0; i < files.n; i++) {
+        char id[512];
+        entry_id(id, sizeof id, kit, files.v[i]);
+        int dup = 0;
+        for (int j = 0; m && j < m->n_entries && !dup; j++) dup = !strcmp(m->entries[j].id, id);
+        if (dup) { free(files.v[i]); present++; }
+        else files.v[n_new++] = files.v[i];
+    }
+    files.n = n_new;
 
     // Absolute directory, so entries resolve wherever the manifest is read from.
     char abs_dir[PATH_MAX];
     if (!realpath(dir, abs_dir)) gd_die("%s: cannot resolve path", dir);
-    char **groups = calloc((size_t)files.n, sizeof(char *));
-    const char **splits = calloc((size_t)files.n, sizeof(char *));
+    char **groups = calloc((size_t)files.n + 1, sizeof(char *));
+    const char **splits = calloc((size_t)files.n + 1, sizeof(char *));
     if (!groups || !splits) gd_die("out of memory");
     for (int i = 0; i < files.n; i++) {
-        char g[512];
+        char g[1040], name[512];
         if (group_re) {
             regmatch_t mt[2];
             if (regexec(&re, files.v[i], 2, mt, 0) != 0)
                 gd_die("%s: --group-by '%s' does not match this file", files.v[i], group_re);
             int k = mt[1].rm_so >= 0 ? 1 : 0;
-            snprintf(g, sizeof g, "%s-%.*s", kit, (int)(mt[k].rm_eo - mt[k].rm_so),
+            snprintf(name, sizeof name, "%.*s", (int)(mt[k].rm_eo - mt[k].rm_so),
                      files.v[i] + mt[k].rm_so);
         } else {
-            snprintf(g, sizeof g, "%s-%s", kit, files.v[i]);
-            strip_ext(g);
+            char stem[512];
+            snprintf(stem, sizeof stem, "%s", files.v[i]);
+            strip_ext(stem);
+            gd_stroke_group(stem, name, sizeof name);
         }
+        snprintf(g, sizeof g, "%s-%s", kit, name);
         char s[512];
         slug(s, sizeof s, g);
         groups[i] = strdup(s);
     }
-    gd_assign_splits((const char *const *)groups, files.n, seed, splits);
+    assign(m, (const char *const *)groups, files.n, seed, test_fraction, valid_fraction, splits);
+    if (!quiet) list_groups(stderr, groups, splits, files.n);
 
     char *tmp_path = NULL;
     gd_atomic out;
@@ -187,17 +278,9 @@ int data_import(int argc, char **argv) {
     }
     int added = 0, failed = 0;
     for (int i = 0; i < files.n; i++) {
-        char *full = gd_path_join(abs_dir, files.v[i]), id[512], stem[512], hex[GD_SHA256_HEX_LEN];
-        snprintf(stem, sizeof stem, "%s-%s", kit, files.v[i]);
-        strip_ext(stem);
-        slug(id, sizeof id, stem);
-        int dup = 0;
-        for (int j = 0; m && j < m->n_entries; j++) {
-            if (!strcmp(m->entries[j].id, id)) dup = 1;
-            if (!strcmp(m->entries[j].group, groups[i])) splits[i] = m->entries[j].split;
-        }
+        char *full = gd_path_join(abs_dir, files.v[i]), id[512], hex[GD_SHA256_HEX_LEN];
+        entry_id(id, sizeof id, kit, files.v[i]);
         gd_audio a;
-        if (dup) { free(full); continue; }
         if (gd_sha256_file(hex, full) || gd_audio_read(&a, full, 0, 0)) {
             failed++;
             free(full);
@@ -228,9 +311,17 @@ int data_import(int argc, char **argv) {
         gd_die("%s: appended manifest does not validate ('entries:' must be the last "
                "top-level key); left unchanged", mpath);
     }
+    free(check->path);
+    check->path = strdup(mpath);   // problems name the manifest, not its temporary copy
+    int leaks = check->path ? gd_split_check_labels(check, stderr) : -1;
     gd_manifest_free(check);
+    if (leaks) {
+        gd_atomic_abort(&out);
+        gd_die("%s: the import would put one group or one recording in two splits (above); "
+               "left unchanged", mpath);
+    }
     if (gd_atomic_commit(&out)) return 1;
-    printf("%s: added %d entries (%d already present)\n", mpath, added, files.n - added);
+    printf("%s: added %d entries (%d already present)\n", mpath, added, present);
     for (int i = 0; i < files.n; i++) { free(files.v[i]); free(groups[i]); }
     free(files.v); free(groups); free(splits); free(old_text); free(tmp_path);
     if (group_re) regfree(&re);

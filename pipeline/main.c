@@ -4,6 +4,7 @@
 #include "pipeline/plan.h"      // defines: gd_plan_*
 #include "pipeline/recipe.h"    // defines: gd_recipe_*
 #include "pipeline/run.h"       // defines: gd_run
+#include "pipeline/split_check.h" // defines: gd_split_check_path
 #include "core/cli.h"           // defines: gd_cli_init, gd_usage, GD_VERSION
 #include "core/fileio.h"        // defines: gd_path_dirname, gd_path_join
 
@@ -34,8 +35,10 @@ static void usage(void) {
            "Commands:\n"
            "  run RECIPE                the whole chain: sources to report (see --help)\n"
            "  plan RECIPE [--sh|--make] the same work as a shell script or Makefile\n"
-           "  validate RECIPE           strict schema check\n"
-           "  data verify [MANIFEST]    check every source file exists, matches, decodes\n"
+           "  validate RECIPE           strict schema check, and no leaks between splits\n"
+           "  data verify [MANIFEST]    check every source file exists, matches, decodes,\n"
+           "                            and that no recording straddles two splits\n"
+           "  data audit [--top N]      nearest recordings across splits, files per split\n"
            "  data info [MANIFEST]      minutes and counts per kit, instrument, split\n"
            "  data import DIR --kit K   add your own recordings to the manifest\n"
            "  data export --split S -o DIR   selected recordings as a corpus folder\n"
@@ -52,7 +55,9 @@ static int cmd_validate(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         printf("Usage: gendang validate RECIPE...\n\nStrict schema check of each recipe: "
                "unknown keys, wrong types, values out\nof range, stages that need outputs "
-               "nobody makes, held-out data used for training.\nErrors name file:line:column. "
+               "nobody makes, held-out data used for training, and a manifest whose splits\n"
+               "leak (a group, a sha256 or a near-duplicate recording in two splits, as\n"
+               "`gendang data verify` checks). Errors name file:line(:column). "
                "Exit 1 if any recipe is invalid.\n");
         return argc < 2 ? 2 : 0;
     }
@@ -60,6 +65,7 @@ static int cmd_validate(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         gd_recipe *r;
         if (gd_recipe_load(&r, argv[i])) { bad = 1; continue; }
+        if (gd_split_check_path(r->manifest)) { bad = 1; gd_recipe_free(r); continue; }
         gd_plan p;
         gd_plan_build(&p, r);
         printf("%s: ok (%s: %d corpora, %d steps of work)\n", argv[i], r->name, r->n_corpora, p.n);
@@ -153,15 +159,16 @@ static int cmd_run(int argc, char **argv, int plan_only) {
 
 static int data_main(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("Usage: gendang data verify|info|import|export|assemble ... (see `gendang data CMD --help`)\n");
+        printf("Usage: gendang data verify|audit|info|import|export|assemble ... (see `gendang data CMD --help`)\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "verify")) return data_verify(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "audit")) return data_audit(argc - 1, argv + 1);
     if (!strcmp(argv[1], "info")) return data_info(argc - 1, argv + 1);
     if (!strcmp(argv[1], "import")) return data_import(argc - 1, argv + 1);
     if (!strcmp(argv[1], "export")) return data_export(argc - 1, argv + 1);
     if (!strcmp(argv[1], "assemble")) return data_assemble(argc - 1, argv + 1);
-    gd_usage("data: unknown command '%s' (verify, info, import, export, assemble)", argv[1]);
+    gd_usage("data: unknown command '%s' (verify, audit, info, import, export, assemble)", argv[1]);
 }
 
 int main(int argc, char **argv) {

@@ -176,27 +176,36 @@ done:
     return err;
 }
 
-typedef struct { char key[GD_SHA256_HEX_LEN]; int index; } keyed;
+typedef struct { char key[GD_SHA256_HEX_LEN]; const char *group; int index; } keyed;
 
 static int cmp_keyed(const void *a, const void *b) {
     const keyed *x = a, *y = b;
     int c = strcmp(x->key, y->key);
+    if (!c) c = strcmp(x->group, y->group);
     return c ? c : x->index - y->index;
 }
 
-void gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
-                      const char **splits) {
+int gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
+                     double test_fraction, double valid_fraction, const char **splits) {
     keyed *k = malloc(sizeof *k * (size_t)(n ? n : 1));
-    if (!k) { for (int i = 0; i < n; i++) splits[i] = "train"; return; }
+    if (!k) return GD_ERR_NOMEM;
     for (int i = 0; i < n; i++) {
         char buf[1024];
         int len = snprintf(buf, sizeof buf, "%llu:%s", seed, groups[i]);
         gd_sha256_hex(k[i].key, buf, (size_t)(len < (int)sizeof buf ? len : (int)sizeof buf - 1));
+        k[i].group = groups[i];
         k[i].index = i;
     }
+    // Files of one group sort next to each other: rank the runs, not the files.
     qsort(k, (size_t)n, sizeof *k, cmp_keyed);
-    int n_test = (int)(0.2 * n + 0.5), n_valid = (int)(0.1 * n + 0.5);
-    for (int r = 0; r < n; r++)
-        splits[k[r].index] = r < n_test ? "test" : r < n_test + n_valid ? "valid" : "train";
+    int n_groups = 0;
+    for (int r = 0; r < n; r++) n_groups += !r || strcmp(k[r].group, k[r - 1].group) != 0;
+    int n_test = (int)(test_fraction * n_groups + 0.5);
+    int n_valid = (int)(valid_fraction * n_groups + 0.5);
+    for (int r = 0, rank = -1; r < n; r++) {
+        rank += !r || strcmp(k[r].group, k[r - 1].group) != 0;
+        splits[k[r].index] = rank < n_test ? "test" : rank < n_test + n_valid ? "valid" : "train";
+    }
     free(k);
+    return GD_OK;
 }

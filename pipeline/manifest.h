@@ -35,10 +35,13 @@ void gd_manifest_free(gd_manifest *m);
 // 1 if s is one of train, valid, test.
 int  gd_split_valid(const char *s);
 
-// Deterministic group-wise split: groups (n) get "test" for the first round(0.2 n), "valid"
-// for the next round(0.1 n), "train" otherwise, in order of sha256("<seed>:<group>").
-// splits[i] receives a static string for groups[i].
-void gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
-                      const char **splits);
+// Deterministic group-wise split. groups[i] is file i's group (n files; a group may repeat).
+// The distinct groups (g of them) are ranked by sha256("<seed>:<group>") as lower-case hex
+// (ties by name); the first round(test_fraction g) are "test", the next
+// round(valid_fraction g) "valid", the rest "train", and every file gets its group's split
+// (splits[i]: a static string). scripts/gen_manifest.py applies the same rule.
+// Returns 0 or GD_ERR_NOMEM.
+int  gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
+                      double test_fraction, double valid_fraction, const char **splits);
 
 #endif

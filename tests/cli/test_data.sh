@@ -10,6 +10,9 @@ check_exit "unknown data command exits 2" 2 gendang data frobnicate
 
 check "default manifest verifies" gendang data verify "$M"
 check_grep "verify counts all 133 files" "133 files, 133 ok, 0 with problems" "$T/.out"
+check_grep "default splits do not leak" "splits ok: no group, sha256 or near-duplicate" "$T/.out"
+check "default manifest passes the audit" gendang data audit --top 5 --manifest "$M"
+check_grep "default manifest: 15 test groups" "^test +43 +15$" "$T/.out"
 
 # One wrong hash and one missing file: both named, exit 1.
 sed -e '0,/sha256: [0-9a-f]*/s//sha256: 0000000000000000000000000000000000000000000000000000000000000000/' \
@@ -35,7 +38,7 @@ check_grep "range error says the range" "'velocity' must be in \[0, 1\]" "$T/.er
 
 check "info on default manifest" gendang data info "$M"
 check_grep "info lists both kits" "circAfrique v4 +27" "$T/.out"
-check_grep "info lists splits" "^test +25" "$T/.out"
+check_grep "info lists splits" "^test +43" "$T/.out"
 
 # Import: own recordings appended, existing entries untouched, groups kept together.
 mkdir -p "$T/rec/a" "$T/rec/b"
