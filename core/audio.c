@@ -111,7 +111,9 @@ static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int
     if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV || !bytes ||
         (end != SF_ENDIAN_FILE && end != SF_ENDIAN_LITTLE))
         return -1;
-    const int64_t chunk = 65536;   // samples per read call
+    // Samples per read call, whole frames: sf_read_raw refuses a byte count that is not a
+    // multiple of the frame size (3, 5, 6, 7 channels do not divide 65536).
+    const int64_t chunk = 65536 - 65536 % info->channels;
     unsigned char *buf = malloc((size_t)chunk * bytes);
     if (!buf) return -1;
     int64_t total = n_frames * info->channels, done = 0;
