@@ -37,11 +37,11 @@ static void help(void) {
         "      NAME is a file in train/configs (v2_wasserstein, tiny). Writes RUN_DIR/log.csv,\n"
         "      RUN_DIR/config.yaml and RUN_DIR/model.safetensors.\n"
         "  encode MODEL IN -o latents.csv     latent frames (time_s, z0..) of any audio file\n"
-        "  decode MODEL latents.csv -o OUT    audio from latents (WAV, model rate)\n"
+        "  decode MODEL latents.csv -o OUT    audio from latents (WAV, or FLAC for .flac; model rate)\n"
         "  transfer MODEL IN -o OUT           timbre transfer: decode(encode(IN)); any rate and\n"
         "                                     length (resampled to the model rate, streamed in blocks)\n"
         "  transfer MODEL IN... -o DIR        files or folders of audio: DIR/<name>.wav each (used\n"
-        "                                     whenever OUT does not end in .wav or is a folder)\n"
+        "                                     whenever OUT does not end in .wav/.flac or is a folder)\n"
         "  info MODEL [FIELD]                 checkpoint summary (key<TAB>value lines), or one field:\n"
         "                                     step, sample_rate, latent_size, hop, params, phase\n"
         "  bench --config NAME|FILE [--batch B] [--steps N]\n"
@@ -335,8 +335,9 @@ int main(int argc, char **argv) {
     load_model(&m, argv[optind]);
     const char *in = argv[optind + 1];
     size_t lo = strlen(out);
-    int out_is_wav = lo > 4 && !strcasecmp(out + lo - 4, ".wav");
-    if (!strcmp(cmd, "transfer") && (npos > 2 || gd_is_dir(in) || gd_is_dir(out) || !out_is_wav)) {
+    int out_is_file = (lo > 4 && !strcasecmp(out + lo - 4, ".wav")) ||
+                      (lo > 5 && !strcasecmp(out + lo - 5, ".flac"));   // gd_audio_write: FLAC
+    if (!strcmp(cmd, "transfer") && (npos > 2 || gd_is_dir(in) || gd_is_dir(out) || !out_is_file)) {
         int rc = transfer_many(&m, argv[optind], argv + optind + 1, npos - 1, out, (int)block,
                                (uint64_t)(seed >= 0 ? seed : m.cfg.seed));
         rv_model_free(&m);

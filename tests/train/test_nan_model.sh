@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_nan_model.sh: a checkpoint with a NaN weight (a 2-step tiny model with one float of
 # decoder.6.weight_g overwritten in the file) is refused by transfer / encode / decode:
-# exit 1, one line naming the model and the tensor, nothing written.
+# exit 1, one line naming the model and the tensor, nothing written. Also: transfer to a
+# .flac name writes that FLAC file (not a folder).
 . "$(dirname "$0")/../cli/lib.sh"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 gt="$GD_BIN/gendang-train"
@@ -19,6 +20,8 @@ printf '\x00\x00\xc0\x7f' | dd of="$T/nan.safetensors" bs=1 seek=$((8 + hl + off
 check "patched model differs from the original" bash -c "[ \$(cmp -l '$m' '$T/nan.safetensors' | wc -l) -ge 1 ]"
 
 check "finite model transfers" "$gt" transfer "$m" "$src" -o "$T/ok.wav" -q
+check "transfer -o NAME.flac" "$gt" transfer "$m" "$src" -o "$T/ok.flac" -q
+check_grep "  ... writes one FLAC file" "^fLaC$" <(head -c 4 "$T/ok.flac"; echo)
 check_exit "NaN model: transfer exits 1" 1 "$gt" transfer "$T/nan.safetensors" "$src" -o "$T/x.wav"
 check_grep "  ... naming the model and the tensor" 'nan\.safetensors: unusable model: tensor decoder\.6\.weight_g holds NaN or Inf' "$T/.err"
 check "  ... one line" test "$(wc -l < "$T/.err")" = 1
