@@ -46,9 +46,9 @@ static void usage_main(FILE *f) {
         "  'pitch:semitones=uniform(-3,3)|gain:db=normal(-3,2)|reverb@0.5:rt60=loguniform(0.2,1),wet=0.2'\n"
         "  values: number, word, uniform(a,b), loguniform(a,b), normal(m,s) (clamped to the\n"
         "  allowed range), choice(v1,v2,...); @prob is the chance the effect is applied.\n\n"
-        "Common options: -o/--output FILE, --seed N, --format 16|24|32 (default 24-bit PCM),\n"
-        "  --time (print processing time, I/O excluded, to stderr), -q/--quiet, -v/--verbose,\n"
-        "  -h/--help, --version.\n"
+        "Common options: -o/--output FILE (.flac: FLAC, 16 or 24 bit; otherwise WAV), --seed N,\n"
+        "  --format 16|24|32 (default 24-bit PCM), --time (print processing time, I/O excluded,\n"
+        "  to stderr), -q/--quiet, -v/--verbose, -h/--help, --version.\n"
         "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n\nEffects:\n");
     aug_effects_print(f);
 }

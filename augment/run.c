@@ -179,8 +179,13 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
         for (int64_t i = 0; i < a.n_frames * a.n_channels; i++) a.data[i] *= 0.98f / pk;
     char *path = gd_path_join(out_dir, file_name);
     char *dir = gd_path_dirname(path);
-    if (!rc) rc = gd_mkdir_p(dir);
+    const char *culprit = in_path;   // the file a failure is reported against
     if (!rc) {
+        culprit = dir;
+        rc = gd_mkdir_p(dir);
+    }
+    if (!rc) {
+        culprit = path;   // writing and hashing the output
         gd_write_opts w = gd_write_opts_default();
         w.format = (gd_sample_format)format;
         w.dither_seed = dither_seed(file_name, seed);
@@ -190,7 +195,7 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
     if (!rc) rc = gd_sha256_file(sha, path);
     *frames = a.n_frames;
     *rate_out = a.rate;
-    if (rc) gd_error("%s: %s", in_path, gd_strerror(rc));
+    if (rc) gd_error("%s: %s", culprit, gd_strerror(rc));
     gd_audio_free(&a);
     free(path);
     free(dir);

@@ -15,6 +15,7 @@
 #include <sndfile.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -111,7 +112,9 @@ static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int
     if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV || !bytes ||
         (end != SF_ENDIAN_FILE && end != SF_ENDIAN_LITTLE))
         return -1;
-    const int64_t chunk = 65536;   // samples per read call
+    // Samples per read call, whole frames: sf_read_raw refuses a byte count that is not a
+    // multiple of the frame size (3, 5, 6, 7 channels do not divide 65536).
+    const int64_t chunk = 65536 - 65536 % info->channels;
     unsigned char *buf = malloc((size_t)chunk * bytes);
     if (!buf) return -1;
     int64_t total = n_frames * info->channels, done = 0;
@@ -379,6 +382,7 @@ static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride
         clipped += nc;
     }
     int64_t n = m * C;
+    if (!raw) return clipped;
     if (bits == 16) {
         for (int64_t k = 0; k < n; k++) {
             raw[2 * k] = (unsigned char)q[k];
@@ -388,6 +392,14 @@ static int64_t quantise_block(unsigned char *raw, const float *x, int64_t stride
         pack24(raw, q, n);
     }
     return clipped;
+}
+
+// Describes why a libsndfile write on sf just fell short: errno (cleared before the call)
+// when the system refused it (disk full, file too large), else libsndfile's error for sf.
+static void write_error(char *why, size_t cap, SNDFILE *sf) {
+    if (why[0]) return;   // keep the first
+    int e = errno;
+    snprintf(why, cap, "%s", e ? strerror(e) : sf_strerror(sf));
 }
 
 // Starts (does not wait for) write-back of what was written since the last call, once 1 MiB
@@ -403,19 +415,45 @@ static void start_writeback(int fd, off_t *flushed) {
 #endif
 }
 
+// The container named by path's extension (case-insensitive): SF_FORMAT_FLAC for .flac,
+// SF_FORMAT_WAV for .wav and for names without an audio extension; 0 (logged) for another
+// audio format's extension, which would otherwise get a WAV under a misleading name. Ogg
+// Vorbis is refused rather than written: libsndfile gives each Ogg stream a time-seeded
+// random serial number, so the same samples would not give the same bytes.
+static int container_for(const char *path) {
+    static const char *const other[] = {"ogg", "oga", "opus", "mp3", "m4a", "aac", "wma",
+                                        "aif", "aiff", "aifc", "au", "caf", "w64", "rf64", NULL};
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash)) return SF_FORMAT_WAV;
+    if (!strcasecmp(dot + 1, "flac")) return SF_FORMAT_FLAC;
+    for (const char *const *e = other; *e; e++)
+        if (!strcasecmp(dot + 1, *e)) {
+            gd_error("%s: cannot write .%s files (audio is written as .wav or .flac)", path, *e);
+            return 0;
+        }
+    return SF_FORMAT_WAV;
+}
+
 int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opts,
                    int64_t *n_clipped) {
     gd_write_opts o = opts ? *opts : gd_write_opts_default();
     int C = a->n_channels;
     int64_t N = a->n_frames;
     if (n_clipped) *n_clipped = 0;
+    int major = container_for(path), flac = major == SF_FORMAT_FLAC;
+    if (!major) return GD_ERR_ARG;
+    if (flac && o.format == GD_FLOAT32) {
+        gd_error("%s: FLAC holds 16- or 24-bit integer samples, not 32-bit float", path);
+        return GD_ERR_ARG;
+    }
     SF_INFO info = {0};
     info.channels = C;
     info.samplerate = a->rate;
-    info.format = SF_FORMAT_WAV | (o.format == GD_PCM16 ? SF_FORMAT_PCM_16
-                                   : o.format == GD_FLOAT32 ? SF_FORMAT_FLOAT : SF_FORMAT_PCM_24);
+    info.format = major | (o.format == GD_PCM16 ? SF_FORMAT_PCM_16
+                           : o.format == GD_FLOAT32 ? SF_FORMAT_FLOAT : SF_FORMAT_PCM_24);
     if (!sf_format_check(&info) || C < 1 || a->rate < 1) {
-        gd_error("%s: cannot write %d channels at %d Hz", path, C, a->rate);
+        gd_error("%s: cannot write %d channels at %d Hz as %s", path, C, a->rate,
+                 flac ? "FLAC" : "WAV");
         return GD_ERR_ARG;
     }
     char *tmp = gd_tmp_path_for(path);
@@ -423,10 +461,16 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
     // Our own descriptor, so the written blocks can be handed to the disk while later ones
     // are still being quantised (the fsync of gd_rename_into_place then has little left).
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    SNDFILE *sf = fd >= 0 ? sf_open_fd(fd, SFM_WRITE, &info, SF_TRUE) : NULL;
-    if (!sf && fd >= 0) { close(fd); remove(tmp); }
+    if (fd < 0) {
+        gd_error("%s: cannot write: %s", path, strerror(errno));
+        free(tmp);
+        return GD_ERR_IO;
+    }
+    SNDFILE *sf = sf_open_fd(fd, SFM_WRITE, &info, SF_TRUE);
     if (!sf) {
         gd_error("%s: cannot write: %s", path, sf_strerror(NULL));
+        close(fd);
+        remove(tmp);
         free(tmp);
         return GD_ERR_IO;
     }
@@ -436,6 +480,7 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
     int64_t clipped = 0;
     off_t flushed = 0;
     int err = GD_OK;
+    char why[256] = "";   // the first write error's reason (errno or libsndfile's)
     const int64_t block = 32768;   // frames per conversion block (few, large write calls)
     if (o.format == GD_FLOAT32) {
         float *buf = malloc(sizeof(float) * (size_t)C * block);
@@ -448,13 +493,15 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
                     clipped += fabsf(v) > 1.0f;   // over full scale: kept, but counted
                     buf[i * C + c] = v;
                 }
-            if (sf_writef_float(sf, buf, m) != m) err = GD_ERR_IO;
+            errno = 0;
+            if (sf_writef_float(sf, buf, m) != m) { err = GD_ERR_IO; write_error(why, sizeof why, sf); }
             start_writeback(fd, &flushed);
         }
         free(buf);
     } else {
-        // Integer PCM: we quantise and pack the little-endian bytes of the WAV data chunk
-        // ourselves and hand them to libsndfile raw (it writes the header).
+        // Integer PCM: we quantise, and for WAV pack the little-endian bytes of the data chunk
+        // ourselves and hand them to libsndfile raw (it writes the header). FLAC gets the same
+        // integers left-justified in 32 bits, which libsndfile's FLAC encoder takes exactly.
         int bits = o.format == GD_PCM16 ? 16 : 24, bytes = bits / 8;
         int dither = !o.no_dither && !exactly_representable(a, (float)(1 << (bits - 1)));
         gd_rng rng;
@@ -466,18 +513,33 @@ int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opt
         for (int64_t s = 0; s < N && !err; s += block) {
             int64_t m = N - s < block ? N - s : block;
             if (dither) gd_rng_fill_u32(&rng, u, (size_t)(m * C));
-            clipped += quantise_block(raw, a->data + s, N, C, m, bits, dither ? u : NULL, q);
-            sf_count_t nb = (sf_count_t)(m * C * bytes);
-            if (sf_write_raw(sf, raw, nb) != nb) err = GD_ERR_IO;
+            clipped += quantise_block(flac ? NULL : raw, a->data + s, N, C, m, bits,
+                                      dither ? u : NULL, q);
+            int ok;
+            errno = 0;
+            if (flac) {
+                for (int64_t k = 0; k < m * C; k++) q[k] = (int32_t)((uint32_t)q[k] << (32 - bits));
+                ok = sf_writef_int(sf, q, (sf_count_t)m) == m;
+            } else {
+                sf_count_t nb = (sf_count_t)(m * C * bytes);
+                ok = sf_write_raw(sf, raw, nb) == nb;
+            }
+            if (!ok) { err = GD_ERR_IO; write_error(why, sizeof why, sf); }
             start_writeback(fd, &flushed);
         }
         free(u);
         free(q);
         free(raw);
     }
-    if (sf_close(sf) != 0 && !err) err = GD_ERR_IO;
+    errno = 0;
+    int ce = sf_close(sf);   // writes the header (and FLAC's last frames): can fail as well
+    if (ce && !err) {
+        err = GD_ERR_IO;
+        snprintf(why, sizeof why, "%s", errno ? strerror(errno) : sf_error_number(ce));
+    }
     if (err) {
-        gd_error("%s: write failed", path);
+        gd_error("%s: cannot write: %s", path,
+                 err == GD_ERR_NOMEM ? "out of memory" : why[0] ? why : "write error");
         remove(tmp);
     } else {
         err = gd_rename_into_place(tmp, path);

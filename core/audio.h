@@ -59,8 +59,11 @@ int gd_audio_info_read(const char *path, gd_audio_info *info);
 // (NaN/Inf samples in a float file).
 int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels);
 
-// Writes a WAV file atomically. n_clipped (may be NULL) receives the number of clamped
-// samples; a warning naming the file is logged when it is non-zero. opts may be NULL.
+// Writes path atomically: FLAC when it ends in .flac (16 or 24 bit; float is GD_ERR_ARG),
+// GD_ERR_ARG for another audio format's extension (.ogg, .mp3, .aiff, ...), WAV otherwise.
+// Failures are logged naming path and the reason (errno or libsndfile's). n_clipped (may be
+// NULL) receives the number of clamped samples; a warning naming the file is logged when it
+// is non-zero. opts may be NULL.
 int gd_audio_write(const char *path, const gd_audio *a, const gd_write_opts *opts,
                    int64_t *n_clipped);
 

@@ -199,7 +199,7 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     gd_json_key(&j, "mel_l1"); gd_json_string(&j, "DAC multi-scale log10 mel L1, windows 32..2048, 5..320 Slaney mels, summed");
     gd_json_key(&j, "lsd_db"); gd_json_string(&j, "LSD-dB-v1, 2048/512, floor max*1e-8");
     gd_json_key(&j, "mcd_db"); gd_json_string(&j, "MCD-MFCC13-lnpow-noC0, 128 Slaney mels, 2048/512");
-    gd_json_key(&j, "loudness"); gd_json_string(&j, "libebur128 BS.1770-4, 400 ms of silence appended");
+    gd_json_key(&j, "loudness"); gd_json_string(&j, "libebur128 BS.1770-4 integrated, files under 400 ms padded to one block");
     gd_json_end_object(&j);
     gd_json_key(&j, "n_pairs"); gd_json_int(&j, n);
     gd_json_key(&j, "pairs");

@@ -52,8 +52,9 @@ ev_val ev_mcd(ev_sig *ref, ev_sig *est, int rate);
 ev_val ev_si_sdr(const float *ref, const float *est, int64_t n);
 
 // §4.3 BS.1770 integrated loudness (LUFS) and max momentary loudness (400 ms blocks, read
-// every 100 ms) of planar (C, n) audio through libebur128. pad_s seconds of silence are
-// appended first (one-shots: complete every block that touches the clip). -inf values
+// every 100 ms) of planar (C, n) audio through libebur128. Integrated: BS.1770's blocks of
+// the clip alone (n < 400 ms: padded with silence to one block). Momentary readings run on
+// over pad_s seconds of appended silence (one-shots: windows past the end). -inf values
 // become ev_null with a reason.
 void ev_loudness(const float *planar, int n_channels, int64_t n, int rate, double pad_s,
                  ev_val *integrated, ev_val *momentary_max);

@@ -2,6 +2,7 @@
 #include "pipeline/yaml_doc.h" // defines: yaml_doc_*
 #include "core/error.h"        // defines: GD_ERR_*
 #include "core/log.h"          // defines: gd_error
+#include "core/yaml_keys.h"    // defines: gd_yaml_unique_keys
 
 #include <errno.h>
 #include <stdarg.h>
@@ -36,7 +37,9 @@ int yaml_doc_load(yaml_doc *d, const char *path) {
         yaml_doc_free(d);
         return GD_ERR_PARSE;
     }
-    return GD_OK;
+    int err = gd_yaml_unique_keys(&d->doc, path);
+    if (err) yaml_doc_free(d);
+    return err;
 }
 
 void yaml_doc_free(yaml_doc *d) {

@@ -14,7 +14,8 @@ typedef struct {
     int             loaded;
 } yaml_doc;
 
-// Parses path. Syntax errors name line and column. Returns 0 or GD_ERR_IO/GD_ERR_PARSE.
+// Parses path. Syntax errors and duplicate mapping keys name line and column. Returns 0 or
+// GD_ERR_IO/GD_ERR_PARSE.
 int yaml_doc_load(yaml_doc *d, const char *path);
 void yaml_doc_free(yaml_doc *d);
 

@@ -13,6 +13,7 @@
 
 #include "core/error.h"   // defines: GD_ERR_*
 #include "core/log.h"     // defines: gd_error, gd_warn
+#include "core/yaml_keys.h" // defines: gd_yaml_unique_keys
 
 typedef struct { const char *key; size_t off; double min, max; } key_def;
 
@@ -287,6 +288,8 @@ int syn_preset_load(syn_preset **out, const char *path) {
     }
     yaml_parser_delete(&parser);
     fclose(f);
+    int dup = gd_yaml_unique_keys(&c.doc, path);
+    if (dup) { yaml_document_delete(&c.doc); return dup; }
     syn_preset *p = calloc(1, sizeof *p);
     syn_preset_stroke def;
     int err = p ? 0 : GD_ERR_NOMEM;

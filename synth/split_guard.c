@@ -11,6 +11,7 @@
 #include "core/error.h"    // defines: GD_ERR_*
 #include "core/fileio.h"   // defines: gd_path_join, gd_path_dirname
 #include "core/log.h"      // defines: gd_error
+#include "core/yaml_keys.h" // defines: gd_yaml_unique_keys
 
 static const char *scalar(yaml_document_t *d, yaml_node_t *map, const char *key) {
     if (!map || map->type != YAML_MAPPING_NODE) return NULL;
@@ -51,9 +52,15 @@ int syn_manifest_split(const char *manifest, const char *hit_path, char *split, 
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_file(&parser, f);
     int ok = yaml_parser_load(&parser, &doc);
+    if (!ok)
+        gd_error("%s:%lu:%lu: YAML syntax error: %s", manifest,
+                 (unsigned long)parser.problem_mark.line + 1,
+                 (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "?");
     yaml_parser_delete(&parser);
     fclose(f);
-    if (!ok) { gd_error("%s: not valid YAML", manifest); return GD_ERR_PARSE; }
+    if (!ok) return GD_ERR_PARSE;
+    int dup = gd_yaml_unique_keys(&doc, manifest);
+    if (dup) { yaml_document_delete(&doc); return dup; }
     char want[PATH_MAX], got[PATH_MAX];
     int found = 0;
     if (!realpath(hit_path, want)) snprintf(want, sizeof want, "%s", hit_path);

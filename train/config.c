@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/log.h"
+#include "core/yaml_keys.h"
 
 void rv_config_default(rv_config *c) {
     memset(c, 0, sizeof(*c));
@@ -196,7 +197,8 @@ int rv_config_parse(rv_config *c, const char *text, size_t len, const char *name
         yaml_parser_delete(&p);
         return GD_ERR_PARSE;
     }
-    int rc = 0;
+    int rc = gd_yaml_unique_keys(&doc, name);
+    if (rc) goto done;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) { gd_error("%s: empty config", name); rc = GD_ERR_PARSE; goto done; }
     if (root->type != YAML_MAPPING_NODE) { rc = bad(name, root, "expected a mapping of keys"); goto done; }

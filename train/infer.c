@@ -1,6 +1,7 @@
 // infer.c: see infer.h.
 #include "train/infer.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,21 @@ int rv_infer_context(const rv_model *m) {
     int hop = rv_config_hop(&m->cfg);
     long r = m->lrf > m->rrf ? m->lrf : m->rrf;
     return (int)((r + hop - 1) / hop) + 1;
+}
+
+const char *rv_infer_nonfinite_tensor(const rv_model *m) {
+    for (int i = 0; i < m->P.n; i++) {
+        const float *w = m->P.data + m->P.t[i].off;
+        for (long k = 0; k < m->P.t[i].n; k++)
+            if (!isfinite(w[k])) return m->P.t[i].name;
+    }
+    return NULL;
+}
+
+static int all_finite(const float *v, long n) {
+    int bad = 0;   // v - v is 0 for finite v and NaN otherwise; no branch, so it vectorises
+    for (long i = 0; i < n; i++) bad |= (v[i] - v[i]) != 0.0f;
+    return !bad;
 }
 
 static void frame_noise(float *noise, int K, int W, long f0, uint64_t seed) {
@@ -44,6 +60,7 @@ static int run(rv_model *m, int mode, float *out, const float *x, long n, const 
                 xin[i] = t >= 0 && t < n ? x[t] : 0;
             }
             rv_model_encode(m, zw, xin);
+            if (!all_finite(zw, (long)L * W)) { rc = GD_ERR_NUMERIC; break; }
             if (mode == 0) {
                 for (int l = 0; l < L; l++)
                     memcpy(out + (long)l * F + f0, zw + (long)l * W + c, sizeof(float) * keep);
@@ -58,10 +75,11 @@ static int run(rv_model *m, int mode, float *out, const float *x, long n, const 
         }
         frame_noise(nz, K, W, ws, seed);
         rv_model_decode(m, yw, zw, nz);
+        if (!all_finite(yw + (long)c * hop, (long)keep * hop)) { rc = GD_ERR_NUMERIC; break; }
         memcpy(out + f0 * hop, yw + (long)c * hop, sizeof(float) * keep * hop);
     }
     free(xin); free(zw); free(nz); free(yw);
-    return 0;
+    return rc;
 }
 
 int rv_infer_encode(rv_model *m, float *z, const float *x, long n, int block_frames) {

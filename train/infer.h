@@ -14,6 +14,12 @@
 
 #include "train/model.h"
 
+// Name of the first generator tensor holding a NaN or Inf (a model saved from a diverged
+// run), or NULL when every parameter is finite. Such a model decodes to NaN everywhere.
+const char *rv_infer_nonfinite_tensor(const rv_model *m);
+// The functions below return 0, GD_ERR_NOMEM, or GD_ERR_NUMERIC when the model produced a
+// non-finite value (nothing in the output is then usable).
+
 // Context margin (latent frames) used on each side of a block.
 int rv_infer_context(const rv_model *m);
 // z (L, F) from x (n samples at the model rate).

@@ -37,11 +37,11 @@ static void help(void) {
         "      NAME is a file in train/configs (v2_wasserstein, tiny). Writes RUN_DIR/log.csv,\n"
         "      RUN_DIR/config.yaml and RUN_DIR/model.safetensors.\n"
         "  encode MODEL IN -o latents.csv     latent frames (time_s, z0..) of any audio file\n"
-        "  decode MODEL latents.csv -o OUT    audio from latents (WAV, model rate)\n"
+        "  decode MODEL latents.csv -o OUT    audio from latents (WAV, or FLAC for .flac; model rate)\n"
         "  transfer MODEL IN -o OUT           timbre transfer: decode(encode(IN)); any rate and\n"
         "                                     length (resampled to the model rate, streamed in blocks)\n"
         "  transfer MODEL IN... -o DIR        files or folders of audio: DIR/<name>.wav each (used\n"
-        "                                     whenever OUT does not end in .wav or is a folder)\n"
+        "                                     whenever OUT does not end in .wav/.flac or is a folder)\n"
         "  info MODEL [FIELD]                 checkpoint summary (key<TAB>value lines), or one field:\n"
         "                                     step, sample_rate, latent_size, hop, params, phase\n"
         "  bench --config NAME|FILE [--batch B] [--steps N]\n"
@@ -87,9 +87,21 @@ static int resolve_config(rv_config *c, const char *arg) {
     gd_usage("unknown config '%s' (not a file, not in train/configs/)", arg);
 }
 
+// Loads a model for inference; one with NaN/Inf weights (saved from a diverged run) would
+// only decode to NaN, so it is refused here, before anything is written.
 static void load_model(rv_model *m, const char *path) {
     int rc = rv_ckpt_load(path, m, NULL, NULL, 0);
     if (rc) { rv_model_free(m); gd_die("%s: cannot load model (%s)", path, gd_strerror(rc)); }
+    const char *bad = rv_infer_nonfinite_tensor(m);
+    if (bad) gd_die("%s: unusable model: tensor %s holds NaN or Inf", path, bad);
+}
+
+// An inference failure: a non-finite output is the model's fault, anything else the input's.
+static _Noreturn void infer_failed(const char *model, const char *in, const char *cmd, int rc) {
+    if (rc == GD_ERR_NUMERIC)
+        gd_die("%s: the model's %s output for %s is not finite (NaN or Inf); nothing written",
+               model, cmd, in);
+    gd_die("%s: %s failed (%s)", in, cmd, gd_strerror(rc));
 }
 
 static float *read_input(const rv_model *m, const char *path, long *n) {
@@ -160,8 +172,8 @@ static int transfer_one(rv_model *m, const char *in, const char *out, int block,
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 // Every input file, and every audio file directly inside input folders, to out_dir/<name>.wav.
-static int transfer_many(rv_model *m, char **ins, int n_in, const char *out_dir, int block,
-                         uint64_t seed) {
+static int transfer_many(rv_model *m, const char *model, char **ins, int n_in,
+                         const char *out_dir, int block, uint64_t seed) {
     if (gd_mkdir_p(out_dir)) gd_die("%s: cannot create the output folder", out_dir);
     int n_done = 0;
     for (int i = 0; i < n_in; i++) {
@@ -196,7 +208,7 @@ static int transfer_many(rv_model *m, char **ins, int n_in, const char *out_dir,
             strncat(name, ".wav", sizeof(name) - strlen(name) - 1);
             char *o = gd_path_join(out_dir, name);
             int rc = transfer_one(m, files[k], o, block, seed);
-            if (rc) gd_die("%s: transfer failed (%s)", files[k], gd_strerror(rc));
+            if (rc) infer_failed(model, files[k], "transfer", rc);
             free(o);
             n_done++;
         }
@@ -323,9 +335,10 @@ int main(int argc, char **argv) {
     load_model(&m, argv[optind]);
     const char *in = argv[optind + 1];
     size_t lo = strlen(out);
-    int out_is_wav = lo > 4 && !strcasecmp(out + lo - 4, ".wav");
-    if (!strcmp(cmd, "transfer") && (npos > 2 || gd_is_dir(in) || gd_is_dir(out) || !out_is_wav)) {
-        int rc = transfer_many(&m, argv + optind + 1, npos - 1, out, (int)block,
+    int out_is_file = (lo > 4 && !strcasecmp(out + lo - 4, ".wav")) ||
+                      (lo > 5 && !strcasecmp(out + lo - 5, ".flac"));   // gd_audio_write: FLAC
+    if (!strcmp(cmd, "transfer") && (npos > 2 || gd_is_dir(in) || gd_is_dir(out) || !out_is_file)) {
+        int rc = transfer_many(&m, argv[optind], argv + optind + 1, npos - 1, out, (int)block,
                                (uint64_t)(seed >= 0 ? seed : m.cfg.seed));
         rv_model_free(&m);
         return rc ? 1 : 0;
@@ -356,6 +369,6 @@ int main(int argc, char **argv) {
         free(x);
     }
     rv_model_free(&m);
-    if (rc) gd_die("%s: %s failed (%s)", in, cmd, gd_strerror(rc));
+    if (rc) infer_failed(argv[optind], in, cmd, rc);
     return 0;
 }

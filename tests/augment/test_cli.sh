@@ -75,6 +75,16 @@ check run-split-explicit $A run --in "$T/in" --ops 'gain:db=1' --n 1 --seed 1 --
 check_grep run-split-row '^test/test_held_a000.wav,test,' "$T/ry/metadata.csv"
 check_exit run-needs-seed 2 $A run --in "$T/train" --ops 'gain:db=1' --n 1 --out "$T/rz"
 check_exit run-bad-ops 2 $A run --in "$T/train" --ops 'gain:db=1|' --n 1 --seed 1 --out "$T/rz"
+# a write refused by the file system (size limit) is blamed on the output, with the reason
+check_exit run-write-fails 1 bash -c "ulimit -f 8; trap '' XFSZ; $A run --in '$T/train' --ops 'gain:db=1' --n 1 --seed 1 --out '$T/rw'"
+cp "$T/.err" "$T/rw.err"
+check_grep run-write-fails-output-named "rw/train/hit[12]_a000.wav: cannot write: File too large" "$T/rw.err"
+check_exit run-write-fails-input-not-blamed 1 grep -q "train/hit[12].wav:" "$T/rw.err"
+# -o NAME.flac writes FLAC; another format's extension is refused
+check flac-out $A gain --db -1 "$T/in/djembe/hit1.wav" -o "$T/g.flac"
+check_grep flac-out-is-flac "^fLaC$" <(head -c 4 "$T/g.flac"; echo)
+check_exit ogg-out-refused 1 $A gain --db -1 "$T/in/djembe/hit1.wav" -o "$T/g.ogg"
+check_grep ogg-out-msg "g.ogg: cannot write .ogg files" "$T/.err"
 
 # slice: three plucks 0.5 s apart (stereo, mixed down) -> three hits and their rows
 sox -D -n -r 44100 -b 16 -c 2 "$T/three.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 pad 0.2 0 repeat 2 2>/dev/null

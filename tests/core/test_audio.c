@@ -7,9 +7,11 @@
 #include "core/rng.h"
 #include "core/sha256.h"
 
+#include <signal.h>
 #include <sndfile.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/gd_test_audio_XXXXXX";
@@ -24,14 +26,26 @@ static void fill_exact(gd_audio *a, int bits, uint64_t seed) {
         a->data[i] = (float)(((double)gd_rng_below(&r, (uint64_t)(2 * scale)) - scale) / scale);
 }
 
+// 1 when the two files hold the same bytes (sha256).
+static int same_bytes(const char *p, const char *q) {
+    char h1[65], h2[65];
+    return !gd_sha256_file(h1, p) && !gd_sha256_file(h2, q) && !strcmp(h1, h2);
+}
+
+// a = (2, 5000) exact `bits`-bit samples at rate; returns write options for that word length.
+static gd_write_opts exact_pcm(gd_audio *a, int bits, int rate, uint64_t seed) {
+    gd_audio_alloc(a, 2, 5000, rate);
+    fill_exact(a, bits, seed);
+    gd_write_opts o = gd_write_opts_default();
+    o.format = bits == 16 ? GD_PCM16 : GD_PCM24;
+    return o;
+}
+
 static void test_pcm_round_trip_bit_exact(void) {
     int bits[] = {16, 24};
     for (int k = 0; k < 2; k++) {
         gd_audio a, b;
-        gd_audio_alloc(&a, 2, 5000, 44100);
-        fill_exact(&a, bits[k], 7);
-        gd_write_opts o = gd_write_opts_default();
-        o.format = bits[k] == 16 ? GD_PCM16 : GD_PCM24;
+        gd_write_opts o = exact_pcm(&a, bits[k], 44100, 7);
         int64_t clipped = -1;
         CHECK(gd_audio_write(path_a, &a, &o, &clipped) == 0);
         CHECK(clipped == 0);
@@ -40,10 +54,7 @@ static void test_pcm_round_trip_bit_exact(void) {
         CHECK(memcmp(a.data, b.data, sizeof(float) * 2 * 5000) == 0);
         // Writing what was read gives the same bytes (no dither on exact samples).
         CHECK(gd_audio_write(path_b, &b, &o, NULL) == 0);
-        char h1[65], h2[65];
-        gd_sha256_file(h1, path_a);
-        gd_sha256_file(h2, path_b);
-        CHECK(strcmp(h1, h2) == 0);
+        CHECK(same_bytes(path_a, path_b));
         gd_audio_free(&a);
         gd_audio_free(&b);
     }
@@ -169,6 +180,158 @@ static void test_read_converts_rate_and_channels(void) {
     gd_audio_free(&a);
 }
 
+// Every channel count libsndfile writes reads back exactly, through both readers (the raw
+// 16/24-bit WAV path and libsndfile's own for float and WAVEX). Long enough that the raw
+// reader needs several blocks (its block must hold whole frames for any channel count).
+static void test_read_every_channel_count(void) {
+    const int64_t n = 30000;
+    const int formats[4] = {SF_FORMAT_WAV | SF_FORMAT_PCM_16, SF_FORMAT_WAV | SF_FORMAT_PCM_24,
+                            SF_FORMAT_WAV | SF_FORMAT_FLOAT, SF_FORMAT_WAVEX | SF_FORMAT_PCM_16};
+    int *v = malloc(sizeof(int) * 8 * (size_t)n);
+    for (int ch = 1; ch <= 8; ch++)
+        for (int f = 0; f < 4; f++) {
+            for (int64_t i = 0; i < n; i++)   // exact 16-bit values, distinct per channel
+                for (int c = 0; c < ch; c++)
+                    v[i * ch + c] = (int)((uint32_t)(((i * 37 + c * 9001) % 65536) - 32768) << 16);
+            SF_INFO info = {.samplerate = 8000, .channels = ch, .format = formats[f]};
+            SNDFILE *sf = sf_open(path_a, SFM_WRITE, &info);
+            CHECK(sf != NULL);
+            if (!sf) continue;
+            if ((formats[f] & SF_FORMAT_SUBMASK) == SF_FORMAT_FLOAT) {
+                float *fv = malloc(sizeof(float) * (size_t)(ch * n));
+                for (int64_t k = 0; k < ch * n; k++) fv[k] = (float)((double)v[k] / 2147483648.0);
+                CHECK(sf_writef_float(sf, fv, n) == n);
+                free(fv);
+            } else {
+                CHECK(sf_writef_int(sf, v, n) == n);   // left-justified: exact in 16 and 24 bits
+            }
+            sf_close(sf);
+            gd_audio a;
+            int err = gd_audio_read(&a, path_a, 0, 0);
+            CHECK(err == 0);
+            if (err) { fprintf(stderr, "  %d channels, format %#x\n", ch, formats[f]); continue; }
+            CHECK(a.n_channels == ch && a.n_frames == n);
+            int bad = 0;
+            for (int64_t i = 0; i < n; i++)
+                for (int c = 0; c < ch; c++)
+                    bad += a.data[c * n + i] != (float)((double)v[i * ch + c] / 2147483648.0);
+            CHECK(bad == 0);
+            // and our writer's file of the same channels reads back bit-exact
+            gd_write_opts o = gd_write_opts_default();
+            CHECK(gd_audio_write(path_b, &a, &o, NULL) == 0);
+            gd_audio b;
+            CHECK(gd_audio_read(&b, path_b, 0, 0) == 0);
+            CHECK(b.n_channels == ch && b.n_frames == n &&
+                  memcmp(a.data, b.data, sizeof(float) * (size_t)(ch * n)) == 0);
+            gd_audio_free(&a);
+            gd_audio_free(&b);
+        }
+    free(v);
+}
+
+static char logged[1024];
+static void capture(gd_log_level level, const char *msg, void *user) {
+    (void)user;
+    if (level == GD_LOG_ERROR && !logged[0]) snprintf(logged, sizeof logged, "%s", msg);
+}
+
+static int exists(const char *p) { return access(p, F_OK) == 0; }
+
+// No file and no temporary left in dir (the test folder) besides a.wav / b.wav / sub-paths.
+static int no_tmp_left(void) {
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "ls -a %s | grep -q tmp", dir);
+    return system(cmd) != 0;
+}
+
+// Write failures name the output file and the real reason (errno or libsndfile's), never
+// "No Error."; another audio format's extension and float FLAC are refused up front.
+static void test_write_errors_name_output_and_reason(void) {
+    gd_audio a;
+    gd_audio_alloc(&a, 2, 44100, 44100);
+    for (int64_t i = 0; i < 2 * 44100; i++) a.data[i] = 0.25f * sinf(0.01f * (float)i);
+    char file[300], under[320], path[320];
+    snprintf(file, sizeof file, "%s/afile", dir);
+    FILE *f = fopen(file, "w");
+    fclose(f);
+    snprintf(under, sizeof under, "%s/out.wav", file);
+    gd_log_set(capture, NULL);
+    logged[0] = 0;
+    CHECK(gd_audio_write(under, &a, NULL, NULL) == GD_ERR_IO);
+    char want[400];
+    snprintf(want, sizeof want, "%s: cannot write: Not a directory", under);
+    CHECK(strcmp(logged, want) == 0);
+    // the file system refuses mid-way (file size limit, as a full disk would): both containers
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 16384;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    const char *names[2] = {"big.wav", "big.flac"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        setrlimit(RLIMIT_FSIZE, &lim);
+        logged[0] = 0;
+        int rc = gd_audio_write(path, &a, NULL, NULL);
+        setrlimit(RLIMIT_FSIZE, &old);
+        CHECK(rc == GD_ERR_IO);
+        snprintf(want, sizeof want, "%s: cannot write: File too large", path);
+        CHECK(strcmp(logged, want) == 0);
+        if (strcmp(logged, want)) fprintf(stderr, "  logged: %s\n", logged);
+        CHECK(!exists(path) && no_tmp_left());
+    }
+    signal(SIGXFSZ, prev);
+    // .ogg (and other formats' names) refused, nothing written; FLAC holds no float
+    snprintf(path, sizeof path, "%s/x.ogg", dir);
+    logged[0] = 0;
+    CHECK(gd_audio_write(path, &a, NULL, NULL) == GD_ERR_ARG);
+    CHECK(strstr(logged, "x.ogg: cannot write .ogg files") != NULL && !exists(path));
+    snprintf(path, sizeof path, "%s/x.FLAC", dir);
+    gd_write_opts o = {GD_FLOAT32, 0, 0};
+    logged[0] = 0;
+    CHECK(gd_audio_write(path, &a, &o, NULL) == GD_ERR_ARG);
+    CHECK(strstr(logged, "x.FLAC: FLAC holds 16- or 24-bit") != NULL && !exists(path));
+    gd_log_set(NULL, NULL);
+    remove(file);
+    gd_audio_free(&a);
+}
+
+// A .flac name gets FLAC: the same quantised integers as the WAV writer (bit-exact round
+// trips of exact samples, the same dithered values), and the same bytes every time.
+static void test_flac_for_flac_names(void) {
+    char fa[300], fb[300];
+    snprintf(fa, sizeof fa, "%s/a.flac", dir);
+    snprintf(fb, sizeof fb, "%s/b.flac", dir);
+    int bits[] = {16, 24};
+    for (int k = 0; k < 2; k++) {
+        gd_audio a, b;
+        gd_write_opts o = exact_pcm(&a, bits[k], 48000, 11);
+        CHECK(gd_audio_write(fa, &a, &o, NULL) == 0);
+        gd_audio_info info;
+        CHECK(gd_audio_info_read(fa, &info) == 0);
+        CHECK((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC);
+        CHECK((info.format & SF_FORMAT_SUBMASK) == (bits[k] == 16 ? SF_FORMAT_PCM_16 : SF_FORMAT_PCM_24));
+        CHECK(gd_audio_read(&b, fa, 0, 0) == 0);
+        CHECK(b.n_channels == 2 && b.n_frames == 5000 && b.rate == 48000);
+        CHECK(memcmp(a.data, b.data, sizeof(float) * 2 * 5000) == 0);
+        gd_audio_free(&b);
+        // dithered: FLAC and WAV hold the same integers
+        for (int64_t i = 0; i < 2 * 5000; i++) a.data[i] = 0.3f * sinf(0.003f * (float)i) + 1e-7f;
+        o.dither_seed = 5;
+        CHECK(gd_audio_write(fa, &a, &o, NULL) == 0 && gd_audio_write(fb, &a, &o, NULL) == 0);
+        CHECK(gd_audio_write(path_a, &a, &o, NULL) == 0);
+        gd_audio w;
+        CHECK(gd_audio_read(&b, fa, 0, 0) == 0 && gd_audio_read(&w, path_a, 0, 0) == 0);
+        CHECK(memcmp(w.data, b.data, sizeof(float) * 2 * 5000) == 0);
+        CHECK(same_bytes(fa, fb));
+        gd_audio_free(&a);
+        gd_audio_free(&b);
+        gd_audio_free(&w);
+    }
+    remove(fa);
+    remove(fb);
+}
+
 static void test_bad_input(void) {
     gd_audio a;
     gd_log_set_level(GD_LOG_QUIET);
@@ -222,6 +385,9 @@ int main(void) {
     RUN(test_clipping_counted_not_wrapped);
     RUN(test_resample_keeps_frequency_and_level);
     RUN(test_read_converts_rate_and_channels);
+    RUN(test_read_every_channel_count);
+    RUN(test_write_errors_name_output_and_reason);
+    RUN(test_flac_for_flac_names);
     RUN(test_bad_input);
     RUN(test_write_leaves_no_temporary);
     char cmd[300];
