@@ -183,6 +183,8 @@ static int open_model(fit_run *r) {
         gd_error("%s: cannot create the run folder", o->out_dir);
         return GD_ERR_IO;
     }
+    int n_tmp = rv_run_remove_stale_tmp(o->out_dir);
+    if (n_tmp) gd_info("%s: removed %d half-written file(s) of a killed run", o->out_dir, n_tmp);
     if (!o->resume) return start_fresh(r);
     int n_seen;
     if (!resume_newest(r, &n_seen)) {

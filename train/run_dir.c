@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,40 @@ void rv_run_prune(const char *dir, long done, int keep, long keep_step) {
         if (remove(c[i].path)) gd_warn("%s: cannot remove (%s)", c[i].path, strerror(errno));
     }
     rv_run_ckpts_free(c, n);
+}
+
+// A temporary file of core/fileio.h ("NAME.tmp.<pid>.<n>") for one of the run's files, left
+// by a writer that is gone: returns 1.
+static int stale_tmp(const char *name) {
+    const char *t = strstr(name, ".tmp.");
+    if (!t) return 0;
+    size_t base = (size_t)(t - name);
+    char own[256];
+    if (base >= sizeof(own)) return 0;
+    memcpy(own, name, base);
+    own[base] = 0;
+    if (name_step(own) < 0 && strcmp(own, RV_RUN_MODEL) && strcmp(own, "log.csv") &&
+        strcmp(own, "config.yaml"))
+        return 0;
+    char *e;
+    long pid = strtol(t + 5, &e, 10);
+    if (e == t + 5 || *e != '.' || pid <= 0) return 0;
+    return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+int rv_run_remove_stale_tmp(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!stale_tmp(e->d_name)) continue;
+        char *p = gd_path_join(dir, e->d_name);
+        if (!remove(p)) removed++;
+        free(p);
+    }
+    closedir(d);
+    return removed;
 }
 
 int rv_run_clear(const char *dir) {

@@ -7,7 +7,7 @@
 //                            removed when the run finishes
 //   log.csv, config.yaml
 // Every file is written to a temporary name in the folder and renamed (core/fileio.h), so a
-// killed run leaves whole files only.
+// killed run leaves whole files only (and a temporary one, removed by the next run).
 #ifndef RV_RUN_DIR_H
 #define RV_RUN_DIR_H
 
@@ -30,6 +30,9 @@ char *rv_run_ckpt_path(const char *dir, long step);
 void rv_run_prune(const char *dir, long done, int keep, long keep_step);
 // Removes model.safetensors and every ckpt_<step> file (a fresh start); returns how many.
 int  rv_run_clear(const char *dir);
+// Removes the temporary files (NAME.tmp.<pid>.<n>) of the run's files whose writing process
+// is gone (a killed run's half-written checkpoint); returns how many.
+int  rv_run_remove_stale_tmp(const char *dir);
 // Rewrites the log at path (atomically) as header plus, in order, each row that is a whole
 // line with the header's number of fields and a step below keep and above the rows kept
 // before it. So rows a killed run logged past its last checkpoint, repeated rows and torn

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -179,6 +180,20 @@ static void test_run_folder_lists_newest_first_and_prunes(void) {
     *strrchr(dir, '/') = 0;
 }
 
+// Half-written files of a dead writer go; a live writer's and other files stay.
+static void test_stale_temporaries_removed(void) {
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0);
+    char dead[96], live[96], other[96];
+    snprintf(dead, sizeof(dead), "ckpt_5.safetensors.tmp.%ld.0", (long)child);
+    snprintf(live, sizeof(live), "model.safetensors.tmp.%ld.1", (long)getpid());
+    snprintf(other, sizeof(other), "notes.txt.tmp.%ld.0", (long)child);
+    touch(dead); touch(live); touch(other);
+    CHECK(rv_run_remove_stale_tmp(dir) == 1);
+    CHECK(!exists(dead) && exists(live) && exists(other));
+}
+
 static void test_log_keeps_whole_increasing_rows_below_the_step(void) {
     char *p = at("log.csv"), *text;
     const char *h = "step,a,b\n";
@@ -205,6 +220,7 @@ int main(void) {
     RUN(test_size_must_match_the_header);
     RUN(test_phase_two_needs_the_discriminator);
     RUN(test_run_folder_lists_newest_first_and_prunes);
+    RUN(test_stale_temporaries_removed);
     RUN(test_log_keeps_whole_increasing_rows_below_the_step);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -47,6 +47,7 @@ kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 check "killed mid-run: a checkpoint and no final model" bash -c "ls '$T/kill'/ckpt_*.safetensors && test ! -e '$T/kill/model.safetensors'"
 check "rerun with --resume auto" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 40 --resume auto -o "$T/kill"
 check_grep "  ... says which checkpoint it resumed" 'resuming .*/ckpt_[0-9]+\.safetensors at step [1-9]' "$T/.err"
+check "  ... leaving no half-written file" bash -c "! ls '$T/kill'/*.tmp.* 2>/dev/null"
 check "killed + resumed model equals uninterrupted" cmp "$T/full/model.safetensors" "$T/kill/model.safetensors"
 cut -d, -f1-8 "$T/kill/log.csv" > "$T/k.csv"
 check "killed + resumed log equals uninterrupted (no duplicate rows)" cmp "$T/a.csv" "$T/k.csv"
