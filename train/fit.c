@@ -96,15 +96,23 @@ typedef struct {
     FILE     *log;
     rv_gpu   *gpu;            // NULL: the CPU path
     int       tty;
+    int       clear_pending;  // an earlier run's checkpoints go at this run's first checkpoint
     double    t0, t_draw;
 } fit_run;
 
-// Starts from step 0: removes the checkpoints an earlier run left in the folder (a later
-// --resume would take them up), builds and seeds the model.
+// Starts from step 0: builds and seeds the model. The checkpoints an earlier run left in the
+// folder are removed when this run writes its first (a later --resume would take them up);
+// until then, stopping this run leaves them as they were.
 static int start_fresh(fit_run *r) {
     const rv_fit_opts *o = r->o;
-    int n = rv_run_clear(o->out_dir);
-    if (n) gd_warn("%s: removed %d checkpoint(s) of an earlier run; starting over", o->out_dir, n);
+    rv_run_ckpt *c;
+    int n;
+    if (!rv_run_ckpts(o->out_dir, &c, &n) && n) {
+        gd_warn("%s: starting over; the %d checkpoint(s) there (newest: %s) go when this run "
+                "writes its first", o->out_dir, n, gd_path_basename(c[0].path));
+        r->clear_pending = 1;
+    }
+    if (n) rv_run_ckpts_free(c, n);
     rv_model_free(&r->m);
     memset(&r->m, 0, sizeof(r->m));
     free(r->good_path);
@@ -259,7 +267,7 @@ static const char *resume_note(const fit_run *r, char *buf, size_t n) {
         snprintf(buf, n, "Last good checkpoint: %s (step %ld); continue with --resume", r->good_path,
                  r->last_good);
     else
-        snprintf(buf, n, "No checkpoint yet; a rerun starts from step 0");
+        snprintf(buf, n, "No checkpoint of this run yet; rerun without --resume to start over");
     return buf;
 }
 
@@ -358,6 +366,10 @@ static void log_row(fit_run *r, long s, const rv_losses *L, double lr, double ld
 static int save_checkpoint(fit_run *r, long done, int final) {
     const rv_config *c = &r->m.cfg;
     const char *dir = r->o->out_dir;
+    if (r->clear_pending) {
+        rv_run_clear(dir);
+        r->clear_pending = 0;
+    }
     char *p = final ? strdup(r->model_path) : rv_run_ckpt_path(dir, done);
     int rc = rv_ckpt_save(p, &r->m, done, r->tr.sha256, (long)r->seed, 1);
     if (!rc && final && done == c->phase_1_duration) {

@@ -132,6 +132,10 @@ check "  ... ending where the NaN-free run ends" cmp "$T/nan/model.safetensors" 
 check "--resume auto with another config starts fresh" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 6 --resume auto -o "$T/nan3"
 check_grep "  ... naming why" 'skipping .*ckpt_5.safetensors: trained with another config' "$T/.err"
 check_grep "  ... and what it did" 'starting from step 0' "$T/.err"
+# starting over keeps the earlier run's checkpoints until this run writes its first
+check_exit "a new run stopped before its first checkpoint" 1 "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 10 --debug-nan-at 2 -o "$T/nan3"
+check_grep "  ... says to start over" 'No checkpoint of this run yet; rerun without --resume' "$T/.err"
+check "  ... and leaves the earlier run's model" test -s "$T/nan3/model.safetensors"
 
 # bad input
 check_exit "missing corpus exits 1" 1 "$gt" fit --corpus "$T/nope" --config tiny --steps 1 -o "$T/y" -q
