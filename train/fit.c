@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/csv.h"
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/log.h"
