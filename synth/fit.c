@@ -1,6 +1,9 @@
 // fit.c: `gendang-synth fit HITS... -o preset.yaml`: fit every hit, write a preset with one
 // stroke per hit (its modes; glide and attack noise as the range over hits of the same
 // stroke class), optionally report resynthesis vs a generic preset (MR-STFT) per hit.
+// More hits than --max-strokes (default and at most SYN_MAX_STROKES, what a preset holds):
+// the fits are clustered (cluster.h) and each cluster's medoid hit becomes a stroke weighted
+// by the cluster's size, its glide and attack noise ranging over the cluster.
 //
 // Split guard: hits from the test split are refused. The split comes from --split (all
 // hits), from --meta (a metadata.csv whose file_name, relative to the csv's folder, or whose
@@ -25,6 +28,7 @@
 #include "core/log.h"       // defines: gd_info
 #include "core/metadata.h"  // defines: gd_meta
 #include "core/rng.h"       // defines: gd_rng
+#include "synth/cluster.h"
 #include "synth/modal_fit.h"
 #include "synth/physfit.h"
 #include "synth/split_guard.h"
@@ -107,21 +111,49 @@ static double floor_rms(const float *x, int64_t n) {
     return rms;
 }
 
-// [min, max] of field over hits of class cls.
-static void class_range(const hit *h, int n, const char *cls, size_t off, double lo, double hi,
-                        double scale, double *a, double *b) {
+// [min, max] of field over the hits of group g.
+static void group_range(const hit *h, int n, const int *group, int g, size_t off, double lo,
+                        double hi, double scale, double *a, double *b) {
     *a = INFINITY; *b = -INFINITY;
     for (int i = 0; i < n; i++) {
-        if (strcmp(h[i].cls, cls)) continue;
+        if (group[i] != g) continue;
         double v = clampd(*(const double *)((const char *)&h[i].r + off) * scale, lo, hi);
         if (v < *a) *a = v;
         if (v > *b) *b = v;
     }
 }
 
-static int write_preset(const char *out, const char *name, const hit *h, int n) {
+// The strokes of the preset: hit stroke[s] stands for the hits i with group[i] == s (weight:
+// how many). One stroke per hit (grouped by stroke class for the ranges) when n <= max,
+// else one per cluster (cluster.h). Returns the stroke count; exits on failure.
+static int choose_strokes(const hit *h, int n, int max, int *stroke, int *group) {
+    if (n <= max) {
+        for (int i = 0; i < n; i++) {
+            stroke[i] = i;
+            group[i] = i;
+            for (int j = 0; j < i; j++)
+                if (!strcmp(h[j].cls, h[i].cls)) { group[i] = group[j]; break; }
+        }
+        return n;
+    }
+    const syn_fit_result **fits = malloc(sizeof(*fits) * n);
+    if (!fits) gd_die("out of memory");
+    for (int i = 0; i < n; i++) fits[i] = &h[i].r;
+    int k = syn_cluster_fits(fits, n, max, stroke, group);
+    free(fits);
+    if (k < 0) gd_die("out of memory");
+    gd_info("note: a preset holds at most %d strokes; clustered the %d hits into %d strokes "
+            "(k-medoids; each the medoid hit of its cluster, weighted by the cluster's size)",
+            max, n, k);
+    return k;
+}
+
+static int write_preset(const char *out, const char *name, const hit *h, int n, int max_strokes) {
+    int *stroke = malloc(sizeof(int) * n), *group = malloc(sizeof(int) * n);
+    if (!stroke || !group) gd_die("out of memory");
+    int ns = choose_strokes(h, n, max_strokes, stroke, group), clustered = ns < n;
     gd_atomic at;
-    if (gd_atomic_open(&at, out, "w")) return GD_ERR_IO;
+    if (gd_atomic_open(&at, out, "w")) { free(stroke); free(group); return GD_ERR_IO; }
     FILE *f = at.f;
     double pk_lo = 0, pk_hi = -120, dur = 0.1, fl_lo = -20, fl_hi = -160;
     for (int i = 0; i < n; i++) {
@@ -135,8 +167,15 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
         if (h[i].r.dur_s > dur) dur = h[i].r.dur_s;
     }
     fprintf(f, "# %s: fitted by gendang-synth fit from %d hit(s).\n", name, n);
-    fprintf(f, "# One stroke per hit (its modes: [freq_hz, t60_s, amp, phase]); glide and attack\n"
-               "# noise span the hits of the same stroke class; tuning and decay ranges are a\n"
+    if (clustered)
+        fprintf(f, "# The hits are clustered into %d strokes (k-medoids over spectrum, decay and\n"
+                   "# attack): each stroke is the medoid hit of its cluster, weighted by the\n"
+                   "# cluster's size (its modes: [freq_hz, t60_s, amp, phase]); glide and attack\n"
+                   "# noise span the cluster;", ns);
+    else
+        fprintf(f, "# One stroke per hit (its modes: [freq_hz, t60_s, amp, phase]); glide and attack\n"
+                   "# noise span the hits of the same stroke class;");
+    fprintf(f, " tuning and decay ranges are a\n"
                "# deliberate widening (+-20 cents, +-15 %%) around the fit; per-mode level and\n"
                "# phase jitter (+-1.5 dB, +-0.5 rad) keep new strokes from copying the hit.\n");
     fprintf(f, "name: %s\nrate: %d\nduration_s: %.3f\nmodes: 0\n", name, h[0].r.rate,
@@ -164,16 +203,25 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
         for (int k = 0; k < 5; k++) fprintf(f, "%s: [%.6g, %.6g]\n", keys[k], rg[k][0], rg[k][1]);
     }
     fprintf(f, "strokes:\n");
-    for (int i = 0; i < n; i++) {
+    for (int s = 0; s < ns; s++) {
+        int i = stroke[s], g = clustered ? s : group[i], members = 0;
         double a, b;
-        fprintf(f, "  - name: \"%s\"\n    weight: 1\n    velocity: 1\n", h[i].name);
-        class_range(h, n, h[i].cls, offsetof(syn_fit_result, glide), 0, 0.3, 1, &a, &b);
+        for (int j = 0; j < n; j++) members += group[j] == s;
+        fprintf(f, "  - name: \"%s\"\n    weight: %d\n    velocity: 1\n", h[i].name,
+                clustered ? members : 1);
+        if (clustered) {
+            fprintf(f, "    # stands for:");
+            for (int j = 0; j < n; j++)
+                if (group[j] == s) fprintf(f, " %s", h[j].name);
+            fputc('\n', f);
+        }
+        group_range(h, n, group, g, offsetof(syn_fit_result, glide), 0, 0.3, 1, &a, &b);
         fprintf(f, "    glide: [%.5f, %.5f]\n", a, b);
-        class_range(h, n, h[i].cls, offsetof(syn_fit_result, noise_level), 0, 10, 1, &a, &b);
+        group_range(h, n, group, g, offsetof(syn_fit_result, noise_level), 0, 10, 1, &a, &b);
         fprintf(f, "    noise_level: [%.4f, %.4f]\n", a, b);
-        class_range(h, n, h[i].cls, offsetof(syn_fit_result, noise_s), 0.1, 200, 1000, &a, &b);
+        group_range(h, n, group, g, offsetof(syn_fit_result, noise_s), 0.1, 200, 1000, &a, &b);
         fprintf(f, "    noise_ms: [%.3f, %.3f]\n", a, b);
-        class_range(h, n, h[i].cls, offsetof(syn_fit_result, noise_hz), 50, 20000, 1, &a, &b);
+        group_range(h, n, group, g, offsetof(syn_fit_result, noise_hz), 50, 20000, 1, &a, &b);
         fprintf(f, "    noise_hz: [%.1f, %.1f]\n", a, b);
         fprintf(f, "    modes:\n");
         for (int k = 0; k < h[i].r.n_modes; k++) {
@@ -181,6 +229,8 @@ static int write_preset(const char *out, const char *name, const hit *h, int n) 
             fprintf(f, "      - [%.4f, %.5f, %.6g, %.5f]\n", m->freq, m->t60, m->amp, m->phase);
         }
     }
+    free(stroke);
+    free(group);
     return gd_atomic_commit(&at);
 }
 
@@ -272,11 +322,12 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         {"output", 1, 0, 'o'}, {"meta", 1, 0, 'm'}, {"split", 1, 0, 'S'}, {"name", 1, 0, 'N'},
         {"skip-ms", 1, 0, 'k'}, {"max-modes", 1, 0, 'M'}, {"report", 1, 0, 'R'},
         {"resynth", 1, 0, 'D'}, {"extrapolate-db", 1, 0, 'E'}, {"manifest", 1, 0, 'F'},
-        {"no-manifest", 0, 0, 'X'}, {"compare-preset", 1, 0, 'C'}, {"help", 0, 0, 'h'},
+        {"no-manifest", 0, 0, 'X'}, {"compare-preset", 1, 0, 'C'}, {"max-strokes", 1, 0, 'K'},
+        {"help", 0, 0, 'h'},
         {"quiet", 0, 0, 'q'}, {"verbose", 0, 0, 'v'}, {0, 0, 0, 0}};
     const char *out = NULL, *meta_path = NULL, *split = NULL, *name = "fitted", *report = NULL;
     const char *resynth = NULL, *compare = "djembe", *manifest = NULL;
-    int no_manifest = 0;
+    int no_manifest = 0, max_strokes = SYN_MAX_STROKES;
     syn_fit_opts o;
     syn_fit_opts_default(&o);
     int c;
@@ -294,6 +345,7 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         case 'E': o.back_db = gd_opt_double("--extrapolate-db", optarg, 0, 200); break;
         case 'D': resynth = optarg; break;
         case 'C': compare = optarg; break;
+        case 'K': max_strokes = (int)gd_opt_int("--max-strokes", optarg, 1, SYN_MAX_STROKES); break;
         case 'h': return -1;   // main prints the usage
         case 'q': gd_log_set_level(GD_LOG_QUIET); break;
         case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
@@ -341,7 +393,7 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
                 h[i].r.noise_level, h[i].pf.f01, h[i].pf.eps, h[i].pf.B, h[i].pf.n_matched,
                 h[i].pf.n_strong, h[i].pf.cents_median);
     }
-    if (write_preset(out, name, h, n)) gd_die("%s: cannot write preset", out);
+    if (write_preset(out, name, h, n, max_strokes)) gd_die("%s: cannot write preset", out);
     if (report) {
         syn_preset *g = load(compare);
         FILE *f = strcmp(report, "-") ? fopen(report, "w") : stdout;

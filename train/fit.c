@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/csv.h"
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/log.h"
@@ -19,6 +18,7 @@
 #include "train/data.h"
 #include "train/model.h"
 #include "train/nn/adam.h"
+#include "train/run_dir.h"
 
 #define LOG_HEADER "step,phase,lr,loss,multiband,fullband,mmd,valid,adversarial,feature_matching,discriminator,steps_per_s\n"
 
@@ -43,23 +43,6 @@ static void print_schedule(const rv_config *c, long from, long to) {
             to <= c->phase_1_duration ? "all in phase 1" : "crosses into phase 2");
 }
 
-// Keeps the header and rows with step < keep of an existing log (resume).
-static int trim_log(const char *path, long keep) {
-    gd_csv *csv;
-    if (!gd_path_exists(path)) return 0;
-    int rc = gd_csv_read(&csv, path);
-    if (rc) return rc;
-    gd_atomic a;
-    if ((rc = gd_atomic_open(&a, path, "w"))) { gd_csv_free(csv); return rc; }
-    fputs(LOG_HEADER, a.f);
-    for (int r = 0; r < csv->n_rows; r++) {
-        if (strtol(gd_csv_get(csv, r, 0), NULL, 10) >= keep) break;
-        gd_csv_write_row(a.f, (const char *const *)&csv->cells[(long)r * csv->n_cols], csv->n_cols);
-    }
-    gd_csv_free(csv);
-    return gd_atomic_commit(&a);
-}
-
 static double validate(rv_model *m, rv_gpu *gpu, const rv_corpus *val, uint64_t seed, float *x,
                        float *noise, long nn, float *prior, long np) {
     int nb = (val->n + m->B - 1) / m->B;
@@ -80,10 +63,22 @@ static double validate(rv_model *m, rv_gpu *gpu, const rv_corpus *val, uint64_t 
     return s / nb;
 }
 
-static int finite_grads(const rv_model *m) {
+static int all_finite(const float *p, long n) {
     double s = 0;
-    for (long i = 0; i < m->P.total; i++) s += (double)m->G[i] * m->G[i];
+    for (long i = 0; i < n; i++) s += (double)p[i] * p[i];
     return isfinite(s);
+}
+
+// Parameters and Adam moments of the generator (and the discriminator once it exists).
+static int state_finite(const rv_model *m) {
+    const rv_params *P = &m->P;
+    int ok = all_finite(P->data, P->total) && all_finite(m->M, P->total) && all_finite(m->V, P->total);
+    if (ok && m->disc) {
+        const rv_params *D = &m->disc->P;
+        ok = all_finite(D->data, D->total) && all_finite(m->disc->M, D->total) &&
+             all_finite(m->disc->V, D->total);
+    }
+    return ok;
 }
 
 // The state of one fit run.
@@ -91,7 +86,8 @@ typedef struct {
     const rv_fit_opts *o;
     rv_model  m;
     rv_corpus tr, va;
-    char     *ckpt, *logp;
+    char     *model_path, *logp;
+    char     *good_path;      // the newest checkpoint of this run (resumed or written), or NULL
     long      step0, last_good, nn, np;
     uint64_t  seed;
     char      sha_ckpt[65];   // data checksum stored in the resumed checkpoint
@@ -99,10 +95,94 @@ typedef struct {
     FILE     *log;
     rv_gpu   *gpu;            // NULL: the CPU path
     int       tty;
+    int       clear_pending;  // an earlier run's checkpoints go at this run's first checkpoint
     double    t0, t_draw;
 } fit_run;
 
-// Loads (resume) or initialises the model. m is valid (maybe empty) on return.
+// Starts from step 0: builds and seeds the model. The checkpoints an earlier run left in the
+// folder are removed when this run writes its first (a later --resume would take them up);
+// until then, stopping this run leaves them as they were.
+static int start_fresh(fit_run *r) {
+    const rv_fit_opts *o = r->o;
+    rv_run_ckpt *c;
+    int n;
+    if (!rv_run_ckpts(o->out_dir, &c, &n) && n) {
+        gd_warn("%s: starting over; the %d checkpoint(s) there (newest: %s) go when this run "
+                "writes its first", o->out_dir, n, gd_path_basename(c[0].path));
+        r->clear_pending = 1;
+    }
+    if (n) rv_run_ckpts_free(c, n);
+    rv_model_free(&r->m);
+    memset(&r->m, 0, sizeof(r->m));
+    free(r->good_path);
+    r->good_path = NULL;
+    r->step0 = 0;
+    r->sha_ckpt[0] = 0;
+    r->seed = (uint64_t)(o->seed >= 0 ? o->seed : o->cfg.seed);
+    int rc = rv_model_init(&r->m, &o->cfg);
+    if (!rc) rv_model_init_params(&r->m, (unsigned long long)r->seed);
+    return rc;
+}
+
+// With --resume auto, a checkpoint continues this run only when it has this run's config and
+// seed (the pipeline changes either to ask for another run); why says otherwise.
+static int same_run(const fit_run *r, const rv_ckpt_meta *meta, char *why, size_t why_n) {
+    const rv_fit_opts *o = r->o;
+    char a[8192], b[8192];
+    rv_config_to_yaml(&r->m.cfg, a, sizeof(a));
+    rv_config_to_yaml(&o->cfg, b, sizeof(b));
+    long want = o->seed >= 0 ? o->seed : o->cfg.seed;
+    if (strcmp(a, b)) snprintf(why, why_n, "trained with another config");
+    else if (meta->seed >= 0 && meta->seed != want)
+        snprintf(why, why_n, "trained with seed %ld, this run's is %ld", meta->seed, want);
+    else return 0;
+    return GD_ERR_ARG;
+}
+
+// Loads the newest checkpoint of the run folder that verifies (rv_ckpt_load_verified) and
+// is not past --steps; each one passed over gets a note. Returns 1 when one was loaded.
+static int resume_newest(fit_run *r, int *n_seen) {
+    const rv_fit_opts *o = r->o;
+    rv_run_ckpt *c;
+    int n, found = 0;
+    if (rv_run_ckpts(o->out_dir, &c, &n)) n = 0;
+    *n_seen = n;
+    for (int i = 0; i < n && !found; i++) {
+        char why[600];
+        rv_ckpt_meta meta;
+        if (c[i].step > o->steps) {
+            gd_warn("skipping %s: at step %ld, past --steps %ld", c[i].path, c[i].step, o->steps);
+            continue;
+        }
+        rv_model_free(&r->m);
+        int rc = rv_ckpt_load_verified(c[i].path, &r->m, &meta, why, sizeof(why));
+        if (!rc && meta.step != c[i].step) {
+            snprintf(why, sizeof(why), "holds step %ld, its name says %ld", meta.step, c[i].step);
+            rc = GD_ERR_FORMAT;
+        }
+        if (!rc && o->resume == RV_RESUME_AUTO) rc = same_run(r, &meta, why, sizeof(why));
+        if (rc) {
+            gd_warn("skipping %s: %s", c[i].path, why);
+            continue;
+        }
+        found = 1;
+        r->step0 = r->last_good = meta.step;
+        r->good_path = strdup(c[i].path);
+        memcpy(r->sha_ckpt, meta.data_sha256, sizeof(r->sha_ckpt));
+        if (o->seed >= 0 && meta.seed >= 0 && o->seed != meta.seed)
+            gd_warn("--seed %ld differs from the checkpoint's %ld; continuing with --seed", o->seed, meta.seed);
+        r->seed = (uint64_t)(o->seed >= 0 ? o->seed : meta.seed >= 0 ? meta.seed : r->m.cfg.seed);
+    }
+    rv_run_ckpts_free(c, n);
+    if (!found) {
+        rv_model_free(&r->m);
+        memset(&r->m, 0, sizeof(r->m));
+    }
+    return found;
+}
+
+// Loads (resume) or initialises the model and sets the seed. m is valid (maybe empty) on
+// return.
 static int open_model(fit_run *r) {
     const rv_fit_opts *o = r->o;
     memset(&r->m, 0, sizeof(r->m));
@@ -110,21 +190,22 @@ static int open_model(fit_run *r) {
         gd_error("%s: cannot create the run folder", o->out_dir);
         return GD_ERR_IO;
     }
-    if (!o->resume) {
-        if (gd_path_exists(r->ckpt))
-            gd_warn("%s exists; starting over (use --resume to continue it)", r->ckpt);
-        int rc = rv_model_init(&r->m, &o->cfg);
-        if (!rc) rv_model_init_params(&r->m, (unsigned long long)(o->seed >= 0 ? o->seed : o->cfg.seed));
-        return rc;
-    }
-    if (!gd_path_exists(r->ckpt)) {
-        gd_error("%s: nothing to resume (no checkpoint)", r->ckpt);
+    int n_tmp = rv_run_remove_stale_tmp(o->out_dir);
+    if (n_tmp) gd_info("%s: removed %d half-written file(s) of a killed run", o->out_dir, n_tmp);
+    if (!o->resume) return start_fresh(r);
+    int n_seen;
+    if (!resume_newest(r, &n_seen)) {
+        if (o->resume == RV_RESUME_AUTO) {
+            gd_info("--resume auto: no %scheckpoint in %s; starting from step 0", n_seen ? "usable " : "",
+                    o->out_dir);
+            return start_fresh(r);
+        }
+        gd_error("%s: nothing to resume (%s)", o->out_dir,
+                 n_seen ? "no checkpoint passed the checks above" : "no checkpoint");
         return GD_ERR_IO;
     }
-    int rc = rv_ckpt_load(r->ckpt, &r->m, &r->step0, r->sha_ckpt, 1);
-    if (rc) return rc;
-    gd_info("resuming %s at step %ld", r->ckpt, r->step0);
-    if (o->have_cfg) {
+    gd_info("resuming %s at step %ld", r->good_path, r->step0);
+    if (o->have_cfg && o->resume != RV_RESUME_AUTO) {
         char a[8192], b[8192];
         rv_config_to_yaml(&r->m.cfg, a, sizeof(a));
         rv_config_to_yaml(&o->cfg, b, sizeof(b));
@@ -133,16 +214,28 @@ static int open_model(fit_run *r) {
     return 0;
 }
 
+// Both corpus splits (at the model's rate). A checkpoint resumed with --resume auto that was
+// trained on another training split is dropped for a fresh start.
+static int load_corpus(fit_run *r) {
+    const rv_fit_opts *o = r->o;
+    int rc = rv_corpus_load(&r->tr, o->corpus, "train", &r->m.cfg, o->strict);
+    if (rc) return rc;
+    if (rv_corpus_load(&r->va, o->corpus, "valid", &r->m.cfg, o->strict))
+        gd_info("no validation loss: no usable 'valid' rows");
+    if (!r->good_path || !r->sha_ckpt[0] || !strcmp(r->sha_ckpt, r->tr.sha256)) return 0;
+    if (o->resume != RV_RESUME_AUTO) {
+        gd_warn("%s: the training split differs from the one this checkpoint was trained on", o->corpus);
+        return 0;
+    }
+    gd_warn("skipping %s: trained on another training split (data_sha256 differs)", r->good_path);
+    return start_fresh(r);
+}
+
 // Corpus, plan, config.yaml, log.csv and the batch buffers.
 static int prepare(fit_run *r) {
     const rv_fit_opts *o = r->o;
     const rv_config *c = &r->m.cfg;
-    int rc = rv_corpus_load(&r->tr, o->corpus, "train", c, o->strict);
-    if (rc) return rc;
-    if (rv_corpus_load(&r->va, o->corpus, "valid", c, o->strict))
-        gd_info("no validation loss: no usable 'valid' rows");
-    if (o->resume && r->sha_ckpt[0] && strcmp(r->sha_ckpt, r->tr.sha256))
-        gd_warn("%s: the training split differs from the one this checkpoint was trained on", o->corpus);
+    int rc;
     gd_info("corpus %s: %d train, %d valid files; %ld parameters; receptive field %ld/%ld samples, "
             "multiband crop %d+%d frames", o->corpus, r->tr.n, r->va.n, r->m.P.total, r->m.lrf,
             r->m.rrf, r->m.crop_l, r->m.crop_r);
@@ -153,17 +246,28 @@ static int prepare(fit_run *r) {
     gd_atomic a;
     if (!gd_atomic_open(&a, cp, "w")) { fputs(yaml, a.f); gd_atomic_commit(&a); }
     free(cp);
-    if (o->resume) trim_log(r->logp, r->step0);
-    int fresh = !o->resume || !gd_path_exists(r->logp);
-    r->log = fopen(r->logp, fresh ? "w" : "a");
+    // Resumed: the rows up to the checkpoint stay, those a killed run logged after it go.
+    if (r->good_path && (rc = rv_run_trim_log(r->logp, LOG_HEADER, r->step0))) return rc;
+    r->log = fopen(r->logp, r->good_path ? "a" : "w");
     if (!r->log) { gd_error("%s: cannot write", r->logp); return GD_ERR_IO; }
-    if (fresh) fputs(LOG_HEADER, r->log);
+    if (!r->good_path) fputs(LOG_HEADER, r->log);
     r->nn = (long)r->m.B * c->noise_channels * r->m.Tl;
     r->np = (long)r->m.B * c->latent_size * r->m.Tl;
     r->x = malloc(sizeof(float) * r->m.B * r->m.N);
     r->noise = malloc(sizeof(float) * (r->nn ? r->nn : 1));
     r->prior = malloc(sizeof(float) * r->np);
     return r->x && r->noise && r->prior ? 0 : GD_ERR_NOMEM;
+}
+
+// Where a stopped run continues from: "Last good checkpoint: PATH (step S); continue with
+// --resume", or that a rerun starts over.
+static const char *resume_note(const fit_run *r, char *buf, size_t n) {
+    if (r->good_path)
+        snprintf(buf, n, "Last good checkpoint: %s (step %ld); continue with --resume", r->good_path,
+                 r->last_good);
+    else
+        snprintf(buf, n, "No checkpoint of this run yet; rerun without --resume to start over");
+    return buf;
 }
 
 // The GPU twin of the step below (after the batch is drawn): the discriminator is built on
@@ -190,32 +294,19 @@ static int train_step_gpu(fit_run *r, long s, rv_losses *L, double lr, double *l
     }
     if (s == r->o->fault_step) L->total = NAN;
     if (!isfinite(L->total) || (d_step && !isfinite(*ld))) {
-        gd_error("non-finite loss at step %ld (GPU); stopped. Last good checkpoint: %s (step %ld)",
-                 s, r->ckpt, r->last_good);
+        char where[1200];
+        gd_error("non-finite loss at step %ld (GPU); stopped. %s", s, resume_note(r, where, sizeof(where)));
         return GD_ERR_NUMERIC;
     }
     return 0;
-}
-
-static int params_finite(const float *p, long n) {
-    double s = 0;
-    for (long i = 0; i < n; i++) s += (double)p[i] * p[i];
-    return isfinite(s);
 }
 
 // Brings the device state (parameters, Adam moments; the discriminator's too) back into the
-// host model before a checkpoint; GD_ERR_NUMERIC when a parameter is not finite.
-static int sync_from_gpu(fit_run *r, long done) {
+// host model before a checkpoint.
+static void sync_from_gpu(fit_run *r) {
     rv_model *m = &r->m;
     rv_gpu_download_params(r->gpu, m);
     if (m->disc) rv_gpu_download_disc(r->gpu, m->disc);
-    if (!params_finite(m->P.data, m->P.total) ||
-        (m->disc && !params_finite(m->disc->P.data, m->disc->P.total))) {
-        gd_error("non-finite parameters after step %ld (GPU); stopped. Last good checkpoint: %s "
-                 "(step %ld)", done - 1, r->ckpt, r->last_good);
-        return GD_ERR_NUMERIC;
-    }
-    return 0;
 }
 
 // One training step s: phase 1 (encoder + decoder), or phase 2 (discriminator on every
@@ -245,9 +336,10 @@ static int train_step(fit_run *r, long s, rv_losses *L, double *lr, double *ld) 
     }
     if (s == r->o->fault_step) L->total = NAN;
     int bad_loss = !isfinite(L->total) || (d_step && !isfinite(*ld));
-    if (bad_loss || (!d_step && !finite_grads(m))) {
-        gd_error("non-finite %s at step %ld; stopped. Last good checkpoint: %s (step %ld)",
-                 bad_loss ? "loss" : "gradient", s, r->ckpt, r->last_good);
+    if (bad_loss || (!d_step && !all_finite(m->G, m->P.total))) {
+        char where[1200];
+        gd_error("non-finite %s at step %ld; stopped. %s", bad_loss ? "loss" : "gradient", s,
+                 resume_note(r, where, sizeof(where)));
         return GD_ERR_NUMERIC;
     }
     if (phase == 1) rv_model_adam(m, *lr, s + 1, 1);
@@ -268,27 +360,46 @@ static void log_row(fit_run *r, long s, const rv_losses *L, double lr, double ld
     fprintf(r->log, ",%.3f\n", sps);
 }
 
-// Checkpoints every ckpt_every steps, at the phase boundary (also kept as ckpt_<step>) and at
-// the end.
+// Writes the checkpoint of step done: model.safetensors when the run is finished (final),
+// else ckpt_<done>; also ckpt_<done> at the phase boundary. Then prunes (run_dir.h).
+static int save_checkpoint(fit_run *r, long done, int final) {
+    const rv_config *c = &r->m.cfg;
+    const char *dir = r->o->out_dir;
+    if (r->clear_pending) {
+        rv_run_clear(dir);
+        r->clear_pending = 0;
+    }
+    char *p = final ? strdup(r->model_path) : rv_run_ckpt_path(dir, done);
+    int rc = rv_ckpt_save(p, &r->m, done, r->tr.sha256, (long)r->seed, 1);
+    if (!rc && final && done == c->phase_1_duration) {
+        char *b = rv_run_ckpt_path(dir, done);
+        rc = rv_ckpt_save(b, &r->m, done, r->tr.sha256, (long)r->seed, 1);
+        free(b);
+    }
+    if (rc) { free(p); return rc; }
+    free(r->good_path);
+    r->good_path = p;
+    r->last_good = done;
+    rv_run_prune(dir, done, final ? 0 : RV_RUN_KEEP, c->phase_1_duration);
+    return 0;
+}
+
+// Checkpoints every ckpt_every steps, at the phase boundary (kept) and at the end, each only
+// when the whole state is finite.
 static int maybe_checkpoint(fit_run *r, long done) {
     const rv_config *c = &r->m.cfg;
-    if (!((c->ckpt_every > 0 && done % c->ckpt_every == 0) || done == r->o->steps ||
-          done == c->phase_1_duration))
+    int final = done == r->o->steps;
+    if (!((c->ckpt_every > 0 && done % c->ckpt_every == 0) || final || done == c->phase_1_duration))
         return 0;
     fflush(r->log);
-    int rc = r->gpu ? sync_from_gpu(r, done) : 0;
-    if (rc) return rc;
-    rc = rv_ckpt_save(r->ckpt, &r->m, done, r->tr.sha256, (long)r->seed, 1);
-    if (rc) return rc;
-    r->last_good = done;
-    if (done == c->phase_1_duration) {
-        char name[64];
-        snprintf(name, sizeof(name), "ckpt_%ld.safetensors", done);
-        char *p = gd_path_join(r->o->out_dir, name);
-        rc = rv_ckpt_save(p, &r->m, done, r->tr.sha256, (long)r->seed, 1);
-        free(p);
+    if (r->gpu) sync_from_gpu(r);
+    if (!state_finite(&r->m)) {
+        char where[1200];
+        gd_error("non-finite parameters or optimiser state after step %ld%s; stopped. %s", done - 1,
+                 r->gpu ? " (GPU)" : "", resume_note(r, where, sizeof(where)));
+        return GD_ERR_NUMERIC;
     }
-    return rc;
+    return save_checkpoint(r, done, final);
 }
 
 // The progress line on a terminal, else ten info lines per run.
@@ -343,17 +454,14 @@ int rv_fit(const rv_fit_opts *o) {
     fit_run r;
     memset(&r, 0, sizeof(r));
     r.o = o;
-    r.ckpt = gd_path_join(o->out_dir, "model.safetensors");
+    r.model_path = gd_path_join(o->out_dir, RV_RUN_MODEL);
     r.logp = gd_path_join(o->out_dir, "log.csv");
     int rc = open_model(&r);
-    if (!rc) {
-        r.seed = (uint64_t)(o->seed >= 0 ? o->seed : r.m.cfg.seed);
-        rc = prepare(&r);
-    }
+    if (!rc) rc = load_corpus(&r);
+    if (!rc) rc = prepare(&r);
     if (!rc && o->cuda) rc = open_gpu(&r);
     r.tty = isatty(2) && !o->quiet && gd_log_get_level() < GD_LOG_QUIET;
     r.t0 = gd_now();
-    r.last_good = r.step0;
     const rv_config *c = &r.m.cfg;
     for (long s = r.step0; !rc && s < o->steps; s++) {
         rv_losses L;
@@ -366,10 +474,13 @@ int rv_fit(const rv_fit_opts *o) {
         if ((rc = maybe_checkpoint(&r, s + 1))) break;
         progress(&r, s + 1, &L, ld, val, sps);
     }
-    if (!rc) gd_info("done: %ld steps; checkpoint %s", o->steps, r.ckpt);
+    // Resumed at --steps from a checkpoint other than the finished model: write the model.
+    if (!rc && r.step0 >= o->steps && strcmp(r.good_path, r.model_path))
+        rc = save_checkpoint(&r, o->steps, 1);
+    if (!rc) gd_info("done: %ld steps; model %s", o->steps, r.model_path);
     if (r.log) fclose(r.log);
     if (r.gpu) { rv_gpu_free(r.gpu); rv_cuda_shutdown(); }
-    free(r.x); free(r.noise); free(r.prior); free(r.ckpt); free(r.logp);
+    free(r.x); free(r.noise); free(r.prior); free(r.model_path); free(r.logp); free(r.good_path);
     rv_corpus_free(&r.tr); rv_corpus_free(&r.va);
     rv_model_free(&r.m);
     return rc;

@@ -1,6 +1,6 @@
 // main.c: gendang-train, the RAVE v2 (Wasserstein) trainer on CPU.
 //
-//   gendang-train fit --corpus DIR --config NAME|FILE --steps N [--resume] -o RUN_DIR
+//   gendang-train fit --corpus DIR --config NAME|FILE --steps N [--resume [auto]] -o RUN_DIR
 //   gendang-train encode MODEL IN -o latents.csv
 //   gendang-train decode MODEL latents.csv -o OUT.wav
 //   gendang-train transfer MODEL IN -o OUT.wav | transfer MODEL IN... -o DIR
@@ -32,10 +32,11 @@ static void help(void) {
         "Train and use a RAVE v2 autoencoder with the Wasserstein latent (CPU, OpenMP + BLAS;\n"
         "fit also on one CUDA GPU).\n\n"
         "Commands:\n"
-        "  fit --corpus DIR --config NAME|FILE --steps N [--resume] -o RUN_DIR\n"
+        "  fit --corpus DIR --config NAME|FILE --steps N [--resume [auto]] -o RUN_DIR\n"
         "      train on DIR/metadata.csv (train split; valid split for the validation loss).\n"
         "      NAME is a file in train/configs (v2_wasserstein, tiny). Writes RUN_DIR/log.csv,\n"
-        "      RUN_DIR/config.yaml and RUN_DIR/model.safetensors.\n"
+        "      RUN_DIR/config.yaml, RUN_DIR/ckpt_STEP.safetensors on the way and\n"
+        "      RUN_DIR/model.safetensors once the run reaches N steps.\n"
         "  encode MODEL IN -o latents.csv     latent frames (time_s, z0..) of any audio file\n"
         "  decode MODEL latents.csv -o OUT    audio from latents (WAV, or FLAC for .flac; model rate)\n"
         "  transfer MODEL IN -o OUT           timbre transfer: decode(encode(IN)); any rate and\n"
@@ -51,7 +52,11 @@ static void help(void) {
         "      --corpus DIR     corpus folder (fit)\n"
         "      --config X       config name or YAML file (fit)\n"
         "      --steps N        total steps to reach (fit)\n"
-        "      --resume         continue RUN_DIR/model.safetensors (fit)\n"
+        "      --resume         continue from the newest checkpoint in RUN_DIR that verifies\n"
+        "                       (size, header, tensors and shapes, Adam state, finite values);\n"
+        "                       an error when none does (fit)\n"
+        "      --resume auto    the same when there is one of this --config and --seed, else\n"
+        "                       start from step 0; says which on stderr (fit; for pipelines)\n"
         "      --device D       cpu (default) or cuda (fit only: the training step on GPU 0,\n"
         "                       TF32; GD_CUDA_FP32=1 for strict fp32, GD_CUDA_NO_GRAPH=1 eager)\n"
         "      --strict         a corpus file that fails to decode is fatal (fit)\n"
@@ -228,11 +233,19 @@ int main(int argc, char **argv) {
         execv("/proc/self/exe", argv);   // returns only on failure: carry on spinning
     }
     gd_cli_init("gendang-train");
+    // "--resume auto" (two words) is "--resume=auto": getopt takes an optional argument only
+    // in the second form.
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--resume") && !strcmp(argv[i + 1], "auto")) {
+            argv[i] = "--resume=auto";
+            memmove(argv + i + 1, argv + i + 2, sizeof(char *) * (size_t)(argc - i - 1));
+            argc--;
+        }
     enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH, O_FAULT, O_DEVICE };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"corpus", required_argument, 0, O_CORPUS},
         {"config", required_argument, 0, O_CONFIG}, {"steps", required_argument, 0, O_STEPS},
-        {"resume", no_argument, 0, O_RESUME}, {"strict", no_argument, 0, O_STRICT},
+        {"resume", optional_argument, 0, O_RESUME}, {"strict", no_argument, 0, O_STRICT},
         {"seed", required_argument, 0, O_SEED}, {"block", required_argument, 0, O_BLOCK},
         {"batch", required_argument, 0, O_BATCH},
         {"debug-nan-at", required_argument, 0, O_FAULT},
@@ -248,7 +261,10 @@ int main(int argc, char **argv) {
         case O_CORPUS: corpus = optarg; break;
         case O_CONFIG: config = optarg; break;
         case O_STEPS: steps = (long)gd_opt_int("--steps", optarg, 1, 1000000000000LL); break;
-        case O_RESUME: resume = 1; break;
+        case O_RESUME:
+            if (optarg && strcmp(optarg, "auto")) gd_usage("--resume takes no value or 'auto', not '%s'", optarg);
+            resume = optarg ? RV_RESUME_AUTO : RV_RESUME_REQUIRED;
+            break;
         case O_STRICT: strict = 1; break;
         case O_SEED: seed = (long)gd_opt_int("--seed", optarg, 0, 9000000000000000000LL); break;
         case O_BLOCK: block = (long)gd_opt_int("--block", optarg, 1, 100000); break;
@@ -280,7 +296,8 @@ int main(int argc, char **argv) {
         if (!corpus) gd_usage("fit needs --corpus DIR");
         if (!out) gd_usage("fit needs -o RUN_DIR");
         if (steps < 0) gd_usage("fit needs --steps N");
-        if (!config && !resume) gd_usage("fit needs --config NAME|FILE");
+        if (!config && resume != RV_RESUME_REQUIRED)
+            gd_usage("fit needs --config NAME|FILE%s", resume ? " (--resume auto may start from step 0)" : "");
         rv_fit_opts o;
         memset(&o, 0, sizeof(o));
         if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);

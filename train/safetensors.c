@@ -2,9 +2,11 @@
 // (objects, arrays, strings with escapes, integers).
 #include "train/safetensors.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "core/fileio.h"
@@ -135,35 +137,35 @@ static int jint_array(jp *p, int64_t *v, int cap) {
     return n;
 }
 
-static int fail(const char *path, const char *why) {
-    gd_error("%s: not a valid safetensors checkpoint: %s", path, why);
-    return GD_ERR_FORMAT;
+// Writes the reason into why (why_n bytes) and yields rc.
+#define WHY(rc, ...) (snprintf(why, why_n, __VA_ARGS__), (rc))
+#define BAD(...) WHY(GD_ERR_FORMAT, __VA_ARGS__)
+#define NOT_ST(what) BAD("not a valid safetensors checkpoint: %s", what)
+
+static int by_offset(const void *a, const void *b) {
+    intptr_t x = (intptr_t)((const rv_st_tensor *)a)->data, y = (intptr_t)((const rv_st_tensor *)b)->data;
+    return (x > y) - (x < y);
 }
 
-int rv_st_read(rv_st **out, const char *path) {
-    *out = NULL;
-    char *buf;
-    size_t len;
-    if (gd_read_file(path, &buf, &len)) { gd_error("%s: cannot read", path); return GD_ERR_IO; }
-    if (len < 8) { free(buf); return fail(path, "shorter than 8 bytes"); }
-    uint64_t hl = 0;
-    for (int i = 0; i < 8; i++) hl |= (uint64_t)(uint8_t)buf[i] << (8 * i);
-    if (hl < 2 || hl > len - 8 || hl > (100u << 20)) { free(buf); return fail(path, "header length out of range (truncated or foreign file)"); }
-    rv_st *st = calloc(1, sizeof(*st));
-    jp p = {buf + 8, buf + 8 + hl, NULL};
-    size_t data_len = len - 8 - hl;
-    int cap = 0, mcap = 0, rc = 0;
-    if (!lit(&p, '{')) { rc = fail(path, "header is not a JSON object"); goto out; }
-    if (!lit(&p, '}')) do {
+// Parses the JSON header hdr[0, hl) into st; tensor data pointers hold byte offsets into the
+// data section. data_len: the bytes after the header.
+static int parse_header(rv_st *st, const char *hdr, uint64_t hl, uint64_t data_len, char *why,
+                        size_t why_n) {
+    jp p = {hdr, hdr + hl, NULL};
+    int cap = 0, mcap = 0;
+    if (!lit(&p, '{')) return NOT_ST("header is not a JSON object");
+    if (lit(&p, '}')) return 0;
+    do {
         char *key = jstring(&p);
-        if (!key || !lit(&p, ':')) { free(key); rc = fail(path, p.err ? p.err : "expected :"); goto out; }
+        if (!key || !lit(&p, ':')) { free(key); return NOT_ST(p.err ? p.err : "expected :"); }
         if (!strcmp(key, "__metadata__")) {
             free(key);
-            if (!lit(&p, '{')) { rc = fail(path, "__metadata__ is not an object"); goto out; }
-            if (!lit(&p, '}')) { do {
+            if (!lit(&p, '{')) return NOT_ST("__metadata__ is not an object");
+            if (lit(&p, '}')) continue;
+            do {
                 char *k = jstring(&p), *v = NULL;
                 if (k && lit(&p, ':')) v = jstring(&p);
-                if (!k || !v) { free(k); free(v); rc = fail(path, "bad __metadata__ entry"); goto out; }
+                if (!k || !v) { free(k); free(v); return NOT_ST("bad __metadata__ entry"); }
                 if (st->n_meta == mcap) {
                     mcap = mcap ? 2 * mcap : 16;
                     st->meta_k = realloc(st->meta_k, sizeof(char *) * mcap);
@@ -171,7 +173,7 @@ int rv_st_read(rv_st **out, const char *path) {
                 }
                 st->meta_k[st->n_meta] = k; st->meta_v[st->n_meta++] = v;
             } while (lit(&p, ','));
-            if (!lit(&p, '}')) { rc = fail(path, "unterminated __metadata__"); goto out; } }
+            if (!lit(&p, '}')) return NOT_ST("unterminated __metadata__");
             continue;
         }
         if (st->n == cap) { cap = cap ? 2 * cap : 64; st->t = realloc(st->t, sizeof(rv_st_tensor) * cap); }
@@ -181,43 +183,96 @@ int rv_st_read(rv_st **out, const char *path) {
         int64_t offs[2] = {-1, -1};
         int have_dtype = 0, n_off = 0;
         t->ndim = -1;
-        if (!lit(&p, '{')) { rc = fail(path, "tensor entry is not an object"); goto out; }
+        if (!lit(&p, '{')) return NOT_ST("tensor entry is not an object");
         do {
             char *f = jstring(&p);
-            if (!f || !lit(&p, ':')) { free(f); rc = fail(path, "bad tensor entry"); goto out; }
+            if (!f || !lit(&p, ':')) { free(f); return NOT_ST("bad tensor entry"); }
             if (!strcmp(f, "dtype")) {
                 char *d = jstring(&p);
                 have_dtype = d && !strcmp(d, "F32");
-                if (d && !have_dtype) { gd_error("%s: tensor %s has dtype %s; only F32 is supported", path, key, d); free(d); free(f); rc = GD_ERR_FORMAT; goto out; }
+                int rc = d && !have_dtype ? BAD("tensor %s has dtype %s; only F32 is supported", key, d) : 0;
                 free(d);
+                if (rc) { free(f); return rc; }
             } else if (!strcmp(f, "shape")) {
                 t->ndim = jint_array(&p, t->shape, 4);
             } else if (!strcmp(f, "data_offsets")) {
                 n_off = jint_array(&p, offs, 2);
             } else {
-                free(f); rc = fail(path, "unknown field in a tensor entry"); goto out;
+                free(f);
+                return NOT_ST("unknown field in a tensor entry");
             }
             free(f);
         } while (lit(&p, ','));
-        if (!lit(&p, '}') || !have_dtype || t->ndim < 0 || n_off != 2) { rc = fail(path, "incomplete tensor entry"); goto out; }
+        if (!lit(&p, '}') || !have_dtype || t->ndim < 0 || n_off != 2) return NOT_ST("incomplete tensor entry");
         t->n = 1;
         for (int d = 0; d < t->ndim; d++) t->n *= t->shape[d];
-        if (offs[0] < 0 || offs[1] - offs[0] != 4 * t->n || (uint64_t)offs[1] > data_len || offs[0] % 4) {
-            gd_error("%s: tensor %s: byte range [%lld, %lld) does not fit its shape or the file (truncated?)",
-                     path, key, (long long)offs[0], (long long)offs[1]);
-            rc = GD_ERR_FORMAT; goto out;
-        }
-        t->data = (float *)(intptr_t)offs[0];   // fixed up below
+        if (offs[0] < 0 || offs[1] - offs[0] != 4 * t->n || offs[0] % 4)
+            return BAD("tensor %s: byte range [%lld, %lld) does not match its shape", key,
+                       (long long)offs[0], (long long)offs[1]);
+        t->data = (float *)(intptr_t)offs[0];   // fixed up by the caller
     } while (lit(&p, ','));
-    if (!lit(&p, '}')) { rc = fail(path, "header does not end with }"); goto out; }
-    st->blob = malloc(data_len ? data_len : 1);
-    memcpy(st->blob, buf + 8 + hl, data_len);
-    for (int i = 0; i < st->n; i++) st->t[i].data = st->blob + (intptr_t)st->t[i].data / 4;
-out:
-    free(buf);
+    if (!lit(&p, '}')) return NOT_ST("header does not end with }");
+    // The data section is the tensors back to back: no gap, no overlap, nothing after.
+    rv_st_tensor *sorted = malloc(sizeof(rv_st_tensor) * (st->n ? st->n : 1));
+    memcpy(sorted, st->t, sizeof(rv_st_tensor) * st->n);
+    qsort(sorted, st->n, sizeof(rv_st_tensor), by_offset);
+    uint64_t end = 0;
+    int rc = 0;
+    for (int i = 0; i < st->n && !rc; i++) {
+        if ((uint64_t)(intptr_t)sorted[i].data != end)
+            rc = BAD("tensor %s starts at byte %lld of the data, not at %llu (gap or overlap)",
+                     sorted[i].name, (long long)(intptr_t)sorted[i].data, (unsigned long long)end);
+        end += 4 * (uint64_t)sorted[i].n;
+    }
+    free(sorted);
+    if (!rc && end != data_len)
+        rc = BAD("file is %llu bytes, the header describes %llu (truncated or appended to)",
+                 (unsigned long long)(8 + hl + data_len), (unsigned long long)(8 + hl + end));
+    return rc;
+}
+
+int rv_st_open(rv_st **out, const char *path, int with_data, char *why, size_t why_n) {
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb)) {
+        if (f) fclose(f);
+        return WHY(GD_ERR_IO, "cannot read (%s)", strerror(errno));
+    }
+    uint64_t size = (uint64_t)sb.st_size, hl = 0;
+    uint8_t len8[8];
+    if (size < 8 || fread(len8, 1, 8, f) != 8) { fclose(f); return NOT_ST("shorter than 8 bytes"); }
+    for (int i = 0; i < 8; i++) hl |= (uint64_t)len8[i] << (8 * i);
+    if (hl < 2 || hl > size - 8 || hl > (100u << 20)) {
+        fclose(f);
+        return NOT_ST("header length out of range (truncated or foreign file)");
+    }
+    char *hdr = malloc(hl);
+    rv_st *st = calloc(1, sizeof(*st));
+    int rc = !hdr || !st ? WHY(GD_ERR_NOMEM, "out of memory") : 0;
+    if (!rc && fread(hdr, 1, hl, f) != hl) rc = WHY(GD_ERR_IO, "read error");
+    uint64_t data_len = size - 8 - hl;
+    if (!rc) rc = parse_header(st, hdr, hl, data_len, why, why_n);
+    free(hdr);
+    if (!rc && with_data) {
+        st->blob = malloc(data_len ? data_len : 1);
+        if (!st->blob) rc = WHY(GD_ERR_NOMEM, "out of memory (%llu bytes)", (unsigned long long)data_len);
+        else if (fread(st->blob, 1, data_len, f) != data_len) rc = WHY(GD_ERR_IO, "read error");
+        for (int i = 0; !rc && i < st->n; i++) st->t[i].data = st->blob + (intptr_t)st->t[i].data / 4;
+    } else if (!rc) {
+        for (int i = 0; i < st->n; i++) st->t[i].data = NULL;
+    }
+    fclose(f);
     if (rc) { rv_st_free(st); return rc; }
     *out = st;
     return 0;
+}
+
+int rv_st_read(rv_st **out, const char *path) {
+    char why[512];
+    int rc = rv_st_open(out, path, 1, why, sizeof(why));
+    if (rc) gd_error("%s: %s", path, why);
+    return rc;
 }
 
 void rv_st_free(rv_st *st) {
@@ -240,18 +295,30 @@ const char *rv_st_meta(const rv_st *st, const char *key) {
     return NULL;
 }
 
-int rv_st_load_params(const rv_st *st, const rv_params *p, const char *prefix, float *dst,
-                      const char *path) {
+int rv_st_check_params(const rv_st *st, const rv_params *p, const char *prefix, char *why,
+                       size_t why_n) {
     char name[2 * RV_NAME_MAX];
     for (int i = 0; i < p->n; i++) {
         const rv_tensor *t = &p->t[i];
         snprintf(name, sizeof(name), "%s%s", prefix, t->name);
         const rv_st_tensor *s = rv_st_get(st, name);
-        if (!s) { gd_error("%s: tensor %s missing (checkpoint of another model or config?)", path, name); return GD_ERR_FORMAT; }
+        if (!s) return BAD("tensor %s missing (checkpoint of another model or config?)", name);
         int same = s->ndim == t->ndim;
         for (int d = 0; same && d < t->ndim; d++) same = s->shape[d] == t->shape[d];
-        if (!same) { gd_error("%s: tensor %s has another shape than the config expects", path, name); return GD_ERR_FORMAT; }
-        memcpy(dst + t->off, s->data, sizeof(float) * t->n);
+        if (!same) return BAD("tensor %s has another shape than the config expects", name);
+    }
+    return 0;
+}
+
+int rv_st_load_params(const rv_st *st, const rv_params *p, const char *prefix, float *dst,
+                      const char *path) {
+    char why[512];
+    int rc = rv_st_check_params(st, p, prefix, why, sizeof(why));
+    if (rc) { gd_error("%s: %s", path, why); return rc; }
+    char name[2 * RV_NAME_MAX];
+    for (int i = 0; i < p->n; i++) {
+        snprintf(name, sizeof(name), "%s%s", prefix, p->t[i].name);
+        memcpy(dst + p->t[i].off, rv_st_get(st, name)->data, sizeof(float) * p->t[i].n);
     }
     return 0;
 }

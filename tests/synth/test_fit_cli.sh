@@ -24,6 +24,35 @@ check fit_ok $S fit --split train --name plucked "$T/hit.wav" -o "$T/p.yaml"
 check_grep fit_preset_modes '^      - \[2[12][0-9]\.' "$T/p.yaml"
 check render_fitted $S render --preset "$T/p.yaml" --n 2 --seed 1 -o "$T/out"
 check_grep render_fitted_meta 'plucked/hit' "$T/out/metadata.csv"
+# more hits than a preset holds strokes (32): fit clusters them (k-medoids) into weighted
+# strokes that render. 40 short 8 kHz hits of three stroke kinds, tuned and damped apart.
+cat > "$T/three.yaml" <<'EOF2'
+name: three
+rate: 8000
+duration_s: 0.15
+modes: 0
+peak_db: [-12, -6]
+tune_cents: [-40, 40]
+decay_scale: [0.7, 1.3]
+strokes:
+  - {name: low, modes: [[180, 0.25, 1.0, 0], [290, 0.18, 0.5, 0]]}
+  - {name: mid, modes: [[620, 0.15, 1.0, 0], [1010, 0.1, 0.4, 0]]}
+  - {name: high, modes: [[1500, 0.08, 1.0, 0], [2300, 0.06, 0.5, 0]]}
+EOF2
+# "kind count" of the input hits, and of the fitted strokes' weights by the kind in their name
+kinds_in() { ls "$T/h40/train" | sed 's/.*_//; s/\.wav$//' | sort | uniq -c | awk '{print $2, $1}'; }
+kinds_out() { awk '/^  - name:/ {gsub(/"/, "", $3); n = split($3, a, "_"); k = a[n]}
+                   /^    weight:/ {w[k] += $2} END {for (k in w) print k, w[k]}' "$1" | sort; }
+check render_40_hits $S render --preset "$T/three.yaml" --n 40 --seed 1 -o "$T/h40"
+check fit_40_hits $S fit --no-manifest --max-modes 8 "$T"/h40/train/*.wav -o "$T/p40.yaml"
+check_grep fit_40_note 'clustered the 40 hits into 32 strokes' "$T/.err"
+check fit_40_has_32_strokes test "$(grep -c '^  - name:' "$T/p40.yaml")" -eq 32
+check fit_40_weights_are_the_hits_of_each_kind cmp <(kinds_in) <(kinds_out "$T/p40.yaml")
+check render_fit_40 $S render --preset "$T/p40.yaml" --n 8 --seed 1 -o "$T/o40"
+check fit_3_strokes $S fit -q --no-manifest --max-modes 8 --max-strokes 3 "$T"/h40/train/*.wav -o "$T/p3.yaml"
+check fit_3_strokes_one_per_kind cmp <(kinds_in) <(kinds_out "$T/p3.yaml")
+check fit_3_strokes_count test "$(grep -c '^  - name:' "$T/p3.yaml")" -eq 3
+check_exit fit_max_strokes_33 2 $S fit --max-strokes 33 "$T/hit.wav" -o "$T/p.yaml"
 D="/usr/share/hydrogen/data/drumkits/circAfrique v4"
 if [ -f "$D/Djembe1 Tone.wav" ] && [ -f data_manifest.yaml ]; then
     # the default manifest puts Djembe1 Bass in the test split: fitting it is refused

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_fit.sh: gendang-train end to end on a corpus built from the default data with the tiny
-# config: training with falling loss, exact --resume on one thread, encode/decode/transfer
-# (block streaming equals one-pass processing), and bad input.
+# config: training with falling loss, exact --resume on one thread (also after kill -9, with
+# --resume auto), checkpoint verification, encode/decode/transfer (block streaming equals
+# one-pass processing), and bad input.
 . "$(dirname "$0")/../cli/lib.sh"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 gt="$GD_BIN/gendang-train"
@@ -9,23 +10,58 @@ root=${GD_ROOT:-$(pwd)}
 bash "$root/tests/train/make_corpus.sh" "$T/corpus" 6 2
 cp "$root/train/configs/tiny.yaml" "$T/tiny.yaml"
 sed -i 's/^ckpt_every: .*/ckpt_every: 20/; s/^val_every: .*/val_every: 20/' "$T/tiny.yaml"
+sed 's/^ckpt_every: .*/ckpt_every: 5/' "$T/tiny.yaml" > "$T/c5.yaml"
 
 check_exit "help exits 0" 0 "$gt" --help
 check_exit "no command exits 2" 2 "$gt"
 check_exit "fit without corpus exits 2" 2 "$gt" fit --config tiny --steps 1 -o "$T/x"
 
-check "fit 40 steps" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 40 -o "$T/full" -q
+check "fit 40 steps" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 40 -o "$T/full" -q
 check_grep "log has 40 rows" '^39,1,' "$T/full/log.csv"
 # loss falls: over 150 steps, the mean of the last 10 below 0.8 x the mean of the first 10
 check "fit 150 steps" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 150 -o "$T/long" -q
 check "loss falls" awk -F, 'NR>1 && NR<=11 {a+=$4} NR>141 {b+=$4} END {exit !(b < 0.8*a)}' "$T/long/log.csv"
 check_grep "validation loss logged" '^39,1,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[0-9]' "$T/full/log.csv"
 
-check "fit 20 steps" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 20 -o "$T/part" -q
+check "fit 20 steps" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 20 -o "$T/part" -q
+check "finished run keeps no intermediate checkpoints" test ! -e "$T/part/ckpt_15.safetensors"
+# a log with rows past the checkpoint (a duplicate, a later row, a torn last line): dropped
+sed -n '$p' "$T/part/log.csv" >> "$T/part/log.csv"
+printf '20,1,0.001,9,9,9,9,,,,,1.0\n21,1,0.0' >> "$T/part/log.csv"
 check "resume to 40" "$gt" fit --corpus "$T/corpus" --steps 40 --resume -o "$T/part" -q
 cut -d, -f1-8 "$T/full/log.csv" > "$T/a.csv"; cut -d, -f1-8 "$T/part/log.csv" > "$T/b.csv"
-check "resume reproduces the uninterrupted losses" cmp "$T/a.csv" "$T/b.csv"
+check "resume reproduces the uninterrupted losses (stale and torn rows dropped)" cmp "$T/a.csv" "$T/b.csv"
 check "resumed checkpoint equals uninterrupted" cmp "$T/full/model.safetensors" "$T/part/model.safetensors"
+
+# kill -9 mid-run: no model.safetensors until the run finishes; --resume auto continues from
+# the newest checkpoint and ends byte-identical to the uninterrupted run
+check "--resume auto in an empty folder starts fresh" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 2 --resume auto -o "$T/fresh"
+check_grep "  ... and says so" 'no checkpoint .*; starting from step 0' "$T/.err"
+"$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 40 -o "$T/kill" -q 2>/dev/null & pid=$!
+for _ in $(seq 2000); do
+    ls "$T/kill"/ckpt_*.safetensors >/dev/null 2>&1 && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.005
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+check "killed mid-run: a checkpoint and no final model" bash -c "ls '$T/kill'/ckpt_*.safetensors && test ! -e '$T/kill/model.safetensors'"
+check "rerun with --resume auto" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 40 --resume auto -o "$T/kill"
+check_grep "  ... says which checkpoint it resumed" 'resuming .*/ckpt_[0-9]+\.safetensors at step [1-9]' "$T/.err"
+check "  ... leaving no half-written file" bash -c "! ls '$T/kill'/*.tmp.* 2>/dev/null"
+check "killed + resumed model equals uninterrupted" cmp "$T/full/model.safetensors" "$T/kill/model.safetensors"
+cut -d, -f1-8 "$T/kill/log.csv" > "$T/k.csv"
+check "killed + resumed log equals uninterrupted (no duplicate rows)" cmp "$T/a.csv" "$T/k.csv"
+check "--resume auto of a finished run trains nothing" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 40 --resume auto -o "$T/kill"
+check_grep "  ... resumes at the last step" 'resuming .*model\.safetensors at step 40' "$T/.err"
+check "  ... and leaves the model as it was" cmp "$T/full/model.safetensors" "$T/kill/model.safetensors"
+check_exit "--resume auto needs --config" 2 "$gt" fit --corpus "$T/corpus" --steps 40 --resume auto -o "$T/kill"
+check_exit "--resume other is a usage error" 2 "$gt" fit --corpus "$T/corpus" --steps 40 --resume=latest -o "$T/kill"
+
+# plain --resume keeps the run's --seed
+check "seed 7, 15 steps" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --seed 7 --steps 15 -o "$T/s7a" -q
+check "seed 7, 10 steps" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --seed 7 --steps 10 -o "$T/s7b" -q
+check "  ... resumed to 15 without --seed" "$gt" fit --corpus "$T/corpus" --steps 15 --resume -o "$T/s7b" -q
+check "  ... equals the uninterrupted seed-7 run" cmp "$T/s7a/model.safetensors" "$T/s7b/model.safetensors"
 
 # same seed, same thread count (2): byte-identical checkpoints
 check "2-thread run A" env OMP_NUM_THREADS=2 "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 10 -o "$T/t2a" -q
@@ -76,11 +112,30 @@ check "short files padded to the crop" "$gt" fit --corpus "$T/corpus" --config "
 check_grep "all 6 train files used" 'corpus .*: 6 train, 2 valid files' "$T/.err"
 
 # NaN/Inf: stop, keep the last good checkpoint, say so; resume from it
-sed 's/^ckpt_every: .*/ckpt_every: 5/' "$T/tiny.yaml" > "$T/c5.yaml"
 check_exit "NaN loss stops with exit 1" 1 "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 20 --debug-nan-at 12 -o "$T/nan"
-check_grep "NaN reported with the last good checkpoint" 'non-finite loss at step 12; stopped. Last good checkpoint: .*model.safetensors \(step 10\)' "$T/.err"
+check_grep "NaN reported with the last good checkpoint" 'non-finite loss at step 12; stopped. Last good checkpoint: .*ckpt_10.safetensors \(step 10\); continue with --resume' "$T/.err"
+check "NaN stop leaves no final model" test ! -e "$T/nan/model.safetensors"
+cp -r "$T/nan" "$T/nan2"; cp -r "$T/nan" "$T/nan3"
 check "resume after NaN continues from step 10" "$gt" fit --corpus "$T/corpus" --steps 14 --resume -o "$T/nan"
-check_grep "resumed at step 10" 'resuming .* at step 10' "$T/.err"
+check_grep "resumed at step 10" 'resuming .*ckpt_10.safetensors at step 10' "$T/.err"
+# checkpoints are verified before resuming: a truncated file, or a non-finite value (a NaN
+# written into the last float of ckpt_10) is skipped with a note, and the next older is used
+cp "$T/nan2/ckpt_10.safetensors" "$T/nan2/ckpt_12.safetensors"
+truncate -s -100 "$T/nan2/ckpt_12.safetensors"
+printf '\000\000\300\177' | dd of="$T/nan2/ckpt_10.safetensors" bs=1 seek=$(( $(stat -c %s "$T/nan2/ckpt_10.safetensors") - 4 )) conv=notrunc 2>/dev/null
+check "resume skips a truncated checkpoint and one holding a NaN" "$gt" fit --corpus "$T/corpus" --steps 14 --resume -o "$T/nan2"
+check_grep "  ... naming the size mismatch" 'skipping .*ckpt_12.safetensors: .*bytes, the header describes' "$T/.err"
+check_grep "  ... naming the non-finite tensor" 'skipping .*ckpt_10.safetensors: tensor .* holds a non-finite value' "$T/.err"
+check_grep "  ... and resumes the older one" 'resuming .*ckpt_5.safetensors at step 5' "$T/.err"
+check "  ... ending where the NaN-free run ends" cmp "$T/nan/model.safetensors" "$T/nan2/model.safetensors"
+# --resume auto resumes only a checkpoint of this run's config (and seed)
+check "--resume auto with another config starts fresh" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 6 --resume auto -o "$T/nan3"
+check_grep "  ... naming why" 'skipping .*ckpt_5.safetensors: trained with another config' "$T/.err"
+check_grep "  ... and what it did" 'starting from step 0' "$T/.err"
+# starting over keeps the earlier run's checkpoints until this run writes its first
+check_exit "a new run stopped before its first checkpoint" 1 "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 10 --debug-nan-at 2 -o "$T/nan3"
+check_grep "  ... says to start over" 'No checkpoint of this run yet; rerun without --resume' "$T/.err"
+check "  ... and leaves the earlier run's model" test -s "$T/nan3/model.safetensors"
 
 # bad input
 check_exit "missing corpus exits 1" 1 "$gt" fit --corpus "$T/nope" --config tiny --steps 1 -o "$T/y" -q
