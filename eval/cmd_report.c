@@ -204,7 +204,7 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     gd_json_key(&j, "n_pairs"); gd_json_int(&j, n);
     gd_json_key(&j, "pairs");
     gd_json_begin_array(&j);
-    for (int i = 0; i < n; i++) eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+    for (int i = 0; i < n; i++) eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
     gd_json_end_array(&j);
     gd_json_key(&j, "summary");
     eval_write_summary_json(&j, res, n);
@@ -222,7 +222,7 @@ static void write_pairs_jsonl(const report_cfg *c, const eval_pair_result *res, 
     for (int i = 0; i < n; i++) {
         gd_json j;
         gd_json_init(&j, a.f);
-        eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+        eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
         fputc('\n', a.f);
     }
     if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);

@@ -76,6 +76,9 @@ int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est
 // metric (null when undefined), null_reasons, notes.
 void eval_pair_write_json(gd_json *j, const eval_pair_result *res, const char *clip,
                           const char *ref_path, const char *est_path);
+// The same with the clip's group (a "group" member after "clip"; none when group is NULL).
+void eval_pair_write_json_group(gd_json *j, const eval_pair_result *res, const char *clip,
+                                const char *group, const char *ref_path, const char *est_path);
 
 #ifdef __cplusplus
 }

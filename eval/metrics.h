@@ -90,6 +90,10 @@ ev_val ev_decay_t60(const float *x, int64_t n, int rate);
 void ev_f0(const float *ref, const float *est, int64_t n, int rate, ev_val *f0_ref,
            ev_val *f0_est, ev_val *err_cents);
 
+// Share of the energy below cutoff_hz (0..1) of the mean-removed signal, from its whole-signal
+// power spectrum (zero-padded to a power of two); null when silent. The pair suite uses 60 Hz.
+ev_val ev_low_energy_share(const float *x, int64_t n, int rate, double cutoff_hz);
+
 // §0 lag in [-max_lag, max_lag] maximising sum_n ref[n] est[n + lag] (ties: smallest |lag|).
 // Returns 0 for silent signals. -1 on allocation failure is reported through *ok = 0.
 int64_t ev_align_lag(const float *ref, int64_t n_ref, const float *est, int64_t n_est,

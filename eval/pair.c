@@ -118,6 +118,10 @@ static int pair_metrics(eval_pair_result *res, const float *r, const float *t, i
                                              res->why[EVAL_T60_REF_S], res->why[EVAL_T60_EST_S]));
     ev_f0(r, t, n, rate, &a, &b, &c);
     set(res, EVAL_F0_REF_HZ, a); set(res, EVAL_F0_EST_HZ, b); set(res, EVAL_F0_ERR_CENTS, c);
+    a = ev_low_energy_share(r, n, rate, 60.0);
+    b = ev_low_energy_share(t, n, rate, 60.0);
+    set(res, EVAL_LOW_SHARE_REF, a); set(res, EVAL_LOW_SHARE_EST, b);
+    set(res, EVAL_LOW_SHARE_DIFF, diff(a.v, b.v, a.why, b.why));
 done:
     free(on); free(env); free(flux);
     ev_sig_free(&sr); ev_sig_free(&st);
@@ -220,8 +224,14 @@ int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est
 
 void eval_pair_write_json(gd_json *j, const eval_pair_result *res, const char *clip,
                           const char *ref_path, const char *est_path) {
+    eval_pair_write_json_group(j, res, clip, NULL, ref_path, est_path);
+}
+
+void eval_pair_write_json_group(gd_json *j, const eval_pair_result *res, const char *clip,
+                                const char *group, const char *ref_path, const char *est_path) {
     gd_json_begin_object(j);
     if (clip) { gd_json_key(j, "clip"); gd_json_string(j, clip); }
+    if (group) { gd_json_key(j, "group"); gd_json_string(j, group); }
     if (ref_path) { gd_json_key(j, "ref"); gd_json_string(j, ref_path); }
     if (est_path) { gd_json_key(j, "est"); gd_json_string(j, est_path); }
     gd_json_key(j, "rate"); gd_json_int(j, res->rate);

@@ -10,7 +10,7 @@
 
 #include "core/csv.h"     // defines: gd_csv_read, gd_csv_col
 #include "core/error.h"   // defines: GD_ERR_*
-#include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
+#include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname, gd_path_exists
 
 int eval_is_audio_name(const char *path) {
     static const char *const ext[] = {"wav", "flac", "aif", "aiff", "ogg", "opus", "mp3",
@@ -90,8 +90,36 @@ static int csv_names(strvec *out, const char *path, char *err, size_t err_len) {
 
 void eval_items_free(eval_item *items, int n) {
     if (!items) return;
-    for (int i = 0; i < n; i++) { free(items[i].clip); free(items[i].ref); free(items[i].est); }
+    for (int i = 0; i < n; i++) { free(items[i].clip); free(items[i].ref); free(items[i].est); free(items[i].group); }
     free(items);
+}
+
+typedef struct { const char *name, *group; } name_group;
+
+static int cmp_name_group(const void *a, const void *b) {
+    return strcmp(((const name_group *)a)->name, ((const name_group *)b)->name);
+}
+
+// Groups of the items from csv_path's file_name and group columns (none when it has no group
+// column). Returns 0 or an error with a reason in err.
+static int attach_groups(eval_item *it, int n, const char *csv_path, char *err, size_t err_len) {
+    gd_csv *csv;
+    if (gd_csv_read(&csv, csv_path)) { snprintf(err, err_len, "%s: cannot read CSV", csv_path); return GD_ERR_IO; }
+    int cf = gd_csv_col(csv, "file_name"), cg = gd_csv_col(csv, "group"), rc = 0;
+    name_group *rows = cf >= 0 && cg >= 0 ? malloc(sizeof(name_group) * (csv->n_rows + 1)) : NULL;
+    if (cf >= 0 && cg >= 0 && !rows) rc = GD_ERR_NOMEM;
+    if (rows) {
+        for (int r = 0; r < csv->n_rows; r++) rows[r] = (name_group){gd_csv_get(csv, r, cf), gd_csv_get(csv, r, cg)};
+        qsort(rows, csv->n_rows, sizeof(name_group), cmp_name_group);
+        for (int i = 0; !rc && i < n; i++) {
+            name_group key = {it[i].clip, NULL};
+            const name_group *hit = bsearch(&key, rows, csv->n_rows, sizeof(name_group), cmp_name_group);
+            if (hit && *hit->group && !(it[i].group = strdup(hit->group))) rc = GD_ERR_NOMEM;
+        }
+    }
+    free(rows);
+    gd_csv_free(csv);
+    return rc;
 }
 
 static void vec_free(strvec *v) {
@@ -146,6 +174,10 @@ int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, 
             it[i].est = gd_path_join(root_b, a.v[i]);
             if (!it[i].clip || !it[i].ref || !it[i].est) rc = GD_ERR_NOMEM;
         }
+        char *meta = dr ? gd_path_join(ref, "metadata.csv") : strdup(ref);
+        if (!rc && !meta) rc = GD_ERR_NOMEM;
+        if (!rc && (cr || gd_path_exists(meta))) rc = attach_groups(it, a.n, meta, err, err_len);
+        free(meta);
         if (rc) eval_items_free(it, a.n);
         else { *out = it; *n = a.n; }
     }

@@ -3,7 +3,10 @@
 // REF and EST may be two audio files, two folders (audio files matched by their path relative
 // to the folder, recursively), or two metadata.csv files (rows matched by file_name; paths
 // relative to each CSV's folder). A name present on one side only is an error naming it.
-// Items are sorted by clip name. Ownership: the caller frees with eval_items_free.
+// Items are sorted by clip name. A clip's group (clips of one recording or source, which a
+// comparison should resample together) comes from the "group" column of the reference's
+// metadata.csv: REF itself, or REF/metadata.csv when REF is a folder holding one.
+// Ownership: the caller frees with eval_items_free.
 #ifndef EV_PAIRS_H
 #define EV_PAIRS_H
 
@@ -13,6 +16,7 @@ typedef struct {
     char *clip;   // relative name (file mode: the reference's base name)
     char *ref;    // path
     char *est;    // path
+    char *group;  // the reference's group, or NULL
 } eval_item;
 
 // Returns 0, or GD_ERR_FORMAT/GD_ERR_IO/GD_ERR_NOMEM with a one-line reason in err.
