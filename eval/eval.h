@@ -46,7 +46,15 @@ typedef struct {
     int    align;        // 1: search the lag (default); 0: lag 0
     double max_lag_ms;   // default 50
     int    rate;         // analysis rate for eval_pair_files (0: the reference's rate)
+    int    only;         // -1: every metric (default); EVAL_RAVE_MSS: that one alone (the rest
+                         // "not computed"), for searches; any other value: every metric
+    double stop_above;   // with only == EVAL_RAVE_MSS and > 0: abandon the pair as soon as the
+                         // distance is known to exceed it (null, "above the search bound")
 } eval_pair_opts;
+
+// Mono mix of a (mean of the channels, malloc'd; NULL when out of memory): the signal the
+// spectral and time metrics read.
+float *eval_downmix(const gd_audio *a);
 
 void eval_pair_opts_default(eval_pair_opts *o);
 

@@ -28,6 +28,9 @@ static inline ev_val ev_null(const char *why) { ev_val r = {NAN, why}; return r;
 // §1.4 RAVE-v1 multiscale spectral distance: scales 2048..128, hop s/4, reflect, summed
 // over scales of mean((R-T)^2)/mean(R^2) + mean|ln(R+1e-7) - ln(T+1e-7)|.
 ev_val ev_rave_mss(ev_sig *ref, ev_sig *est);
+// The same, abandoned (null, "above the search bound") as soon as the partial sum over the
+// scales exceeds stop_above > 0 (0: never): for nearest-neighbour searches.
+ev_val ev_rave_mss_bounded(ev_sig *ref, ev_sig *est, double stop_above);
 
 // §1.2 auraloss MultiResolutionSTFTLoss defaults: mean over (1024,120,600), (2048,240,1200),
 // (512,50,240) of SC + logmag; power floor 1e-8. sc/logmag are the two parts (averaged).

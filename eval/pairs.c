@@ -127,6 +127,38 @@ static void vec_free(strvec *v) {
     free(v->v);
 }
 
+int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t err_len) {
+    *out = NULL; *n = 0;
+    const int dir = gd_is_dir(arg);
+    if (!dir && !ends_with_csv(arg)) { snprintf(err, err_len, "%s: not a folder or a metadata.csv", arg); return GD_ERR_FORMAT; }
+    strvec a = {0};
+    int rc = 0;
+    if (dir) {
+        int na = eval_list_audio(&a.v, arg);
+        if (na < 0) { snprintf(err, err_len, "%s: cannot list folder", arg); rc = GD_ERR_IO; }
+        a.n = na > 0 ? na : 0;
+    } else {
+        rc = csv_names(&a, arg, err, err_len);
+    }
+    if (!rc && a.n == 0) { snprintf(err, err_len, "%s: no audio files", arg); rc = GD_ERR_FORMAT; }
+    char *root = dir ? strdup(arg) : gd_path_dirname(arg);
+    eval_item *it = rc ? NULL : calloc(a.n, sizeof *it);
+    if (!rc && (!it || !root)) rc = GD_ERR_NOMEM;
+    for (int i = 0; !rc && i < a.n; i++) {
+        it[i].clip = strdup(a.v[i]);
+        it[i].ref = gd_path_join(root, a.v[i]);
+        if (!it[i].clip || !it[i].ref) rc = GD_ERR_NOMEM;
+    }
+    char *meta = rc ? NULL : dir ? gd_path_join(arg, "metadata.csv") : strdup(arg);
+    if (!rc && !meta) rc = GD_ERR_NOMEM;
+    if (!rc && (!dir || gd_path_exists(meta))) rc = attach_groups(it, a.n, meta, err, err_len);
+    if (rc) eval_items_free(it, a.n);
+    else { *out = it; *n = a.n; }
+    free(meta); free(root);
+    vec_free(&a);
+    return rc;
+}
+
 int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, char *err,
                      size_t err_len) {
     *out = NULL; *n = 0;
@@ -144,43 +176,21 @@ int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, 
         *out = it; *n = 1;
         return 0;
     }
-    strvec a = {0}, b = {0};
-    int rc = 0;
-    char *root_a = dr ? strdup(ref) : gd_path_dirname(ref), *root_b = dr ? strdup(est) : gd_path_dirname(est);
-    if (dr) {
-        int na = eval_list_audio(&a.v, ref), nb = na >= 0 ? eval_list_audio(&b.v, est) : -1;
-        if (na < 0 || nb < 0) { snprintf(err, err_len, "%s: cannot list folder", na < 0 ? ref : est); rc = GD_ERR_IO; }
-        a.n = na > 0 ? na : 0; b.n = nb > 0 ? nb : 0;
-    } else {
-        rc = csv_names(&a, ref, err, err_len);
-        if (!rc) rc = csv_names(&b, est, err, err_len);
+    eval_item *a, *b;
+    int na, nb, rc = eval_items_list(&a, &na, ref, err, err_len);
+    if (rc) return rc;
+    if ((rc = eval_items_list(&b, &nb, est, err, err_len))) {
+        eval_items_free(a, na);
+        return rc;
     }
-    if (!rc) {  // merge-compare the two sorted lists
-        int i = 0, j = 0;
-        while (!rc && (i < a.n || j < b.n)) {
-            int c = i < a.n && j < b.n ? strcmp(a.v[i], b.v[j]) : (i < a.n ? -1 : 1);
-            if (c < 0) { snprintf(err, err_len, "%s: no estimate for it in %s", a.v[i], est); rc = GD_ERR_FORMAT; }
-            else if (c > 0) { snprintf(err, err_len, "%s: in %s but not in %s", b.v[j], est, ref); rc = GD_ERR_FORMAT; }
-            else { i++; j++; }
-        }
-        if (!rc && a.n == 0) { snprintf(err, err_len, "%s: no audio files", ref); rc = GD_ERR_FORMAT; }
+    for (int i = 0, j = 0; !rc && (i < na || j < nb); i++, j++) {   // merge-compare the sorted lists
+        int c = i < na && j < nb ? strcmp(a[i].clip, b[j].clip) : (i < na ? -1 : 1);
+        if (c < 0) { snprintf(err, err_len, "%s: no estimate for it in %s", a[i].clip, est); rc = GD_ERR_FORMAT; }
+        else if (c > 0) { snprintf(err, err_len, "%s: in %s but not in %s", b[j].clip, est, ref); rc = GD_ERR_FORMAT; }
+        else { a[i].est = b[j].ref; b[j].ref = NULL; }
     }
-    if (!rc) {
-        eval_item *it = calloc(a.n, sizeof *it);
-        if (!it) rc = GD_ERR_NOMEM;
-        for (int i = 0; !rc && i < a.n; i++) {
-            it[i].clip = strdup(a.v[i]);
-            it[i].ref = gd_path_join(root_a, a.v[i]);
-            it[i].est = gd_path_join(root_b, a.v[i]);
-            if (!it[i].clip || !it[i].ref || !it[i].est) rc = GD_ERR_NOMEM;
-        }
-        char *meta = dr ? gd_path_join(ref, "metadata.csv") : strdup(ref);
-        if (!rc && !meta) rc = GD_ERR_NOMEM;
-        if (!rc && (cr || gd_path_exists(meta))) rc = attach_groups(it, a.n, meta, err, err_len);
-        free(meta);
-        if (rc) eval_items_free(it, a.n);
-        else { *out = it; *n = a.n; }
-    }
-    vec_free(&a); vec_free(&b); free(root_a); free(root_b);
+    eval_items_free(b, nb);
+    if (rc) eval_items_free(a, na);
+    else { *out = a; *n = na; }
     return rc;
 }

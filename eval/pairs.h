@@ -23,6 +23,10 @@ typedef struct {
 int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, char *err,
                      size_t err_len);
 void eval_items_free(eval_item *items, int n);
+// The audio files of one folder (recursive) or metadata.csv (file_name rows, relative to its
+// folder) as items with clip, ref (the path) and group set, est NULL; sorted by clip.
+// Returns 0 or GD_ERR_* with a one-line reason in err (also when there are none).
+int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t err_len);
 
 // 1 when path names a file with an audio extension libsndfile reads (wav, flac, aif, aiff,
 // ogg, opus, mp3, au, caf, w64).
