@@ -55,24 +55,6 @@ static void usage(void) {
            "inputs, 2 usage.\n");
 }
 
-// Oriented value: |x| for signed level differences.
-static double oriented(const ev_run *r, int s, int i, int m) {
-    double x = ev_run_value(r, s, i, m);
-    return eval_metric_better(m) == -2 ? fabs(x) : x;
-}
-
-static int all_finite(const ev_run *r, int i, int m) {
-    for (int s = 0; s < r->n_seeds; s++) if (!isfinite(ev_run_value(r, s, i, m))) return 0;
-    return 1;
-}
-
-// Mean over the seeds of clip i (oriented).
-static double clip_mean(const ev_run *r, int i, int m) {
-    double t = 0;
-    for (int s = 0; s < r->n_seeds; s++) t += oriented(r, s, i, m);
-    return t / r->n_seeds;
-}
-
 // Statistics of metric m over the clips with values in every seed of both arms.
 static void compute_row(cmp_row *row, int m, const ev_run *A, const ev_run *B, const ev_run *base,
                         const int *unit, int resamples, uint64_t seed) {
@@ -81,14 +63,14 @@ static void compute_row(cmp_row *row, int m, const ev_run *A, const ev_run *B, c
     int *idx = malloc(sizeof(int) * n), *u = malloc(sizeof(int) * n), *remap = malloc(sizeof(int) * n);
     if (!a || !b || !idx || !u || !remap) gd_die("out of memory");
     int k = 0, n_units = 0;
-    for (int i = 0; i < n; i++) if (all_finite(A, i, m) && all_finite(B, i, m)) idx[k++] = i;
+    for (int i = 0; i < n; i++) if (ev_run_all_finite(A, i, m) && ev_run_all_finite(B, i, m)) idx[k++] = i;
     for (int i = 0; i < n; i++) remap[i] = -1;
     for (int j = 0; j < k; j++) {   // units of the clips kept, renumbered densely
         int g = unit ? unit[idx[j]] : idx[j];
         if (remap[g] < 0) remap[g] = n_units++;
         u[j] = remap[g];
-        for (int s = 0; s < Sa; s++) a[(int64_t)s * k + j] = oriented(A, s, idx[j], m);
-        for (int s = 0; s < Sb; s++) b[(int64_t)s * k + j] = oriented(B, s, idx[j], m);
+        for (int s = 0; s < Sa; s++) a[(int64_t)s * k + j] = ev_run_oriented(A, s, idx[j], m);
+        for (int s = 0; s < Sb; s++) b[(int64_t)s * k + j] = ev_run_oriented(B, s, idx[j], m);
     }
     ev_cmp_data d = {a, b, Sa, Sb, k, unit ? u : NULL, n_units, eval_metric_better(m) == 1 ? 1 : -1};
     row->m = m;
@@ -98,8 +80,8 @@ static void compute_row(cmp_row *row, int m, const ev_run *A, const ev_run *B, c
     if (base) {
         double ta = 0, tb = 0, tz = 0;
         for (int j = 0; j < k; j++) {
-            if (!all_finite(base, idx[j], m)) continue;
-            ta += clip_mean(A, idx[j], m); tb += clip_mean(B, idx[j], m); tz += clip_mean(base, idx[j], m);
+            if (!ev_run_all_finite(base, idx[j], m)) continue;
+            ta += ev_run_clip_mean(A, idx[j], m); tb += ev_run_clip_mean(B, idx[j], m); tz += ev_run_clip_mean(base, idx[j], m);
             row->n_base++;
         }
         if (row->n_base) {

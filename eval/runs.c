@@ -133,3 +133,44 @@ int ev_run_units(const ev_run *r, int *unit) {
     }
     return n_units;
 }
+
+double ev_run_oriented(const ev_run *r, int s, int i, int m) {
+    double x = ev_run_value(r, s, i, m);
+    return eval_metric_better(m) == -2 ? fabs(x) : x;
+}
+
+int ev_run_all_finite(const ev_run *r, int i, int m) {
+    for (int s = 0; s < r->n_seeds; s++) if (!isfinite(ev_run_value(r, s, i, m))) return 0;
+    return 1;
+}
+
+double ev_run_clip_mean(const ev_run *r, int i, int m) {
+    double t = 0;
+    for (int s = 0; s < r->n_seeds; s++) t += ev_run_oriented(r, s, i, m);
+    return t / r->n_seeds;
+}
+
+int ev_run_summary(const ev_run *r, int m, const unsigned char *use, double *mean, double *seed_sd) {
+    int n = 0;
+    double total = 0, *per_seed = calloc(r->n_seeds, sizeof(double));
+    if (!per_seed) gd_die("out of memory");
+    for (int i = 0; i < r->n; i++) {
+        if ((use && !use[i]) || !ev_run_all_finite(r, i, m)) continue;
+        total += ev_run_clip_mean(r, i, m);
+        for (int s = 0; s < r->n_seeds; s++) per_seed[s] += ev_run_oriented(r, s, i, m);
+        n++;
+    }
+    *mean = *seed_sd = NAN;
+    if (n > 0) {
+        *mean = total / n;
+        if (r->n_seeds > 1) {
+            double mu = 0, ss = 0;
+            for (int s = 0; s < r->n_seeds; s++) mu += per_seed[s] / n / r->n_seeds;
+            for (int s = 0; s < r->n_seeds; s++) ss += (per_seed[s] / n - mu) * (per_seed[s] / n - mu);
+            *seed_sd = sqrt(ss / (r->n_seeds - 1));
+            if (*seed_sd <= 1e-12 * fabs(mu)) *seed_sd = 0;   // summation rounding of equal seeds
+        }
+    }
+    free(per_seed);
+    return n;
+}

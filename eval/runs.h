@@ -29,6 +29,17 @@ static inline double ev_run_value(const ev_run *r, int s, int i, int m) {
     return r->v[((int64_t)s * r->n + i) * EVAL_N_METRICS + m];
 }
 
+// Value of metric m oriented for comparison: |x| for signed level differences.
+double ev_run_oriented(const ev_run *r, int s, int i, int m);
+// 1 when clip i has a value of metric m in every seed.
+int ev_run_all_finite(const ev_run *r, int i, int m);
+// Mean over the seeds of clip i's oriented value.
+double ev_run_clip_mean(const ev_run *r, int i, int m);
+// Summary of metric m over the clips with a value in every seed (and use[i] set, when use
+// is not NULL): the mean of the per-clip seed means (oriented), the SD (n - 1) of the
+// per-seed clip means (NAN with 1 seed). Returns the number of clips (0: both NAN).
+int ev_run_summary(const ev_run *r, int m, const unsigned char *use, double *mean, double *seed_sd);
+
 // Resampling units: unit[i] in [0, n_units) numbers the distinct groups (in clip order); a
 // clip without a group is a unit of its own. Returns n_units, or 0 when no clip has a group
 // (unit is then left untouched: every clip is its own unit). unit holds r->n ints.
