@@ -157,7 +157,7 @@ int eval_cmd_pair(int argc, char **argv) {
         gd_json j;
         for (int i = 0; i < n; i++) {
             gd_json_init(&j, stdout);
-            eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+            eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
             fputc('\n', stdout);
         }
         gd_json_init(&j, stdout);

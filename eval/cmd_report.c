@@ -15,6 +15,7 @@
 #include "core/fileio.h"  // defines: gd_atomic_*, gd_mkdir_p, gd_path_join
 #include "core/log.h"     // defines: gd_log_set_level, gd_warn
 #include "eval/plot.h"    // defines: ev_plot_*, ev_png_write
+#include "eval/report_arms.h" // defines: ev_arms_*, ev_html_esc
 #include "eval/summary.h" // defines: ev_summarise
 
 #define MAX_TRANSFER 32
@@ -26,6 +27,7 @@ typedef struct {
     const char *compare[MAX_COMPARE];     // `compare` outputs to include verbatim
     int         n_transfer, n_compare, max_media;
     eval_pair_opts opts;
+    ev_arms     arms;                     // --arm / --baseline
 } report_cfg;
 
 static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
@@ -33,18 +35,6 @@ static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_D
                              EVAL_ATTACK_MS_ERR, EVAL_ENVELOPE_L1_DB, EVAL_DECAY_T60_ERR,
                              EVAL_F0_ERR_CENTS};
 #define N_COLS ((int)(sizeof k_cols / sizeof k_cols[0]))
-
-static void html_esc(FILE *f, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 static char *joinf(const char *dir, const char *fmt, ...) {
     char name[256];
@@ -204,10 +194,15 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     gd_json_key(&j, "n_pairs"); gd_json_int(&j, n);
     gd_json_key(&j, "pairs");
     gd_json_begin_array(&j);
-    for (int i = 0; i < n; i++) eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+    for (int i = 0; i < n; i++) eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
     gd_json_end_array(&j);
     gd_json_key(&j, "summary");
     eval_write_summary_json(&j, res, n);
+    if (c->arms.n) {
+        gd_json_key(&j, "primary"); gd_json_string(&j, eval_metric_key(c->arms.primary));
+        gd_json_key(&j, "models_and_baselines");
+        ev_arms_json(&j, &c->arms);
+    }
     gd_json_end_object(&j);
     fputc('\n', a.f);
     if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
@@ -222,7 +217,7 @@ static void write_pairs_jsonl(const report_cfg *c, const eval_pair_result *res, 
     for (int i = 0; i < n; i++) {
         gd_json j;
         gd_json_init(&j, a.f);
-        eval_pair_write_json(&j, &res[i], items[i].clip, items[i].ref, items[i].est);
+        eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
         fputc('\n', a.f);
     }
     if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
@@ -235,22 +230,26 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     gd_atomic a;
     if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
     FILE *f = a.f;
-    fprintf(f, "# %s\n\n%d pairs. Metric definitions: shared/specs/eval-metrics.md. "
-               "Open report.html for spectrograms and audio players.\n\n", c->title, n);
-    fprintf(f, "## Summary\n\n```\n");
-    eval_write_summary_text(f, res, n);
-    fprintf(f, "```\n\n## Per clip\n\n| clip | lag ms |");
-    for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", eval_metric_key(k_cols[k]));
-    fprintf(f, "\n|---|---|");
-    for (int k = 0; k < N_COLS; k++) fprintf(f, "---|");
-    fprintf(f, "\n");
+    if (n) fprintf(f, "# %s\n\n%d pairs. Metric definitions: shared/specs/eval-metrics.md. "
+                      "Open report.html for spectrograms and audio players.\n\n", c->title, n);
+    else fprintf(f, "# %s\n\n", c->title);
+    if (c->arms.n) ev_arms_md(f, &c->arms);
+    if (n) {
+        fprintf(f, "## Summary\n\n```\n");
+        eval_write_summary_text(f, res, n);
+        fprintf(f, "```\n\n## Per clip\n\n| clip | lag ms |");
+        for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", eval_metric_key(k_cols[k]));
+        fprintf(f, "\n|---|---|");
+        for (int k = 0; k < N_COLS; k++) fprintf(f, "---|");
+        fprintf(f, "\n");
+    }
     for (int i = 0; i < n; i++) {
         fprintf(f, "| %s | %.2f |", items[i].clip, res[i].lag_ms);
         for (int k = 0; k < N_COLS; k++) { fputc(' ', f); cell(f, &res[i], k_cols[k]); fputs(" |", f); }
         fprintf(f, "\n");
     }
     int m = n < c->max_media ? n : c->max_media;
-    fprintf(f, "\n## Spectrograms and audio\n\n");
+    if (m || c->n_transfer) fprintf(f, "\n## Spectrograms and audio\n\n");
     for (int i = 0; i < m; i++)
         fprintf(f, "- %s: ![spectrogram](img/%04d_spec.png) [reference](audio/%04d_ref.wav), "
                    "[estimate](audio/%04d_est.wav)\n", items[i].clip, i, i, i);
@@ -276,47 +275,55 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
     if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
     FILE *f = a.f;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-    html_esc(f, c->title);
+    ev_html_esc(f, c->title);
     fprintf(f, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
                "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
                "text-align:right}td:first-child,th:first-child{text-align:left}"
                ".clip{margin:1.5em 0;padding-top:.5em;border-top:1px solid #ddd}img{display:block;margin:.3em 0}"
                ".k{display:inline-block;width:12px;height:12px;margin-right:4px}audio{vertical-align:middle}"
                "</style></head><body>\n<h1>");
-    html_esc(f, c->title);
-    fprintf(f, "</h1>\n<p>%d pairs (reference vs estimate), lag-aligned within &plusmn;%.0f ms. "
-               "Definitions: shared/specs/eval-metrics.md; &ndash; marks an undefined value "
-               "(its reason is in metrics.json). Machine-readable: <a href=\"metrics.json\">metrics.json</a>, "
-               "<a href=\"report.md\">report.md</a>.</p>\n<h2>Summary</h2>\n<table><tr><th>metric</th>"
-               "<th>n</th><th>mean</th><th>median</th><th>sd</th><th>min</th><th>max</th></tr>\n",
-            n, c->opts.max_lag_ms);
-    double *col = malloc(sizeof(double) * (n > 0 ? n : 1));
-    for (int m = 0; m < EVAL_N_METRICS; m++) {
-        for (int i = 0; i < n; i++) col[i] = res[i].why[m] ? NAN : res[i].value[m];
-        ev_summary s = ev_summarise(col, n);
-        fprintf(f, "<tr><td>%s</td><td>%d</td>", eval_metric_key(m), s.n);
-        double v[5] = {s.mean, s.median, s.sd, s.min, s.max};
-        for (int k = 0; k < 5; k++) { if (isfinite(v[k])) fprintf(f, "<td>%.4g</td>", v[k]); else fputs("<td>&ndash;</td>", f); }
+    ev_html_esc(f, c->title);
+    fputs("</h1>\n", f);
+    if (n)
+        fprintf(f, "<p>%d pairs (reference vs estimate), lag-aligned within &plusmn;%.0f ms. "
+                   "Definitions: shared/specs/eval-metrics.md; &ndash; marks an undefined value "
+                   "(its reason is in metrics.json). ", n, c->opts.max_lag_ms);
+    else
+        fputs("<p>", f);
+    fputs("Machine-readable: <a href=\"metrics.json\">metrics.json</a>, <a href=\"report.md\">report.md</a>.</p>\n", f);
+    if (c->arms.n) ev_arms_html(f, &c->arms);
+    if (n) {
+        fputs("<h2>Summary</h2>\n<table><tr><th>metric</th><th>n</th><th>mean</th><th>median</th><th>sd</th>"
+              "<th>min</th><th>max</th></tr>\n", f);
+        double *col = malloc(sizeof(double) * n);
+        if (!col) gd_die("out of memory");
+        for (int m = 0; m < EVAL_N_METRICS; m++) {
+            for (int i = 0; i < n; i++) col[i] = res[i].why[m] ? NAN : res[i].value[m];
+            ev_summary s = ev_summarise(col, n);
+            fprintf(f, "<tr><td>%s</td><td>%d</td>", eval_metric_key(m), s.n);
+            double v[5] = {s.mean, s.median, s.sd, s.min, s.max};
+            for (int k = 0; k < 5; k++) { if (isfinite(v[k])) fprintf(f, "<td>%.4g</td>", v[k]); else fputs("<td>&ndash;</td>", f); }
+            fputs("</tr>\n", f);
+        }
+        free(col);
+        fputs("</table>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
+        for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", eval_metric_key(k_cols[k]));
         fputs("</tr>\n", f);
+        for (int i = 0; i < n; i++) {
+            fputs("<tr><td>", f);
+            ev_html_esc(f, items[i].clip);
+            fprintf(f, "</td><td>%.2f</td>", res[i].lag_ms);
+            for (int k = 0; k < N_COLS; k++) { fputs("<td>", f); cell(f, &res[i], k_cols[k]); fputs("</td>", f); }
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
     }
-    free(col);
-    fputs("</table>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
-    for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", eval_metric_key(k_cols[k]));
-    fputs("</tr>\n", f);
-    for (int i = 0; i < n; i++) {
-        fputs("<tr><td>", f);
-        html_esc(f, items[i].clip);
-        fprintf(f, "</td><td>%.2f</td>", res[i].lag_ms);
-        for (int k = 0; k < N_COLS; k++) { fputs("<td>", f); cell(f, &res[i], k_cols[k]); fputs("</td>", f); }
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
     if (n_loss) {
         fprintf(f, "<h2>Training loss</h2>\n<img src=\"img/loss.png\" alt=\"loss curves\" width=\"720\" height=\"320\">\n"
                    "<p>x: step; y: %s scale from %.4g (bottom) to %.4g (top). ", log_y ? "log" : "linear", y_lo, y_hi);
         for (int s = 0; s < n_loss; s++) {
             fprintf(f, "<span class=\"k\" style=\"background:%s\"></span>", ev_plot_color_hex(s));
-            html_esc(f, names[s]);
+            ev_html_esc(f, names[s]);
             fputs(" &nbsp; ", f);
         }
         fputs("</p>\n", f);
@@ -326,9 +333,9 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         size_t len;
         if (gd_read_file(c->compare[k], &txt, &len)) gd_die("%s: cannot read", c->compare[k]);
         fputs("<h2>Comparison: ", f);
-        html_esc(f, gd_path_basename(c->compare[k]));
+        ev_html_esc(f, gd_path_basename(c->compare[k]));
         fputs("</h2>\n<pre>", f);
-        html_esc(f, txt);
+        ev_html_esc(f, txt);
         fputs("</pre>\n", f);
         free(txt);
     }
@@ -336,18 +343,18 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         fputs("<h2>Transfer examples</h2>\n", f);
         for (int t = 0; t < c->n_transfer; t++) {
             fputs("<p>", f);
-            html_esc(f, gd_path_basename(c->transfer[t]));
+            ev_html_esc(f, gd_path_basename(c->transfer[t]));
             fprintf(f, " <audio controls preload=\"none\" src=\"audio/transfer_%02d.wav\"></audio></p>\n", t);
         }
     }
     int m = n < c->max_media ? n : c->max_media;
-    fprintf(f, "<h2>Listen and look</h2>\n<p>Spectrograms: log frequency 20 Hz to Nyquist (faint "
+    if (n) fprintf(f, "<h2>Listen and look</h2>\n<p>Spectrograms: log frequency 20 Hz to Nyquist (faint "
                "lines at 100 Hz, 1 kHz, 10 kHz), 90 dB range relative to the reference's loudest "
                "bin; reference left, estimate right.%s</p>\n",
             m < n ? " Only the first clips are shown (--max-media)." : "");
     for (int i = 0; i < m; i++) {
         fputs("<div class=\"clip\"><b>", f);
-        html_esc(f, items[i].clip);
+        ev_html_esc(f, items[i].clip);
         fprintf(f, "</b> &mdash; rave_mss ");
         cell(f, &res[i], EVAL_RAVE_MSS);
         fprintf(f, ", lag %.2f ms<br>\n<img src=\"img/%04d_spec.png\" alt=\"spectrograms\">\n"
@@ -363,7 +370,7 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
 // ---------------------------------------------------------------------------- command
 
 static void usage(void) {
-    printf("Usage: gendang-eval report [OPTIONS] REF EST -o DIR\n"
+    printf("Usage: gendang-eval report [OPTIONS] [REF EST] -o DIR\n"
            "Evaluates EST against REF (files, folders or metadata.csv files, as for `pair`) and\n"
            "writes DIR/metrics.json, DIR/pairs.jsonl (as `pair --json`; `compare` accepts DIR),\n"
            "DIR/report.md and DIR/report.html with spectrogram images\n"
@@ -376,14 +383,25 @@ static void usage(void) {
            "  --transfer FILE      add a transfer example player (repeatable, up to %d)\n"
            "  --title TEXT         page title\n"
            "  --max-media N        images and players for the first N clips (default 200)\n"
+           "  --arm NAME=P1.jsonl[,P2.jsonl...]   a model's `pair --json` results, one file per\n"
+           "                       seed (repeatable): the models-and-baselines table\n"
+           "  --baseline NAME=P.jsonl   a baseline's results (repeatable; e.g. `nearest`'s\n"
+           "                       pairs.jsonl): shown beside the models, with a sentence for\n"
+           "                       each model below it\n"
+           "  --primary KEY        the metric models and baselines are ranked on (default rave_mss)\n"
            "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
            "  -q, --quiet          errors only\n"
            "  -h, --help           this help\n"
+           "REF and EST may be left out when --arm or --baseline is given (a report of the\n"
+           "table, comparisons, loss curve and transfer examples alone).\n"
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n", MAX_COMPARE, MAX_TRANSFER);
 }
 
 int eval_cmd_report(int argc, char **argv) {
+    enum { O_ARM = 256, O_BASE, O_PRIMARY };
     static const struct option lo[] = {
+        {"arm", required_argument, 0, O_ARM}, {"baseline", required_argument, 0, O_BASE},
+        {"primary", required_argument, 0, O_PRIMARY},
         {"out", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"transfer", required_argument, 0, 't'}, {"title", required_argument, 0, 'T'},
         {"compare", required_argument, 0, 'C'},
@@ -391,6 +409,7 @@ int eval_cmd_report(int argc, char **argv) {
         {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     report_cfg c = {0};
+    const char *primary = "rave_mss";
     c.title = "gendang evaluation report";
     c.max_media = 200;
     eval_pair_opts_default(&c.opts);
@@ -411,23 +430,31 @@ int eval_cmd_report(int argc, char **argv) {
         case 'A': c.opts.align = 0; break;
         case 'L': c.opts.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
         case 'r': c.opts.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
+        case O_ARM: ev_arms_add(&c.arms, optarg, 0); break;
+        case O_BASE: ev_arms_add(&c.arms, optarg, 1); break;
+        case O_PRIMARY: primary = optarg; break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
         }
     }
-    if (argc - optind != 2) gd_usage("report: need REF and EST");
+    const int has_pairs = argc - optind == 2;
+    if (!has_pairs && (argc != optind || !c.arms.n)) gd_usage("report: need REF and EST (or --arm/--baseline)");
+    c.arms.primary = eval_metric_find(primary);
+    if (c.arms.primary < 0 || eval_metric_better(c.arms.primary) == 0)
+        gd_usage("--primary: '%s' is not a comparable metric", primary);
     if (!c.dir) gd_usage("report: -o DIR is required");
     for (int k = 0; k < c.n_compare; k++)
         if (!gd_path_exists(c.compare[k])) gd_die("%s: no such file (--compare)", c.compare[k]);
     for (int k = 0; k < c.n_transfer; k++)
         if (!gd_path_exists(c.transfer[k])) gd_die("%s: no such file (--transfer)", c.transfer[k]);
     if (c.log_csv && !gd_path_exists(c.log_csv)) gd_die("%s: no such file (--log)", c.log_csv);
-    eval_item *items;
-    int n;
+    ev_arms_read(&c.arms);
+    eval_item *items = NULL;
+    int n = 0;
     char err[1024];
-    if (eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
-    eval_pair_result *res = calloc(n, sizeof *res);
+    if (has_pairs && eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
+    eval_pair_result *res = calloc(n > 0 ? n : 1, sizeof *res);
     if (!res) gd_die("out of memory");
     int bad = eval_run_items(res, items, n, &c.opts);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
@@ -437,11 +464,12 @@ int eval_cmd_report(int argc, char **argv) {
     double y_lo = 0, y_hi = 0;
     int loss = c.log_csv ? make_loss_plot(&c, names, &y_lo, &y_hi) : 0;
     write_metrics_json(&c, res, items, n);
-    write_pairs_jsonl(&c, res, items, n);
+    if (has_pairs) write_pairs_jsonl(&c, res, items, n);
     write_md(&c, res, items, n, loss & 0xff);
     write_html(&c, res, items, n, loss & 0xff, names, y_lo, y_hi, loss >> 8);
-    gd_info("report: %d pairs; open %s/report.html", n, c.dir);
+    gd_info("report: %d pairs, %d models and baselines; open %s/report.html", n, c.arms.n, c.dir);
     free(res);
     eval_items_free(items, n);
+    ev_arms_free(&c.arms);
     return 0;
 }

@@ -12,6 +12,7 @@ int eval_cmd_pair(int argc, char **argv);
 int eval_cmd_compare(int argc, char **argv);
 int eval_cmd_report(int argc, char **argv);
 int eval_cmd_corpus(int argc, char **argv);
+int eval_cmd_nearest(int argc, char **argv);
 
 // Evaluates every item (OpenMP over items). Returns -1 when all succeeded, else the index of
 // the first item that failed (its error was logged with the path).

@@ -46,7 +46,15 @@ typedef struct {
     int    align;        // 1: search the lag (default); 0: lag 0
     double max_lag_ms;   // default 50
     int    rate;         // analysis rate for eval_pair_files (0: the reference's rate)
+    int    only;         // -1: every metric (default); EVAL_RAVE_MSS: that one alone (the rest
+                         // "not computed"), for searches; any other value: every metric
+    double stop_above;   // with only == EVAL_RAVE_MSS and > 0: abandon the pair as soon as the
+                         // distance is known to exceed it (null, "above the search bound")
 } eval_pair_opts;
+
+// Mono mix of a (mean of the channels, malloc'd; NULL when out of memory): the signal the
+// spectral and time metrics read.
+float *eval_downmix(const gd_audio *a);
 
 void eval_pair_opts_default(eval_pair_opts *o);
 
@@ -76,6 +84,9 @@ int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est
 // metric (null when undefined), null_reasons, notes.
 void eval_pair_write_json(gd_json *j, const eval_pair_result *res, const char *clip,
                           const char *ref_path, const char *est_path);
+// The same with the clip's group (a "group" member after "clip"; none when group is NULL).
+void eval_pair_write_json_group(gd_json *j, const eval_pair_result *res, const char *clip,
+                                const char *group, const char *ref_path, const char *est_path);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@ static void usage(void) {
            "  compare RUN_A RUN_B  paired tests between two runs' `pair --json` outputs\n"
            "  report REF EST -o DIR   metrics.json, report.md, report.html with audio\n"
            "  corpus REF_DIR GEN_DIR  descriptor distributions, Frechet and MMD distances\n"
+           "  nearest TEST TRAIN -o DIR  nearest-training-hit baseline (pairs for compare/report)\n"
            "Run 'gendang-eval COMMAND --help' for a command's options.\n"
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
 }
@@ -34,6 +35,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(cmd, "compare")) rc = eval_cmd_compare(argc - 1, argv + 1);
     else if (!strcmp(cmd, "report")) rc = eval_cmd_report(argc - 1, argv + 1);
     else if (!strcmp(cmd, "corpus")) rc = eval_cmd_corpus(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "nearest")) rc = eval_cmd_nearest(argc - 1, argv + 1);
     else gd_usage("unknown command '%s'", cmd);
     gd_fft_cleanup();
     return rc;

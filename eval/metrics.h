@@ -28,6 +28,9 @@ static inline ev_val ev_null(const char *why) { ev_val r = {NAN, why}; return r;
 // §1.4 RAVE-v1 multiscale spectral distance: scales 2048..128, hop s/4, reflect, summed
 // over scales of mean((R-T)^2)/mean(R^2) + mean|ln(R+1e-7) - ln(T+1e-7)|.
 ev_val ev_rave_mss(ev_sig *ref, ev_sig *est);
+// The same, abandoned (null, "above the search bound") as soon as the partial sum over the
+// scales exceeds stop_above > 0 (0: never): for nearest-neighbour searches.
+ev_val ev_rave_mss_bounded(ev_sig *ref, ev_sig *est, double stop_above);
 
 // §1.2 auraloss MultiResolutionSTFTLoss defaults: mean over (1024,120,600), (2048,240,1200),
 // (512,50,240) of SC + logmag; power floor 1e-8. sc/logmag are the two parts (averaged).
@@ -90,6 +93,10 @@ ev_val ev_decay_t60(const float *x, int64_t n, int rate);
 // frames where both are pitched.
 void ev_f0(const float *ref, const float *est, int64_t n, int rate, ev_val *f0_ref,
            ev_val *f0_est, ev_val *err_cents);
+
+// Share of the energy below cutoff_hz (0..1) of the mean-removed signal, from its whole-signal
+// power spectrum (zero-padded to a power of two); null when silent. The pair suite uses 60 Hz.
+ev_val ev_low_energy_share(const float *x, int64_t n, int rate, double cutoff_hz);
 
 // §0 lag in [-max_lag, max_lag] maximising sum_n ref[n] est[n + lag] (ties: smallest |lag|).
 // Returns 0 for silent signals. -1 on allocation failure is reported through *ok = 0.

@@ -18,10 +18,13 @@ ev_val ev_rave_mss_scales(const ev_scales *sc) {
     return ev_ok(total);
 }
 
-ev_val ev_rave_mss(ev_sig *ref, ev_sig *est) {
+ev_val ev_rave_mss(ev_sig *ref, ev_sig *est) { return ev_rave_mss_bounded(ref, est, 0); }
+
+ev_val ev_rave_mss_bounded(ev_sig *ref, ev_sig *est, double stop_above) {
     ev_scales sc;
     memset(&sc, 0, sizeof sc);
     sc.rave = 1;
+    sc.rave_stop = stop_above;
     if (ev_scales_run(&sc, ref, est)) return ev_null("out of memory");
     return ev_rave_mss_scales(&sc);
 }

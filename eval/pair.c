@@ -41,6 +41,8 @@ void eval_pair_opts_default(eval_pair_opts *o) {
     o->align = 1;
     o->max_lag_ms = 50.0;
     o->rate = 0;
+    o->only = -1;
+    o->stop_above = 0;
 }
 
 static void set(eval_pair_result *r, int m, ev_val v) { r->value[m] = v.v; r->why[m] = v.why; }
@@ -66,10 +68,16 @@ static ev_val rel_err_pct(double ref, double est, const char *wr, const char *we
 }
 
 // Metrics on the aligned, cropped mono pair r, t (n samples).
-static int pair_metrics(eval_pair_result *res, const float *r, const float *t, int64_t n, int rate) {
+static int pair_metrics(eval_pair_result *res, const float *r, const float *t, int64_t n, int rate,
+                        const eval_pair_opts *o) {
     ev_sig sr, st;
     ev_sig_init(&sr, r, n);
     ev_sig_init(&st, t, n);
+    if (o->only == EVAL_RAVE_MSS) {
+        set(res, EVAL_RAVE_MSS, ev_rave_mss_bounded(&sr, &st, o->stop_above));
+        ev_sig_free(&sr); ev_sig_free(&st);
+        return 0;
+    }
     ev_val a, b, c;
     // One pass over the full-window scales 128..2048 feeds RAVE, the mel L1 and the onset
     // flux (scales.h); the same values as the single-metric functions.
@@ -118,6 +126,10 @@ static int pair_metrics(eval_pair_result *res, const float *r, const float *t, i
                                              res->why[EVAL_T60_REF_S], res->why[EVAL_T60_EST_S]));
     ev_f0(r, t, n, rate, &a, &b, &c);
     set(res, EVAL_F0_REF_HZ, a); set(res, EVAL_F0_EST_HZ, b); set(res, EVAL_F0_ERR_CENTS, c);
+    a = ev_low_energy_share(r, n, rate, 60.0);
+    b = ev_low_energy_share(t, n, rate, 60.0);
+    set(res, EVAL_LOW_SHARE_REF, a); set(res, EVAL_LOW_SHARE_EST, b);
+    set(res, EVAL_LOW_SHARE_DIFF, diff(a.v, b.v, a.why, b.why));
 done:
     free(on); free(env); free(flux);
     ev_sig_free(&sr); ev_sig_free(&st);
@@ -150,18 +162,20 @@ static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, con
         note(res, "cropped to the common %lld samples (ref %lld, est %lld, lag %lld)",
              (long long)res->n_used, (long long)n_ref, (long long)n_est, (long long)res->lag);
     ev_val li, lm, ei, em;
+    if (o->only == EVAL_RAVE_MSS) goto metrics;
     ev_loudness(ref_pl, ref_ch, n_ref, rate, 0.4, &li, &lm);
     ev_loudness(est_pl, est_ch, n_est, rate, 0.4, &ei, &em);
     set(res, EVAL_LOUD_REF, li); set(res, EVAL_LOUD_EST, ei);
     set(res, EVAL_MMAX_REF, lm); set(res, EVAL_MMAX_EST, em);
     set(res, EVAL_LOUD_DIFF, diff(li.v, ei.v, li.why, ei.why));
     set(res, EVAL_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
+metrics:
     if (res->n_used < 2) {
         for (int m = 0; m < EVAL_N_METRICS; m++)
             if (res->why[m] && !strcmp(res->why[m], "not computed")) res->why[m] = "fewer than 2 common samples after alignment";
         return 0;
     }
-    return pair_metrics(res, ref + a, est + a + res->lag, res->n_used, rate);
+    return pair_metrics(res, ref + a, est + a + res->lag, res->n_used, rate, o);
 }
 
 int eval_pair_mono(eval_pair_result *res, const float *ref, int64_t n_ref, const float *est,
@@ -169,8 +183,7 @@ int eval_pair_mono(eval_pair_result *res, const float *ref, int64_t n_ref, const
     return pair_core(res, ref, n_ref, est, n_est, rate, opts, ref, 1, est, 1);
 }
 
-// Mean of the channels (malloc'd), or NULL.
-static float *downmix(const gd_audio *a) {
+float *eval_downmix(const gd_audio *a) {
     float *m = malloc(sizeof(float) * (a->n_frames > 0 ? a->n_frames : 1));
     if (!m) return NULL;
     if (a->n_channels == 1) {   // (float)(x / 1.0) is x
@@ -188,7 +201,7 @@ static float *downmix(const gd_audio *a) {
 int eval_pair_audio(eval_pair_result *res, const gd_audio *ref, const gd_audio *est,
                     const eval_pair_opts *opts) {
     if (ref->rate != est->rate) return GD_ERR_ARG;
-    float *mr = downmix(ref), *mt = downmix(est);
+    float *mr = eval_downmix(ref), *mt = eval_downmix(est);
     if (!mr || !mt) { free(mr); free(mt); return GD_ERR_NOMEM; }
     int rc = pair_core(res, mr, ref->n_frames, mt, est->n_frames, ref->rate, opts, ref->data,
                        ref->n_channels, est->data, est->n_channels);
@@ -220,8 +233,14 @@ int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est
 
 void eval_pair_write_json(gd_json *j, const eval_pair_result *res, const char *clip,
                           const char *ref_path, const char *est_path) {
+    eval_pair_write_json_group(j, res, clip, NULL, ref_path, est_path);
+}
+
+void eval_pair_write_json_group(gd_json *j, const eval_pair_result *res, const char *clip,
+                                const char *group, const char *ref_path, const char *est_path) {
     gd_json_begin_object(j);
     if (clip) { gd_json_key(j, "clip"); gd_json_string(j, clip); }
+    if (group) { gd_json_key(j, "group"); gd_json_string(j, group); }
     if (ref_path) { gd_json_key(j, "ref"); gd_json_string(j, ref_path); }
     if (est_path) { gd_json_key(j, "est"); gd_json_string(j, est_path); }
     gd_json_key(j, "rate"); gd_json_int(j, res->rate);

@@ -10,7 +10,7 @@
 
 #include "core/csv.h"     // defines: gd_csv_read, gd_csv_col
 #include "core/error.h"   // defines: GD_ERR_*
-#include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
+#include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname, gd_path_exists
 
 int eval_is_audio_name(const char *path) {
     static const char *const ext[] = {"wav", "flac", "aif", "aiff", "ogg", "opus", "mp3",
@@ -90,13 +90,73 @@ static int csv_names(strvec *out, const char *path, char *err, size_t err_len) {
 
 void eval_items_free(eval_item *items, int n) {
     if (!items) return;
-    for (int i = 0; i < n; i++) { free(items[i].clip); free(items[i].ref); free(items[i].est); }
+    for (int i = 0; i < n; i++) { free(items[i].clip); free(items[i].ref); free(items[i].est); free(items[i].group); }
     free(items);
+}
+
+typedef struct { const char *name, *group; } name_group;
+
+static int cmp_name_group(const void *a, const void *b) {
+    return strcmp(((const name_group *)a)->name, ((const name_group *)b)->name);
+}
+
+// Groups of the items from csv_path's file_name and group columns (none when it has no group
+// column). Returns 0 or an error with a reason in err.
+static int attach_groups(eval_item *it, int n, const char *csv_path, char *err, size_t err_len) {
+    gd_csv *csv;
+    if (gd_csv_read(&csv, csv_path)) { snprintf(err, err_len, "%s: cannot read CSV", csv_path); return GD_ERR_IO; }
+    int cf = gd_csv_col(csv, "file_name"), cg = gd_csv_col(csv, "group"), rc = 0;
+    name_group *rows = cf >= 0 && cg >= 0 ? malloc(sizeof(name_group) * (csv->n_rows + 1)) : NULL;
+    if (cf >= 0 && cg >= 0 && !rows) rc = GD_ERR_NOMEM;
+    if (rows) {
+        for (int r = 0; r < csv->n_rows; r++) rows[r] = (name_group){gd_csv_get(csv, r, cf), gd_csv_get(csv, r, cg)};
+        qsort(rows, csv->n_rows, sizeof(name_group), cmp_name_group);
+        for (int i = 0; !rc && i < n; i++) {
+            name_group key = {it[i].clip, NULL};
+            const name_group *hit = bsearch(&key, rows, csv->n_rows, sizeof(name_group), cmp_name_group);
+            if (hit && *hit->group && !(it[i].group = strdup(hit->group))) rc = GD_ERR_NOMEM;
+        }
+    }
+    free(rows);
+    gd_csv_free(csv);
+    return rc;
 }
 
 static void vec_free(strvec *v) {
     for (int i = 0; i < v->n; i++) free(v->v[i]);
     free(v->v);
+}
+
+int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t err_len) {
+    *out = NULL; *n = 0;
+    const int dir = gd_is_dir(arg);
+    if (!dir && !ends_with_csv(arg)) { snprintf(err, err_len, "%s: not a folder or a metadata.csv", arg); return GD_ERR_FORMAT; }
+    strvec a = {0};
+    int rc = 0;
+    if (dir) {
+        int na = eval_list_audio(&a.v, arg);
+        if (na < 0) { snprintf(err, err_len, "%s: cannot list folder", arg); rc = GD_ERR_IO; }
+        a.n = na > 0 ? na : 0;
+    } else {
+        rc = csv_names(&a, arg, err, err_len);
+    }
+    if (!rc && a.n == 0) { snprintf(err, err_len, "%s: no audio files", arg); rc = GD_ERR_FORMAT; }
+    char *root = dir ? strdup(arg) : gd_path_dirname(arg);
+    eval_item *it = rc ? NULL : calloc(a.n, sizeof *it);
+    if (!rc && (!it || !root)) rc = GD_ERR_NOMEM;
+    for (int i = 0; !rc && i < a.n; i++) {
+        it[i].clip = strdup(a.v[i]);
+        it[i].ref = gd_path_join(root, a.v[i]);
+        if (!it[i].clip || !it[i].ref) rc = GD_ERR_NOMEM;
+    }
+    char *meta = rc ? NULL : dir ? gd_path_join(arg, "metadata.csv") : strdup(arg);
+    if (!rc && !meta) rc = GD_ERR_NOMEM;
+    if (!rc && (!dir || gd_path_exists(meta))) rc = attach_groups(it, a.n, meta, err, err_len);
+    if (rc) eval_items_free(it, a.n);
+    else { *out = it; *n = a.n; }
+    free(meta); free(root);
+    vec_free(&a);
+    return rc;
 }
 
 int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, char *err,
@@ -116,39 +176,21 @@ int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, 
         *out = it; *n = 1;
         return 0;
     }
-    strvec a = {0}, b = {0};
-    int rc = 0;
-    char *root_a = dr ? strdup(ref) : gd_path_dirname(ref), *root_b = dr ? strdup(est) : gd_path_dirname(est);
-    if (dr) {
-        int na = eval_list_audio(&a.v, ref), nb = na >= 0 ? eval_list_audio(&b.v, est) : -1;
-        if (na < 0 || nb < 0) { snprintf(err, err_len, "%s: cannot list folder", na < 0 ? ref : est); rc = GD_ERR_IO; }
-        a.n = na > 0 ? na : 0; b.n = nb > 0 ? nb : 0;
-    } else {
-        rc = csv_names(&a, ref, err, err_len);
-        if (!rc) rc = csv_names(&b, est, err, err_len);
+    eval_item *a, *b;
+    int na, nb, rc = eval_items_list(&a, &na, ref, err, err_len);
+    if (rc) return rc;
+    if ((rc = eval_items_list(&b, &nb, est, err, err_len))) {
+        eval_items_free(a, na);
+        return rc;
     }
-    if (!rc) {  // merge-compare the two sorted lists
-        int i = 0, j = 0;
-        while (!rc && (i < a.n || j < b.n)) {
-            int c = i < a.n && j < b.n ? strcmp(a.v[i], b.v[j]) : (i < a.n ? -1 : 1);
-            if (c < 0) { snprintf(err, err_len, "%s: no estimate for it in %s", a.v[i], est); rc = GD_ERR_FORMAT; }
-            else if (c > 0) { snprintf(err, err_len, "%s: in %s but not in %s", b.v[j], est, ref); rc = GD_ERR_FORMAT; }
-            else { i++; j++; }
-        }
-        if (!rc && a.n == 0) { snprintf(err, err_len, "%s: no audio files", ref); rc = GD_ERR_FORMAT; }
+    for (int i = 0, j = 0; !rc && (i < na || j < nb); i++, j++) {   // merge-compare the sorted lists
+        int c = i < na && j < nb ? strcmp(a[i].clip, b[j].clip) : (i < na ? -1 : 1);
+        if (c < 0) { snprintf(err, err_len, "%s: no estimate for it in %s", a[i].clip, est); rc = GD_ERR_FORMAT; }
+        else if (c > 0) { snprintf(err, err_len, "%s: in %s but not in %s", b[j].clip, est, ref); rc = GD_ERR_FORMAT; }
+        else { a[i].est = b[j].ref; b[j].ref = NULL; }
     }
-    if (!rc) {
-        eval_item *it = calloc(a.n, sizeof *it);
-        if (!it) rc = GD_ERR_NOMEM;
-        for (int i = 0; !rc && i < a.n; i++) {
-            it[i].clip = strdup(a.v[i]);
-            it[i].ref = gd_path_join(root_a, a.v[i]);
-            it[i].est = gd_path_join(root_b, a.v[i]);
-            if (!it[i].clip || !it[i].ref || !it[i].est) rc = GD_ERR_NOMEM;
-        }
-        if (rc) eval_items_free(it, a.n);
-        else { *out = it; *n = a.n; }
-    }
-    vec_free(&a); vec_free(&b); free(root_a); free(root_b);
+    eval_items_free(b, nb);
+    if (rc) eval_items_free(a, na);
+    else { *out = a; *n = na; }
     return rc;
 }

@@ -50,7 +50,9 @@ int ev_scales_run(ev_scales *o, ev_sig *ref, ev_sig *est) {
     float *tmp = malloc(sizeof(float) * 1025);
     float *lr = calloc(3 * 257, sizeof(float)), *le = calloc(3 * 257, sizeof(float));
     if (!R || !Tb || !tmp || !lr || !le) { rc = -1; goto done; }
-    for (int i = 0; i < EV_N_SCALES && !rc; i++) {
+    double partial = 0;
+    int stopped = 0;
+    for (int i = 0; i < EV_N_SCALES && !rc && !stopped; i++) {
         const int size = 2048 >> i;
         ev_stft_cfg cfg = {size, size / 4, size, EV_PAD_REFLECT};
         const int64_t T = ev_stft_frames(&cfg, ref->n);
@@ -80,6 +82,11 @@ int ev_scales_run(ev_scales *o, ev_sig *ref, ev_sig *est) {
         if (!rc && o->rave) {
             if (c.den <= 0) { if (!o->rave_why) o->rave_why = "reference is silent"; }
             else o->rave_term[i] = c.num / c.den + c.lg / (double)(T * c.F);
+            partial += o->rave_term[i];   // every term is >= 0: a lower bound of the sum
+            if (o->rave_stop > 0 && partial > o->rave_stop && !o->rave_why) {
+                o->rave_why = "above the search bound";
+                stopped = 1;
+            }
         }
         if (!rc && o->mel) {
             o->mel_term[i] = ev_mel_l1_term(c.mr, c.mt, T * k_mels[i]);

@@ -18,6 +18,8 @@ typedef struct {
     int     rave, mel;          // compute those terms
     int     rate;               // Hz (mel banks)
     double *flux_ref, *flux_est;   // 512-scale flux, ev_stft_frames values each, or NULL
+    double  rave_stop;          // > 0 (searches, RAVE alone): stop after the first scale whose
+                                // partial sum exceeds it; rave_why then says so
     // results, scale index i <-> size 2048 >> i
     double      rave_term[EV_N_SCALES];  // mean((R-T)^2)/mean(R^2) + mean |ln(R+eps) - ln(T+eps)|
     const char *rave_why;                // non-NULL: the distance is undefined (reason)

@@ -47,22 +47,86 @@ double ev_signflip_p(const double *d, int n, int exact_max_n, int n_resamples, g
     return (1.0 + count) / (1.0 + n_resamples);
 }
 
-int ev_bootstrap_mean_ci(const double *d, int n, int n_resamples, double conf, gd_rng *rng,
-                         double *lo, double *hi) {
+int ev_bootstrap_ratio_ci(const double *s, const double *w, int n, int n_resamples, double conf,
+                          gd_rng *rng, double *lo, double *hi) {
     *lo = *hi = NAN;
     if (n <= 0 || n_resamples <= 0) return 0;
     double *m = malloc(sizeof(double) * n_resamples);
     if (!m) return GD_ERR_NOMEM;
     for (int r = 0; r < n_resamples; r++) {
-        double s = 0;
-        for (int i = 0; i < n; i++) s += d[gd_rng_below(rng, (uint64_t)n)];
-        m[r] = s / n;
+        double a = 0, c = 0;
+        for (int i = 0; i < n; i++) {
+            uint64_t k = gd_rng_below(rng, (uint64_t)n);
+            a += s[k];
+            c += w ? w[k] : 1.0;
+        }
+        m[r] = a / c;
     }
     qsort(m, n_resamples, sizeof(double), cmp_double);
     *lo = ev_quantile_sorted(m, n_resamples, (1 - conf) / 2);
     *hi = ev_quantile_sorted(m, n_resamples, 1 - (1 - conf) / 2);
     free(m);
     return 0;
+}
+
+int ev_bootstrap_mean_ci(const double *d, int n, int n_resamples, double conf, gd_rng *rng,
+                         double *lo, double *hi) {
+    return ev_bootstrap_ratio_ci(d, NULL, n, n_resamples, conf, rng, lo, hi);
+}
+
+// Continued fraction of the regularised incomplete beta function (modified Lentz; converges
+// fast for x < (a + 1) / (a + b + 2)).
+static double beta_cf(double a, double b, double x) {
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    if (fabs(d) < tiny) d = tiny;
+    d = 1 / d;
+    double h = d;
+    for (int m = 1; m <= 500; m++) {
+        double m2 = 2.0 * m, num = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+        for (int k = 0; k < 2; k++) {   // even then odd step
+            d = 1 + num * d; if (fabs(d) < tiny) d = tiny;
+            c = 1 + num / c; if (fabs(c) < tiny) c = tiny;
+            d = 1 / d;
+            h *= d * c;
+            num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+        }
+        if (fabs(d * c - 1) < 1e-15) break;
+    }
+    return h;
+}
+
+double ev_beta_inc(double a, double b, double x) {
+    if (!(x >= 0 && x <= 1) || !(a > 0) || !(b > 0)) return NAN;
+    if (x == 0 || x == 1) return x;
+    double ln_front = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+    if (x < (a + 1) / (a + b + 2)) return exp(ln_front) * beta_cf(a, b, x) / a;
+    return 1 - exp(ln_front) * beta_cf(b, a, 1 - x) / b;
+}
+
+double ev_student_t_p(double t, double df) {
+    if (isnan(t) || !(df > 0)) return NAN;
+    if (isinf(t)) return 0;
+    return ev_beta_inc(df / 2, 0.5, df / (df + t * t));
+}
+
+void ev_welch_t(const double *a, int na, const double *b, int nb, double *t, double *df, double *p) {
+    *t = *df = *p = NAN;
+    if (na < 2 || nb < 2) return;
+    double ma = 0, mb = 0, va = 0, vb = 0;
+    for (int i = 0; i < na; i++) ma += a[i] / na;
+    for (int i = 0; i < nb; i++) mb += b[i] / nb;
+    for (int i = 0; i < na; i++) va += (a[i] - ma) * (a[i] - ma) / (na - 1);
+    for (int i = 0; i < nb; i++) vb += (b[i] - mb) * (b[i] - mb) / (nb - 1);
+    double qa = va / na, qb = vb / nb, se2 = qa + qb;
+    if (!(se2 > 0)) {   // no spread in either arm: the difference is exact
+        *t = mb == ma ? 0 : (mb > ma ? INFINITY : -INFINITY);
+        *p = mb == ma ? 1 : 0;
+        return;
+    }
+    *t = (mb - ma) / sqrt(se2);
+    *df = se2 * se2 / (qa * qa / (na - 1) + qb * qb / (nb - 1));
+    *p = ev_student_t_p(*t, *df);
 }
 
 void ev_holm(double *adj, const double *p, int n) {

@@ -192,6 +192,27 @@ static void test_onset_detection(void) {
     free(x);
 }
 
+static void test_low_energy_share(void) {
+    // 40 Hz at amplitude 0.3 plus 1 kHz at 0.4, DC offset 0.1 (removed), 1 s (whole periods):
+    // share below 60 Hz = 0.09 / (0.09 + 0.16)
+    float *x = malloc(sizeof(float) * NN), *y = malloc(sizeof(float) * NN);
+    for (int i = 0; i < NN; i++) {
+        x[i] = (float)(0.1 + 0.3 * sin(2 * M_PI * 40.0 * i / SR) + 0.4 * sin(2 * M_PI * 1000.0 * i / SR));
+        y[i] = (float)(0.4 * sin(2 * M_PI * 1000.0 * i / SR));
+    }
+    ev_val a = ev_low_energy_share(x, NN, SR, 60.0), b = ev_low_energy_share(y, NN, SR, 60.0);
+    CHECK(!a.why && !b.why);
+    CHECK_NEAR(a.v, 0.09 / 0.25, 2e-3);   // zero padding leaks a little around each sine
+    CHECK(b.v < 1e-4);
+    eval_pair_result r;
+    CHECK(eval_pair_mono(&r, x, NN, y, NN, SR, NULL) == 0);
+    CHECK_NEAR(r.value[EVAL_LOW_SHARE_DIFF], r.value[EVAL_LOW_SHARE_EST] - r.value[EVAL_LOW_SHARE_REF], 1e-12);
+    CHECK(r.value[EVAL_LOW_SHARE_DIFF] < -0.35);
+    memset(y, 0, sizeof(float) * NN);
+    CHECK(ev_low_energy_share(y, NN, SR, 60.0).why != NULL);
+    free(x); free(y);
+}
+
 static void test_silence_is_null(void) {
     int64_t n = SR / 2;
     float *z = calloc(n, sizeof(float)), *x = noise(n, 0.1, 9);
@@ -224,6 +245,7 @@ int main(void) {
     RUN(test_alignment);
     RUN(test_onset_scoring);
     RUN(test_onset_detection);
+    RUN(test_low_energy_share);
     RUN(test_silence_is_null);
     gd_fft_cleanup();
     return TEST_REPORT();

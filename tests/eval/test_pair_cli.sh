@@ -16,7 +16,8 @@ check "pair json" $E pair --json "$T/ref.wav" "$T/half.wav"
 cp "$T/.out" "$T/half.json"
 for k in rave_mss mrstft mel_l1 lsd_db mcd_db si_sdr_db loudness_ref_lufs loudness_est_lufs \
          loudness_diff_lu momentary_max_diff_lu onset_f_50ms onset_f_20ms attack_ms_err \
-         envelope_l1_db decay_t60_err f0_err_cents lag_ms; do
+         envelope_l1_db decay_t60_err f0_err_cents low_energy_share_ref low_energy_share_est \
+         low_energy_share_diff lag_ms; do
     check_grep "json has $k" "\"$k\":" "$T/half.json"
 done
 check_grep "0.5x gives -6.02 LU" '"loudness_diff_lu":-6\.02' "$T/half.json"
@@ -46,6 +47,15 @@ printf 'file_name,split\na.wav,test\nsub/b.wav,test\n' > "$T/A/metadata.csv"
 printf 'file_name,split\nsub/b.wav,test\na.wav,test\n' > "$T/B/metadata.csv"
 check "metadata.csv pairs" $E pair --json "$T/A/metadata.csv" "$T/B/metadata.csv"
 check_grep "csv matched by file_name" '"clip":"a.wav"' "$T/.out"
+# the reference's group column is carried into the records (folders: REF/metadata.csv)
+printf 'file_name,split,group\na.wav,test,kick-1\nsub/b.wav,test,\n' > "$T/A/metadata.csv"
+check "metadata.csv with groups" $E pair --json "$T/A/metadata.csv" "$T/B/metadata.csv"
+check_grep "group carried" '^\{"clip":"a.wav","group":"kick-1","ref"' "$T/.out"
+check_grep "empty group left out" '^\{"clip":"sub/b.wav","ref"' "$T/.out"
+rm "$T/B/metadata.csv"
+check "folders with the reference's metadata.csv" $E pair --json "$T/A" "$T/B"
+check_grep "group carried from the folder's metadata.csv" '^\{"clip":"a.wav","group":"kick-1",' "$T/.out"
+rm "$T/A/metadata.csv"
 # same output whatever the thread count
 OMP_NUM_THREADS=1 $E pair --json "$T/A" "$T/B" > "$T/t1.json" 2>/dev/null
 OMP_NUM_THREADS=2 $E pair --json "$T/A" "$T/B" > "$T/t2.json" 2>/dev/null

@@ -46,3 +46,26 @@ check_grep "compare text in html" '<h2>Comparison: cmp.txt</h2>' "$T/out3/report
 check_grep "compare verdict in md" 'PRIMARY rave_mss' "$T/out3/report.md"
 check_grep "numeric columns plotted" 'spectral' "$T/out3/report.html"
 check_exit "missing --compare file exits 1" 1 $E report -q --compare "$T/none.txt" -o "$T/out4" "$T/ref" "$T/est"
+# models (one pairs file per seed) and baselines side by side
+genarm() {  # FILE RAVE_SHIFT: 6 clips in 3 groups with the table's metrics
+    awk -v s="$2" 'BEGIN { for (i = 0; i < 6; i++)
+        printf "{\"clip\":\"c%d.wav\",\"group\":\"g%d\",\"rave_mss\":%.4f,\"decay_t60_err\":%.2f,\"loudness_diff_lu\":%.2f,\"low_energy_share_ref\":0.2,\"low_energy_share_est\":%.2f}\n",
+            i, int(i / 2), 10 + s + 0.1 * i, 20 + i, (i % 2 ? -2 : 2), 0.1 + s / 100 }' > "$1"
+}
+genarm "$T/m1.jsonl" 0; genarm "$T/m2.jsonl" 0.2; genarm "$T/m3.jsonl" -0.2; genarm "$T/near.jsonl" -3
+check "report of models and baselines alone" $E report -q --arm "big=$T/m1.jsonl,$T/m2.jsonl,$T/m3.jsonl" \
+    --baseline "nearest=$T/near.jsonl" -o "$T/arms"
+check_grep "table row: seeds, clips, groups, mean +- seed SD" '^\| big \| model \| 3 \| 6 \| 3 \| 10\.25 ± 0\.2 \| 22\.5 ± 0 \| 2 ± 0 \| 0\.2 ± 0 \| 0\.1 ± 0 \|$' "$T/arms/report.md"
+check_grep "baseline row" '^\| nearest \| baseline \| 1 \| 6 \| 3 \| 7\.25 \|' "$T/arms/report.md"
+check_grep "low-frequency share columns" 'low_energy_share_ref \| low_energy_share_est' "$T/arms/report.md"
+check_grep "below-baseline sentence" '^Model big is below baseline nearest on rave_mss: 10\.25 \(mean of 3 seeds; seed SD 0\.2\) against 7\.25 on the same 6 clips' "$T/arms/report.md"
+check_grep "html table" '<td>big</td><td>model</td><td>3</td><td>6</td><td>3</td><td>10\.25 ± 0\.2</td>' "$T/arms/report.html"
+check_grep "html sentence" '<p>Model big is below baseline nearest' "$T/arms/report.html"
+check_grep "metrics.json section" '"models_and_baselines":\[\{"name":"big","kind":"model",.*"seeds":3,"clips":6,"groups":3,"metrics":\{"rave_mss":\{"n":6,"mean":10\.25,"seed_sd":0\.2' "$T/arms/metrics.json"
+genarm "$T/far.jsonl" 5
+check "report with pairs and a baseline" $E report -q --arm "one=$T/m1.jsonl" --baseline "far=$T/far.jsonl" -o "$T/arms2" "$T/ref" "$T/est"
+check_grep "pairs still reported" '^\| a.wav \|' "$T/arms2/report.md"
+check_grep "one seed said" 'Model one beats baseline far on rave_mss: 10\.25 \(one seed: training noise unmeasured\) against 15\.25' "$T/arms2/report.md"
+check_exit "--arm without NAME= exits 2" 2 $E report -q --arm "$T/m1.jsonl" -o "$T/arms3"
+check_exit "missing arm file exits 1" 1 $E report -q --arm "x=$T/none.jsonl" -o "$T/arms3"
+check_exit "neither pairs nor arms exits 2" 2 $E report -q -o "$T/arms3"
