@@ -176,6 +176,18 @@ static void magnitudes(rv_real *restrict mag, const rv_real *restrict sp, long F
     for (long k = 0; k < F; k++) mag[k] = sqrt(sp[2 * k] * sp[2 * k] + sp[2 * k + 1] * sp[2 * k + 1]);
 }
 
+// mag = |FFT(in)| (F bins); scratch: n + 2 values. The float build's fused power pass gives
+// the same bits as the FFT followed by magnitudes() (core/fftwise.h).
+static void fft_mag(const mss_scale *c, rv_real *in, rv_real *scratch, rv_real *mag, long F) {
+#ifdef RV_F64
+    fft_r2c(c, in, scratch);
+    magnitudes(mag, scratch, F);
+#else
+    (void)F;
+    gd_fftwise_exec_r2c_power(c->r2c, in, scratch, mag, 1);
+#endif
+}
+
 typedef double v4d __attribute__((vector_size(4 * sizeof(double))));
 
 // v = (double) p[0..3] (a macro: a function returning a 32-byte vector would change the ABI
@@ -254,8 +266,7 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
             rv_real *ym = sp + m->nmax + 4, *al = ym + m->nmax / 2 + 4;
             rv_real *xr = xm + o * F, *yr = ys + 2 * o * F;
             load_frame(f, x + r * ld, n, c, t);
-            fft_r2c(c, f, sp);
-            magnitudes(xr, sp, F);
+            fft_mag(c, f, sp, xr, F);
             load_frame(f, y + r * ld, n, c, t);
             fft_r2c(c, f, sp);
             memcpy(yr, sp, sizeof(rv_real) * 2 * F);
