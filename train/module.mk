@@ -18,3 +18,7 @@ EXTRA_LDLIBS_train := $(BUILD)/libgendang.a
 # Keep the archives and objects (otherwise make deletes them as intermediates and rebuilds
 # all of train/ on the next test build).
 .SECONDARY: $(call objs_of,train) $(BUILD)/libtrain.a $(TRAIN_F64_OBJS) $(BUILD)/libtrain_f64.a
+
+# mss.c's per-bin loops and act.c's LeakyReLU loops vectorise only without errno from sqrt
+# and with their selects if-converted (no FP exception traps); neither changes a result.
+$(foreach f,mss act,$(BUILD)/train/nn/$(f).o $(BUILD)/train_f64/$(f).o): CFLAGS += -fno-math-errno -fno-trapping-math
