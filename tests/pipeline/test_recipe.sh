@@ -84,8 +84,9 @@ printf '\0' >> "$T/bin2/gendang-augment"   # still runs: bytes after the ELF ima
 check "changed tool reruns" "$T/bin2/gendang" run "$T/ok.yaml"
 check_grep "changed tool is not cached" "sources/train: running" "$T/.err"
 
-# A failing stage: command, exit status and error lines shown, finished work kept.
-printf '%s\naugment:\n  ops: "nonsense-effect:x=1"\n' "$(cat "$T/ok.yaml")" > "$T/fail.yaml"
+# A failing stage: command, exit status and error lines shown, finished work kept. (The ops
+# parse, so validation passes; the impulse response is missing only when the effect runs.)
+printf '%s\naugment:\n  ops: "reverb:ir=%s/no-such-ir.wav"\n' "$(cat "$T/ok.yaml")" "$T" > "$T/fail.yaml"
 check_exit "failing stage fails the run" 1 gendang run "$T/fail.yaml"
 check_grep "failure names the stage" "stage augment failed" "$T/.err"
 check_grep "failure shows the command" "command: .*augment run" "$T/.err"
