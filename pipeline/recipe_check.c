@@ -77,6 +77,21 @@ static int holds(const char *a, const char *b) {
     return !strncmp(a, b, n) && (b[n] == '\0' || b[n] == '/');
 }
 
+// The folder gendang runs from: the git checkout holding tool_dir (bin/, build/san/bin/), or
+// else tool_dir's parent (an install prefix).
+static void gendang_home(const char *tool_dir, char home[PATH_MAX]) {
+    char p[PATH_MAX], git[PATH_MAX + 8];
+    resolve(tool_dir, p);
+    for (char *s; strcmp(p, "/"); *s = '\0') {
+        snprintf(git, sizeof git, "%s/.git", p);
+        if (gd_path_exists(git)) { snprintf(home, PATH_MAX, "%s", p); return; }
+        s = strrchr(p, '/');
+        if (s == p) s++;
+    }
+    snprintf(git, sizeof git, "%s/..", tool_dir);
+    resolve(git, home);
+}
+
 static int check_out(chk *c) {
     const gd_recipe *r = c->r;
     yaml_node_t *n = node_at(c, "out", NULL, -1);
@@ -89,11 +104,7 @@ static int check_out(chk *c) {
     resolve(r->out, out);
     const char *h = getenv("HOME");
     if (h && *h) resolve(h, home);
-    if (c->tool_dir && c->tool_dir[0]) {
-        char *up = gd_path_join(c->tool_dir, "..");
-        if (up) resolve(up, repo);
-        free(up);
-    }
+    if (c->tool_dir && c->tool_dir[0]) gendang_home(c->tool_dir, repo);
     const char *what = !strcmp(out, "/") ? "the root folder"
                        : home[0] && holds(out, home) ? "your home folder"
                        : repo[0] && holds(out, repo) ? "the folder gendang runs from" : NULL;
@@ -267,7 +278,7 @@ static int check_manifest(chk *c, const char *cache) {
                       "recordings in %s", r->synth_fit.v[k], r->manifest);
         bad++;
     }
-    if (split_check_cached(m, cache)) {
+    if (split_check_cached(m, bad ? NULL : cache)) {
         yaml_doc_fail(&c->d, mn, "sources.manifest: %s puts one recording in two splits (above)", r->manifest);
         bad++;
     }
@@ -278,9 +289,8 @@ static int check_manifest(chk *c, const char *cache) {
 int gd_recipe_check(const gd_recipe *r, const char *tool_dir, const char *split_cache) {
     chk c = {.r = r, .tool_dir = tool_dir};
     if (yaml_doc_load(&c.d, r->path)) return 1;
-    int bad = check_out(&c);
-    bad += check_manifest(&c, bad ? NULL : split_cache);
-    bad += check_presets(&c) + check_ops(&c) + check_transfer(&c);
+    int bad = check_out(&c) + check_presets(&c) + check_ops(&c) + check_transfer(&c);
+    bad += check_manifest(&c, bad ? NULL : split_cache);   // a pass is cached only when all is well
     yaml_doc_free(&c.d);
     return bad;
 }

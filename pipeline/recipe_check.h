@@ -2,8 +2,8 @@
 //
 // gd_recipe_load checks a recipe's form; gd_recipe_check checks it against the world:
 //   - out is not a file, and neither the root folder, the home folder, the folder gendang
-//     runs from (the parent of its bin/: the repository, or the install prefix) nor a
-//     folder holding one of them;
+//     runs from (the git checkout holding its bin/, else bin/'s parent: an install prefix)
+//     nor a folder holding one of them;
 //   - the manifest exists, loads, and its splits do not leak (split_check.h);
 //   - the sources select train recordings, and test recordings when the recipe evaluates;
 //   - every instrument in synth.fit has train recordings in the manifest;
