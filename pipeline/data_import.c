@@ -111,10 +111,10 @@ static void entry_id(char *id, size_t cap, const char *kit, const char *rel) {
     slug(id, cap, stem);
 }
 
-// A YAML double-quoted scalar; control characters escaped, so any text reads back as it was.
 // Ids of the files rel[0..n) (sorted): entry_id, and where two clean to the same id
 // ("a b.wav", "a-b.wav"), the later path takes the first free of "<id>-2", "<id>-3", ...
-static char **assign_ids(const char *kit, char *const *rel, int n) {
+// owner[i]: the file whose id file i's would have been, or -1.
+static char **assign_ids(const char *kit, char *const *rel, int n, int *owner) {
     char **ids = calloc((size_t)n + 1, sizeof *ids);
     if (!ids) gd_die("out of memory");
     for (int i = 0; i < n; i++) {
@@ -126,14 +126,14 @@ static char **assign_ids(const char *kit, char *const *rel, int n) {
             for (int j = 0; j < i && !taken; j++) taken = !strcmp(ids[j], id);
             if (taken) snprintf(id, sizeof id, "%s-%d", base, k);
         }
-        for (int j = 0; j < i && strcmp(id, base); j++)
-            if (!strcmp(ids[j], base))
-                gd_warn("%s: id %s is taken by %s; this file gets %s", rel[i], base, rel[j], id);
+        owner[i] = -1;
+        for (int j = 0; j < i && strcmp(id, base); j++) if (!strcmp(ids[j], base)) owner[i] = j;
         ids[i] = strdup(id);
     }
     return ids;
 }
 
+// A YAML double-quoted scalar; control characters escaped, so any text reads back as it was.
 static void yaml_quoted(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
@@ -191,7 +191,10 @@ static void list_groups(FILE *f, char *const *groups, const char **splits, int n
 static void import_usage(void) {
     printf("Usage: gendang data import DIR --kit NAME [options]\n\n"
            "Adds every audio file below DIR to the data manifest, hashing each and recording\n"
-           "duration, rate and channels. Existing entries are left as they are.\n\n"
+           "duration, rate and channels. Existing entries are left as they are. An entry's\n"
+           "id is <kit>-<path below DIR> in lower case, runs of other characters as '-';\n"
+           "paths that clean to one id get <id>, <id>-2, ... in path order. A file name with\n"
+           "a control character (a newline) or bytes that are not UTF-8 is refused.\n\n"
            "  --kit NAME          kit name for the new entries (required)\n"
            "  --group-by REGEX    group = first capture group (or whole match) of REGEX on the\n"
            "                      file's path below DIR (default: the stroke name, below)\n"
@@ -272,15 +275,23 @@ int data_import(int argc, char **argv) {
     scan(dir, "", &files);
     if (files.n == 0) gd_die("%s: no audio files found", dir);
     qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
-    char **ids = assign_ids(kit, files.v, files.n);
+    int *owner = malloc(sizeof(int) * (size_t)(files.n + 1));
+    char *dup = calloc((size_t)files.n + 1, 1);
+    if (!owner || !dup) gd_die("out of memory");
+    char **ids = assign_ids(kit, files.v, files.n, owner);
     // Files whose id is in the manifest already stay as they are; the rest are new.
+    for (int i = 0; i < files.n; i++) {
+        for (int j = 0; m && j < m->n_entries && !dup[i]; j++) dup[i] = !strcmp(m->entries[j].id, ids[i]);
+        if (!dup[i] && owner[i] >= 0)
+            gd_warn("%s: cleans to the id of %s; it gets %s", files.v[i], files.v[owner[i]], ids[i]);
+    }
     int n_new = 0, present = 0;
     for (int i = 0; i < files.n; i++) {
-        int dup = 0;
-        for (int j = 0; m && j < m->n_entries && !dup; j++) dup = !strcmp(m->entries[j].id, ids[i]);
-        if (dup) { free(files.v[i]); free(ids[i]); present++; }
+        if (dup[i]) { free(files.v[i]); free(ids[i]); present++; }
         else { ids[n_new] = ids[i]; files.v[n_new++] = files.v[i]; }
     }
+    free(owner);
+    free(dup);
     files.n = n_new;
 
     // Absolute directory, so entries resolve wherever the manifest is read from.
