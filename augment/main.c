@@ -41,7 +41,8 @@ static void usage_main(FILE *f) {
         "  replay METADATA.csv --out DIR             regenerate every row bit-exactly\n"
         "  slice IN --out DIR                        cut a recording into hits\n"
         "  sequence --in DIR --out DIR --n N --seed S  build loops from hits\n"
-        "  effects                                   list effects and parameters\n\n"
+        "  effects                                   list effects and parameters\n"
+        "  check --ops SPEC                          parse SPEC as `run` does; exit 2 on an error\n\n"
         "Ops syntax: effect[@prob][:key=value,...]|effect...  e.g.\n"
         "  'pitch:semitones=uniform(-3,3)|gain:db=normal(-3,2)|reverb@0.5:rt60=loguniform(0.2,1),wet=0.2'\n"
         "  values: number, word, uniform(a,b), loguniform(a,b), normal(m,s) (clamped to the\n"
@@ -179,6 +180,36 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
     return 0;
 }
 
+// Exits 2 with ops_error when ops does not parse.
+static void check_ops(const char *ops) {
+    aug_spec *s = NULL;
+    aug_parse_err err;
+    if (aug_spec_parse(&s, ops, &err)) ops_error(ops, &err);
+    aug_spec_free(s);
+}
+
+// `check --ops SPEC`: the ops check of `run` (same parser, same message), without inputs,
+// for `gendang validate`.
+static int cmd_check(int argc, char **argv) {
+    static const struct option lo[] = {
+        {"ops", required_argument, NULL, OPT_OPS}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    const char *ops = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        if (c == OPT_OPS) ops = optarg;
+        else if (c == 'h') {
+            printf("Usage: gendang-augment check --ops SPEC\n"
+                   "  Parses SPEC as `run --ops` does (effects, parameters, ranges); prints nothing\n"
+                   "  and exits 0 when it is valid, else the error at its character and exits 2.\n");
+            return 0;
+        } else gd_usage("check: unknown option");
+    }
+    if (optind != argc || !ops) gd_usage("check: expected --ops SPEC");
+    check_ops(ops);
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv) {
     static const struct option lo[] = {
         {"in", required_argument, NULL, 'i'}, {"ops", required_argument, NULL, OPT_OPS},
@@ -233,10 +264,7 @@ static int cmd_run(int argc, char **argv) {
     if (!o.in || !o.ops || !o.out) gd_usage("run: --in, --ops and --out are required");
     if (!have_seed) gd_usage("run: --seed is required (reproducibility)");
     if (o.format != 16 && o.format != 24 && o.format != 32) gd_usage("--format must be 16, 24 or 32");
-    aug_spec *s = NULL;
-    aug_parse_err err;
-    if (aug_spec_parse(&s, o.ops, &err)) ops_error(o.ops, &err);
-    aug_spec_free(s);
+    check_ops(o.ops);
     int rc = aug_run(&o);
     if (rc == GD_ERR_LEAK) exit(1);
     if (rc) gd_die("run failed: %s", gd_strerror(rc));
@@ -580,6 +608,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "effects")) { aug_effects_print(stdout); return 0; }
     if (!strcmp(cmd, "chain")) return cmd_effect(argc - 1, argv + 1, NULL);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "replay")) return cmd_replay(argc - 1, argv + 1);
     if (!strcmp(cmd, "slice")) return cmd_slice(argc - 1, argv + 1);
     if (!strcmp(cmd, "sequence")) return cmd_sequence(argc - 1, argv + 1);

@@ -20,6 +20,7 @@
 #include "core/fileio.h"       // defines: gd_atomic_*, gd_mkdir_p, gd_path_*
 #include "core/log.h"          // defines: gd_error, gd_info
 #include "core/metadata.h"     // defines: gd_meta_*
+#include "core/outdir.h"       // defines: gd_outdir_*
 #include "core/progress.h"     // defines: gd_progress_*
 #include "core/rng.h"          // defines: gd_rng_*
 #include "core/sha256.h"       // defines: gd_sha256_*
@@ -62,15 +63,6 @@ static int add_input(input_list *l, const char *path, const char *id, const char
     return 0;
 }
 
-static int is_audio_name(const char *name) {
-    const char *dot = strrchr(name, '.');
-    if (!dot) return 0;
-    static const char *ext[] = {".wav", ".flac", ".aif", ".aiff", ".ogg"};
-    for (int i = 0; i < 5; i++)
-        if (!strcasecmp(dot, ext[i])) return 1;
-    return 0;
-}
-
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -95,7 +87,7 @@ static int scan_dir(input_list *l, const char *root, const char *rel) {
         char *full = gd_path_join(root, r);
         if (gd_is_dir(full)) {
             rc = scan_dir(l, root, r);
-        } else if (is_audio_name(names[i])) {
+        } else if (gd_audio_is_audio_name(names[i])) {
             const char *split = "train";
             for (const char *p = r; *p;) {   // a folder named test/ or valid/ sets the split
                 const char *s = strchr(p, '/');
@@ -278,6 +270,23 @@ static int write_sources(const char *path, const gd_meta *m, char **inputs, char
     return gd_atomic_commit(&at);
 }
 
+// Markers of an augment folder, and its files besides the audio that metadata.csv lists.
+static const char *const own_files[] = {"metadata.csv", ".journal", "augment_sources.csv", NULL};
+
+// After a whole run: removes every file metadata.csv does not list (earlier runs' items,
+// merged shards' tables, temporaries) and the journal entries of items no longer made.
+static int prune(const char *out, const gd_meta *m, char (*jkeys)[GD_SHA256_HEX_LEN], int64_t n) {
+    int rc = gd_outdir_prune_meta(out, m, own_files);
+    const char **keys = malloc(sizeof *keys * (size_t)(n + 1));
+    if (!rc && !keys) rc = GD_ERR_NOMEM;
+    for (int64_t i = 0; !rc && i < n; i++) keys[i] = jkeys[i];
+    char *jdir = gd_path_join(out, ".journal");
+    if (!rc && gd_is_dir(jdir)) rc = gd_outdir_prune(jdir, keys, (int)n, NULL);
+    free(jdir);
+    free(keys);
+    return rc;
+}
+
 int aug_inputs_read(aug_input **out, int *n, const char *in) {
     input_list l = {0};
     int rc = list_inputs(&l, in);
@@ -307,13 +316,17 @@ int aug_run(const aug_run_opts *o) {
     aug_parse_err perr;
     if (!rc && (rc = aug_spec_parse(&spec, o->ops, &perr)))
         gd_error("ops: %s at character %d", perr.msg, perr.pos + 1);
-    if (rc) { inputs_free(&l); return rc; }
+    // A whole run owns the folder (it prunes it at the end); shards share it and never prune.
+    int whole = o->shard_n <= 1;
+    if (!rc && whole) rc = gd_outdir_claim(o->out, own_files);
+    if (rc) { aug_spec_free(spec); inputs_free(&l); return rc; }
     char **pool = malloc((l.n + 1) * sizeof *pool), **in_sha = calloc(l.n + 1, sizeof *in_sha);
     for (int i = 0; i < l.n; i++) pool[i] = l.v[i].path;
     aug_ctx ctx = {(const char *const *)pool, l.n};
     int64_t n_items = (int64_t)l.n * o->n;
     gd_meta_row *rows = calloc((size_t)n_items + 1, sizeof *rows);
     int *item_rc = calloc((size_t)n_items + 1, sizeof(int));
+    char (*jkeys)[GD_SHA256_HEX_LEN] = calloc((size_t)n_items + 1, sizeof *jkeys);
     gd_progress prog;
     gd_progress_init(&prog, "augment", n_items);
     for (int i = 0; i < l.n && !rc; i++) {   // input checksums (once per input)
@@ -347,6 +360,7 @@ int aug_run(const aug_run_opts *o) {
             int rate = 0;
             char jkey[GD_SHA256_HEX_LEN];
             if (!r) r = journal_key(jkey, in_sha[it / o->n], res, o, name);
+            if (!r) memcpy(jkeys[it], jkey, sizeof jkey);
             if (!r && journal_check(o->out, jkey, name, sha, &frames, &rate)) {
 #pragma omp atomic
                 n_reused++;
@@ -412,6 +426,7 @@ int aug_run(const aug_run_opts *o) {
         }
         char *sp = gd_path_join(o->out, sname);
         if (!rc) rc = write_sources(sp, back, src_of, sha_of, ch_of);
+        if (!rc && whole) rc = prune(o->out, back, jkeys, n_items);
         if (!rc) gd_info("augment: wrote %d files and %s", back->n_rows, mp);
         gd_meta_free(back);
         free(sp);
@@ -422,7 +437,7 @@ int aug_run(const aug_run_opts *o) {
     }
     for (int i = 0; i < l.n; i++) free(in_sha[i]);
     free(in_sha); free(src_of); free(sha_of); free(ch_of);
-    free(rows); free(item_rc); free(pool);
+    free(rows); free(item_rc); free(pool); free(jkeys);
     gd_meta_free(m);
     aug_spec_free(spec);
     inputs_free(&l);

@@ -8,6 +8,9 @@
 // Shards: --shard K/N renders every N-th item and writes metadata.shard-K-of-N.csv (and its
 // sources table); one final run without --shard reuses every journalled item and writes the
 // full metadata.csv, so shards can fan out over a cluster (a Slurm array) and be merged.
+// Cleaning: a run without --shard refuses a non-empty folder that is no earlier augment output
+// and, when done, removes every file metadata.csv does not list (earlier runs' items, the
+// shards' tables, temporaries) and the journal entries of items it did not make (outdir.h).
 // Resume: finished items are journalled in OUT/.journal; a restarted run with the same inputs,
 // ops and seed reuses every item whose file still matches its journalled sha256.
 // Headroom: an output whose peak exceeds full scale is scaled to a 0.98 peak before writing

@@ -77,6 +77,31 @@ static SNDFILE *open_read(const char *path, SF_INFO *info, int *err) {
     return sf;
 }
 
+// Extension aliases of formats libsndfile lists under another extension.
+static const char *const ext_alias[][2] = {
+    {"aif", "aiff"}, {"aifc", "aiff"}, {"ogg", "oga"}, {"opus", "oga"}, {"mp3", "m1a"}, {"mp2", "m1a"}};
+
+static int sndfile_reads_ext(const char *ext) {
+    int n = 0;
+    sf_command(NULL, SFC_GET_FORMAT_MAJOR_COUNT, &n, sizeof n);
+    for (int i = 0; i < n; i++) {
+        SF_FORMAT_INFO f = {.format = i};
+        if (sf_command(NULL, SFC_GET_FORMAT_MAJOR, &f, sizeof f) == 0 && f.extension &&
+            strcmp(f.extension, "raw") && !strcasecmp(f.extension, ext))
+            return 1;
+    }
+    return 0;
+}
+
+int gd_audio_is_audio_name(const char *path) {
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : path)) return 0;
+    const char *ext = dot + 1;
+    for (size_t i = 0; i < sizeof ext_alias / sizeof ext_alias[0]; i++)
+        if (!strcasecmp(ext, ext_alias[i][0])) ext = ext_alias[i][1];
+    return sndfile_reads_ext(ext);
+}
+
 int gd_audio_info_read(const char *path, gd_audio_info *out) {
     SF_INFO info;
     int err;

@@ -50,6 +50,12 @@ int gd_audio_alloc(gd_audio *a, int n_channels, int64_t n_frames, int rate);
 // Frees a->data and zeroes the struct. NULL-safe.
 void gd_audio_free(gd_audio *a);
 
+// 1 when path ends in the extension of a format libsndfile reads (the extensions of its major
+// formats, e.g. wav, flac, aiff, au, caf, w64, rf64, oga, and their usual aliases aif, aifc,
+// ogg, opus, mp3 where libsndfile reads MPEG), case-insensitive. Header-less raw is not one:
+// it cannot be opened without being told its format. For picking audio out of a folder.
+int gd_audio_is_audio_name(const char *path);
+
 // Reads header information. Errors: GD_ERR_IO (missing/unreadable), GD_ERR_FORMAT (not audio).
 int gd_audio_info_read(const char *path, gd_audio_info *info);
 

@@ -99,12 +99,18 @@ int gd_csv_parse(gd_csv **out, const char *text, size_t len, const char *name) {
         }
         line++;
         if (n_cols < 0) n_cols = n_fields;
-        else if (n_fields != n_cols) {
+        else if (n_fields < n_cols && pos >= len && text[len - 1] != '\n' && text[len - 1] != '\r') {
+            // A short last row without its line end: an append cut off mid-row (a training
+            // log whose writer was killed). It was never whole, so it is dropped, not read.
+            gd_warn("%s:%d: last line cut off (%d of %d fields, no line end); ignored", name,
+                    row_line, n_fields, n_cols);
+            for (size_t i = row_start; i < cells.n; i++) free(cells.v[i]);
+            cells.n = row_start;
+        } else if (n_fields != n_cols) {
             gd_error("%s:%d: %d fields, header has %d", name, row_line, n_fields, n_cols);
             err = GD_ERR_PARSE;
             goto fail;
         } else n_rows++;
-        (void)row_start;
     }
     if (n_cols < 0) {
         gd_error("%s: empty CSV (no header)", name);

@@ -2,7 +2,9 @@
 //
 // Fields containing a comma, quote, CR or LF are quoted, with quotes doubled. Reading
 // accepts the same, CRLF or LF line ends, and requires every row to have the header's
-// field count (GD_ERR_PARSE naming file and line otherwise).
+// field count (GD_ERR_PARSE naming file and line otherwise), except a last row that has
+// fewer fields and no line end: an append cut off mid-row (a killed writer's log.csv), which
+// is dropped with a warning.
 // Ownership: a gd_csv owns all its strings; gd_csv_free releases everything.
 // Thread-safety: a gd_csv may be read from many threads; writing is per FILE.
 #ifndef GD_CSV_H

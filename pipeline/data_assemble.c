@@ -12,6 +12,7 @@
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join, gd_path_basename
 #include "core/log.h"           // defines: gd_error
 #include "core/metadata.h"      // defines: gd_meta_*
+#include "core/outdir.h"        // defines: gd_outdir_*, gd_corpus_files
 #include "core/sha256.h"        // defines: gd_sha256_file
 
 #include <ebur128.h>
@@ -45,7 +46,9 @@ static double normalising_gain_db(const gd_audio *a, double target) {
 static void assemble_usage(void) {
     printf("Usage: gendang data assemble -o CORPUS [--loudness LUFS] DIR...\n\n"
            "Merges corpus folders (each with metadata.csv) into CORPUS/<split>/ with one\n"
-           "metadata.csv. Files are named <part>__<name>, part being the folder's name.\n\n"
+           "metadata.csv. Files are named <part>__<name>, part being the folder's name.\n"
+           "CORPUS must be new, empty or an earlier corpus (it has a metadata.csv); files\n"
+           "there that the new metadata.csv does not list are removed.\n\n"
            "  --loudness LUFS   normalise each file to this integrated loudness (e.g. -20)\n"
            "  --splits LIST     comma-separated splits to keep (default train,valid);\n"
            "                    `test` is refused: held-out hits never enter a corpus\n"
@@ -72,6 +75,7 @@ int data_assemble(int argc, char **argv) {
     if (!out) gd_usage("data assemble needs -o CORPUS");
     if (optind == argc) gd_usage("data assemble needs at least one input folder");
     if (strstr(splits, "test")) gd_usage("--splits: the test split never enters a training corpus");
+    if (gd_outdir_claim(out, gd_corpus_files)) return 1;
     gd_meta *all;
     gd_meta_init(&all);
     int failed = 0;
@@ -146,6 +150,7 @@ int data_assemble(int argc, char **argv) {
         err = 1;
     }
     if (!err) err = gd_meta_write(all, mp);
+    if (!err) err = gd_outdir_prune_meta(out, all, gd_corpus_files);
     if (!err) printf("%s: %d files\n", out, all->n_rows);
     free(mp);
     gd_meta_free(all);

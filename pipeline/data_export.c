@@ -8,6 +8,7 @@
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join
 #include "core/log.h"           // defines: gd_error
 #include "core/metadata.h"      // defines: gd_meta_*
+#include "core/outdir.h"        // defines: gd_outdir_*, gd_corpus_files
 #include "core/rng.h"           // defines: gd_rng_stream_id
 #include "core/sha256.h"        // defines: gd_sha256_file
 
@@ -35,7 +36,9 @@ static void export_usage(void) {
     printf("Usage: gendang data export --split SPLIT -o DIR [options]\n\n"
            "Writes the manifest's recordings of one split (optionally filtered) to DIR as a\n"
            "corpus folder: DIR/<id>.wav (24-bit) and DIR/metadata.csv. Each source's sha256 is\n"
-           "checked before it is read.\n\n"
+           "checked before it is read. DIR must be new, empty or an earlier corpus folder (it\n"
+           "has a metadata.csv); files there that the new metadata.csv does not list are\n"
+           "removed.\n\n"
            "  --split train|valid|test   which split (required)\n"
            "  --kit NAME                 keep only this kit (repeatable)\n"
            "  --instrument NAME          keep only this instrument (repeatable)\n"
@@ -89,7 +92,7 @@ int data_export(int argc, char **argv) {
             sel[n_sel++] = i;
     }
     if (n_sel == 0 && !allow_empty) gd_die("%s: no %s recordings match the filters", mpath, split);
-    if (gd_mkdir_p(out)) return 1;
+    if (gd_outdir_claim(out, gd_corpus_files)) return 1;
     gd_meta *meta;
     gd_meta_init(&meta);
     gd_meta_row *rows = calloc((size_t)n_sel, sizeof *rows);
@@ -128,6 +131,7 @@ int data_export(int argc, char **argv) {
     for (int k = 0; k < n_sel && !err; k++) err = gd_meta_append(meta, &rows[k]);
     char *mp = gd_path_join(out, "metadata.csv");
     if (!err) err = gd_meta_write(meta, mp);
+    if (!err) err = gd_outdir_prune_meta(out, meta, gd_corpus_files);
     if (!err) printf("%s: %d %s recordings at %d Hz, %d channel(s)\n", out, n_sel, split, rate, channels);
     for (int k = 0; k < n_sel; k++) { free(names[k]); free(hashes[k]); free(labels[k]); }
     free(names); free(hashes); free(labels); free(rows); free(sel); free(mp);

@@ -7,9 +7,10 @@
 #include "pipeline/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
 #include "pipeline/split_check.h" // defines: gd_split_check_labels
 #include "pipeline/stroke_group.h" // defines: gd_stroke_group
-#include "core/audio.h"         // defines: gd_audio_read
+#include "core/audio.h"         // defines: gd_audio_read, gd_audio_is_audio_name
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
 #include "core/fileio.h"        // defines: gd_atomic_*, gd_read_file
+#include "core/log.h"           // defines: gd_warn
 #include "core/sha256.h"        // defines: gd_sha256_file
 
 #include <ctype.h>
@@ -33,12 +34,31 @@ static void push(paths *p, char *s) {
     p->v[p->n++] = s;
 }
 
-static int is_audio_name(const char *name) {
-    static const char *const ext[] = {".wav", ".flac", ".aif", ".aiff", ".ogg", ".opus", ".mp3", NULL};
-    const char *dot = strrchr(name, '.');
-    if (!dot) return 0;
-    for (int i = 0; ext[i]; i++) if (!strcasecmp(dot, ext[i])) return 1;
-    return 0;
+// The first byte of s that a manifest path cannot hold (a control character, or a byte
+// that is not part of valid UTF-8, which YAML requires), or NULL when there is none.
+static const char *bad_name_byte(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+        if (n < 0 || *p < 0x20 || *p == 0x7f || (n == 1 && *p < 0xc2)) return (const char *)p;
+        for (int k = 1; k <= n; k++)
+            if ((p[k] & 0xc0) != 0x80) return (const char *)p;
+        p += n + 1;
+    }
+    return NULL;
+}
+
+// Refuses a file name a manifest cannot hold, showing it with the bad bytes as \xNN.
+static void check_name(const char *root, const char *rel) {
+    const char *bad = bad_name_byte(rel);
+    if (!bad) return;
+    char shown[1024];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)rel; *p && k + 5 < sizeof shown; p++)
+        k += (size_t)snprintf(shown + k, sizeof shown - k, (*p < 0x20 || *p >= 0x7f) ? "\\x%02x" : "%c", *p);
+    gd_die("%s/%s: the file name has %s (byte 0x%02x); rename the file and import again", root, shown,
+           (unsigned char)*bad < 0x20 || *bad == 0x7f ? "a control character" : "bytes that are not UTF-8",
+           (unsigned char)*bad);
 }
 
 // Collects audio files below dir (relative to root), recursively.
@@ -52,7 +72,7 @@ static void scan(const char *root, const char *rel, paths *out) {
         char *r = *rel ? gd_path_join(rel, e->d_name) : strdup(e->d_name);
         char *full = gd_path_join(root, r);
         if (gd_is_dir(full)) { scan(root, r, out); free(r); }
-        else if (is_audio_name(e->d_name)) push(out, r);
+        else if (gd_audio_is_audio_name(e->d_name)) { check_name(root, r); push(out, r); }
         else free(r);
         free(full);
     }
@@ -91,11 +111,38 @@ static void entry_id(char *id, size_t cap, const char *kit, const char *rel) {
     slug(id, cap, stem);
 }
 
+// Ids of the files rel[0..n) (sorted): entry_id, and where two clean to the same id
+// ("a b.wav", "a-b.wav"), the later path takes the first free of "<id>-2", "<id>-3", ...
+// owner[i]: the file whose id file i's would have been, or -1.
+static char **assign_ids(const char *kit, char *const *rel, int n, int *owner) {
+    char **ids = calloc((size_t)n + 1, sizeof *ids);
+    if (!ids) gd_die("out of memory");
+    for (int i = 0; i < n; i++) {
+        char base[512], id[540];
+        entry_id(base, sizeof base, kit, rel[i]);
+        snprintf(id, sizeof id, "%s", base);
+        for (int k = 2, taken = 1; taken; k++) {
+            taken = 0;
+            for (int j = 0; j < i && !taken; j++) taken = !strcmp(ids[j], id);
+            if (taken) snprintf(id, sizeof id, "%s-%d", base, k);
+        }
+        owner[i] = -1;
+        for (int j = 0; j < i && strcmp(id, base); j++) if (!strcmp(ids[j], base)) owner[i] = j;
+        ids[i] = strdup(id);
+    }
+    return ids;
+}
+
+// A YAML double-quoted scalar; control characters escaped, so any text reads back as it was.
 static void yaml_quoted(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fputc('\\', f);
-        fputc(*s, f);
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f) fprintf(f, "\\x%02x", c);
+        else {
+            if (c == '"' || c == '\\') fputc('\\', f);
+            fputc(c, f);
+        }
     }
     fputc('"', f);
 }
@@ -144,7 +191,10 @@ static void list_groups(FILE *f, char *const *groups, const char **splits, int n
 static void import_usage(void) {
     printf("Usage: gendang data import DIR --kit NAME [options]\n\n"
            "Adds every audio file below DIR to the data manifest, hashing each and recording\n"
-           "duration, rate and channels. Existing entries are left as they are.\n\n"
+           "duration, rate and channels. Existing entries are left as they are. An entry's\n"
+           "id is <kit>-<path below DIR> in lower case, runs of other characters as '-';\n"
+           "paths that clean to one id get <id>, <id>-2, ... in path order. A file name with\n"
+           "a control character (a newline) or bytes that are not UTF-8 is refused.\n\n"
            "  --kit NAME          kit name for the new entries (required)\n"
            "  --group-by REGEX    group = first capture group (or whole match) of REGEX on the\n"
            "                      file's path below DIR (default: the stroke name, below)\n"
@@ -225,16 +275,23 @@ int data_import(int argc, char **argv) {
     scan(dir, "", &files);
     if (files.n == 0) gd_die("%s: no audio files found", dir);
     qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
+    int *owner = malloc(sizeof(int) * (size_t)(files.n + 1));
+    char *dup = calloc((size_t)files.n + 1, 1);
+    if (!owner || !dup) gd_die("out of memory");
+    char **ids = assign_ids(kit, files.v, files.n, owner);
     // Files whose id is in the manifest already stay as they are; the rest are new.
+    for (int i = 0; i < files.n; i++) {
+        for (int j = 0; m && j < m->n_entries && !dup[i]; j++) dup[i] = !strcmp(m->entries[j].id, ids[i]);
+        if (!dup[i] && owner[i] >= 0)
+            gd_warn("%s: cleans to the id of %s; it gets %s", files.v[i], files.v[owner[i]], ids[i]);
+    }
     int n_new = 0, present = 0;
     for (int i = 0; i < files.n; i++) {
-        char id[512];
-        entry_id(id, sizeof id, kit, files.v[i]);
-        int dup = 0;
-        for (int j = 0; m && j < m->n_entries && !dup; j++) dup = !strcmp(m->entries[j].id, id);
-        if (dup) { free(files.v[i]); present++; }
-        else files.v[n_new++] = files.v[i];
+        if (dup[i]) { free(files.v[i]); free(ids[i]); present++; }
+        else { ids[n_new] = ids[i]; files.v[n_new++] = files.v[i]; }
     }
+    free(owner);
+    free(dup);
     files.n = n_new;
 
     // Absolute directory, so entries resolve wherever the manifest is read from.
@@ -278,8 +335,7 @@ int data_import(int argc, char **argv) {
     }
     int added = 0, failed = 0;
     for (int i = 0; i < files.n; i++) {
-        char *full = gd_path_join(abs_dir, files.v[i]), id[512], hex[GD_SHA256_HEX_LEN];
-        entry_id(id, sizeof id, kit, files.v[i]);
+        char *full = gd_path_join(abs_dir, files.v[i]), *id = ids[i], hex[GD_SHA256_HEX_LEN];
         gd_audio a;
         if (gd_sha256_file(hex, full) || gd_audio_read(&a, full, 0, 0)) {
             failed++;
@@ -322,8 +378,8 @@ int data_import(int argc, char **argv) {
     }
     if (gd_atomic_commit(&out)) return 1;
     printf("%s: added %d entries (%d already present)\n", mpath, added, present);
-    for (int i = 0; i < files.n; i++) { free(files.v[i]); free(groups[i]); }
-    free(files.v); free(groups); free(splits); free(old_text); free(tmp_path);
+    for (int i = 0; i < files.n; i++) { free(files.v[i]); free(groups[i]); free(ids[i]); }
+    free(files.v); free(groups); free(ids); free(splits); free(old_text); free(tmp_path);
     if (group_re) regfree(&re);
     gd_manifest_free(m);
     return 0;

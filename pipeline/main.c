@@ -4,7 +4,7 @@
 #include "pipeline/plan.h"      // defines: gd_plan_*
 #include "pipeline/recipe.h"    // defines: gd_recipe_*
 #include "pipeline/run.h"       // defines: gd_run
-#include "pipeline/split_check.h" // defines: gd_split_check_path
+#include "pipeline/recipe_check.h" // defines: gd_recipe_check
 #include "core/cli.h"           // defines: gd_cli_init, gd_usage, GD_VERSION
 #include "core/fileio.h"        // defines: gd_path_dirname, gd_path_join
 
@@ -57,7 +57,11 @@ static int cmd_validate(int argc, char **argv) {
                "unknown keys, wrong types, values out\nof range, stages that need outputs "
                "nobody makes, held-out data used for training, and a manifest whose splits\n"
                "leak (a group, a sha256 or a near-duplicate recording in two splits, as\n"
-               "`gendang data verify` checks). Errors name file:line(:column). "
+               "`gendang data verify` checks). Then what `run` would fail on later: a missing\n"
+               "manifest, sources or fitted instruments without train recordings, unknown synth\n"
+               "presets, augment ops that do not parse, transfer inputs that are not audio, and\n"
+               "an `out` that is a file, /, your home folder or gendang's own folder. `gendang\n"
+               "run` runs the same checks first. Errors name file:line(:column). "
                "Exit 1 if any recipe is invalid.\n");
         return argc < 2 ? 2 : 0;
     }
@@ -65,7 +69,7 @@ static int cmd_validate(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         gd_recipe *r;
         if (gd_recipe_load(&r, argv[i])) { bad = 1; continue; }
-        if (gd_split_check_path(r->manifest)) { bad = 1; gd_recipe_free(r); continue; }
+        if (gd_recipe_check(r, exe_dir, NULL)) { bad = 1; gd_recipe_free(r); continue; }
         gd_plan p;
         gd_plan_build(&p, r);
         printf("%s: ok (%s: %d corpora, %d steps of work)\n", argv[i], r->name, r->n_corpora, p.n);
@@ -87,13 +91,24 @@ static void run_usage(const char *cmd) {
         printf("Usage: gendang run RECIPE [options]\n\n"
                "Runs the recipe's stages in order (sources, augment, synth, assemble, train,\n"
                "eval, compare, report). Work already made from the same inputs by the same\n"
-               "gendang programs is kept (a rebuilt program redoes the stages).\n\n"
+               "gendang programs is kept (a rebuilt program redoes the stages). The recipe is\n"
+               "checked first as `gendang validate` does; one run at a time per output folder\n"
+               "(a second exits 1 naming the first).\n\n"
                "  -j, --jobs N      run up to N steps at once (default 1)\n"
                "  -n, --dry-run     print the commands that would run\n"
                "  --from STAGE      rerun STAGE and everything after it\n"
                "  --only STAGE      run only STAGE (its inputs must exist)\n"
                "  --force           ignore cached results of the selected stages\n"
                "Logs: OUT/.gendang/logs/. Exit 1 when a step fails, 2 on usage errors.\n");
+}
+
+// gendang validate's checks before a run; the split check's pass is cached in OUT/.gendang.
+static int validate_for_run(const gd_recipe *r) {
+    char *cache = gd_path_join(r->out, ".gendang/keys/split_check.key");
+    int bad = gd_recipe_check(r, exe_dir, cache);
+    free(cache);
+    if (bad) fprintf(stderr, "%s: %d problem%s above; nothing was run\n", r->path, bad, bad == 1 ? "" : "s");
+    return bad;
 }
 
 static int cmd_run(int argc, char **argv, int plan_only) {
@@ -140,6 +155,8 @@ static int cmd_run(int argc, char **argv, int plan_only) {
         if (shard_n) gd_plan_print_shard(stdout, &p, r, shard_k, shard_n);
         else if (as_make) gd_plan_print_make(stdout, &p, r);
         else gd_plan_print_sh(stdout, &p, r);
+    } else if (validate_for_run(r)) {
+        rc = 1;
     } else {
         char self[PATH_MAX + 16];
         snprintf(self, sizeof self, "%s/gendang", exe_dir);

@@ -3,6 +3,8 @@
 #include "core/cli.h"     // defines: GD_VERSION
 #include "core/fileio.h"  // defines: gd_mkdir_p, gd_read_file, gd_atomic_*
 #include "core/log.h"     // defines: gd_error
+#include "core/outdir.h"  // defines: gd_is_tmp_name
+#include "pipeline/lock.h" // defines: gd_out_lock
 #include "core/progress.h" // defines: gd_now
 #include "core/sha256.h"  // defines: gd_sha256_*
 
@@ -123,6 +125,20 @@ static void save_key(const gd_recipe *r, const gd_rule *ru, const char *key) {
     free(dir);
 }
 
+// Temporaries of cache keys that an interrupted run left (only the lock holder writes keys).
+static void remove_key_temporaries(const gd_recipe *r) {
+    char *dir = gd_path_join(r->out, ".gendang/keys");
+    DIR *d = dir ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!gd_is_tmp_name(e->d_name)) continue;
+        char *p = gd_path_join(dir, e->d_name);
+        if (p) unlink(p);
+        free(p);
+    }
+    if (d) closedir(d);
+    free(dir);
+}
+
 static int selected(const gd_rule *ru, const gd_run_opts *o) {
     int s = gd_stage_index(ru->stage);
     return o->only >= 0 ? s == o->only : s >= o->from;
@@ -146,6 +162,9 @@ static void summary(const gd_plan *p, const rule_state *st, double t0) {
 }
 
 int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
+    int lock = o->dry_run ? -1 : gd_out_lock(r->out);
+    if (!o->dry_run && lock < 0) return 1;
+    if (lock >= 0) remove_key_temporaries(r);
     rule_state *st = calloc((size_t)p->n, sizeof *st);
     int running = 0, failed = 0;
     double t0 = gd_now();
@@ -160,7 +179,7 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
             failed = 1;
         }
     }
-    if (failed) { free(st); return 1; }
+    if (failed) { free(st); if (lock >= 0) close(lock); return 1; }
     char tools[GD_SHA256_HEX_LEN];
     tools_fingerprint(o->gendang, tools);
     for (;;) {
@@ -228,5 +247,6 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
     int bad = failed;
     for (int i = 0; i < p->n; i++) bad |= st[i].state == FAILED || st[i].state == PENDING;
     free(st);
+    if (lock >= 0) close(lock);
     return bad ? 1 : 0;
 }

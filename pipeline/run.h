@@ -5,7 +5,8 @@
 // re-runs its stages), the command, and the bytes of every input (dependency targets and the
 // rule's extra input). Each command's output goes to
 // OUT/.gendang/logs/<rule>.log; a failing rule stops the run (running rules finish, finished
-// work is kept) and its command, exit status and first error lines are shown.
+// work is kept) and its command, exit status and first error lines are shown. A run (not a
+// dry run) holds the output folder's lock (lock.h) from start to end.
 #ifndef GD_RUN_H
 #define GD_RUN_H
 

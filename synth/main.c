@@ -29,6 +29,8 @@ static const char *USAGE =
     "         [--shard K/M]\n"
     "      Draw N strokes from preset P (a name from `presets` or a .yaml path), write\n"
     "      DIR/SPLIT/*.wav (24-bit) and merge rows into DIR/metadata.csv (params in `ops`).\n"
+    "      Without --shard/--first the run replaces P's rows of SPLIT and removes every file\n"
+    "      metadata.csv does not list (DIR must be new, empty or a corpus folder).\n"
     "      Same seed => byte-identical files whatever OMP_NUM_THREADS. Items are numbered from\n"
     "      --first; --shard K/M renders only the K-th (1..M) of M contiguous blocks of them (same\n"
     "      files as an unsharded run; metadata.csv is merged under a file lock).\n"
@@ -49,8 +51,9 @@ static const char *USAGE =
     "  bench [--modes K] [--jingles] [--no-cull] [--n N]\n"
     "      Single-thread speed: renders N one-second 48 kHz strokes, prints TSV\n"
     "      \"case n ms x_realtime\" (ms per second of audio).\n"
-    "  presets\n"
-    "      List the built-in presets (folder: $GD_SYNTH_PRESETS, else synth/presets next to\n"
+    "  presets [P...]\n"
+    "      With P: check that each preset (a name or a .yaml path) loads (exit 1 naming the\n"
+    "      first that does not). Without: list the built-in presets (folder: $GD_SYNTH_PRESETS, else synth/presets next to\n"
     "      the binary's parent folder, else ./synth/presets).\n\n"
     "Options: -h/--help, --version, -q/--quiet, -v/--verbose.\n"
     "Exit status: 0 success, 1 runtime error, 2 usage error.\n";
@@ -169,6 +172,7 @@ static int cmd_render(int argc, char **argv) {
     if (o.n < 0) gd_usage("render: --n is required");
     if (o.n == 0) gd_usage("render: --n must be at least 1");
     if (!have_seed) gd_usage("render: --seed is required");
+    o.own = shard_m == 1 && o.first == 0;
     if (shard_m > 1) {   // contiguous block K of M; item numbers stay global
         int a = (int)((int64_t)o.n * shard_k / shard_m), b = (int)((int64_t)o.n * (shard_k + 1) / shard_m);
         o.first += a;
@@ -225,7 +229,11 @@ static int cmd_bench(int argc, char **argv) {
     return 0;
 }
 
-static int cmd_presets(void) {
+static int cmd_presets(int argc, char **argv) {
+    if (argc > 1) {   // check mode: load_preset exits 1 naming the preset it cannot load
+        for (int i = 1; i < argc; i++) syn_preset_free(load_preset(argv[i]));
+        return 0;
+    }
     char avail[2048];
     list_presets(avail, sizeof avail);
     if (!avail[0]) gd_die("%s: no presets found", preset_dir());
@@ -245,7 +253,7 @@ int main(int argc, char **argv) {
         if (rc < 0) { fputs(USAGE, stdout); return 0; }
         return rc;
     }
-    if (!strcmp(cmd, "presets")) return cmd_presets();
+    if (!strcmp(cmd, "presets")) return cmd_presets(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     gd_usage("unknown command '%s' (render, fit, presets)", cmd);
 }

@@ -13,6 +13,7 @@
 #include "core/fileio.h"    // defines: gd_mkdir_p, gd_path_join, gd_path_exists
 #include "core/log.h"       // defines: gd_error
 #include "core/metadata.h"  // defines: gd_meta
+#include "core/outdir.h"    // defines: gd_outdir_*, gd_corpus_files
 #include "core/progress.h"  // defines: gd_progress
 #include "core/rng.h"       // defines: gd_rng
 #include "core/sha256.h"    // defines: gd_sha256_file
@@ -54,9 +55,18 @@ static void render_item(const syn_preset *p, const syn_render_opts *o, const syn
     free(path);
 }
 
+static void drop_row(gd_meta *m, int at) {
+    gd_meta_row *old = &m->rows[at];
+    free(old->file_name); free(old->split); free(old->source_id); free(old->group);
+    free(old->label); free(old->sha256); free(old->ops);
+    m->n_rows--;
+    memmove(old, old + 1, sizeof *old * (size_t)(m->n_rows - at));
+}
+
 int syn_render_corpus(const syn_preset *p, const syn_render_opts *o) {
     int rate = o->rate ? o->rate : p->rate;
     int64_t cap = (int64_t)(p->duration_s * rate + 1);
+    if (o->own && gd_outdir_claim(o->out_dir, gd_corpus_files)) return GD_ERR_ARG;
     char *sub = gd_path_join(o->out_dir, o->split);
     int err = sub && gd_mkdir_p(sub) == 0 ? 0 : GD_ERR_IO;
     if (err) gd_error("%s: cannot create folder", sub ? sub : o->out_dir);
@@ -94,20 +104,18 @@ int syn_render_corpus(const syn_preset *p, const syn_render_opts *o) {
     if (!err) err = gd_path_exists(mpath) ? gd_meta_read(&m, mpath) : gd_meta_init(&m);
     char src[96];
     snprintf(src, sizeof src, "synth:%s", p->name);
+    for (int i = 0; o->own && !err && i < m->n_rows; i++)   // the preset's rows of an earlier run
+        if (!strcmp(m->rows[i].source_id, src) && !strcmp(m->rows[i].split, o->split))
+            drop_row(m, i--);
     for (int i = 0; i < o->n && !err; i++) {
         gd_meta_row row = {res[i].file_name, (char *)o->split, src, src, res[i].label,
                            res[i].duration_s, rate, res[i].sha, o->seed, res[i].ops};
         int at = gd_meta_find(m, res[i].file_name);
-        if (at >= 0) {   // replace a row from an earlier run of the same item
-            gd_meta_row *old = &m->rows[at];
-            free(old->file_name); free(old->split); free(old->source_id); free(old->group);
-            free(old->label); free(old->sha256); free(old->ops);
-            m->n_rows--;
-            memmove(old, old + 1, sizeof *old * (size_t)(m->n_rows - at));
-        }
+        if (at >= 0) drop_row(m, at);   // replace a row from an earlier run of the same item
         err = gd_meta_append(m, &row);
     }
     if (!err) err = gd_meta_write(m, mpath);
+    if (!err && o->own) err = gd_outdir_prune_meta(o->out_dir, m, gd_corpus_files);
     if (err) gd_error("%s: not written: %s", mpath, gd_strerror(err));
     gd_meta_free(m);
     if (lock >= 0) { flock(lock, LOCK_UN); close(lock); }

@@ -19,6 +19,7 @@
 #include "core/error.h"       // defines: gd_strerror
 #include "core/fileio.h"      // defines: gd_atomic_open, gd_path_exists
 #include "core/log.h"         // defines: gd_log_set_level, gd_info
+#include "core/outdir.h"      // defines: gd_outlist_*
 #include "train/bench.h"      // defines: rv_bench
 #include "train/checkpoint.h" // defines: rv_ckpt_load
 #include "train/config.h"     // defines: rv_config_load
@@ -176,51 +177,56 @@ static int transfer_one(rv_model *m, const char *in, const char *out, int block,
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-// Every input file, and every audio file directly inside input folders, to out_dir/<name>.wav.
+// Every input file, and every audio file (by extension) directly inside input folders, to
+// out_dir/<name>.wav. A file that does not decode is fatal. The names written are kept in
+// out_dir/.transfer-outputs, so a rerun removes what an earlier run wrote and this one does
+// not (and the temporaries of an interrupted run), never anything else in the folder.
 static int transfer_many(rv_model *m, const char *model, char **ins, int n_in,
                          const char *out_dir, int block, uint64_t seed) {
-    if (gd_mkdir_p(out_dir)) gd_die("%s: cannot create the output folder", out_dir);
-    int n_done = 0;
+    char **files = NULL, **names = NULL;
+    int nf = 0;
     for (int i = 0; i < n_in; i++) {
-        char **files = NULL;
-        int nf = 0;
+        int first = nf;
         if (gd_is_dir(ins[i])) {
             DIR *d = opendir(ins[i]);
             if (!d) gd_die("%s: cannot open folder", ins[i]);
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (e->d_name[0] == '.') continue;
+            for (struct dirent *e; (e = readdir(d));) {
+                if (e->d_name[0] == '.' || !gd_audio_is_audio_name(e->d_name)) continue;
                 char *p = gd_path_join(ins[i], e->d_name);
-                gd_audio_info info;
-                if (!gd_is_dir(p) && !gd_audio_info_read(p, &info)) {
-                    files = realloc(files, sizeof(char *) * (nf + 1));
-                    files[nf++] = p;
-                } else {
-                    free(p);
-                }
+                if (gd_is_dir(p)) { free(p); continue; }
+                files = realloc(files, sizeof(char *) * (nf + 1));
+                files[nf++] = p;
             }
             closedir(d);
-            qsort(files, nf, sizeof(char *), by_name);
+            qsort(files + first, nf - first, sizeof(char *), by_name);
         } else {
-            files = malloc(sizeof(char *));
+            files = realloc(files, sizeof(char *) * (nf + 1));
             files[nf++] = strdup(ins[i]);
         }
-        for (int k = 0; k < nf; k++) {
-            char name[1024];
-            snprintf(name, sizeof(name), "%s", gd_path_basename(files[k]));
-            char *dot = strrchr(name, '.');
-            if (dot) *dot = 0;
-            strncat(name, ".wav", sizeof(name) - strlen(name) - 1);
-            char *o = gd_path_join(out_dir, name);
-            int rc = transfer_one(m, files[k], o, block, seed);
-            if (rc) infer_failed(model, files[k], "transfer", rc);
-            free(o);
-            n_done++;
-        }
-        for (int k = 0; k < nf; k++) free(files[k]);
-        free(files);
     }
-    gd_info("transferred %d file(s) into %s", n_done, out_dir);
+    names = malloc(sizeof(char *) * (nf + 1));
+    for (int k = 0; k < nf; k++) {
+        char name[1024];
+        snprintf(name, sizeof(name), "%s", gd_path_basename(files[k]));
+        char *dot = strrchr(name, '.');
+        if (dot) *dot = 0;
+        strncat(name, ".wav", sizeof(name) - strlen(name) - 1);
+        names[k] = strdup(name);
+    }
+    if (gd_outlist_begin(out_dir, ".transfer-outputs", (const char *const *)names, nf))
+        gd_die("%s: cannot prepare the output folder", out_dir);
+    for (int k = 0; k < nf; k++) {
+        char *o = gd_path_join(out_dir, names[k]);
+        int rc = transfer_one(m, files[k], o, block, seed);
+        if (rc) infer_failed(model, files[k], "transfer", rc);
+        free(o);
+    }
+    if (gd_outlist_finish(out_dir, ".transfer-outputs", (const char *const *)names, nf))
+        gd_die("%s: cannot remove the outputs of earlier runs", out_dir);
+    for (int k = 0; k < nf; k++) { free(files[k]); free(names[k]); }
+    free(files);
+    free(names);
+    gd_info("transferred %d file(s) into %s", nf, out_dir);
     return 0;
 }
 

@@ -48,6 +48,23 @@ static void test_csv_errors(void) {
     gd_log_set_level(GD_LOG_INFO);
 }
 
+// A log whose writer was killed mid-row: the short last row without a line end is dropped;
+// a short row that did end, or a whole last row without a line end, is not torn.
+static void test_csv_torn_last_line(void) {
+    gd_csv *c;
+    gd_log_set_level(GD_LOG_QUIET);
+    const char *torn = "step,loss\n1,0.5\n2,0.4\n3", *whole = "step,loss\n1,0.5\n2,0.4";
+    const char *short_row = "step,loss\n1,0.5\n3\n";
+    CHECK(gd_csv_parse(&c, torn, strlen(torn), "torn") == 0);
+    CHECK(c && c->n_rows == 2 && !strcmp(gd_csv_get(c, 1, 1), "0.4"));
+    gd_csv_free(c);
+    CHECK(gd_csv_parse(&c, whole, strlen(whole), "whole") == 0);
+    CHECK(c && c->n_rows == 2 && !strcmp(gd_csv_get(c, 1, 1), "0.4"));
+    gd_csv_free(c);
+    CHECK(gd_csv_parse(&c, short_row, strlen(short_row), "short") == GD_ERR_PARSE);
+    gd_log_set_level(GD_LOG_INFO);
+}
+
 static void test_metadata_round_trip_sorted(void) {
     gd_meta *m;
     CHECK(gd_meta_init(&m) == 0);
@@ -179,6 +196,7 @@ int main(void) {
     if (!mkdtemp(dir)) return 1;
     RUN(test_csv_quoting_round_trip);
     RUN(test_csv_errors);
+    RUN(test_csv_torn_last_line);
     RUN(test_metadata_round_trip_sorted);
     RUN(test_json_writer);
     RUN(test_sha256_known_vectors);

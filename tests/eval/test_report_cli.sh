@@ -1,6 +1,6 @@
 # test_report_cli.sh: gendang-eval report writes metrics.json, report.md, report.html with
 # PNG spectrograms, WAV copies for the players (relative paths, nothing fetched from the
-# network) and a loss plot from a training log.
+# network) and a loss plot from a training log (a torn last line ignored).
 source "$(dirname "$0")/../cli/lib.sh"
 E=gendang-eval
 mkdir -p "$T/ref" "$T/est"
@@ -8,7 +8,8 @@ sox -n -r 44100 -c 1 "$T/ref/a.wav" synth 0.5 pluck 110 fade 0 0.5 0.4 2>/dev/nu
 sox -n -r 44100 -c 2 "$T/ref/b c.wav" synth 0.4 noise fade 0 0.4 0.39 2>/dev/null
 sox "$T/ref/a.wav" "$T/est/a.wav" vol 0.7 lowpass 4000
 sox "$T/ref/b c.wav" "$T/est/b c.wav" vol 0.9
-printf 'step,loss_total,loss_kl,lr\n0,5.0,1.0,0.001\n100,3.0,0.8,0.001\n200,2.0,0.7,0.001\n' > "$T/log.csv"
+# The log's last line is torn (its writer killed mid-row): the report ignores it.
+printf 'step,loss_total,loss_kl,lr\n0,5.0,1.0,0.001\n100,3.0,0.8,0.001\n200,2.0,0.7,0.001\n300,1.' > "$T/log.csv"
 check_exit "help exits 0" 0 $E report --help
 check_exit "missing -o exits 2" 2 $E report "$T/ref" "$T/est"
 check "report" $E report -q --log "$T/log.csv" --transfer "$T/est/a.wav" --title "t <&>" -o "$T/out" "$T/ref" "$T/est"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_recipe.sh: `gendang validate|plan|run`: strict schema errors with positions, leak
-# refusal, plan forms, caching and failure reporting of the runner.
+# refusal, what run would fail on (presets, ops, manifest, out, fitted instruments, transfer
+# inputs) refused first, plan forms, caching and failure reporting of the runner.
 . "$GD_ROOT/tests/cli/lib.sh"
 cd "$GD_ROOT"
 
@@ -47,6 +48,37 @@ bad "fitting on the test split" "stage 'synth' would use the held-out test split
 synth:
   fit: [djembe1]
   splits: test"
+# What `run` would fail on later is refused before any work, at the value's position.
+bad "unknown preset" "bad.yaml:7:13: synth.presets: unknown preset 'nosuch' \(available: djembe, " "$base
+synth:
+  presets: [nosuch]"
+bad "ops the augment parser refuses" "bad.yaml:7:8: augment.ops: bad ops string at character 1: unknown effect 'pitchh'" "$base
+augment:
+  ops: pitchh:semitones=2"
+bad "ops out of range" "augment.ops: bad ops string at character 17: pitch: semitones=40 out of range" "$base
+augment:
+  ops: pitch:semitones=40"
+bad "missing manifest" "bad.yaml:6:13: sources.manifest: $T/none.yaml: no such file" "$base
+  manifest: $T/none.yaml"
+bad "out: /" "bad.yaml:3:6: 'out' \(/\) is or holds the root folder" "$(printf '%s\n' "$base" | sed 's|^out: .*|out: /|')"
+bad "out: the home folder" "'out' \($HOME\) is or holds your home folder" "$(printf '%s\n' "$base" | sed "s|^out: .*|out: $HOME|")"
+bad "out: the repository" "'out' \(.\) is or holds the folder gendang runs from" "$(printf '%s\n' "$base" | sed 's|^out: .*|out: .|')"
+touch "$T/afile"
+bad "out: a file" "'out' \($T/afile\) is a file, not a folder" "$(printf '%s\n' "$base" | sed "s|^out: .*|out: $T/afile|")"
+bad "fit of an instrument without train hits" "bad.yaml:7:9: synth.fit: instrument 'tuba' has no train recordings" "$base
+synth:
+  fit: [tuba]"
+bad "sources that select nothing" "bad.yaml:5:3: sources select no train recordings" "$base
+  instruments: [tuba]"
+bad "transfer input that is missing" "bad.yaml:8:14: eval.transfer: $T/nope.wav: no such file" "$base
+train: {steps: 2}
+eval:
+  transfer: [$T/nope.wav]"
+printf '%s\nsynth:\n  presets: [nosuch]\n' "$base" | sed "s|OUT|$T/refused|" > "$T/refused.yaml"
+check_exit "run checks the same first" 1 gendang run "$T/refused.yaml"
+check_grep "run names the problem" "refused.yaml:7:13: synth.presets: unknown preset 'nosuch'" "$T/.err"
+check_grep "and says nothing ran" "refused.yaml: 1 problem above; nothing was run" "$T/.err"
+check "run made nothing" test ! -e "$T/refused"
 printf 'name: t\nsources: [unclosed\n' > "$T/syntax.yaml"
 check_exit "YAML syntax error is refused" 1 gendang validate "$T/syntax.yaml"
 check_grep "syntax error has a position" "syntax.yaml:[0-9]+:[0-9]+: YAML syntax error" "$T/.err"
@@ -84,8 +116,9 @@ printf '\0' >> "$T/bin2/gendang-augment"   # still runs: bytes after the ELF ima
 check "changed tool reruns" "$T/bin2/gendang" run "$T/ok.yaml"
 check_grep "changed tool is not cached" "sources/train: running" "$T/.err"
 
-# A failing stage: command, exit status and error lines shown, finished work kept.
-printf '%s\naugment:\n  ops: "nonsense-effect:x=1"\n' "$(cat "$T/ok.yaml")" > "$T/fail.yaml"
+# A failing stage: command, exit status and error lines shown, finished work kept. (The ops
+# parse, so validation passes; the impulse response is missing only when the effect runs.)
+printf '%s\naugment:\n  ops: "reverb:ir=%s/no-such-ir.wav"\n' "$(cat "$T/ok.yaml")" "$T" > "$T/fail.yaml"
 check_exit "failing stage fails the run" 1 gendang run "$T/fail.yaml"
 check_grep "failure names the stage" "stage augment failed" "$T/.err"
 check_grep "failure shows the command" "command: .*augment run" "$T/.err"

@@ -43,4 +43,6 @@ check_grep "shard script passes --shard" "augment run .* --shard 2/3" "$T/shard2
 check "three shards run" bash -c "GENDANG='$GD_BIN/gendang'; export GENDANG; sh '$T/shard1.sh' & sh '$T/shard2.sh' & sh '$T/shard3.sh'; wait"
 check "run after the shards" gendang run "$T/c.yaml"
 check "sharded corpus identical" diff -r "$T/a/corpora/main" "$T/c/corpora/main"
+check "the merge leaves no shard tables" test -z "$(ls "$T/c/augment" | grep shard)"
+check "merged augment folder identical to the unsharded one" diff -r -x augment_sources.csv "$T/a/augment" "$T/c/augment"
 check_exit "--shard out of range is usage" 2 gendang plan "$T/c.yaml" --shard 4/3

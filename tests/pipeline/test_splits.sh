@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# test_splits.sh: group-safe splits. `data import` keeps every take of a stroke in one split;
-# `data verify`, `validate` and `data audit` refuse a group, a sha256 or a near-duplicate
+# test_splits.sh: group-safe splits. `data import` keeps every take of a stroke in one split
+# (and gives every file its own id, refusing names a manifest cannot hold);
+# `data verify`, `validate`, `run` and `data audit` refuse a group, a sha256 or a near-duplicate
 # recording (a copy at -6 dB, 10 ms later) in two splits, naming both entries.
 . "$GD_ROOT/tests/cli/lib.sh"
 cd "$GD_ROOT"
@@ -53,6 +54,24 @@ check_exit "fractions above 1 are usage" 2 gendang data import "$K" --kit k3 \
 check_exit "fraction out of range is usage" 2 gendang data import "$K" --kit k3 \
     --test-fraction 1.5 --manifest "$T/k3.yaml"
 
+# --- import: names that clean to one id get -2, -3 (path order); names YAML cannot hold ---
+C="$T/clash"; mkdir -p "$C"
+tone "$C/a b.wav" 300 0.5; tone "$C/a-b.wav" 420 0.5; tone "$C/A_B.wav" 530 0.5
+check "names that clean to one id import" gendang data import "$C" --kit c --manifest "$T/c.yaml"
+check "ids -2 and -3 in path order" test "$(grep -A1 '^  - id:' "$T/c.yaml" | paste -d' ' - - - | \
+    sed 's/ *- id: \([^ ]*\) *path: "[^"]*\/\([^"]*\)".*/\1=\2/' | tr '\n' ' ')" = "c-a-b=A_B.wav c-a-b-2=a b.wav c-a-b-3=a-b.wav "
+check "the manifest verifies" gendang data verify "$T/c.yaml"
+check "importing them again adds nothing" gendang data import "$C" --kit c --manifest "$T/c.yaml"
+check_grep "0 added" "added 0 entries \(3 already present\)" "$T/.out"
+N="$T/newline"; mkdir -p "$N"; tone "$N/x"$'\n'"y.wav" 300 0.5
+check_exit "a newline in a file name is refused" 1 gendang data import "$N" --kit n --manifest "$T/n.yaml"
+check_grep "naming the file and the problem in one line" "newline/x\\\\x0ay.wav: the file name has a control character" "$T/.err"
+check "no manifest written" test ! -e "$T/n.yaml"
+check "--license with a newline reads back (escaped in the manifest)" \
+    gendang data import "$C" --kit d --license "$(printf 'CC\nBY')" --manifest "$T/d.yaml"
+check_grep "the newline is escaped, not folded into a space" 'license: "CC\\x0aBY"' "$T/d.yaml"
+check "that manifest verifies" gendang data verify "$T/d.yaml"
+
 # --- leaks: a clean manifest, then one group, one sha256, one near-duplicate straddling ---
 L="$T/leak"; mkdir -p "$L"
 sox -D -n -r 44100 -b 24 -c 1 "$L/snare.wav" synth 0.4 whitenoise fade q 0 0.4 0.38 vol 0.5 2>/dev/null
@@ -95,6 +114,10 @@ check_grep "validate names both entries" "'snare' \(line 3, test\) and 'quiet' \
 printf 'name: leak\nsources:\n  manifest: %s\n' "$L/group.yaml" > "$T/leak_recipe.yaml"
 check_exit "validate refuses a group in two splits" 1 gendang validate "$T/leak_recipe.yaml"
 check_grep "validate names the group's entries" "group 'g-tom' is in two splits: 'tom'.* and 'block'" "$T/.err"
+printf 'name: leak\nout: %s\nsources:\n  manifest: %s\n' "$T/leak_out" "$L/group.yaml" > "$T/leak_run.yaml"
+check_exit "run refuses a manifest whose splits leak" 1 gendang run "$T/leak_run.yaml"
+check_grep "naming the group's entries" "group 'g-tom' is in two splits: 'tom'.* and 'block'" "$T/.err"
+check "before any work" test ! -e "$T/leak_out/sources"
 printf 'name: clean\nsources:\n  manifest: %s\n' "$L/clean.yaml" > "$T/clean_recipe.yaml"
 check "validate accepts a clean manifest" gendang validate "$T/clean_recipe.yaml"
 
