@@ -162,6 +162,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/gendang/synth/presets $(DESTDIR)$(PREFIX)/share/gendang/train/configs
 	install -m 644 synth/presets/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/synth/presets/
 	install -m 644 train/configs/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/train/configs/
+	install -d $(DESTDIR)$(PREFIX)/share/gendang/docs
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/gendang/docs/
 
 clean:
 	rm -rf $(BUILD) $(BIN)

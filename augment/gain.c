@@ -2,7 +2,7 @@
 //
 // out = 10^(db/20) * highshelf(bright * db dB at bright_hz)(x). bright = 0 is a pure gain;
 // bright = 0.5 makes a -6 dB hit also 3 dB darker above bright_hz (velocity layers of real
-// drums get brighter with level; see specs/augment.md section 5, lever 2).
+// drums get brighter with level; see docs/augment.md).
 #include <math.h>
 
 #include "augment/biquad.h"   // defines: aug_biquad_*

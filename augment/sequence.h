@@ -1,5 +1,5 @@
 // sequence.h: building drum loops from hits (re-sequencing: the artefact-free "time stretch"
-// for drums, specs/augment.md section 0).
+// for drums, docs/augment.md).
 //
 // A pattern has lanes separated by '/', one character per 16th-note step: 'X' accent
 // (velocity 1.0), 'x' normal (0.7), 'o' ghost (0.4), '.' or '-' rest. Lane i plays

@@ -3,7 +3,7 @@
 
 Synthetic 2-bar drum pattern at 120 BPM, 44.1 kHz mono (kick: pitch-swept sine 150->50 Hz plus
 a filtered click; snare: 185 Hz tone plus 1-8 kHz noise; hi-hat: 7-16 kHz noise; fixed noise
-seeds), as in specs/augment.md section 6.3. Ground truth for stretch r: the same hits at onsets
+seeds), as in docs/augment.md ("How quality is measured"). Ground truth for stretch r: the same hits at onsets
 x r; for pitch s: the hits re-synthesised with every frequency x 2^(s/12), envelopes unchanged.
 Outputs are aligned to the truth by envelope cross-correlation (+-60 ms) before scoring.
 Metrics: spectral convergence (dB, STFT 2048/512), log-mel distance (dB, 80 mel bands, mean

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench_cuda.sh: the CUDA trainer step (issue 7) against the same model in PyTorch on the same
+# bench_cuda.sh: the CUDA trainer step against the same model in PyTorch on the same
 # GPU, same run: steps/s, matrix TFLOP/s, memory. Prints a Markdown section; without a GPU
 # (or without the CUDA build) it says why and skips. Run from the repo root after `make`.
 # BENCH_CUDA_COMPILE=1 also times torch.compile (minutes of compilation for v2).

@@ -122,6 +122,6 @@ echo "| peer: PyTorch, RAVE MSS + MR-STFT only, 1 thread | $dur s audio | $peer 
 echo "| corpus, $n real vs 1000 generated, $cores threads | 1000 clips | $tc | |"
 echo "| corpus, $n real vs 1000 generated, 1 thread | 1000 clips | $tc1 | |"
 echo
-echo "Target (DESIGN.md): full pair suite >= 200x real time per core. The floor row times only"
+echo "Target (docs/design.md): full pair suite >= 200x real time per core. The floor row times only"
 echo "the spectra the metrics read (our STFT on FFTW) and libebur128's loudness; where it is"
 echo "under 200x, the suite cannot reach 200x with these FFTs and this meter."

@@ -2,7 +2,7 @@
 """bench_train_torch.py CONFIG.yaml BATCH STEPS THREADS: PyTorch peer of `gendang-train bench`.
 
 The same RAVE v2 wasserstein model and phase-1 training step (scripts/gen_rave_ref.py, written
-from specs/rave-v2.md), float32, torch.optim.Adam, on synthetic input. Prints
+from docs/rave-v2.md), float32, torch.optim.Adam, on synthetic input. Prints
 "steps_per_s X" after one warm-up step. Debian python3-torch 1.13.
 """
 import math, os, sys, time

@@ -2,6 +2,7 @@
 // with per-clip tables, side-by-side log-frequency spectrogram PNGs, <audio> players (16-bit
 // WAV copies under DIR/audio, referenced by relative paths so the page works from file://
 // with no network), transfer-example players and a loss-curve PNG from a training log.csv.
+// The metric definitions (docs/eval-metrics.md) are copied next to report.html and linked.
 #include "eval/cmds.h"
 
 #include <getopt.h>
@@ -9,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>       // readlink
 
 #include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
 #include "core/csv.h"     // defines: gd_csv_*
@@ -26,6 +28,7 @@ typedef struct {
     const char *transfer[MAX_TRANSFER];
     const char *compare[MAX_COMPARE];     // `compare` outputs to include verbatim
     int         n_transfer, n_compare, max_media;
+    int         has_defs;                 // DIR/eval-metrics.md written (the pages link it)
     eval_pair_opts opts;
     ev_arms     arms;                     // --arm / --baseline
 } report_cfg;
@@ -170,6 +173,45 @@ static int make_loss_plot(const report_cfg *c, char names[8][64], double *y_lo, 
 
 // ---------------------------------------------------------------------------- documents
 
+// docs/eval-metrics.md found next to the binary, as train finds its configs: bin/../docs in
+// the source tree, PREFIX/share/gendang/docs after `make install`. malloc'd path or NULL.
+static char *find_definitions(void) {
+    static const char *const rel[] = {"../docs/eval-metrics.md",
+                                      "../share/gendang/docs/eval-metrics.md"};
+    char exe[4096];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return NULL;
+    exe[k] = '\0';
+    char *dir = gd_path_dirname(exe);
+    for (size_t i = 0; dir && i < sizeof rel / sizeof rel[0]; i++) {
+        char *p = gd_path_join(dir, rel[i]);
+        if (p && gd_path_exists(p)) { free(dir); return p; }
+        free(p);
+    }
+    free(dir);
+    return NULL;
+}
+
+// Copies the metric definitions to DIR/eval-metrics.md, so the report's link works wherever
+// the folder goes; returns 0 (with a warning) when the binary has none beside it.
+static int copy_definitions(const report_cfg *c) {
+    char *src = find_definitions();
+    if (!src) {
+        gd_warn("eval-metrics.md not found next to the binary (../docs or ../share/gendang/docs); "
+                "the report names the definitions without a link");
+        return 0;
+    }
+    char *txt, *dst = joinf(c->dir, "eval-metrics.md");
+    size_t len;
+    if (gd_read_file(src, &txt, &len)) gd_die("%s: cannot read", src);
+    gd_atomic a;
+    if (gd_atomic_open(&a, dst, "w")) gd_die("%s: cannot write", dst);
+    if (fwrite(txt, 1, len, a.f) != len) { gd_atomic_abort(&a); gd_die("%s: cannot write", dst); }
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", dst);
+    free(txt); free(dst); free(src);
+    return 1;
+}
+
 static void write_metrics_json(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n) {
     char *path = joinf(c->dir, "metrics.json");
     gd_atomic a;
@@ -179,7 +221,8 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     gd_json_begin_object(&j);
     gd_json_key(&j, "tool"); gd_json_string(&j, "gendang-eval report");
     gd_json_key(&j, "version"); gd_json_string(&j, GD_VERSION);
-    gd_json_key(&j, "definitions"); gd_json_string(&j, "shared/specs/eval-metrics.md");
+    gd_json_key(&j, "definitions");
+    gd_json_string(&j, c->has_defs ? "eval-metrics.md" : "docs/eval-metrics.md (gendang source)");
     gd_json_key(&j, "params");
     gd_json_begin_object(&j);
     gd_json_key(&j, "align"); gd_json_bool(&j, c->opts.align);
@@ -230,8 +273,10 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     gd_atomic a;
     if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
     FILE *f = a.f;
-    if (n) fprintf(f, "# %s\n\n%d pairs. Metric definitions: shared/specs/eval-metrics.md. "
-                      "Open report.html for spectrograms and audio players.\n\n", c->title, n);
+    if (n) fprintf(f, "# %s\n\n%d pairs. Metric definitions: %s. "
+                      "Open report.html for spectrograms and audio players.\n\n", c->title, n,
+                   c->has_defs ? "[eval-metrics.md](eval-metrics.md)"
+                               : "docs/eval-metrics.md (gendang source)");
     else fprintf(f, "# %s\n\n", c->title);
     if (c->arms.n) ev_arms_md(f, &c->arms);
     if (n) {
@@ -286,8 +331,10 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
     fputs("</h1>\n", f);
     if (n)
         fprintf(f, "<p>%d pairs (reference vs estimate), lag-aligned within &plusmn;%.0f ms. "
-                   "Definitions: shared/specs/eval-metrics.md; &ndash; marks an undefined value "
-                   "(its reason is in metrics.json). ", n, c->opts.max_lag_ms);
+                   "Definitions: %s; &ndash; marks an undefined value "
+                   "(its reason is in metrics.json). ", n, c->opts.max_lag_ms,
+                c->has_defs ? "<a href=\"eval-metrics.md\">eval-metrics.md</a>"
+                            : "docs/eval-metrics.md (gendang source)");
     else
         fputs("<p>", f);
     fputs("Machine-readable: <a href=\"metrics.json\">metrics.json</a>, <a href=\"report.md\">report.md</a>.</p>\n", f);
@@ -374,7 +421,8 @@ static void usage(void) {
            "Evaluates EST against REF (files, folders or metadata.csv files, as for `pair`) and\n"
            "writes DIR/metrics.json, DIR/pairs.jsonl (as `pair --json`; `compare` accepts DIR),\n"
            "DIR/report.md and DIR/report.html with spectrogram images\n"
-           "(DIR/img) and 16-bit WAV copies for the audio players (DIR/audio). Open\n"
+           "(DIR/img), 16-bit WAV copies for the audio players (DIR/audio) and the metric\n"
+           "definitions the pages link to (DIR/eval-metrics.md, a copy of docs/eval-metrics.md). Open\n"
            "DIR/report.html in a browser (works from the file system, no network).\n\n"
            "  -o, --out DIR        output folder (created)\n"
            "  --log CSV            training log with a step column and *loss* columns (else every\n"
@@ -460,6 +508,7 @@ int eval_cmd_report(int argc, char **argv) {
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
     if (gd_mkdir_p(c.dir)) gd_die("%s: cannot create", c.dir);
     make_media(&c, items, n);
+    c.has_defs = copy_definitions(&c);
     char names[8][64];
     double y_lo = 0, y_hi = 0;
     int loss = c.log_csv ? make_loss_plot(&c, names, &y_lo, &y_hi) : 0;

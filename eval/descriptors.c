@@ -1,5 +1,5 @@
 // descriptors.c: per-clip descriptors for corpus comparison (eval-metrics.md §2.6, §5.2,
-// §5.3, §4.3). Spectral shape follows librosa's definitions and defaults (n_fft 2048, hop 512,
+// §5.3, §4). Spectral shape follows librosa's definitions and defaults (n_fft 2048, hop 512,
 // periodic Hann, centred zero padding): centroid and 85 % roll-off on magnitudes, flatness
 // on power floored at 1e-10; per clip they are averaged with frame-energy weights so the
 // noise-floor frames of drum tails do not dominate.

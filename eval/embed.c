@@ -1,5 +1,5 @@
 // embed.c: handcrafted frame embeddings for Frechet/kernel distances without a neural model
-// (eval-metrics.md §3.6, option 1): 64 Slaney mel bands from 20 Hz to min(16 kHz, Nyquist)
+// (eval-metrics.md §3.6): 64 Slaney mel bands from 20 Hz to min(16 kHz, Nyquist)
 // of a 2048/512 reflect-padded STFT, natural log of mel power + 1e-10, keeping frames whose
 // energy is within 60 dB of the clip's loudest frame (drum tails would otherwise dominate).
 #include "eval/corpus.h"

@@ -3,7 +3,7 @@
 // eval_pair_* compares a reference (the real recording, the RAVE input) with an estimate
 // (augmented item, RAVE output): lag alignment (+-max_lag_ms cross-correlation of the mono
 // mixes), crop to the common part, then the metric set of metrics.def on the mono mixes
-// (loudness on each signal's own channels). Definitions: shared/specs/eval-metrics.md.
+// (loudness on each signal's own channels). Definitions: docs/eval-metrics.md.
 // Undefined metrics (silence, no onsets, no pitch) have value NAN and a static reason in
 // why[m]; JSON writes them as null plus "null_reasons". Units: samples, Hz, dB, LUFS, ms.
 // Buffers are planar (C, N) like gd_audio; nothing is modified; the caller owns everything.

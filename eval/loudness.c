@@ -1,4 +1,4 @@
-// loudness.c: ITU-R BS.1770-4 / EBU R 128 loudness through libebur128 (eval-metrics.md §4.3;
+// loudness.c: ITU-R BS.1770-4 / EBU R 128 loudness through libebur128 (eval-metrics.md §4;
 // not reimplemented). Integrated loudness (absolute gate -70 LUFS, relative gate -10 LU) and
 // the maximum momentary loudness (400 ms window, read every 100 ms) of planar audio.
 // Integrated loudness is BS.1770's: the gating blocks of the clip itself, an incomplete last

@@ -1,5 +1,5 @@
 // metrics.h: the individual metrics behind eval_pair_* (one per file; definitions and
-// validation vectors in shared/specs/eval-metrics.md, section numbers given per function).
+// validation vectors in docs/eval-metrics.md, section numbers given per function).
 //
 // ev_val carries a finite value or a static reason why the metric is undefined.
 // Signals are mono float arrays of n samples at rate Hz; ev_sig wraps one with its
@@ -54,7 +54,7 @@ ev_val ev_mcd(ev_sig *ref, ev_sig *est, int rate);
 // §2.5 SI-SDR in dB (zero-mean, alpha = <t,r>/|r|^2).
 ev_val ev_si_sdr(const float *ref, const float *est, int64_t n);
 
-// §4.3 BS.1770 integrated loudness (LUFS) and max momentary loudness (400 ms blocks, read
+// §4 BS.1770 integrated loudness (LUFS) and max momentary loudness (400 ms blocks, read
 // every 100 ms) of planar (C, n) audio through libebur128. Integrated: BS.1770's blocks of
 // the clip alone (n < 400 ms: padded with silence to one block). Momentary readings run on
 // over pad_s seconds of appended silence (one-shots: windows past the end). -inf values

@@ -1,7 +1,7 @@
 // sisdr.c: scale-invariant SDR (Le Roux et al. 2018; eval-metrics.md §2.5). Both signals are
 // made zero-mean; alpha = <t, r> / ||r||^2; e = t - alpha r;
 //   SI-SDR = 10 log10(||alpha r||^2 / ||e||^2) dB.
-// A diagnostic only for phase-changing models such as RAVE (see the spec's caveat).
+// A diagnostic only for phase-changing models such as RAVE (docs/eval-metrics.md §2.5).
 #include "eval/metrics.h"
 
 #include <math.h>

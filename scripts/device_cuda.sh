@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# device_cuda.sh: the ONE script to run on the GPU machine (issue 7). Builds gendang with the
-# CUDA backend against the Debian libraries unpacked in .deps/root (see /work/shared/DEVICE.md;
-# carry ".deps"), runs the CPU-vs-GPU parity test, then times the training step: ours
+# device_cuda.sh: the ONE script to run on the GPU machine. Builds gendang with the
+# CUDA backend against the Debian libraries unpacked in .deps/root (DEPS_ROOT in the
+# Makefile; copy .deps to the GPU machine with the tree), runs the CPU-vs-GPU parity test,
+# then times the training step: ours
 # (eager and CUDA graph) against the same model in PyTorch (eager, torch.compile), for `tiny`
 # and `v2_wasserstein` (batch 8 x 131072; phase 1, and phase 2 as separate generator and
 # discriminator steps), and writes every log under $OUT.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# device_fit_e2e.sh DIR: end-to-end check of `gendang-train fit --device cuda` (issue 7), run
+# device_fit_e2e.sh DIR: end-to-end check of `gendang-train fit --device cuda`, run
 # by scripts/device_cuda.sh on the GPU machine (bin/gendang-train built with CUDA).
 #   1. a small corpus: tests/train/make_corpus.sh (hydrogen drum kit) or, where the kit or sox
 #      is missing (the bare device machine), 10 synthetic drum-like hits written by python3's

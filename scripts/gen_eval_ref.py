@@ -7,8 +7,8 @@ from python3-mir-eval):
 The test signals are closed-form (sums of damped sines), defined identically in
 tests/eval/test_oracle.c, so only the expected numbers are stored. STFTs come from
 torch.stft (periodic Hann, centred, reflect pad, the convention of eval-metrics.md §0);
-the Slaney mel filterbank and the metric formulas are written here from the spec, in float64,
-independently of the C code. Regenerate only deliberately and review the diff.
+the Slaney mel filterbank and the metric formulas are written here from docs/eval-metrics.md,
+in float64, independently of the C code. Regenerate only deliberately and review the diff.
 """
 import math
 import sys

@@ -2,7 +2,7 @@
 """gen_rave_ref.py: PyTorch reference for the C trainer's parity test (tests/train/test_parity.c).
 
 Builds the `tiny` RAVE v2 wasserstein model of train/configs/tiny.yaml in PyTorch, written from
-specs/rave-v2.md (not from RAVE's code), with torch.nn.utils.weight_norm on nn.Conv1d /
+docs/rave-v2.md (not from RAVE's code), with torch.nn.utils.weight_norm on nn.Conv1d /
 nn.ConvTranspose1d (so the per-input-channel g of transposed convs is PyTorch's own), a PQMF
 whose prototype comes from scipy.signal.firwin, torch.stft spectral distances and
 torch.optim.Adam. Fixed weights (torch.manual_seed(0)), input, noise and prior.

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """torch_rave_bench.py: the gendang RAVE v2 (Wasserstein) generator training step in PyTorch,
-timed, as the yardstick for the CUDA backend (issue 7; bench/bench_cuda.sh,
+timed, as the yardstick for the CUDA backend (train/cuda/; bench/bench_cuda.sh,
 scripts/device_cuda.sh).
 
-The same model and losses as train/model.c (specs/rave-v2.md; the layer code follows
+The same model and losses as train/model.c (docs/rave-v2.md; the layer code follows
 scripts/gen_rave_ref.py, which the C parity test checks): PQMF analysis, EncoderV2, RBF MMD
 against N(0, I) (weight 100), [z ; noise], GeneratorV2 with amplitude modulation, PQMF
 synthesis, multiband (receptive-field cropped) and fullband multiscale spectral distances

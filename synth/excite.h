@@ -1,6 +1,6 @@
 // excite.h: force pulses that drive the membrane (internal to synth/).
 //
-// Raised cosine: F(t) = (Fmax/2)(1 - cos(2 pi t / tau)), 0 <= t <= tau (drum-physmod.md 3.1).
+// Raised cosine: F(t) = (Fmax/2)(1 - cos(2 pi t / tau)), 0 <= t <= tau (docs/drum-physmod.md 3.1).
 // Hunt-Crossley: a striker of mass m (relative to the head's (0,1) modal mass) meets the head,
 // lumped as one damped oscillator at f01; F = k x^alpha (1 + mu x'), x = penetration > 0,
 // integrated at 4x oversampling with semi-implicit Euler; k is set so that the contact lasts

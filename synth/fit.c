@@ -236,7 +236,7 @@ static int write_preset(const char *out, const char *name, const hit *h, int n, 
 
 #define N_GENERIC 8
 
-// Adds the recording's noise floor (white, Gaussian) to y, as drum-physmod.md 7.a.iii asks.
+// Adds the recording's noise floor (white, Gaussian) to y, as docs/drum-physmod.md 2 describes.
 static void add_floor(float *y, int64_t n, double rms, const char *id) {
     gd_rng r;
     gd_rng_init(&r, 1, gd_rng_stream_id("synth-floor", id));

@@ -5,7 +5,7 @@
 // constant energy_decay_s. Each jingle set collides as a Poisson process of rate
 // rate * E(t) (drawn by thinning, so the cost is per collision, not per sample); a collision
 // re-tunes the set's plate modes by +-jitter and kicks them with an amplitude ~ sqrt(E) and a
-// random phase (drum-physmod.md 1.9, 7.c; Cook's PhISEM).
+// random phase (docs/drum-physmod.md 1.9; Cook's PhISEM).
 #ifndef SYN_JINGLE_H
 #define SYN_JINGLE_H
 

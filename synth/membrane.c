@@ -2,7 +2,7 @@
 //
 // Mode shape psi_mn(r, th) = J_m(j r) cos(m (th - phi)) / sqrt(N_mn) on a unit-radius head,
 // N = pi J_{m+1}(j)^2 (m = 0) or pi/2 J_{m+1}(j)^2 (m >= 1); weights are multiplied by sqrt(pi)
-// so they match the table of drum-physmod.md 1.4. A contact disk of radius a averages the
+// so they match the table of docs/drum-physmod.md 1.4. A contact disk of radius a averages the
 // mode over the contact patch, approximated by the plane-wave factor 2 J1(j a)/(j a).
 #include "synth/membrane.h"
 

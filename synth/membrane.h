@@ -1,10 +1,11 @@
 // membrane.h: mode tables of a circular head (internal to synth/).
 //
 // Turns the physical parameters of a stroke into resonator descriptions: Bessel-zero
-// frequencies with air loading and stiffness (drum-physmod.md 7.a), decay sigma0 + sigma1 f^2,
-// strike weights psi_k(r0) with a contact-disk low-pass, far-field radiation R_m = radiation^m,
-// degenerate pairs split and oriented, and the net-volume integral of every (0,n) mode for
-// cavity coupling. Modes at or above 0.48 fs are dropped (counted in *n_dropped).
+// frequencies with air loading and stiffness (docs/drum-physmod.md 1.2, 1.3), decay
+// sigma0 + sigma1 f^2, strike weights psi_k(r0) with a contact-disk low-pass, far-field
+// radiation R_m = radiation^m, degenerate pairs split and oriented, and the net-volume
+// integral of every (0,n) mode for cavity coupling. Modes at or above 0.48 fs are dropped
+// (counted in *n_dropped).
 #ifndef SYN_MEMBRANE_H
 #define SYN_MEMBRANE_H
 

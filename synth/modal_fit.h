@@ -1,6 +1,6 @@
 // modal_fit.h: estimate the modes, glide and attack noise of one recorded hit.
 //
-// Pipeline (drum-physmod.md 5.2, 7.d): onset = first sample above 10% of the peak; the
+// Pipeline (docs/drum-physmod.md 5.1): onset = first sample above 10% of the peak; the
 // analysis starts skip_s later. The hit is split into 13 bands (30 Hz - 20 kHz, capped at 0.45 fs); each band is
 // shifted to baseband, low-passed (Blackman-windowed sinc) and decimated so the band fills
 // half the new rate, then analysed by the matrix pencil (pencil.h). Poles inside the band's

@@ -1,4 +1,4 @@
-// physfit.h: physical interpretation of fitted modes (drum-physmod.md 7.d step 3).
+// physfit.h: physical interpretation of fitted modes (docs/drum-physmod.md 5.3).
 //
 // Finds the membrane (f01, air loading eps, stiffness B) whose Bessel-zero mode series best
 // explains the strongest fitted modes: every strong mode (top 16 by energy amp^2 * t60,

@@ -1,6 +1,6 @@
 // split_guard.h: which split a recording belongs to, from a data manifest or a metadata.csv.
 //
-// The synthesiser's fitting must never see test-split recordings (DESIGN.md, "Splits and
+// The synthesiser's fitting must never see test-split recordings (docs/design.md, "Splits and
 // leakage"). This reads just enough of data_manifest.yaml (roots, entries' root/path/split;
 // relative roots are relative to the manifest's folder; GENDANG_ROOT_<NAME> overrides a root
 // as in the pipeline) to answer "what split is this file?" by comparing real paths.

@@ -2,7 +2,7 @@
 // force pulse under hand damping and tension-modulation glide, then add attack noise and
 // jingles and peak-normalise.
 //
-// Glide: every 16 samples during the force, then every 64, E = sum |z_k|^2 (the modal energy proxy of drum-physmod.md 1.6)
+// Glide: every 16 samples during the force, then every 64, E = sum |z_k|^2 (the modal energy proxy of docs/drum-physmod.md 1.6)
 // and all frequencies are scaled by 1 + glide * E / E_peak. Culling: once the force is over,
 // groups of 8 resonators (sorted by decay rate) whose energy fell 110 dB below the peak are
 // no longer processed.
@@ -285,7 +285,7 @@ int syn_render(float *out, int64_t n, const syn_stroke *s, const syn_zeros *zero
     if (!(peak > 0)) return GD_ERR_EMPTY;
     float g = (float)(s->peak / peak);
     for (int64_t t = 0; t < n; t++) out[t] *= g;
-    if (s->floor_db < 0) {   // a recording's noise floor (drum-physmod.md 7.a.iii)
+    if (s->floor_db < 0) {   // a recording's noise floor (docs/drum-physmod.md 2)
         double fl = s->peak * pow(10, s->floor_db / 20);
         for (int64_t t = 0; t < n; t++) out[t] += (float)(fl * gd_rng_normal(&rng));
     }

@@ -16,5 +16,5 @@ const rv_backend rv_backend_cpu = {
 
 const rv_backend *rv_backend_get(const char *name) {
     if (!strcmp(name, "cpu")) return &rv_backend_cpu;
-    return NULL;   // "cuda": issue 7
+    return NULL;   // no "cuda" table: --device cuda runs whole steps (train/cuda/gpu_model.h)
 }

@@ -1,7 +1,7 @@
 // backend.h: the op table the model runs on (ggml_backend_i style), chosen once at start-up.
 //
 // Every entry has exactly the arguments of the CPU op it points to (train/nn/<op>.h); a CUDA
-// backend (issue 7) fills the same table with rv_<op>_fwd_cuda / _bwd_cuda, so model.c,
+// backend (train/cuda/) fills the same table with rv_<op>_fwd_cuda / _bwd_cuda, so model.c,
 // net.c and disc.c never name a device. Buffers passed to a backend's ops live on that
 // backend's device.
 #ifndef RV_BACKEND_H

@@ -1,4 +1,4 @@
-// checkpoint.h: model checkpoints as safetensors (DESIGN.md "Model"): the generator's
+// checkpoint.h: model checkpoints as safetensors (docs/design.md, "Checkpoints"): the generator's
 // parameters under their layer names, the Adam moments as "optim.m.<name>" / "optim.v.<name>",
 // and in __metadata__: format "gendang-rave-v2", format_version, the resolved config (YAML),
 // step, data_sha256 and seed. Files open in the Python ecosystem (safetensors.torch.load_file).

@@ -1,5 +1,5 @@
 // config.h: the trainer configuration (one flat YAML mapping), defaults = RAVE v2 +
-// wasserstein as in specs/rave-v2.md, every loss weight and reference quirk a knob.
+// wasserstein as in docs/rave-v2.md, every loss weight and reference quirk a knob.
 //
 // rv_config_load() reads a YAML file over the defaults: unknown keys, wrong types, values
 // out of range and impossible shapes (n_signal not a multiple of the total stride 16 *
@@ -40,7 +40,7 @@ typedef struct {
     long   seed;
 } rv_config;
 
-// RAVE v2 wasserstein defaults (specs/rave-v2.md); see train/configs/v2_wasserstein.yaml.
+// RAVE v2 wasserstein defaults (docs/rave-v2.md); see train/configs/v2_wasserstein.yaml.
 void rv_config_default(rv_config *c);
 // Loads path over the defaults and validates.
 int  rv_config_load(rv_config *c, const char *path);

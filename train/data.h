@@ -1,5 +1,5 @@
 // data.h: the training data: a corpus folder's metadata.csv split loaded into memory at the
-// model's rate (mono), random crops and seeded augmentations (specs/rave-v2.md section 1).
+// model's rate (mono), random crops and seeded augmentations (docs/rave-v2.md section 1).
 //
 // Files shorter than the crop are zero-padded instead of dropped: placed at a random offset
 // inside the training crop, centred in validation crops. Files that fail

@@ -1,4 +1,4 @@
-// disc.h: the phase-2 discriminator of RAVE v2 (specs/rave-v2.md 6b): multi-period
+// disc.h: the phase-2 discriminator of RAVE v2 (docs/rave-v2.md 6b): multi-period
 // (periods d_periods) plus multi-scale (d_scales) sub-discriminators, each a ConvNet of
 // d_layers weight-normed strided convs with bias (stride 4, channels 1 -> C -> 2C -> ...)
 // with LeakyReLU(0.2), then a 1x1 conv to one score (no weight norm). Features are the

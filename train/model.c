@@ -1,4 +1,4 @@
-// model.c: see model.h. Layer tables follow specs/rave-v2.md sections 3 and 4.
+// model.c: see model.h. Layer tables follow docs/rave-v2.md sections 3 and 4.
 #include "train/model.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// model.h: the RAVE v2 autoencoder with the Wasserstein latent (specs/rave-v2.md 3-5):
+// model.h: the RAVE v2 autoencoder with the Wasserstein latent (docs/rave-v2.md 3-5):
 // PQMF analysis -> EncoderV2 -> z (B, L, T/hop) -> [z ; noise] -> GeneratorV2 ->
 // tanh(x sigmoid(a)) -> PQMF synthesis, with the phase-1 losses
 //   w_mb * MSS(x_mb, y_mb) (receptive-field cropped) + w_fb * MSS(x, y) + w_mmd * MMD(z, prior).

@@ -1,4 +1,4 @@
-// parity_cuda.c: the CUDA op twins against the CPU reference ops (issue 7), run by
+// parity_cuda.c: the CUDA op twins against the CPU reference ops, run by
 // `make test-cuda-run` (with parity_model.c). Not a tests/X/test_*.c program on purpose: the
 // CPU `make test` never runs it (it needs a GPU and the CUDA archive).
 //

@@ -1,5 +1,5 @@
 // parity_model.c: the GPU training step (train/cuda/gpu_model.h) against the CPU model and the
-// committed PyTorch reference (issue 7), run by `make test-cuda-run` after parity_cuda.
+// committed PyTorch reference, run by `make test-cuda-run` after parity_cuda.
 //   - tests/ref/rave_tiny.safetensors (scripts/gen_rave_ref.py): the GPU step in fp32 with the
 //     tolerances of tests/train/test_parity.c;
 //   - phase 2 on tiny: the generator step with the discriminator, the D step and its Adam;

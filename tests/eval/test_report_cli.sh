@@ -32,6 +32,22 @@ for s in $(grep -o 'src="[^"]*"' "$T/out/report.html" | sed 's/src="//; s/"$//')
     [ -f "$T/out/$s" ] || { echo "  missing $s"; missing=1; }
 done
 [ $missing = 0 ] && echo "ok all media present" || echo "FAIL all media present"
+# the metric definitions ship with the report: a copy of docs/eval-metrics.md, linked
+check_grep "html links the definitions" '<a href="eval-metrics.md">eval-metrics.md</a>' "$T/out/report.html"
+check_grep "markdown links the definitions" '\[eval-metrics.md\]\(eval-metrics.md\)' "$T/out/report.md"
+check_grep "metrics.json names the copy" '"definitions":"eval-metrics.md"' "$T/out/metrics.json"
+if cmp -s "$T/out/eval-metrics.md" "${GD_ROOT:-$(pwd)}/docs/eval-metrics.md"; then
+    echo "ok definitions copied"; else echo "FAIL definitions copied"; fi
+missing=0   # every link target exists relative to the report folder
+for s in $(grep -o 'href="[^"]*"' "$T/out/report.html" | sed 's/href="//; s/"$//'); do
+    [ -f "$T/out/$s" ] || { echo "  missing $s"; missing=1; }
+done
+[ $missing = 0 ] && echo "ok all links present" || echo "FAIL all links present"
+mkdir -p "$T/lone/bin" && cp "$GD_BIN/gendang-eval" "$T/lone/bin/"   # no docs beside it
+check "report without definitions beside the binary" "$T/lone/bin/gendang-eval" report -o "$T/out5" "$T/ref" "$T/est"
+check_grep "says so" 'eval-metrics.md not found' "$T/.err"
+if grep -q 'href="eval-metrics.md"' "$T/out5/report.html" || [ -e "$T/out5/eval-metrics.md" ]; then
+    echo "FAIL no dangling definitions link"; else echo "ok no dangling definitions link"; fi
 check_grep "metrics.json pairs" '"n_pairs":2' "$T/out/metrics.json"
 check_grep "metrics.json summary" '"summary":\{"rave_mss":\{"n":2' "$T/out/metrics.json"
 check_grep "markdown table" '^\| a.wav \|' "$T/out/report.md"

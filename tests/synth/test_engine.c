@@ -64,7 +64,7 @@ static void test_ideal_ratios(void) {
         CHECK_NEAR(m[k].freq / s.f01, ratio[seen], 1e-4 * ratio[seen]);
         seen++;
     }
-    // Air loading eps = 3 and stiffness B = 4e-3: the table of drum-physmod.md 1.1.
+    // Air loading eps = 3 and stiffness B = 4e-3: the table of docs/drum-physmod.md 1.1.
     CHECK_NEAR(syn_mode_ratio(3.831705970207512, 3, 0), 1.789, 1e-3);
     CHECK_NEAR(syn_mode_ratio(8.653727912911012, 6, 0), 5.170, 1e-3);
     CHECK_NEAR(syn_mode_ratio(8.653727912911012, 0, 4e-3), 4.056, 1e-3);

@@ -18,7 +18,7 @@ static int nearest(const syn_fit_result *r, double f) {
     return best;
 }
 
-// drum-physmod.md 5.2: 8 modes at 180 Hz x Bessel ratios, T60 0.25-0.9 s, 40 dB SNR.
+// docs/drum-physmod.md 5.2: 8 modes at 180 Hz x Bessel ratios, T60 0.25-0.9 s, 40 dB SNR.
 static void test_eight_modes_40db(void) {
     const double ratio[8] = {1, 1.593, 2.136, 2.295, 2.653, 2.917, 3.155, 3.5};
     const double t60[8] = {0.9, 0.7, 0.6, 0.5, 0.45, 0.35, 0.3, 0.25};

@@ -1,5 +1,5 @@
 // test_model.c: the v2 wasserstein architecture (parameter counts, shapes, receptive field
-// against specs/rave-v2.md), the tiny config's receptive field by impulse probing, and a
+// against docs/rave-v2.md), the tiny config's receptive field by impulse probing, and a
 // directional-derivative check of the whole tiny model's gradient in float.
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// test_overfit.c: the overfit smoke test of specs/rave-v2.md: the tiny config trained on one
+// test_overfit.c: an overfit smoke test: the tiny config trained on one
 // fixed batch (two drum-like decaying tones with noise) for 200 steps at lr 2e-3 must at least
 // halve the spectral distance (multiband + fullband), with fresh noise and prior draws every
 // step. One thread: the suite shares a small machine and spin-waiting threads slow it down.

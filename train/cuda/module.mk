@@ -1,4 +1,4 @@
-# train/cuda/module.mk: the CUDA backend (issue 7), built when nvcc is found (or CUDA=1;
+# train/cuda/module.mk: the CUDA backend, built when nvcc is found (or CUDA=1;
 # CUDA=0 turns it off). Sanitizer builds (SAN=1) leave it out: ASan and the CUDA runtime do
 # not mix, and the stub (train/cuda/cuda_stub.c) keeps the link whole.
 #

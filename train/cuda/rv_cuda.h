@@ -1,4 +1,4 @@
-// rv_cuda.h: CUDA twins of the CPU ops in train/nn/ (issue 7), declared in one place.
+// rv_cuda.h: CUDA twins of the CPU ops in train/nn/, declared in one place.
 //
 // Every rv_<op>_fwd_cuda / _bwd_cuda takes exactly the arguments of its CPU twin in
 // train/nn/<op>.h, with every pointer a DEVICE pointer (scratch too, same size in floats),

@@ -5,7 +5,7 @@
 // PyTorch convention at x = 0). out may alias in for the forward.
 // Amplitude modulation: in (B, 2C, T) holds x in channels [0, C) and a in [C, 2C);
 // out (B, C, T). Backward ACCUMULATES into din (B, 2C, T).
-// CUDA twins (issue 7): rv_lrelu_fwd_cuda, rv_amod_fwd_cuda, ... same arguments.
+// CUDA twins (train/cuda/): rv_lrelu_fwd_cuda, rv_amod_fwd_cuda, ... same arguments.
 #ifndef RV_ACT_H
 #define RV_ACT_H
 

@@ -7,7 +7,7 @@
 // Forward overwrites out. Backward ACCUMULATES (+=) into din, dw and dbias; any of them may
 // be NULL to skip that gradient. Batch items are processed in order, so dw is deterministic.
 // Weight normalisation is a separate op (wnorm.h) applied to w before the call.
-// CUDA twins (issue 7): rv_conv1d_fwd_cuda / rv_conv1d_bwd_cuda, same arguments.
+// CUDA twins (train/cuda/): rv_conv1d_fwd_cuda / rv_conv1d_bwd_cuda, same arguments.
 #ifndef RV_CONV1D_H
 #define RV_CONV1D_H
 

@@ -7,7 +7,7 @@
 // with K = 2r, stride r, pad r/2 (r even or r = 2) this is exactly T_in * r.
 // scratch holds C_out*K*T_in values (rv_convt1d_scratch).
 // Forward overwrites out; backward ACCUMULATES into din, dw, dbias (each may be NULL).
-// CUDA twins (issue 7): rv_convt1d_fwd_cuda / _bwd_cuda, same arguments.
+// CUDA twins (train/cuda/): rv_convt1d_fwd_cuda / _bwd_cuda, same arguments.
 #ifndef RV_CONVT1D_H
 #define RV_CONVT1D_H
 

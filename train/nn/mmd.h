@@ -4,7 +4,7 @@
 // dimension D. y holds the prior draws N(0, I) made by the caller. Kernel:
 // k(a, b) = exp(-|a - b|^2 / D^2) (one bandwidth, c = D^2). Biased V-statistic with the
 // diagonal: MMD = mean k(z,z) + mean k(y,y) - 2 mean k(z,y).
-// Gradient (specs/rave-v2.md 5b): dMMD/dz_i = -(4/(c N^2)) [sum_j k(z_i,z_j)(z_i - z_j)
+// Gradient (docs/rave-v2.md section 5): dMMD/dz_i = -(4/(c N^2)) [sum_j k(z_i,z_j)(z_i - z_j)
 //   - sum_j k(z_i,y_j)(z_i - y_j)].
 // O(N^2 D); rows in parallel, per-row partial sums reduced serially (thread-count independent).
 // scratch: N values. Backward ACCUMULATES weight * dMMD/dz into dz.

@@ -2,7 +2,7 @@
 //
 // Prototype: Kaiser-windowed sinc, N = 377 taps, beta = 10.06126, cutoff wc = 0.10751953125
 // rad/sample (c = wc/pi), h[n] = c sinc(c (n - 188)) kaiser(n) -- the constants of
-// specs/rave-v2.md section 2, hard-coded (the Nelder-Mead design is not re-run).
+// docs/rave-v2.md section 2, hard-coded (the Nelder-Mead design is not re-run).
 // Bank: h_k[t] = 2 h[t] cos((2k+1) pi/32 t + (-1)^k pi/4), t = -188..188, zero-padded to 512
 // taps (67 left, 68 right). The extra 513th (analysis) / 33rd (synthesis) zero tap goes at the
 // END of each kernel.

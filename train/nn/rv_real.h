@@ -3,7 +3,7 @@
 // Every nn/ source is compiled twice: as float (symbols rv_*, linked into gendang-train) and,
 // for the finite-difference tests only, as double with -DRV_F64 (symbols rv_*_f64, archive
 // build/libtrain_f64.a, see train/module.mk). RV(name) spells the symbol for the current
-// precision; RV_GEMM is the matching CBLAS routine. A CUDA twin of an op (issue 7) takes the
+// precision; RV_GEMM is the matching CBLAS routine. A CUDA twin of an op (train/cuda/) takes the
 // same arguments and is named rv_<op>_fwd_cuda / _bwd_cuda.
 #ifndef RV_REAL_H
 #define RV_REAL_H

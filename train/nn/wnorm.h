@@ -5,7 +5,7 @@
 // for ConvTranspose1d weights (C_in, C_out, K) rows = C_in -- one g per INPUT channel, the
 // reference quirk we reproduce. Norms are accumulated in double.
 // Backward ACCUMULATES into dv and dg: dg += dw.v/|v|, dv += g/|v| (dw - (dw.v) v/|v|^2).
-// CUDA twins (issue 7): rv_wnorm_fwd_cuda / _bwd_cuda.
+// CUDA twins (train/cuda/): rv_wnorm_fwd_cuda / _bwd_cuda.
 #ifndef RV_WNORM_H
 #define RV_WNORM_H
 
