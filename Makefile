@@ -14,7 +14,11 @@
 .SUFFIXES:
 .SECONDEXPANSION:
 # Objects and archives made through pattern chains are kept, not deleted as intermediates.
+# This is the only .SECONDARY: one with prerequisites anywhere (a module.mk) would turn this
+# "everything" into "only those", and a second `make` would rebuild what the first deleted.
 .SECONDARY:
+# A recipe that fails leaves no half-written target behind to look up to date.
+.DELETE_ON_ERROR:
 SHELL       := /bin/bash
 CC          ?= cc
 ifeq ($(CC),cc)
@@ -62,11 +66,11 @@ NVCC := $(shell command -v nvcc 2>/dev/null)
 TOOL_DIRS := augment synth train eval
 LIB_DIRS  := core pipeline $(TOOL_DIRS)
 
-.PHONY: all deps build test demo bench sanitize clean install check-headers test-cuda
+.PHONY: all deps build build-summary test demo bench sanitize clean install check-headers test-cuda
 .DEFAULT_GOAL := all
 
 all: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build-summary
 
 # --------------------------------------------------------------------------- deps
 # Installs what is missing with apt-get when root; otherwise prints the command.
@@ -94,47 +98,79 @@ TEST_SRCS := $(shell find tests -name 'test_*.c' 2>/dev/null | sort)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 TOOLS     := $(BIN)/gendang $(foreach d,$(TOOL_DIRS),$(if $(wildcard $(d)/main.c),$(BIN)/gendang-$(d)))
 
+# Staleness: every object and program records its header dependencies (gcc/nvcc -MMD -MP, in
+# X.d next to X.o, or P.d for a program P compiled and linked in one step) and the command
+# flags that made it (in T.flags, written after a successful build). A target whose recorded
+# flags differ from the ones its rule would use now, or that has none, is rebuilt: changing
+# OPT, SAN, CI, CFLAGS, LDFLAGS, DEPS_ROOT or a module.mk's per-object flags rebuilds exactly
+# what they reach. The check runs in the prerequisite list (secondary expansion), where target
+# and pattern-specific variables are already set, so it sees the flags the recipe will use.
+.PHONY: FORCE
+flags_file  = $(if $(filter $(BIN)/%,$@),$(BUILD)/flags/$(notdir $@),$@).flags
+str_eq      = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
+# (strip: make 4.3's $(file <) sometimes keeps the file's last newline)
+flags_check = $(if $(call str_eq,$(strip $(file <$(flags_file))),$(strip $(1))),,FORCE)
+flags_save  = mkdir -p $(dir $(flags_file)); printf '%s\n' '$(subst ','\'',$(strip $(1)))' > $(flags_file)
+# A program compiled and linked in one step from its .c (tests, lab tools): compiler and link
+# flags, and where its header dependencies go.
+PROG_CC       = $(CC) $(GD_CFLAGS) $(CFLAGS) $(GD_LDFLAGS) $(LDFLAGS)
+PROG_DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+
+# `build` has no recipe of its own, so that `make -q build` answers whether anything is stale;
+# `make`, `make test` and `make sanitize` build through build-summary, which says what was built.
 build: $(TOOLS) $(TEST_BINS)
+build-summary: build
 	@echo "built: $(notdir $(TOOLS)) ($(words $(TEST_BINS)) test programs)"; \
 	if [ -n "$(NVCC)" ]; then echo "cuda: nvcc found ($(NVCC))"; else echo "cuda: nvcc not found; GPU trainer not built"; fi
 
-$(BUILD)/%.o: %.c
+CC_O = $(CC) $(GD_CFLAGS) $(CFLAGS)
+$(BUILD)/%.o: %.c $$(call flags_check,$$(CC_O))
 	@mkdir -p $(dir $@)
-	$(CC) $(GD_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC_O) -MMD -MP -c $< -o $@
+	@$(call flags_save,$(CC_O))
 
-$(BUILD)/libgendang.a: $(CORE_OBJS)
+# Archives are remade whole, and also when their member list changes (a source removed).
+$(BUILD)/libgendang.a: $(CORE_OBJS) $$(call flags_check,$(AR) $(CORE_OBJS))
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $(CORE_OBJS)
+	@$(call flags_save,$(AR) $(CORE_OBJS))
 
-$(BUILD)/lib%.a: $$(call libobjs_of,$$*)
+$(BUILD)/lib%.a: $$(call libobjs_of,$$*) $$(call flags_check,$(AR) $$(call libobjs_of,$$*))
 	@mkdir -p $(dir $@)
-	rm -f $@; $(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $(call libobjs_of,$*)
+	@$(call flags_save,$(AR) $(call libobjs_of,$*))
 
-$(BIN)/gendang: $(BUILD)/pipeline/main.o $(BUILD)/libpipeline.a $(BUILD)/libgendang.a
+CC_LD = $(CC) $(GD_LDFLAGS) $(LDFLAGS)
+$(BIN)/gendang: $(BUILD)/pipeline/main.o $(BUILD)/libpipeline.a $(BUILD)/libgendang.a $$(call flags_check,$$(CC_LD) $$(LDLIBS))
 	@mkdir -p $(BIN)
-	$(CC) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC_LD) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+	@$(call flags_save,$(CC_LD) $(LDLIBS))
 
-$(BIN)/gendang-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(BUILD)/libgendang.a
+$(BIN)/gendang-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(BUILD)/libgendang.a $$(call flags_check,$$(CC_LD) $$(EXTRA_LDLIBS_$$*) $$(LDLIBS))
 	@mkdir -p $(BIN)
-	$(CC) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(EXTRA_LDLIBS_$*) $(LDLIBS)
+	$(CC_LD) -o $@ $(filter %.o %.a,$^) $(EXTRA_LDLIBS_$*) $(LDLIBS)
+	@$(call flags_save,$(CC_LD) $(EXTRA_LDLIBS_$*) $(LDLIBS))
 
 # tests/X/test_foo.c links libX (if X is a code directory) and libgendang.
 test_dir = $(firstword $(subst /, ,$(patsubst $(BUILD)/tests/%,%,$(1))))
-$(BUILD)/tests/%: tests/%.c tests/test.h $$(if $$(filter-out core cli,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a
+TEST_LIBS = $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
+$(BUILD)/tests/%: tests/%.c $$(if $$(filter-out core cli,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a $$(call flags_check,$$(PROG_CC) $$(TEST_LIBS))
 	@mkdir -p $(dir $@)
-	$(CC) $(GD_CFLAGS) $(CFLAGS) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
+	$(PROG_CC) $(PROG_DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(TEST_LIBS)
+	@$(call flags_save,$(PROG_CC) $(TEST_LIBS))
 
 -include $(wildcard */module.mk */*/module.mk)
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Header dependencies of everything built in $(BUILD) (not of the sanitizer build nested in it).
+-include $(shell find $(BUILD) -path $(BUILD)/san -prune -o -name '*.d' -print 2>/dev/null)
 
 # --------------------------------------------------------------------------- test
 test: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build-summary
 	@tests/run.sh $(BUILD) $(BIN)
 
 sanitize:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 SAN=1 build
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 SAN=1 build-summary
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  GD_SANITIZE=1 tests/run.sh build/san build/san/bin
 

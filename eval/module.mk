@@ -8,6 +8,7 @@ $(BUILD)/eval/%.o: CFLAGS += $(if $(SAN),,-O3) -fno-math-errno -ffp-contract=off
 EXTRA_LDLIBS_eval := -llapacke -llapack
 # The pair-suite profiler (eval/lab/prof_pair.c, a development tool); make bench runs its
 # --floor mode (bench/bench_eval.sh).
-$(BUILD)/lab/prof_pair: eval/lab/prof_pair.c $(BUILD)/libeval.a $(BUILD)/libgendang.a
+$(BUILD)/lab/prof_pair: eval/lab/prof_pair.c $(BUILD)/libeval.a $(BUILD)/libgendang.a $$(call flags_check,$$(PROG_CC) $(EXTRA_LDLIBS_eval) $$(LDLIBS))
 	@mkdir -p $(dir $@)
-	$(CC) $(GD_CFLAGS) $(CFLAGS) $(GD_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_eval) $(LDLIBS)
+	$(PROG_CC) $(PROG_DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(EXTRA_LDLIBS_eval) $(LDLIBS)
+	@$(call flags_save,$(PROG_CC) $(EXTRA_LDLIBS_eval) $(LDLIBS))

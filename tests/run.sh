@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test program under BUILD/tests and every CLI test script under tests/*/,
-# counts "ok"/"FAIL" lines, and ends with "N passed, N failed".
+# Runs the test program BUILD/tests/X/test_Y of every tests/X/test_Y.c (the list the Makefile
+# builds; a program left in BUILD from a deleted source is not run, one not built fails) and
+# every CLI test script under tests/*/, counts "ok"/"FAIL" lines, and ends with
+# "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR BIN_DIR
 set -u
 build=${1:-build}; bin=${2:-bin}
@@ -24,8 +26,13 @@ run_one() {  # name, command...
     fi
 }
 
-for t in $(find "$build/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort); do
-    run_one "${t#$build/tests/}" "$t"
+for src in $(find tests -name 'test_*.c' | sort); do
+    name=${src#tests/}; name=${name%.c}
+    if [ -x "$build/tests/$name" ]; then
+        run_one "$name" "$build/tests/$name"
+    else
+        failed=$((failed + 1)); echo "FAIL $name (not built: $build/tests/$name)"
+    fi
 done
 for s in $(find tests -name 'test_*.sh' | sort); do
     run_one "$s" bash "$s"

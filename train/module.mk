@@ -2,22 +2,20 @@
 # finite-difference gradient tests; see train/nn/rv_real.h.
 TRAIN_F64_OBJS := $(patsubst train/nn/%.c,$(BUILD)/train_f64/%.o,$(wildcard train/nn/*.c))
 
-$(BUILD)/train_f64/%.o: train/nn/%.c
+$(BUILD)/train_f64/%.o: train/nn/%.c $$(call flags_check,$$(CC_O) -DRV_F64)
 	@mkdir -p $(dir $@)
-	$(CC) $(GD_CFLAGS) $(CFLAGS) -DRV_F64 -MMD -MP -c $< -o $@
+	$(CC_O) -DRV_F64 -MMD -MP -c $< -o $@
+	@$(call flags_save,$(CC_O) -DRV_F64)
 
-$(BUILD)/libtrain_f64.a: $(TRAIN_F64_OBJS)
+$(BUILD)/libtrain_f64.a: $(TRAIN_F64_OBJS) $$(call flags_check,$(AR) $(TRAIN_F64_OBJS))
 	@mkdir -p $(dir $@)
-	rm -f $@; $(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $(TRAIN_F64_OBJS)
+	@$(call flags_save,$(AR) $(TRAIN_F64_OBJS))
 
 $(BUILD)/tests/train/test_nn_grad: $(BUILD)/libtrain_f64.a
 
 # The f64 archive follows libgendang.a on the test link line; name libgendang again after it.
 EXTRA_LDLIBS_train := $(BUILD)/libgendang.a
-
-# Keep the archives and objects (otherwise make deletes them as intermediates and rebuilds
-# all of train/ on the next test build).
-.SECONDARY: $(call objs_of,train) $(BUILD)/libtrain.a $(TRAIN_F64_OBJS) $(BUILD)/libtrain_f64.a
 
 # mss.c's per-bin loops and act.c's LeakyReLU loops vectorise only without errno from sqrt
 # and with their selects if-converted (no FP exception traps); neither changes a result.

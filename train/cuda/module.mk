@@ -37,19 +37,19 @@ CUDA_OBJS := $(patsubst train/cuda/%.cu,$(BUILD)/cuda/%.o,$(CUDA_SRCS))
 
 ifeq ($(GD_CUDA),1)
 
-$(BUILD)/cuda/%.o: train/cuda/%.cu train/cuda/common.cuh train/cuda/gnet.cuh train/cuda/gdisc.cuh train/cuda/rv_cuda.h train/cuda/gpu_model.h
+# Header dependencies from nvcc itself (-MMD -MP, in build/cuda/X.d), as for the C objects.
+$(BUILD)/cuda/%.o: train/cuda/%.cu $$(call flags_check,$$(NVCC) $$(NVCC_FLAGS))
 	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCC_FLAGS) -c $< -o $@
+	$(NVCC) $(NVCC_FLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+	@$(call flags_save,$(NVCC) $(NVCC_FLAGS))
 
-$(BUILD)/libtrain_cuda.a: $(CUDA_OBJS)
-	rm -f $@; $(AR) rcs $@ $^
+$(BUILD)/libtrain_cuda.a: $(CUDA_OBJS) $$(call flags_check,$(AR) $(CUDA_OBJS))
+	rm -f $@; $(AR) rcs $@ $(CUDA_OBJS)
+	@$(call flags_save,$(AR) $(CUDA_OBJS))
 
-# The stub compiles empty when the real backend is linked.
+# The stub compiles empty when the real backend is linked (the changed flags rebuild it when
+# CUDA is turned on or off).
 $(BUILD)/train/cuda/cuda_stub.o: GD_CFLAGS += -DGD_HAVE_CUDA
-$(BUILD)/train/cuda/cuda_stub.o: $(BUILD)/cuda/.enabled
-
-$(BUILD)/cuda/.enabled:
-	@mkdir -p $(dir $@); rm -f $(BUILD)/cuda/.disabled; touch $@
 
 # gendang-train and the train tests: the CUDA archive, then libtrain/libgendang again for what
 # the CUDA objects use, then the CUDA libraries.
@@ -57,17 +57,22 @@ $(BIN)/gendang-train: $(BUILD)/libtrain_cuda.a
 EXTRA_LDLIBS_train += $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libgendang.a $(CUDA_LIBS)
 $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/train/test_*.c)): $(BUILD)/libtrain_cuda.a
 
-CUDA_TEST_LINK = $(GD_CFLAGS) $(CFLAGS) -I$(CUDA_HOME)/include $(GD_LDFLAGS) $(LDFLAGS) -o $@ $< \
-    $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libtrain_f64.a \
+CUDA_PROG_LIBS = $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libtrain.a $(BUILD)/libtrain_f64.a \
     $(BUILD)/libgendang.a $(CUDA_LIBS) $(LDLIBS)
+CUDA_PROG_CC = $(PROG_CC) -I$(CUDA_HOME)/include
+CUDA_PROG_DEPS = $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a $(BUILD)/libtrain_f64.a \
+    $$(call flags_check,$$(CUDA_PROG_CC) $$(CUDA_PROG_LIBS))
+CUDA_PROG_LINK = $(CUDA_PROG_CC) $(PROG_DEPFLAGS) -o $@ $< $(CUDA_PROG_LIBS)
 
-$(BUILD)/cuda/parity_%: tests/cuda/parity_%.c tests/cuda/cuda_test.h tests/test.h $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a $(BUILD)/libtrain_f64.a
+$(BUILD)/cuda/parity_%: tests/cuda/parity_%.c $(CUDA_PROG_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CUDA_TEST_LINK)
+	$(CUDA_PROG_LINK)
+	@$(call flags_save,$(CUDA_PROG_CC) $(CUDA_PROG_LIBS))
 
-$(BUILD)/cuda/bench_step: train/cuda/lab/bench_step.c $(BUILD)/libtrain.a $(BUILD)/libtrain_cuda.a $(BUILD)/libgendang.a $(BUILD)/libtrain_f64.a
+$(BUILD)/cuda/bench_step: train/cuda/lab/bench_step.c $(CUDA_PROG_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CUDA_TEST_LINK)
+	$(CUDA_PROG_LINK)
+	@$(call flags_save,$(CUDA_PROG_CC) $(CUDA_PROG_LIBS))
 
 build: $(BUILD)/cuda/parity_cuda $(BUILD)/cuda/parity_model $(BUILD)/cuda/bench_step
 
@@ -79,10 +84,6 @@ cuda-info:
 
 else
 
-$(BUILD)/train/cuda/cuda_stub.o: $(BUILD)/cuda/.disabled
-$(BUILD)/cuda/.disabled:
-	@mkdir -p $(dir $@); rm -f $(BUILD)/cuda/.enabled; touch $@
-
 test-cuda-run:
 	@echo "test-cuda: skipped: $(if $(SAN),sanitizer build,no nvcc (CUDA backend not built))"
 
@@ -90,8 +91,6 @@ cuda-info:
 	@echo "cuda: ✗ $(if $(SAN),off in sanitizer builds,nvcc not found; GPU trainer not built)"
 
 endif
-
-.PRECIOUS: $(BUILD)/libtrain_cuda.a $(BUILD)/cuda/%.o
 
 # Binaries for the GPU machine's fallback (scripts/device_cuda.sh uses them if its own build
 # fails): copied into .deps/prebuilt, which travels with the .deps carry.
