@@ -4,6 +4,9 @@
 . "$GD_ROOT/tests/cli/lib.sh"
 cd "$GD_ROOT"
 
+# A FLAC transfer input: transfer writes <stem>.wav, which the report must find.
+check "make a FLAC transfer input" gendang augment gain --db -3 \
+    "/usr/share/hydrogen/data/drumkits/The Black Pearl 1.0/PaisteBell-Med.wav" -o "$T/bell.flac"
 cat > "$T/s.yaml" <<EOF
 name: seeds
 seed: 5
@@ -21,7 +24,8 @@ train:
   steps: 20
   threads: 1
   seeds: [4, 9]
-eval: {}
+eval:
+  transfer: ["$T/bell.flac"]
 compare: [real, augmented]
 report: true
 EOF
@@ -45,6 +49,8 @@ check "seeds give different models" bash -c "! cmp -s '$T/out/runs/real/seed4/mo
 check "baseline pairs" test -s "$T/out/eval/nearest/pairs.jsonl"
 check_grep "compare reads two seeds per arm" "seeds.*2" "$T/out/compare/augmented_vs_real.txt"
 check_grep "report has the baseline" "nearest training hit" "$T/out/report/report.html"
+check "transfer of the FLAC input written as WAV" test -s "$T/out/eval/real/seed4/transfer/bell.wav"
+check_grep "report plays the FLAC input's transfer" "bell" "$T/out/report/report.html"
 check "rerun is cached" gendang run "$T/s.yaml"
 check_grep "rerun says up to date" "train/real/seed9: up to date" "$T/.err"
 
