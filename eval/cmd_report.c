@@ -18,6 +18,7 @@
 #include "core/log.h"     // defines: gd_log_set_level, gd_warn
 #include "eval/plot.h"    // defines: ev_plot_*, ev_png_write
 #include "eval/report_arms.h" // defines: ev_arms_*, ev_html_esc
+#include "eval/report_attr.h" // defines: ev_attr_*
 #include "eval/summary.h" // defines: ev_summarise
 
 #define MAX_TRANSFER 32
@@ -31,6 +32,8 @@ typedef struct {
     int         has_defs;                 // DIR/eval-metrics.md written (the pages link it)
     eval_pair_opts opts;
     ev_arms     arms;                     // --arm / --baseline
+    const char *attr_dir;                 // --attribution (NULL: no section)
+    ev_attr     attr;
 } report_cfg;
 
 static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
@@ -301,6 +304,7 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     for (int t = 0; t < c->n_transfer; t++)
         fprintf(f, "- transfer %s: [audio](audio/transfer_%02d.wav)\n", c->transfer[t], t);
     if (n_loss) fprintf(f, "\n## Training loss\n\n![loss](img/loss.png)\n");
+    if (c->attr_dir) ev_attr_md(f, &c->attr);
     for (int k = 0; k < c->n_compare; k++) {
         char *txt;
         size_t len;
@@ -375,6 +379,7 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         }
         fputs("</p>\n", f);
     }
+    if (c->attr_dir) ev_attr_html(f, &c->attr);
     for (int k = 0; k < c->n_compare; k++) {
         char *txt;
         size_t len;
@@ -429,6 +434,8 @@ static void usage(void) {
            "                       numeric column): loss plot\n"
            "  --compare FILE       include a `gendang-eval compare` output (repeatable, up to %d)\n"
            "  --transfer FILE      add a transfer example player (repeatable, up to %d)\n"
+           "  --attribution DIR    an attribution section: timeline and summary from the folder\n"
+           "                       `gendang-train attribute -o DIR` wrote\n"
            "  --title TEXT         page title\n"
            "  --max-media N        images and players for the first N clips (default 200)\n"
            "  --arm NAME=P1.jsonl[,P2.jsonl...]   a model's `pair --json` results, one file per\n"
@@ -446,10 +453,10 @@ static void usage(void) {
 }
 
 int eval_cmd_report(int argc, char **argv) {
-    enum { O_ARM = 256, O_BASE, O_PRIMARY };
+    enum { O_ARM = 256, O_BASE, O_PRIMARY, O_ATTR };
     static const struct option lo[] = {
         {"arm", required_argument, 0, O_ARM}, {"baseline", required_argument, 0, O_BASE},
-        {"primary", required_argument, 0, O_PRIMARY},
+        {"primary", required_argument, 0, O_PRIMARY}, {"attribution", required_argument, 0, O_ATTR},
         {"out", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"transfer", required_argument, 0, 't'}, {"title", required_argument, 0, 'T'},
         {"compare", required_argument, 0, 'C'},
@@ -481,6 +488,7 @@ int eval_cmd_report(int argc, char **argv) {
         case O_ARM: ev_arms_add(&c.arms, optarg, 0); break;
         case O_BASE: ev_arms_add(&c.arms, optarg, 1); break;
         case O_PRIMARY: primary = optarg; break;
+        case O_ATTR: c.attr_dir = optarg; break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
@@ -498,9 +506,10 @@ int eval_cmd_report(int argc, char **argv) {
         if (!gd_path_exists(c.transfer[k])) gd_die("%s: no such file (--transfer)", c.transfer[k]);
     if (c.log_csv && !gd_path_exists(c.log_csv)) gd_die("%s: no such file (--log)", c.log_csv);
     ev_arms_read(&c.arms);
+    char err[1024];
+    if (c.attr_dir && ev_attr_read(&c.attr, c.attr_dir, err, sizeof err)) gd_die("%s", err);
     eval_item *items = NULL;
     int n = 0;
-    char err[1024];
     if (has_pairs && eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
     eval_pair_result *res = calloc(n > 0 ? n : 1, sizeof *res);
     if (!res) gd_die("out of memory");
@@ -509,6 +518,11 @@ int eval_cmd_report(int argc, char **argv) {
     if (gd_mkdir_p(c.dir)) gd_die("%s: cannot create", c.dir);
     make_media(&c, items, n);
     c.has_defs = copy_definitions(&c);
+    if (c.attr_dir) {
+        char *png = joinf(c.dir, "img/attribution.png");
+        if (ev_attr_plot(&c.attr, png)) gd_die("%s: cannot write", png);
+        free(png);
+    }
     char names[8][64];
     double y_lo = 0, y_hi = 0;
     int loss = c.log_csv ? make_loss_plot(&c, names, &y_lo, &y_hi) : 0;
@@ -520,5 +534,6 @@ int eval_cmd_report(int argc, char **argv) {
     free(res);
     eval_items_free(items, n);
     ev_arms_free(&c.arms);
+    ev_attr_free(&c.attr);
     return 0;
 }

@@ -4,6 +4,7 @@
 //   gendang-train encode MODEL IN -o latents.csv
 //   gendang-train decode MODEL latents.csv -o OUT.wav
 //   gendang-train transfer MODEL IN -o OUT.wav | transfer MODEL IN... -o DIR
+//   gendang-train attribute MODEL --corpus DIR IN [-o DIR] (train/cmd_attribute.c)
 // Exit status: 0 success, 1 runtime failure (bad input, I/O, NaN loss), 2 usage error.
 #include <dirent.h>
 #include <getopt.h>
@@ -22,6 +23,7 @@
 #include "core/outdir.h"      // defines: gd_outlist_*
 #include "train/bench.h"      // defines: rv_bench
 #include "train/checkpoint.h" // defines: rv_ckpt_load
+#include "train/cmds.h"       // defines: rv_cmd_attribute, rv_cli_*
 #include "train/config.h"     // defines: rv_config_load
 #include "train/fit.h"        // defines: rv_fit
 #include "train/cuda/rv_cuda.h" // defines: rv_cuda_init
@@ -44,6 +46,8 @@ static void help(void) {
         "                                     length (resampled to the model rate, streamed in blocks)\n"
         "  transfer MODEL IN... -o DIR        files or folders of audio: DIR/<name>.wav each (used\n"
         "                                     whenever OUT does not end in .wav/.flac or is a folder)\n"
+        "  attribute MODEL --corpus DIR IN   which training labels IN's latent frames lie nearest\n"
+        "                                     to, against a label-permutation floor (attribute --help)\n"
         "  info MODEL [FIELD]                 checkpoint summary (key<TAB>value lines), or one field:\n"
         "                                     step, sample_rate, latent_size, hop, params, phase\n"
         "  bench --config NAME|FILE [--batch B] [--steps N]\n"
@@ -93,35 +97,6 @@ static int resolve_config(rv_config *c, const char *arg) {
     gd_usage("unknown config '%s' (not a file, not in train/configs/)", arg);
 }
 
-// Loads a model for inference; one with NaN/Inf weights (saved from a diverged run) would
-// only decode to NaN, so it is refused here, before anything is written.
-static void load_model(rv_model *m, const char *path) {
-    int rc = rv_ckpt_load(path, m, NULL, NULL, 0);
-    if (rc) { rv_model_free(m); gd_die("%s: cannot load model (%s)", path, gd_strerror(rc)); }
-    const char *bad = rv_infer_nonfinite_tensor(m);
-    if (bad) gd_die("%s: unusable model: tensor %s holds NaN or Inf", path, bad);
-}
-
-// An inference failure: a non-finite output is the model's fault, anything else the input's.
-static _Noreturn void infer_failed(const char *model, const char *in, const char *cmd, int rc) {
-    if (rc == GD_ERR_NUMERIC)
-        gd_die("%s: the model's %s output for %s is not finite (NaN or Inf); nothing written",
-               model, cmd, in);
-    gd_die("%s: %s failed (%s)", in, cmd, gd_strerror(rc));
-}
-
-static float *read_input(const rv_model *m, const char *path, long *n) {
-    gd_audio_info info;
-    if (gd_audio_info_read(path, &info)) gd_die("%s: cannot read audio", path);
-    if (info.rate != m->cfg.sample_rate)
-        gd_info("%s: %d Hz resampled to the model's %d Hz", path, info.rate, m->cfg.sample_rate);
-    gd_audio a;
-    int rc = gd_audio_read(&a, path, m->cfg.sample_rate, 1);
-    if (rc) gd_die("%s: cannot decode (%s)", path, gd_strerror(rc));
-    *n = a.n_frames;
-    return a.data;
-}
-
 static void write_audio(const char *path, float *y, long n, int rate) {
     gd_audio a = {y, 1, n, rate};
     int64_t clipped = 0;
@@ -166,7 +141,7 @@ static float *read_latents(const char *path, int L, long *F) {
 // Transfers one file to out (model rate, same length at that rate).
 static int transfer_one(rv_model *m, const char *in, const char *out, int block, uint64_t seed) {
     long n;
-    float *x = read_input(m, in, &n);
+    float *x = rv_cli_read_input(m, in, &n);
     int hop = rv_config_hop(&m->cfg);
     float *y = malloc(sizeof(float) * ((n + hop - 1) / hop) * hop);
     int rc = rv_infer_transfer(m, y, x, n, block, seed);
@@ -218,7 +193,7 @@ static int transfer_many(rv_model *m, const char *model, char **ins, int n_in,
     for (int k = 0; k < nf; k++) {
         char *o = gd_path_join(out_dir, names[k]);
         int rc = transfer_one(m, files[k], o, block, seed);
-        if (rc) infer_failed(model, files[k], "transfer", rc);
+        if (rc) rv_cli_infer_failed(model, files[k], "transfer", rc);
         free(o);
     }
     if (gd_outlist_finish(out_dir, ".transfer-outputs", (const char *const *)names, nf))
@@ -239,6 +214,8 @@ int main(int argc, char **argv) {
         execv("/proc/self/exe", argv);   // returns only on failure: carry on spinning
     }
     gd_cli_init("gendang-train");
+    // attribute has its own options (train/cmd_attribute.c).
+    if (argc > 1 && !strcmp(argv[1], "attribute")) return rv_cmd_attribute(argc - 1, argv + 1);
     // "--resume auto" (two words) is "--resume=auto": getopt takes an optional argument only
     // in the second form.
     for (int i = 1; i + 1 < argc; i++)
@@ -355,7 +332,7 @@ int main(int argc, char **argv) {
     if (npos > 2 && strcmp(cmd, "transfer")) gd_usage("%s takes one input file", cmd);
     if (!out) gd_usage("%s needs -o OUTPUT", cmd);
     rv_model m;
-    load_model(&m, argv[optind]);
+    rv_cli_load_model(&m, argv[optind]);
     const char *in = argv[optind + 1];
     size_t lo = strlen(out);
     int out_is_file = (lo > 4 && !strcasecmp(out + lo - 4, ".wav")) ||
@@ -376,7 +353,7 @@ int main(int argc, char **argv) {
         free(z); free(y);
     } else {
         long n;
-        float *x = read_input(&m, in, &n);
+        float *x = rv_cli_read_input(&m, in, &n);
         long F = (n + hop - 1) / hop;
         if (!strcmp(cmd, "encode")) {
             float *z = malloc(sizeof(float) * L * F);
@@ -392,6 +369,6 @@ int main(int argc, char **argv) {
         free(x);
     }
     rv_model_free(&m);
-    if (rc) infer_failed(argv[optind], in, cmd, rc);
+    if (rc) rv_cli_infer_failed(argv[optind], in, cmd, rc);
     return 0;
 }

@@ -1,0 +1,387 @@
+// cmd_attribute.c: gendang-train attribute, which training labels a sound's latent frames lie
+// nearest to (train/attribute.h), against the floor of labels permuted among training clips.
+//
+//   gendang-train attribute MODEL --corpus DIR IN.wav [--transfer] [--column C] [-k K]
+//                 [--permutations P] [--seed S] [--floor-db D] [-o OUT_DIR] [--json]
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cli.h"         // defines: gd_die, gd_usage, gd_opt_*
+#include "core/csv.h"         // defines: gd_csv_*
+#include "core/fileio.h"      // defines: gd_atomic_*, gd_path_join, gd_mkdir_p
+#include "core/json.h"        // defines: gd_json_*
+#include "core/log.h"         // defines: gd_info, gd_log_set_level
+#include "core/sha256.h"      // defines: gd_sha256_file
+#include "train/attribute.h"  // defines: rv_attr_*
+#include "train/cmds.h"       // defines: rv_cli_*
+#include "train/infer.h"      // defines: rv_infer_encode, rv_infer_transfer
+
+static void help(void) {
+    printf(
+        "Usage: gendang-train attribute MODEL --corpus DIR IN [OPTIONS]\n"
+        "Which training labels the sound IN is nearest to in MODEL's latent space: every train\n"
+        "clip of DIR/metadata.csv and IN are encoded into latent frames; frames quieter than\n"
+        "--floor-db are dropped (silence carries no timbre); each frame of IN takes the labels\n"
+        "of its k nearest training frames (Euclidean), and the per-file share of a label is\n"
+        "that fraction weighted by the frame's energy. The floor is the same share with the\n"
+        "labels permuted among training clips: a share above its 95th percentile means IN is\n"
+        "nearer that label than the clips' mere number and length explain. A training clip\n"
+        "with the same bytes as IN (same sha256) is left out of the search.\n\n"
+        "Options:\n"
+        "      --corpus DIR       corpus folder holding metadata.csv (train split used)\n"
+        "      --column C         metadata column to label by: label (default), group,\n"
+        "                         source_id, instrument (a column of that name, else the\n"
+        "                         label up to its '/'), or any other column of metadata.csv\n"
+        "      --transfer         also attribute the model's transfer of IN (what is heard)\n"
+        "  -k N                   neighbours per frame (default 8)\n"
+        "      --permutations P   label permutations for the floor (default 200)\n"
+        "      --seed S           permutation and transfer-noise seed (default 0)\n"
+        "      --floor-db D       frames below D dBFS (RMS over the frame) are left out\n"
+        "                         (default -60)\n"
+        "      --block N          latent frames per inference block (default 64)\n"
+        "  -o, --output DIR       write DIR/frames.csv (and frames_transfer.csv) and\n"
+        "                         DIR/summary.txt or DIR/summary.json\n"
+        "      --json             the summary as JSON (stdout and DIR/summary.json)\n"
+        "  -q, --quiet            no info messages\n"
+        "  -h, --help             this help\n\n"
+        "Exit status: 0 success, 1 runtime failure (bad input, I/O), 2 usage error.\n"
+        "The result is the same for the same seed whatever the thread count (OMP_NUM_THREADS).\n");
+}
+
+typedef struct {
+    const char *name;   // "input" or "transfer"
+    const char *file;
+    long    F;          // latent frames
+    double *energy;     // (F) mean square per frame
+    long    n_kept;
+    long   *kept;       // (n_kept) frame indices at or above the floor
+    int    *nb;         // (n_kept, k)
+    double *share, *floor_mean, *floor_p95;   // (n_labels)
+} attr_target;
+
+// Mean square of x over each frame's hop samples (zero past n).
+static double *frame_energy(const float *x, long n, int hop, long F) {
+    double *e = calloc((size_t)F, sizeof(double));
+    for (long f = 0; f < F; f++) {
+        double s = 0;
+        for (long t = f * hop; t < (f + 1) * hop && t < n; t++) s += (double)x[t] * x[t];
+        e[f] = s / hop;
+    }
+    return e;
+}
+
+// Latents (F, L) row-major of x; exits on failure.
+static float *encode_frames(rv_model *m, const char *model, const char *path, const float *x,
+                            long n, long F, int block) {
+    int L = m->cfg.latent_size;
+    float *z = malloc(sizeof(float) * L * F), *zt = malloc(sizeof(float) * L * F);
+    int rc = rv_infer_encode(m, z, x, n, block);
+    if (rc) rv_cli_infer_failed(model, path, "encode", rc);
+    for (long f = 0; f < F; f++)
+        for (int l = 0; l < L; l++) zt[f * L + l] = z[(long)l * F + f];
+    free(z);
+    return zt;
+}
+
+static int find_label(char **labels, int n, const char *s) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(labels[i], s)) return i;
+    return -1;
+}
+
+static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+// The value of column `col` (index c, or -1 for the derived "instrument") in row r.
+static char *label_value(const gd_csv *csv, int r, int c, int c_label) {
+    if (c >= 0) return strdup(gd_csv_get(csv, r, c));
+    const char *s = gd_csv_get(csv, r, c_label), *slash = strchr(s, '/');
+    return slash ? strndup(s, (size_t)(slash - s)) : strdup(s);
+}
+
+static void write_frames(const char *path, const attr_target *t, const rv_attr_bank *bank,
+                         const int *clip_label, char **labels, int n_labels, int k,
+                         double frame_s) {
+    double *sh = malloc(sizeof(double) * (t->n_kept ? t->n_kept : 1) * n_labels);
+    rv_attr_frame_shares(sh, t->nb, t->n_kept, k, bank, clip_label, n_labels);
+    gd_atomic a;
+    if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
+    fputs("time_s,energy_db,kept,top", a.f);
+    for (int c = 0; c < n_labels; c++) { fputc(',', a.f); gd_csv_write_field(a.f, labels[c]); }
+    fputc('\n', a.f);
+    long j = 0;
+    for (long f = 0; f < t->F; f++) {
+        int kept = j < t->n_kept && t->kept[j] == f;
+        fprintf(a.f, "%.6f,%.2f,%d,", f * frame_s, 10 * log10(t->energy[f] + 1e-20), kept);
+        if (kept) {
+            int top = 0;
+            for (int c = 1; c < n_labels; c++)
+                if (sh[j * n_labels + c] > sh[j * n_labels + top]) top = c;
+            gd_csv_write_field(a.f, labels[top]);
+            for (int c = 0; c < n_labels; c++) fprintf(a.f, ",%.4f", sh[j * n_labels + c]);
+            j++;
+        } else {
+            for (int c = 0; c < n_labels; c++) fputc(',', a.f);
+        }
+        fputc('\n', a.f);
+    }
+    free(sh);
+    if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
+}
+
+typedef struct {
+    const char *model, *corpus, *column;
+    int k, n_perm, n_clips, n_excluded, n_labels;
+    long n_frames;
+    double floor_db;
+    uint64_t seed;
+    char **labels;
+} attr_info;
+
+static void write_text(FILE *f, const attr_info *in, const attr_target *t, int n_t) {
+    fprintf(f, "attribution against %s (column %s; %d train clips%s, %ld frames above %.0f dBFS;"
+            " k=%d, %d permutations, seed %llu)\n", in->corpus, in->column, in->n_clips,
+            in->n_excluded ? ", the one equal to the input left out" : "", in->n_frames,
+            in->floor_db, in->k, in->n_perm, (unsigned long long)in->seed);
+    for (int i = 0; i < n_t; i++) {
+        fprintf(f, "\n%s: %s (%ld of %ld frames above the floor)\n", t[i].name, t[i].file,
+                t[i].n_kept, t[i].F);
+        fprintf(f, "%-24s %8s %11s %10s %6s\n", "label", "share", "floor_mean", "floor_p95", "above");
+        for (int c = 0; c < in->n_labels; c++)
+            fprintf(f, "%-24s %8.4f %11.4f %10.4f %6s\n", in->labels[c], t[i].share[c],
+                    t[i].floor_mean[c], t[i].floor_p95[c],
+                    t[i].share[c] > t[i].floor_p95[c] ? "yes" : "no");
+        for (int c = 0; c < in->n_labels; c++)
+            if (t[i].share[c] > t[i].floor_p95[c])
+                fprintf(f, "%.0f %% of the %s's energy is nearest to %s frames (chance: %.0f %%,"
+                        " 95th percentile %.0f %%).\n", 100 * t[i].share[c],
+                        i ? "transfer output" : "input", in->labels[c], 100 * t[i].floor_mean[c],
+                        100 * t[i].floor_p95[c]);
+    }
+}
+
+static void write_json(FILE *f, const attr_info *in, const attr_target *t, int n_t) {
+    gd_json j;
+    gd_json_init(&j, f);
+    gd_json_begin_object(&j);
+    gd_json_key(&j, "model"); gd_json_string(&j, in->model);
+    gd_json_key(&j, "corpus"); gd_json_string(&j, in->corpus);
+    gd_json_key(&j, "column"); gd_json_string(&j, in->column);
+    gd_json_key(&j, "k"); gd_json_int(&j, in->k);
+    gd_json_key(&j, "permutations"); gd_json_int(&j, in->n_perm);
+    gd_json_key(&j, "seed"); gd_json_int(&j, (int64_t)in->seed);
+    gd_json_key(&j, "floor_db"); gd_json_number(&j, in->floor_db);
+    gd_json_key(&j, "train_clips"); gd_json_int(&j, in->n_clips);
+    gd_json_key(&j, "excluded_clips"); gd_json_int(&j, in->n_excluded);
+    gd_json_key(&j, "train_frames"); gd_json_int(&j, in->n_frames);
+    gd_json_key(&j, "targets");
+    gd_json_begin_array(&j);
+    for (int i = 0; i < n_t; i++) {
+        gd_json_begin_object(&j);
+        gd_json_key(&j, "name"); gd_json_string(&j, t[i].name);
+        gd_json_key(&j, "file"); gd_json_string(&j, t[i].file);
+        gd_json_key(&j, "frames"); gd_json_int(&j, t[i].F);
+        gd_json_key(&j, "kept_frames"); gd_json_int(&j, t[i].n_kept);
+        gd_json_key(&j, "labels");
+        gd_json_begin_array(&j);
+        for (int c = 0; c < in->n_labels; c++) {
+            gd_json_begin_object(&j);
+            gd_json_key(&j, "label"); gd_json_string(&j, in->labels[c]);
+            gd_json_key(&j, "share"); gd_json_number(&j, t[i].share[c]);
+            gd_json_key(&j, "floor_mean"); gd_json_number(&j, t[i].floor_mean[c]);
+            gd_json_key(&j, "floor_p95"); gd_json_number(&j, t[i].floor_p95[c]);
+            gd_json_key(&j, "above_floor"); gd_json_bool(&j, t[i].share[c] > t[i].floor_p95[c]);
+            gd_json_end_object(&j);
+        }
+        gd_json_end_array(&j);
+        gd_json_end_object(&j);
+    }
+    gd_json_end_array(&j);
+    gd_json_end_object(&j);
+    fputc('\n', f);
+}
+
+int rv_cmd_attribute(int argc, char **argv) {
+    enum { O_CORPUS = 256, O_COLUMN, O_TRANSFER, O_PERM, O_SEED, O_FLOOR, O_BLOCK, O_JSON };
+    static const struct option opts[] = {
+        {"corpus", required_argument, 0, O_CORPUS}, {"column", required_argument, 0, O_COLUMN},
+        {"transfer", no_argument, 0, O_TRANSFER}, {"permutations", required_argument, 0, O_PERM},
+        {"seed", required_argument, 0, O_SEED}, {"floor-db", required_argument, 0, O_FLOOR},
+        {"block", required_argument, 0, O_BLOCK}, {"json", no_argument, 0, O_JSON},
+        {"output", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *corpus = NULL, *column = "label", *out = NULL;
+    int k = 8, n_perm = 200, block = 64, json = 0, transfer = 0, ch;
+    double floor_db = -60;
+    uint64_t seed = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "k:o:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_CORPUS: corpus = optarg; break;
+        case O_COLUMN: column = optarg; break;
+        case O_TRANSFER: transfer = 1; break;
+        case O_PERM: n_perm = (int)gd_opt_int("--permutations", optarg, 1, 100000); break;
+        case O_SEED: seed = (uint64_t)gd_opt_int("--seed", optarg, 0, 9000000000000000000LL); break;
+        case O_FLOOR: floor_db = gd_opt_double("--floor-db", optarg, -200, 0); break;
+        case O_BLOCK: block = (int)gd_opt_int("--block", optarg, 1, 100000); break;
+        case O_JSON: json = 1; break;
+        case 'k': k = (int)gd_opt_int("-k", optarg, 1, 10000); break;
+        case 'o': out = optarg; break;
+        case 'q': gd_log_set_level(GD_LOG_WARN); break;
+        case 'h': help(); return 0;
+        default: gd_usage("attribute: unknown option (see attribute --help)");
+        }
+    }
+    if (argc - optind != 2) gd_usage("attribute needs MODEL and one input file");
+    if (!corpus) gd_usage("attribute needs --corpus DIR");
+    const char *model = argv[optind], *in_path = argv[optind + 1];
+
+    // Corpus rows first (cheap checks before the model is loaded).
+    char *meta_path = gd_path_join(corpus, "metadata.csv");
+    gd_csv *csv;
+    if (!gd_path_exists(meta_path)) gd_die("%s: no corpus here (metadata.csv missing)", corpus);
+    if (gd_csv_read(&csv, meta_path)) gd_die("%s: cannot read", meta_path);
+    int c_file = gd_csv_col(csv, "file_name"), c_split = gd_csv_col(csv, "split");
+    int c_sha = gd_csv_col(csv, "sha256"), c_label = gd_csv_col(csv, "label");
+    int c_col = gd_csv_col(csv, column);
+    if (c_file < 0 || c_split < 0) gd_die("%s: needs the columns file_name and split", meta_path);
+    if (c_col < 0 && !(strcmp(column, "instrument") == 0 && c_label >= 0))
+        gd_die("%s: no column '%s'", meta_path, column);
+    char in_sha[GD_SHA256_HEX_LEN];
+    if (gd_sha256_file(in_sha, in_path)) gd_die("%s: cannot read", in_path);
+    int n_rows = 0, n_excluded = 0, *rows = malloc(sizeof(int) * (csv->n_rows + 1));
+    for (int r = 0; r < csv->n_rows; r++) {
+        if (strcmp(gd_csv_get(csv, r, c_split), "train")) continue;
+        if (c_sha >= 0 && !strcmp(gd_csv_get(csv, r, c_sha), in_sha)) { n_excluded++; continue; }
+        rows[n_rows++] = r;
+    }
+    if (!n_rows)
+        gd_die("%s: no train rows%s", meta_path, n_excluded ? " besides the input itself" : "");
+
+    rv_model m;
+    rv_cli_load_model(&m, model);
+    int hop = rv_config_hop(&m.cfg), L = m.cfg.latent_size;
+    double floor_ms = pow(10, floor_db / 10);
+
+    // The bank: every training frame above the floor, in row order.
+    rv_attr_bank bank = {NULL, NULL, 0, L};
+    float *bz = NULL;
+    int *bclip = NULL;
+    long cap = 0;
+    for (int i = 0; i < n_rows; i++) {
+        char *p = gd_path_join(corpus, gd_csv_get(csv, rows[i], c_file));
+        long n;
+        float *x = rv_cli_read_input(&m, p, &n);
+        long F = (n + hop - 1) / hop;
+        float *z = encode_frames(&m, model, p, x, n, F, block);
+        double *e = frame_energy(x, n, hop, F);
+        for (long f = 0; f < F; f++) {
+            if (e[f] < floor_ms) continue;
+            if (bank.n == cap) {
+                cap = cap ? 2 * cap : 4096;
+                bz = realloc(bz, sizeof(float) * cap * L);
+                bclip = realloc(bclip, sizeof(int) * cap);
+                if (!bz || !bclip) gd_die("out of memory");
+            }
+            memcpy(bz + bank.n * L, z + f * L, sizeof(float) * L);
+            bclip[bank.n++] = i;
+        }
+        free(x); free(z); free(e); free(p);
+    }
+    if (!bank.n) gd_die("%s: no train frame above %.0f dBFS (--floor-db)", corpus, floor_db);
+    bank.z = bz; bank.clip_of = bclip;
+    if (k > bank.n) k = (int)bank.n;
+
+    // Labels: the distinct values over the clips searched, sorted.
+    char **vals = malloc(sizeof(char *) * n_rows), **labels = malloc(sizeof(char *) * n_rows);
+    int n_labels = 0, *clip_label = malloc(sizeof(int) * n_rows);
+    for (int i = 0; i < n_rows; i++) vals[i] = label_value(csv, rows[i], c_col, c_label);
+    for (int i = 0; i < n_rows; i++)
+        if (find_label(labels, n_labels, vals[i]) < 0) labels[n_labels++] = vals[i];
+    qsort(labels, n_labels, sizeof(char *), by_str);
+    for (int i = 0; i < n_rows; i++) clip_label[i] = find_label(labels, n_labels, vals[i]);
+
+    // Targets: the input and, with --transfer, the model's transfer of it.
+    attr_target t[2];
+    int n_t = transfer ? 2 : 1;
+    long n_in;
+    float *x_in = rv_cli_read_input(&m, in_path, &n_in);
+    long F_in = (n_in + hop - 1) / hop;
+    for (int i = 0; i < n_t; i++) {
+        attr_target *a = &t[i];
+        a->name = i ? "transfer" : "input";
+        a->file = in_path;
+        a->F = F_in;
+        float *x = x_in;
+        if (i) {
+            x = malloc(sizeof(float) * F_in * hop);
+            int rc = rv_infer_transfer(&m, x, x_in, n_in, block, seed);
+            if (rc) rv_cli_infer_failed(model, in_path, "transfer", rc);
+        }
+        float *z = encode_frames(&m, model, in_path, x, n_in, F_in, block);
+        a->energy = frame_energy(x, n_in, hop, F_in);
+        a->kept = malloc(sizeof(long) * F_in);
+        a->n_kept = 0;
+        float *q = malloc(sizeof(float) * F_in * L);
+        double *qe = malloc(sizeof(double) * F_in);
+        for (long f = 0; f < F_in; f++) {
+            if (a->energy[f] < floor_ms) continue;
+            memcpy(q + a->n_kept * L, z + f * L, sizeof(float) * L);
+            qe[a->n_kept] = a->energy[f];
+            a->kept[a->n_kept++] = f;
+        }
+        if (!a->n_kept && i) {   // a near-silent model: nothing it outputs carries timbre
+            gd_warn("%s: the model's transfer of it has no frame above %.0f dBFS (--floor-db);"
+                    " not attributed", in_path, floor_db);
+            n_t = 1;
+            free(q); free(qe); free(z); free(x); free(a->energy); free(a->kept);
+            break;
+        }
+        if (!a->n_kept) gd_die("%s: no frame above %.0f dBFS (--floor-db)", in_path, floor_db);
+        a->nb = malloc(sizeof(int) * a->n_kept * k);
+        a->share = malloc(sizeof(double) * n_labels);
+        a->floor_mean = malloc(sizeof(double) * n_labels);
+        a->floor_p95 = malloc(sizeof(double) * n_labels);
+        if (rv_attr_neighbours(a->nb, &bank, q, a->n_kept, k)) gd_die("out of memory");
+        rv_attr_summary(a->share, a->nb, qe, a->n_kept, k, &bank, clip_label, n_labels);
+        if (rv_attr_floor(a->floor_mean, a->floor_p95, a->nb, qe, a->n_kept, k, &bank,
+                          clip_label, n_rows, n_labels, n_perm, seed))
+            gd_die("out of memory");
+        free(q); free(qe); free(z);
+        if (i) free(x);
+    }
+
+    attr_info info = {model, corpus, column, k, n_perm, n_rows, n_excluded, n_labels, bank.n,
+                      floor_db, seed, labels};
+    if (out) {
+        if (gd_mkdir_p(out)) gd_die("%s: cannot create the folder", out);
+        double frame_s = (double)hop / m.cfg.sample_rate;
+        for (int i = 0; i < n_t; i++) {
+            char *p = gd_path_join(out, i ? "frames_transfer.csv" : "frames.csv");
+            write_frames(p, &t[i], &bank, clip_label, labels, n_labels, k, frame_s);
+            free(p);
+        }
+        char *p = gd_path_join(out, json ? "summary.json" : "summary.txt");
+        gd_atomic a;
+        if (gd_atomic_open(&a, p, "w")) gd_die("%s: cannot write", p);
+        if (json) write_json(a.f, &info, t, n_t);
+        else write_text(a.f, &info, t, n_t);
+        if (gd_atomic_commit(&a)) gd_die("%s: cannot write", p);
+        free(p);
+    }
+    if (json) write_json(stdout, &info, t, n_t);
+    else write_text(stdout, &info, t, n_t);
+
+    for (int i = 0; i < n_t; i++) {
+        free(t[i].energy); free(t[i].kept); free(t[i].nb);
+        free(t[i].share); free(t[i].floor_mean); free(t[i].floor_p95);
+    }
+    for (int i = 0; i < n_rows; i++) free(vals[i]);
+    free(vals); free(labels); free(clip_label); free(x_in); free(bz); free(bclip);
+    free(rows); free(meta_path);
+    gd_csv_free(csv);
+    rv_model_free(&m);
+    return 0;
+}
