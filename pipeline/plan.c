@@ -388,7 +388,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             for (int j = 0; j < r->n_train_seeds; j++) {
                 if (j) sb_raw(&a, ",");
                 sb_raw(&a, p->rules[evals[k * GD_MAX_SEEDS + j]].target);
-                if (nd < GD_MAX_DEPS) deps[nd++] = evals[k * GD_MAX_SEEDS + j];
+                deps[nd++] = evals[k * GD_MAX_SEEDS + j];
             }
             sb_raw(&b3, " --arm");
             sb_arg(&b3, a.s);
@@ -397,7 +397,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         snprintf(arg, sizeof arg, "nearest training hit=%s", p->rules[base].target);
         sb_raw(&b3, " --baseline");
         sb_arg(&b3, arg);
-        if (nd < GD_MAX_DEPS) deps[nd++] = base;
+        deps[nd++] = base;
         sb_raw(&b3, " -o");
         sb_arg(&b3, rdir);
         sb_arg(&b3, test);

@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#define GD_MAX_DEPS 40
+#define GD_MAX_DEPS 600   // a report depends on every corpus x seed eval (32 x 16) and the compares
 
 typedef struct {
     const char *stage;        // static: sources, augment, synth, assemble, train, eval, compare, report
