@@ -67,7 +67,9 @@ static void resolve(const char *path, char out[PATH_MAX]) {
         if (cut > 1) cut--;
         else break;
     }
-    snprintf(out, PATH_MAX, "%s", norm);
+    size_t len = strnlen(norm, PATH_MAX - 1);   // nothing exists: the path as written
+    memcpy(out, norm, len);
+    out[len] = '\0';
 }
 
 // 1 when folder a is b or holds b (both resolved).
