@@ -92,7 +92,7 @@ int data_export(int argc, char **argv) {
             sel[n_sel++] = i;
     }
     if (n_sel == 0 && !allow_empty) gd_die("%s: no %s recordings match the filters", mpath, split);
-    if (gd_outdir_claim(out, gd_corpus_files)) return 1;
+    if (gd_outdir_claim(out, gd_corpus_files)) { free(sel); gd_manifest_free(m); return 1; }
     gd_meta *meta;
     gd_meta_init(&meta);
     gd_meta_row *rows = calloc((size_t)n_sel, sizeof *rows);

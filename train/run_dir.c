@@ -55,7 +55,7 @@ static int list(const char *dir, int model, rv_run_ckpt **out, int *n) {
         if (is_model) c->step = rv_ckpt_peek(c->path, &meta) ? -1 : meta.step;
     }
     closedir(d);
-    qsort(*out, *n, sizeof(**out), newest_first);
+    if (*n > 1) qsort(*out, *n, sizeof(**out), newest_first);   // *out is NULL when empty
     return 0;
 }
 
