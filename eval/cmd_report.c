@@ -177,9 +177,10 @@ static int make_loss_plot(const report_cfg *c, char names[8][64], double *y_lo, 
 // ---------------------------------------------------------------------------- documents
 
 // docs/eval-metrics.md found next to the binary, as train finds its configs: bin/../docs in
-// the source tree, PREFIX/share/gendang/docs after `make install`. malloc'd path or NULL.
+// the source tree (build/san/bin/../../../docs for the sanitizer build),
+// PREFIX/share/gendang/docs after `make install`. malloc'd path or NULL.
 static char *find_definitions(void) {
-    static const char *const rel[] = {"../docs/eval-metrics.md",
+    static const char *const rel[] = {"../docs/eval-metrics.md", "../../../docs/eval-metrics.md",
                                       "../share/gendang/docs/eval-metrics.md"};
     char exe[4096];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
