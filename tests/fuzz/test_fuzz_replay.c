@@ -1,7 +1,8 @@
 // test_fuzz_replay.c: replays every file of tests/fuzz/corpus/<target>/ through that target's
 // LLVMFuzzerTestOneInput, built with the project's compiler (no clang or libFuzzer needed).
 // The seeds and whatever `make fuzz` kept (crash regressions included) must go through without
-// a broken invariant (the target aborts) or, under `make sanitize`, a memory error.
+// a broken invariant (the target aborts) or, under `make sanitize`, a memory error. The crash
+// inputs `make fuzz` found are kept there as regressions; one also has a plain check below.
 #include "../test.h"
 
 #include <dirent.h>
@@ -69,6 +70,14 @@ REPLAY_CASE(metadata)
 REPLAY_CASE(safetensors)
 REPLAY_CASE(ops)
 
+// A FLAC whose header claims 1e11 frames: a truncation error, not an attempt to allocate 495 GB
+// (which failed as an unexplained GD_ERR_NOMEM, or aborted under ASan).
+static void test_flac_claiming_too_many_frames(void) {
+    gd_audio a;
+    gd_log_set_level(GD_LOG_QUIET);
+    CHECK(gd_audio_read(&a, "tests/fuzz/corpus/wav/regress_flac_claims_1e11_frames", 0, 0) == GD_ERR_FORMAT);
+}
+
 int main(void) {
     if (getenv("GD_ROOT") && chdir(getenv("GD_ROOT"))) return 1;
     RUN(test_replay_wav);
@@ -79,5 +88,6 @@ int main(void) {
     RUN(test_replay_metadata);
     RUN(test_replay_safetensors);
     RUN(test_replay_ops);
+    RUN(test_flac_claiming_too_many_frames);
     return TEST_REPORT();
 }
