@@ -5,6 +5,8 @@
 #   make demo       the main job on the default data
 #   make bench      speed/quality against sox, rubberband, PyTorch (makes its own venv)
 #   make sanitize   ASan+UBSan build in build/san running the whole test suite
+#   make fuzz FUZZ_S=N   libFuzzer targets (clang, build/fuzz) for the parsers of user files,
+#                   N seconds each (default 60; 0 only builds); new inputs go to tests/fuzz/corpus/<target>/
 #   make install PREFIX=...   copy bin/ to PREFIX/bin
 #
 # Every directory X in TOOL_DIRS builds bin/gendang-X from X/**/*.c (main.c holds main);
@@ -61,12 +63,16 @@ DEB_PKGS := build-essential libsndfile1-dev libsamplerate0-dev libfftw3-dev liby
 # needed by `make test` or CI).
 BENCH_PKGS := python3-numpy python3-scipy python3-torch
 
+# `make fuzz` builds with clang's libFuzzer (and clang's OpenMP runtime for -fopenmp); never
+# needed by `make test` or CI, which replay the fuzz corpora with $(CC).
+FUZZ_PKGS := clang libomp-dev
+
 NVCC := $(shell command -v nvcc 2>/dev/null)
 
 TOOL_DIRS := augment synth train eval
 LIB_DIRS  := core pipeline $(TOOL_DIRS)
 
-.PHONY: all deps build build-summary test demo bench sanitize clean install check-headers test-cuda
+.PHONY: all deps build build-summary test demo bench sanitize fuzz clean install check-headers test-cuda
 .DEFAULT_GOAL := all
 
 all: deps
@@ -151,17 +157,18 @@ $(BIN)/gendang-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(BUILD)/libgendang.a $$(cal
 	$(CC_LD) -o $@ $(filter %.o %.a,$^) $(EXTRA_LDLIBS_$*) $(LDLIBS)
 	@$(call flags_save,$(CC_LD) $(EXTRA_LDLIBS_$*) $(LDLIBS))
 
-# tests/X/test_foo.c links libX (if X is a code directory) and libgendang.
+# tests/X/test_foo.c links libX (if X is a code directory) and libgendang; tests/fuzz/module.mk
+# names the archives its replay test needs.
 test_dir = $(firstword $(subst /, ,$(patsubst $(BUILD)/tests/%,%,$(1))))
 TEST_LIBS = $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
-$(BUILD)/tests/%: tests/%.c $$(if $$(filter-out core cli,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a $$(call flags_check,$$(PROG_CC) $$(TEST_LIBS))
+$(BUILD)/tests/%: tests/%.c $$(if $$(filter-out core cli fuzz,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a $$(call flags_check,$$(PROG_CC) $$(TEST_LIBS))
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(TEST_LIBS)
 	@$(call flags_save,$(PROG_CC) $(TEST_LIBS))
 
 -include $(wildcard */module.mk */*/module.mk)
-# Header dependencies of everything built in $(BUILD) (not of the sanitizer build nested in it).
--include $(shell find $(BUILD) -path $(BUILD)/san -prune -o -name '*.d' -print 2>/dev/null)
+# Header dependencies of everything built in $(BUILD) (not of the sanitizer or fuzz builds nested in it).
+-include $(shell find $(BUILD) \( -path $(BUILD)/san -o -path $(BUILD)/fuzz \) -prune -o -name '*.d' -print 2>/dev/null)
 
 # --------------------------------------------------------------------------- test
 test: deps
@@ -173,6 +180,16 @@ sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 SAN=1 build-summary
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  GD_SANITIZE=1 tests/run.sh build/san build/san/bin
+
+# fuzz: every object rebuilt with clang, ASan, UBSan and libFuzzer's coverage in build/fuzz, one
+# program per parser of user files (tests/fuzz/module.mk), each run FUZZ_S seconds on its corpus.
+FUZZ_S ?= 60
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+fuzz:
+	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(FUZZ_PKGS)"
+	@$(MAKE) --no-print-directory BUILD=build/fuzz BIN=build/fuzz/bin CC=clang OPT=-O1 SAN=1 \
+	  SAN_FLAGS="$(FUZZ_SAN)" $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
+	@tests/fuzz/fuzz.sh build/fuzz $(FUZZ_S) $(FUZZ_TARGETS)
 
 check-headers:
 	@for h in $$(find core pipeline $(TOOL_DIRS) -name '*.h' | sort); do \

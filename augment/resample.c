@@ -44,8 +44,6 @@ static double bessel_i0(double x) {
     return s;
 }
 
-typedef int v8i __attribute__((vector_size(32)));
-
 // Dot products of one input window with two adjacent phase rows, interpolated lane-wise:
 // *u = s + f (r - s), s and r the 8-lane partial sums of the two rows (output sample i is
 // the sum of u's lanes, in the fixed order of reduce8 / reduce_one). taps is a multiple of 8;
@@ -102,26 +100,36 @@ static inline __attribute__((always_inline)) float reduce_one(const v8 *u) {
 // The same sums for 8 outputs at once: an 8 x 8 transpose by shuffles, then lane-wise adds in
 // exactly reduce_one's order, so every output has the same bits as reduce_one gives.
 static inline __attribute__((always_inline)) void reduce8(float *out, const v8 *u) {
-    const v8i lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
-    const v8i e = {0, 1, 8, 9, 4, 5, 12, 13}, o = {2, 3, 10, 11, 6, 7, 14, 15};
-    const v8i h0 = {0, 1, 2, 3, 8, 9, 10, 11}, h1 = {4, 5, 6, 7, 12, 13, 14, 15};
+    // __builtin_shufflevector (constant lanes; GCC 12 and clang alike), not GCC's __builtin_shuffle.
+#define LO(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13)
+#define HI(a, b) __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15)
+#define EV(a, b) __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13)
+#define OD(a, b) __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15)
+#define H0(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11)
+#define H1(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15)
     v8 A[4];
     for (int g = 0; g < 2; g++) {   // outputs 4g .. 4g + 3
         const v8 *w = u + 4 * g;
-        v8 t0 = __builtin_shuffle(w[0], w[1], lo), t1 = __builtin_shuffle(w[0], w[1], hi);
-        v8 t2 = __builtin_shuffle(w[2], w[3], lo), t3 = __builtin_shuffle(w[2], w[3], hi);
+        v8 t0 = LO(w[0], w[1]), t1 = HI(w[0], w[1]);
+        v8 t2 = LO(w[2], w[3]), t3 = HI(w[2], w[3]);
         // lane l of output j (j = 0..3) at position j of the half holding l mod 4
-        v8 q0 = __builtin_shuffle(t0, t2, e), q1 = __builtin_shuffle(t0, t2, o);   // l = 0|4, 1|5
-        v8 q2 = __builtin_shuffle(t1, t3, e), q3 = __builtin_shuffle(t1, t3, o);   // l = 2|6, 3|7
+        v8 q0 = EV(t0, t2), q1 = OD(t0, t2);   // l = 0|4, 1|5
+        v8 q2 = EV(t1, t3), q3 = OD(t1, t3);   // l = 2|6, 3|7
         if (g == 0) { A[0] = q0; A[1] = q1; A[2] = q2; A[3] = q3; }
         else {
             v8 B[4] = {q0, q1, q2, q3};
             for (int j = 0; j < 4; j++)   // (lanes l of outputs 0-7) + (lanes l + 4)
-                A[j] = __builtin_shuffle(A[j], B[j], h0) + __builtin_shuffle(A[j], B[j], h1);
+                A[j] = H0(A[j], B[j]) + H1(A[j], B[j]);
         }
     }
     v8 r = (A[0] + A[1]) + (A[2] + A[3]);
     memcpy(out, &r, sizeof r);
+#undef LO
+#undef HI
+#undef EV
+#undef OD
+#undef H0
+#undef H1
 }
 
 GD_SIMD

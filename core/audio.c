@@ -164,6 +164,15 @@ static sf_count_t read_pcm_raw(SNDFILE *sf, const SF_INFO *info, float *dst, int
     return (sf_count_t)(done / info->channels);
 }
 
+// 1 when frame info->frames - 1 decodes; leaves sf at frame 0.
+static int last_frame_reads(SNDFILE *sf, const SF_INFO *info) {
+    float *tmp = malloc(sizeof(float) * (size_t)info->channels);
+    int ok = tmp && sf_seek(sf, info->frames - 1, SEEK_SET) == info->frames - 1 &&
+             sf_readf_float(sf, tmp, 1) == 1;
+    free(tmp);
+    return ok && sf_seek(sf, 0, SEEK_SET) == 0;
+}
+
 int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
     memset(out, 0, sizeof *out);
     SF_INFO info;
@@ -177,6 +186,15 @@ int gd_audio_read(gd_audio *out, const char *path, int rate, int n_channels) {
     }
     if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV && is_truncated(sf)) {
         gd_error("%s: truncated audio data", path);
+        sf_close(sf);
+        return GD_ERR_FORMAT;
+    }
+    // A header's frame count is only a claim: other formats (FLAC's STREAMINFO, Ogg, AIFF) are
+    // not checked against the file's size, and a damaged one can claim terabytes. Decoding the
+    // claimed last frame before allocating makes the claim good or the file truncated.
+    if ((info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV && !last_frame_reads(sf, &info)) {
+        gd_error("%s: truncated audio data (the header claims %lld frames)", path,
+                 (long long)info.frames);
         sf_close(sf);
         return GD_ERR_FORMAT;
     }

@@ -37,7 +37,7 @@ int gd_yaml_unique_keys(yaml_document_t *doc, const char *path) {
                 keys[k++] = (key_ref){(const char *)kn->data.scalar.value, kn,
                                       (long)(p - n->data.mapping.pairs.start)};
         }
-        qsort(keys, k, sizeof(key_ref), by_text_then_pos);
+        if (k > 1) qsort(keys, k, sizeof(key_ref), by_text_then_pos);   // (keys is NULL while k is 0)
         // Each run of equal keys: its second member is the clash. Report the one earliest in
         // the file, whichever mapping it is in.
         for (size_t i = 1; i < k; i++)

@@ -205,8 +205,12 @@ static int parse_header(rv_st *st, const char *hdr, uint64_t hl, uint64_t data_l
         } while (lit(&p, ','));
         if (!lit(&p, '}') || !have_dtype || t->ndim < 0 || n_off != 2) return NOT_ST("incomplete tensor entry");
         t->n = 1;
-        for (int d = 0; d < t->ndim; d++) t->n *= t->shape[d];
-        if (offs[0] < 0 || offs[1] - offs[0] != 4 * t->n || offs[0] % 4)
+        for (int d = 0; d < t->ndim; d++) {   // (no int64 overflow in n or 4 n)
+            if (t->shape[d] < 0 || (t->shape[d] && t->n > INT64_MAX / 4 / t->shape[d]))
+                return BAD("tensor %s: dimension %d of its shape is out of range", key, d);
+            t->n *= t->shape[d];
+        }
+        if (offs[0] < 0 || offs[1] < offs[0] || offs[1] - offs[0] != 4 * t->n || offs[0] % 4)
             return BAD("tensor %s: byte range [%lld, %lld) does not match its shape", key,
                        (long long)offs[0], (long long)offs[1]);
         t->data = (float *)(intptr_t)offs[0];   // fixed up by the caller
@@ -214,8 +218,11 @@ static int parse_header(rv_st *st, const char *hdr, uint64_t hl, uint64_t data_l
     if (!lit(&p, '}')) return NOT_ST("header does not end with }");
     // The data section is the tensors back to back: no gap, no overlap, nothing after.
     rv_st_tensor *sorted = malloc(sizeof(rv_st_tensor) * (st->n ? st->n : 1));
-    memcpy(sorted, st->t, sizeof(rv_st_tensor) * st->n);
-    qsort(sorted, st->n, sizeof(rv_st_tensor), by_offset);
+    if (!sorted) return GD_ERR_NOMEM;
+    if (st->n) {   // (st->t is NULL in a file without tensors)
+        memcpy(sorted, st->t, sizeof(rv_st_tensor) * st->n);
+        qsort(sorted, st->n, sizeof(rv_st_tensor), by_offset);
+    }
     uint64_t end = 0;
     int rc = 0;
     for (int i = 0; i < st->n && !rc; i++) {
@@ -247,10 +254,11 @@ int rv_st_open(rv_st **out, const char *path, int with_data, char *why, size_t w
         fclose(f);
         return NOT_ST("header length out of range (truncated or foreign file)");
     }
-    char *hdr = malloc(hl);
+    char *hdr = malloc(hl + 1);   // NUL-terminated: jint's strtoll stops there at the latest
     rv_st *st = calloc(1, sizeof(*st));
     int rc = !hdr || !st ? WHY(GD_ERR_NOMEM, "out of memory") : 0;
     if (!rc && fread(hdr, 1, hl, f) != hl) rc = WHY(GD_ERR_IO, "read error");
+    if (!rc) hdr[hl] = 0;
     uint64_t data_len = size - 8 - hl;
     if (!rc) rc = parse_header(st, hdr, hl, data_len, why, why_n);
     free(hdr);
