@@ -5,14 +5,14 @@
 source "$(dirname "$0")/../cli/lib.sh"
 E=gendang-eval
 mkdir -p "$T/train/sub" "$T/test"
-sox -n -r 44100 -c 1 "$T/train/low.wav" synth 0.5 pluck 110 fade 0 0.5 0.4 2>/dev/null
-sox -n -r 44100 -c 2 "$T/train/mid.wav" synth 0.4 pluck 330 fade 0 0.4 0.3 2>/dev/null
-sox -n -r 48000 -c 1 "$T/train/sub/noise.wav" synth 0.3 pinknoise fade 0 0.3 0.25 2>/dev/null
-sox -n -r 44100 -c 1 "$T/train/sine.wav" synth 0.6 sine 1000 fade 0 0.6 0.5 2>/dev/null
+sox -R -n -r 44100 -c 1 "$T/train/low.wav" synth 0.5 pluck 110 fade 0 0.5 0.4 2>/dev/null
+sox -R -n -r 44100 -c 2 "$T/train/mid.wav" synth 0.4 pluck 330 fade 0 0.4 0.3 2>/dev/null
+sox -R -n -r 48000 -c 1 "$T/train/sub/noise.wav" synth 0.3 pinknoise fade 0 0.3 0.25 2>/dev/null
+sox -R -n -r 44100 -c 1 "$T/train/sine.wav" synth 0.6 sine 1000 fade 0 0.6 0.5 2>/dev/null
 # test hits: a quieter, 3 ms late mid; a noise burst at 22.05 kHz; a longer low
-sox "$T/train/mid.wav" "$T/test/a.wav" vol 0.8 pad 0.003 0
-sox -n -r 22050 -c 1 "$T/test/b.wav" synth 0.35 pinknoise fade 0 0.35 0.3 2>/dev/null
-sox "$T/train/low.wav" "$T/test/c.wav" pad 0 0.2
+sox -R "$T/train/mid.wav" "$T/test/a.wav" vol 0.8 pad 0.003 0
+sox -R -n -r 22050 -c 1 "$T/test/b.wav" synth 0.35 pinknoise fade 0 0.35 0.3 2>/dev/null
+sox -R "$T/train/low.wav" "$T/test/c.wav" pad 0 0.2
 printf 'file_name,split,group\na.wav,test,drum-mid\nb.wav,test,noise\nc.wav,test,drum-low\n' > "$T/test/metadata.csv"
 
 check_exit "help exits 0" 0 $E nearest --help
