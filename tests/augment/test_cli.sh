@@ -8,8 +8,8 @@ D="/usr/share/hydrogen/data/drumkits/circAfrique v4"
 
 # fixtures: two short hits made with sox (a Debian dependency of the project)
 mkdir -p "$T/in/djembe" "$T/in/test"
-sox -D -n -r 44100 -b 16 -c 1 "$T/in/djembe/hit1.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 2>/dev/null
-sox -D -n -r 44100 -b 16 -c 2 "$T/in/djembe/hit2.wav" synth 0.4 noise fade 0 0.4 0.39 vol 0.3 2>/dev/null
+sox -R -D -n -r 44100 -b 16 -c 1 "$T/in/djembe/hit1.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 2>/dev/null
+sox -R -D -n -r 44100 -b 16 -c 2 "$T/in/djembe/hit2.wav" synth 0.4 noise fade 0 0.4 0.39 vol 0.3 2>/dev/null
 cp "$T/in/djembe/hit1.wav" "$T/in/test/held.wav"
 mkdir -p "$T/train"; cp "$T/in/djembe/"*.wav "$T/train/"
 
@@ -44,8 +44,8 @@ check_grep chain-resolved 'reverb:rt60=0.4,wet=0.2,seed=[0-9]+' "$T/.out"
 check_grep chain-stereo 'Channels *: 2' <(soxi "$T/c.wav")
 
 # bad input: empty, all-zero, NaN, missing
-sox -D -n -r 44100 -c 1 -b 16 "$T/empty.wav" trim 0 0 2>/dev/null
-sox -D -n -r 44100 -c 1 -b 16 "$T/zero.wav" trim 0 0.1 2>/dev/null
+sox -R -D -n -r 44100 -c 1 -b 16 "$T/empty.wav" trim 0 0 2>/dev/null
+sox -R -D -n -r 44100 -c 1 -b 16 "$T/zero.wav" trim 0 0.1 2>/dev/null
 printf 'RIFF\x34\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x03\x00\x01\x00\x44\xac\x00\x00\x10\xb1\x02\x00\x04\x00\x20\x00data\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\xc0\x7f\x00\x00\x80\x3f\x00\x00\x00\x00' > "$T/nan.wav"
 check_exit empty 1 $A gain --db 1 "$T/empty.wav" -o "$T/o.wav"
 check_exit all-zero 1 $A gain --db 1 "$T/zero.wav" -o "$T/o.wav"
@@ -87,7 +87,7 @@ check_exit ogg-out-refused 1 $A gain --db -1 "$T/in/djembe/hit1.wav" -o "$T/g.og
 check_grep ogg-out-msg "g.ogg: cannot write .ogg files" "$T/.err"
 
 # slice: three plucks 0.5 s apart (stereo, mixed down) -> three hits and their rows
-sox -D -n -r 44100 -b 16 -c 2 "$T/three.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 pad 0.2 0 repeat 2 2>/dev/null
+sox -R -D -n -r 44100 -b 16 -c 2 "$T/three.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 pad 0.2 0 repeat 2 2>/dev/null
 check slice $A slice "$T/three.wav" --out "$T/sl" --label pluck
 check_grep slice-count '^3 hits' "$T/.out"
 check_exit slice-rows 0 test "$(grep -c '^train/three_h00[0-2].wav,train,three,three,pluck,' "$T/sl/metadata.csv")" = 3
@@ -140,6 +140,6 @@ check_exit run-shard-bad 2 $A run --in "$T/train" --ops 'gain:db=1' --n 1 --seed
 # inputs listed in a metadata.csv are checked against their sha256 before use
 mkdir -p "$T/chk"; cp -r "$T/r1/train" "$T/chk/"; cp "$T/r1/metadata.csv" "$T/chk/"
 check run-from-meta $A run --in "$T/chk/metadata.csv" --ops 'gain:db=-1' --n 1 --seed 1 --out "$T/rc1"
-sox -D -n -r 44100 -b 16 -c 1 "$T/chk/train/hit1_a000.wav" synth 0.1 sine 300 2>/dev/null
+sox -R -D -n -r 44100 -b 16 -c 1 "$T/chk/train/hit1_a000.wav" synth 0.1 sine 300 2>/dev/null
 check_exit run-checksum 1 $A run --in "$T/chk/metadata.csv" --ops 'gain:db=-1' --n 1 --seed 1 --out "$T/rc2"
 check_grep run-checksum-msg 'hit1_a000.wav: sha256 differs' "$T/.err"

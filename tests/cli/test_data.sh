@@ -43,8 +43,8 @@ check_grep "info lists splits" "^test +43" "$T/.out"
 # Import: own recordings appended, existing entries untouched, groups kept together.
 mkdir -p "$T/rec/a" "$T/rec/b"
 for i in 1 2 3 4 5; do
-    sox -n -r 44100 -b 16 "$T/rec/a/kompang_open_$i.wav" synth 0.2 sine $((200 + i * 10)) 2>/dev/null
-    sox -n -r 48000 -c 2 -b 24 "$T/rec/b/kompang_slap_$i.wav" synth 0.1 pinknoise 2>/dev/null
+    sox -R -n -r 44100 -b 16 "$T/rec/a/kompang_open_$i.wav" synth 0.2 sine $((200 + i * 10)) 2>/dev/null
+    sox -R -n -r 48000 -c 2 -b 24 "$T/rec/b/kompang_slap_$i.wav" synth 0.1 pinknoise 2>/dev/null
 done
 cp "$M" "$T/m.yaml"
 check "import appends" gendang data import "$T/rec" --kit kompang --group-by '(open|slap)' --manifest "$T/m.yaml"

@@ -11,7 +11,7 @@ check_grep "installed presets found" "kompang" "$T/.out"
 check "installed synth renders a preset" "$T/inst/bin/gendang" synth render --preset kompang --n 1 --seed 1 -o "$T/k" -q
 bash "$GD_ROOT/tests/train/make_corpus.sh" "$T/c" 2 1 >/dev/null 2>&1
 check "installed train finds the tiny config" "$T/inst/bin/gendang" train fit --corpus "$T/c" --config tiny --steps 2 -o "$T/r" -q
-sox -n -r 44100 -c 1 "$T/hit.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 2>/dev/null
+sox -R -n -r 44100 -c 1 "$T/hit.wav" synth 0.3 pluck 220 fade 0 0.3 0.25 2>/dev/null
 check "installed eval writes a report" "$T/inst/bin/gendang" eval report -q -o "$T/rep" "$T/hit.wav" "$T/hit.wav"
 if cmp -s "$T/rep/eval-metrics.md" "$GD_ROOT/docs/eval-metrics.md"; then
     echo "ok installed report ships the definitions"; else echo "FAIL installed report ships the definitions"; fi

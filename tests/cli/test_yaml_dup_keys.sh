@@ -21,7 +21,7 @@ check_exit "synth preset: duplicate key exits 1" 1 gendang-synth render --preset
 check_grep "synth preset: named with line:col" "preset.yaml:7:1: duplicate key 'duration_s' \(first at line 6\)" "$T/.err"
 check "  ... nothing rendered" test ! -e "$T/x"
 
-sox -n -r 44100 -c 1 -b 16 "$T/hit.wav" synth 0.6 pluck 220 fade 0 0.6 0.5
+sox -R -n -r 44100 -c 1 -b 16 "$T/hit.wav" synth 0.6 pluck 220 fade 0 0.6 0.5
 printf 'version: 1\nroots:\n  here: .\nentries:\n  - id: h\n    root: here\n    path: "hit.wav"\n    split: train\n    split: test\n' > "$T/m.yaml"
 check_exit "synth fit split guard: duplicate key exits 1" 1 gendang-synth fit --manifest "$T/m.yaml" "$T/hit.wav" -o "$T/p.yaml"
 check_grep "synth fit split guard: named with line:col" "m.yaml:9:5: duplicate key 'split' \(first at line 8\)" "$T/.err"

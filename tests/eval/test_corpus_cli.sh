@@ -5,8 +5,8 @@ E=gendang-eval
 mkdir -p "$T/ref" "$T/copy" "$T/noise"
 for i in 0 1 2 3 4 5 6 7 8 9; do
     f=$((90 + 23 * i))
-    sox -n -r 22050 -c 1 "$T/ref/p$i.wav" synth 1.2 pluck $f fade 0 1.2 1.1 2>/dev/null
-    sox -n -r 22050 -c 1 "$T/noise/n$i.wav" synth 1.2 whitenoise fade 0 1.2 1.1 vol 0.$((i + 1)) 2>/dev/null
+    sox -R -n -r 22050 -c 1 "$T/ref/p$i.wav" synth 1.2 pluck $f fade 0 1.2 1.1 2>/dev/null
+    sox -R -n -r 22050 -c 1 "$T/noise/n$i.wav" synth 1.2 whitenoise fade 0 1.2 1.1 vol 0.$((i + 1)) 2>/dev/null
 done
 cp "$T"/ref/*.wav "$T/copy/"
 check_exit "help exits 0" 0 $E corpus --help
@@ -38,8 +38,8 @@ check_exit "too few clips exits 1" 1 $E corpus "$T/ref" "$T/one"
 # too few frames for a 64-dimensional Gaussian at half N: undefined, not a number
 mkdir -p "$T/short_r" "$T/short_g"
 for i in 0 1 2 3; do
-    sox -n -r 22050 -c 1 "$T/short_r/s$i.wav" synth 0.2 pluck 200 2>/dev/null
-    sox -n -r 22050 -c 1 "$T/short_g/s$i.wav" synth 0.2 pluck 300 2>/dev/null
+    sox -R -n -r 22050 -c 1 "$T/short_r/s$i.wav" synth 0.2 pluck 200 2>/dev/null
+    sox -R -n -r 22050 -c 1 "$T/short_g/s$i.wav" synth 0.2 pluck 300 2>/dev/null
 done
 check "short clips" $E corpus --json --boot 5 --splits 5 "$T/short_r" "$T/short_g"
 check_grep "frechet null when undefined" '"frechet":\{"value":null,.*"verdict":"undefined' "$T/.out"

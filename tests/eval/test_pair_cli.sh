@@ -2,7 +2,7 @@
 # (rates, channels, lengths, unreadable files, mismatched lists), exit codes.
 source "$(dirname "$0")/../cli/lib.sh"
 E=gendang-eval
-sox -n -r 44100 -c 1 "$T/ref.wav" synth 0.6 pluck 220 fade 0 0.6 0.5 2>/dev/null
+sox -R -n -r 44100 -c 1 "$T/ref.wav" synth 0.6 pluck 220 fade 0 0.6 0.5 2>/dev/null
 sox "$T/ref.wav" "$T/half.wav" vol 0.5
 sox "$T/ref.wav" -r 22050 "$T/ref22k.wav"
 sox "$T/ref.wav" -c 2 "$T/ref_stereo.wav"

@@ -4,8 +4,8 @@
 source "$(dirname "$0")/../cli/lib.sh"
 E=gendang-eval
 mkdir -p "$T/ref" "$T/est"
-sox -n -r 44100 -c 1 "$T/ref/a.wav" synth 0.5 pluck 110 fade 0 0.5 0.4 2>/dev/null
-sox -n -r 44100 -c 2 "$T/ref/b c.wav" synth 0.4 noise fade 0 0.4 0.39 2>/dev/null
+sox -R -n -r 44100 -c 1 "$T/ref/a.wav" synth 0.5 pluck 110 fade 0 0.5 0.4 2>/dev/null
+sox -R -n -r 44100 -c 2 "$T/ref/b c.wav" synth 0.4 noise fade 0 0.4 0.39 2>/dev/null
 sox "$T/ref/a.wav" "$T/est/a.wav" vol 0.7 lowpass 4000
 sox "$T/ref/b c.wav" "$T/est/b c.wav" vol 0.9
 # The log's last line is torn (its writer killed mid-row): the report ignores it.

@@ -9,7 +9,7 @@ cd "$GD_ROOT"
 # --- import: a kit whose takes are named in five styles ---------------------------------
 K="$T/kit"; mkdir -p "$K/hats"
 tone() {  # file freq gain
-    sox -D -n -r 44100 -b 16 -c 1 "$1" synth 0.1 sine "$2" fade 0 0.1 0.08 vol "$3" 2>/dev/null
+    sox -R -D -n -r 44100 -b 16 -c 1 "$1" synth 0.1 sine "$2" fade 0 0.1 0.08 vol "$3" 2>/dev/null
 }
 i=0
 for name in "Snare_Hit_v%d" "snare-rim-rr%d" "Kick Hit %d" "hats/HatClosed_L%d" "Clap_0%d"; do
@@ -74,10 +74,10 @@ check "that manifest verifies" gendang data verify "$T/d.yaml"
 
 # --- leaks: a clean manifest, then one group, one sha256, one near-duplicate straddling ---
 L="$T/leak"; mkdir -p "$L"
-sox -D -n -r 44100 -b 24 -c 1 "$L/snare.wav" synth 0.4 whitenoise fade q 0 0.4 0.38 vol 0.5 2>/dev/null
-sox -D -n -r 44100 -b 24 -c 2 "$L/tom.wav" synth 0.5 sine 110 fade q 0 0.5 0.45 2>/dev/null
-sox -D -n -r 48000 -b 16 -c 1 "$L/bell.wav" synth 0.6 sine 800 sine 1230 fade q 0 0.6 0.55 2>/dev/null
-sox -D -n -r 44100 -b 16 -c 1 "$L/block.wav" synth 0.2 square 520 fade q 0 0.2 0.19 2>/dev/null
+sox -R -D -n -r 44100 -b 24 -c 1 "$L/snare.wav" synth 0.4 whitenoise fade q 0 0.4 0.38 vol 0.5 2>/dev/null
+sox -R -D -n -r 44100 -b 24 -c 2 "$L/tom.wav" synth 0.5 sine 110 fade q 0 0.5 0.45 2>/dev/null
+sox -R -D -n -r 48000 -b 16 -c 1 "$L/bell.wav" synth 0.6 sine 800 sine 1230 fade q 0 0.6 0.55 2>/dev/null
+sox -R -D -n -r 44100 -b 16 -c 1 "$L/block.wav" synth 0.2 square 520 fade q 0 0.2 0.19 2>/dev/null
 cp "$L/snare.wav" "$L/snare_copy.wav"
 sox -D "$L/snare.wav" "$L/snare_quiet_late.wav" pad 0.010 0 vol -6dB 2>/dev/null
 entry() {  # id group split file

@@ -2,9 +2,9 @@
 # and the default data's non-test djembe hits (fit vs generic preset, MR-STFT, per hit).
 . tests/cli/lib.sh
 S=gendang-synth
-sox -n -r 44100 -c 1 -b 16 "$T/silent.wav" trim 0 0.5
-sox -n -r 44100 -c 1 -b 16 "$T/short.wav" synth 0.005 sine 440
-sox -n -r 44100 -c 1 -b 16 "$T/hit.wav" synth 0.6 pluck 220 fade 0 0.6 0.5
+sox -R -n -r 44100 -c 1 -b 16 "$T/silent.wav" trim 0 0.5
+sox -R -n -r 44100 -c 1 -b 16 "$T/short.wav" synth 0.005 sine 440
+sox -R -n -r 44100 -c 1 -b 16 "$T/hit.wav" synth 0.6 pluck 220 fade 0 0.6 0.5
 check_exit fit_silent 1 $S fit "$T/silent.wav" -o "$T/p.yaml"
 check_grep fit_silent_msg 'silent.wav: cannot fit: silent' "$T/.err"
 check_exit fit_5ms 1 $S fit "$T/short.wav" -o "$T/p.yaml"
