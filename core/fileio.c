@@ -170,6 +170,25 @@ char *gd_path_dirname(const char *path) {
     return strndup(path, (size_t)(slash - path));
 }
 
+char *gd_exe_dir(void) {
+    char exe[4096];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return NULL;
+    exe[k] = '\0';
+    return gd_path_dirname(exe);
+}
+
+char *gd_find_beside_exe(const char *const *rel, int n) {
+    char *dir = gd_exe_dir();
+    for (int i = 0; dir && i < n; i++) {
+        char *p = gd_path_join(dir, rel[i]);
+        if (p && gd_path_exists(p)) { free(dir); return p; }
+        free(p);
+    }
+    free(dir);
+    return NULL;
+}
+
 const char *gd_path_basename(const char *path) {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;

@@ -42,6 +42,11 @@ int  gd_is_dir(const char *path);
 char *gd_path_join(const char *a, const char *b);
 // Directory part of path, malloc'd ("." when none).
 char *gd_path_dirname(const char *path);
+// The folder of the running binary (/proc/self/exe), malloc'd, or NULL.
+char *gd_exe_dir(void);
+// exe_dir/rel for the first rel (e.g. "../share/gendang/docs/x.md") that exists, malloc'd,
+// or NULL: how the tools find their data files in the source tree and after `make install`.
+char *gd_find_beside_exe(const char *const *rel, int n);
 // Pointer to the last component of path (not a copy).
 const char *gd_path_basename(const char *path);
 

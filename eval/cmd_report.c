@@ -182,18 +182,7 @@ static int make_loss_plot(const report_cfg *c, char names[8][64], double *y_lo, 
 static char *find_definitions(void) {
     static const char *const rel[] = {"../docs/eval-metrics.md", "../../../docs/eval-metrics.md",
                                       "../share/gendang/docs/eval-metrics.md"};
-    char exe[4096];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (k <= 0) return NULL;
-    exe[k] = '\0';
-    char *dir = gd_path_dirname(exe);
-    for (size_t i = 0; dir && i < sizeof rel / sizeof rel[0]; i++) {
-        char *p = gd_path_join(dir, rel[i]);
-        if (p && gd_path_exists(p)) { free(dir); return p; }
-        free(p);
-    }
-    free(dir);
-    return NULL;
+    return gd_find_beside_exe(rel, (int)(sizeof rel / sizeof rel[0]));
 }
 
 // Copies the metric definitions to DIR/eval-metrics.md, so the report's link works wherever

@@ -8,19 +8,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/audio.h"   // defines: gd_audio_is_audio_name
 #include "core/csv.h"     // defines: gd_csv_read, gd_csv_col
 #include "core/error.h"   // defines: GD_ERR_*
 #include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname, gd_path_exists
-
-int eval_is_audio_name(const char *path) {
-    static const char *const ext[] = {"wav", "flac", "aif", "aiff", "ogg", "opus", "mp3",
-                                      "au", "caf", "w64"};
-    const char *dot = strrchr(path, '.');
-    if (!dot) return 0;
-    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
-        if (!strcasecmp(dot + 1, ext[i])) return 1;
-    return 0;
-}
 
 typedef struct { char **v; int n, cap; } strvec;
 
@@ -50,7 +41,7 @@ static int walk(strvec *out, const char *root, const char *rel) {
         struct stat st;
         if (!r || !full) rc = GD_ERR_NOMEM;
         else if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) rc = walk(out, root, r);
-        else if (eval_is_audio_name(r)) { rc = vec_push(out, r); r = NULL; }
+        else if (gd_audio_is_audio_name(r)) { rc = vec_push(out, r); r = NULL; }
         free(r); free(full);
     }
     closedir(d);

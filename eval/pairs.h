@@ -28,10 +28,6 @@ void eval_items_free(eval_item *items, int n);
 // Returns 0 or GD_ERR_* with a one-line reason in err (also when there are none).
 int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t err_len);
 
-// 1 when path names a file with an audio extension libsndfile reads (wav, flac, aif, aiff,
-// ogg, opus, mp3, au, caf, w64).
-int eval_is_audio_name(const char *path);
-
 // Sorted relative paths of the audio files under dir (recursive). Returns the count or < 0.
 int eval_list_audio(char ***names, const char *dir);
 

@@ -190,13 +190,9 @@ static int data_main(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     gd_cli_init("gendang");
-    ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof exe_dir - 1);
-    if (n > 0) {
-        exe_dir[n] = '\0';
-        char *d = gd_path_dirname(exe_dir);
-        snprintf(exe_dir, sizeof exe_dir, "%s", d);
-        free(d);
-    } else exe_dir[0] = '\0';
+    char *d = gd_exe_dir();
+    snprintf(exe_dir, sizeof exe_dir, "%s", d ? d : "");
+    free(d);
     if (argc < 2) { usage(); return 2; }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { usage(); return 0; }

@@ -64,20 +64,15 @@ static const char *preset_dir(void) {
     if (g_preset_dir[0]) return g_preset_dir;
     const char *env = getenv("GD_SYNTH_PRESETS");
     if (env && *env) { snprintf(g_preset_dir, sizeof g_preset_dir, "%s", env); return g_preset_dir; }
-    char exe[PATH_MAX - 32];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(g_preset_dir, sizeof g_preset_dir, "%s/../synth/presets", exe);
-            if (gd_is_dir(g_preset_dir)) return g_preset_dir;
-            // `make install PREFIX=...` puts them in PREFIX/share/gendang/synth/presets.
-            snprintf(g_preset_dir, sizeof g_preset_dir, "%s/../share/gendang/synth/presets", exe);
-            if (gd_is_dir(g_preset_dir)) return g_preset_dir;
-        }
+    // beside the binary: the source tree, or PREFIX/share/gendang after `make install`
+    static const char *const rel[] = {"../synth/presets", "../share/gendang/synth/presets"};
+    char *found = gd_find_beside_exe(rel, 2);
+    if (found && gd_is_dir(found)) {
+        snprintf(g_preset_dir, sizeof g_preset_dir, "%s", found);
+        free(found);
+        return g_preset_dir;
     }
+    free(found);
     snprintf(g_preset_dir, sizeof g_preset_dir, "synth/presets");
     return g_preset_dir;
 }

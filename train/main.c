@@ -80,19 +80,17 @@ static void help(void) {
 static int resolve_config(rv_config *c, const char *arg) {
     rv_config_default(c);
     if (strchr(arg, '/') || strstr(arg, ".yaml") || gd_path_exists(arg)) return rv_config_load(c, arg);
-    char path[8300], exe[4096];
+    char path[8300], rel[2][8300];
     snprintf(path, sizeof(path), "train/configs/%s.yaml", arg);
     if (gd_path_exists(path)) return rv_config_load(c, path);
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (k > 0) {
-        exe[k] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) *slash = 0;
-        snprintf(path, sizeof(path), "%s/../train/configs/%s.yaml", exe, arg);
-        if (gd_path_exists(path)) return rv_config_load(c, path);
-        // `make install PREFIX=...` puts them in PREFIX/share/gendang/train/configs.
-        snprintf(path, sizeof(path), "%s/../share/gendang/train/configs/%s.yaml", exe, arg);
-        if (gd_path_exists(path)) return rv_config_load(c, path);
+    // beside the binary: the source tree, or PREFIX/share/gendang after `make install`
+    snprintf(rel[0], sizeof rel[0], "../train/configs/%s.yaml", arg);
+    snprintf(rel[1], sizeof rel[1], "../share/gendang/train/configs/%s.yaml", arg);
+    char *found = gd_find_beside_exe((const char *const[]){rel[0], rel[1]}, 2);
+    if (found) {
+        int rc = rv_config_load(c, found);
+        free(found);
+        return rc;
     }
     gd_usage("unknown config '%s' (not a file, not in train/configs/)", arg);
 }
