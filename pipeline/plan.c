@@ -265,13 +265,20 @@ static int plan_baseline(gd_plan *p, const gd_recipe *r, const int *src) {
     return k;
 }
 
-// " A1,A2,..." : the pairs.jsonl of every seed of corpus c, comma-joined.
-static void sb_seed_list(sbuf *b, const gd_plan *p, const gd_recipe *r, const int *evals, int c) {
-    sbuf l = {0};
+// Appends "A1,A2,...": the pairs.jsonl of every seed of corpus c, comma-joined.
+static void seed_list(sbuf *l, const gd_plan *p, const gd_recipe *r, const int *evals, int c) {
     for (int k = 0; k < r->n_train_seeds; k++) {
-        if (k) sb_raw(&l, ",");
-        sb_raw(&l, p->rules[evals[c * GD_MAX_SEEDS + k]].target);
+        if (k) sb_raw(l, ",");
+        sb_raw(l, p->rules[evals[c * GD_MAX_SEEDS + k]].target);
     }
+}
+
+// Appends " [PREFIX]A1,A2,..." as one shell word.
+static void sb_seed_list(sbuf *b, const char *prefix, const gd_plan *p, const gd_recipe *r,
+                         const int *evals, int c) {
+    sbuf l = {0};
+    sb_raw(&l, prefix);
+    seed_list(&l, p, r, evals, c);
     sb_arg(b, l.s);
     free(l.s);
 }
@@ -338,8 +345,8 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         free(cdir);
         sb_raw(&b2, " && \"$GENDANG\" eval compare --baseline");
         sb_arg(&b2, p->rules[base].target);
-        sb_seed_list(&b2, p, r, evals, a);
-        sb_seed_list(&b2, p, r, evals, b);
+        sb_seed_list(&b2, "", p, r, evals, a);
+        sb_seed_list(&b2, "", p, r, evals, b);
         sb_redirect_atomic(&b2, out);
         int deps[GD_MAX_DEPS], nd = 0;
         deps[nd++] = base;
@@ -383,16 +390,11 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             deps[nd++] = cmps[i];
         }
         for (int k = 0; k < r->n_corpora; k++) {
-            sbuf a = {0};
-            sb_fmt(&a, "%s=", r->corpus_name[k]);
-            for (int j = 0; j < r->n_train_seeds; j++) {
-                if (j) sb_raw(&a, ",");
-                sb_raw(&a, p->rules[evals[k * GD_MAX_SEEDS + j]].target);
-                deps[nd++] = evals[k * GD_MAX_SEEDS + j];
-            }
+            char prefix[160];
+            snprintf(prefix, sizeof prefix, "%s=", r->corpus_name[k]);
             sb_raw(&b3, " --arm");
-            sb_arg(&b3, a.s);
-            free(a.s);
+            sb_seed_list(&b3, prefix, p, r, evals, k);
+            for (int j = 0; j < r->n_train_seeds; j++) deps[nd++] = evals[k * GD_MAX_SEEDS + j];
         }
         snprintf(arg, sizeof arg, "nearest training hit=%s", p->rules[base].target);
         sb_raw(&b3, " --baseline");
