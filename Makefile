@@ -57,7 +57,7 @@ LDLIBS  := -lsndfile -lsamplerate -lfftw3f_threads -lfftw3f -lfftw3 -lyaml -lebu
 
 DEB_PKGS := build-essential libsndfile1-dev libsamplerate0-dev libfftw3-dev libyaml-dev \
             libebur128-dev libopenblas-dev liblapacke-dev libpng-dev libssl-dev \
-            sox rubberband-cli hydrogen-drumkits python3 python3-venv
+            sox rubberband-cli hydrogen-drumkits python3 python3-venv espeak-ng
 
 # The bench's peers beyond sox and rubberband: Debian's numpy, scipy and PyTorch (never
 # needed by `make test` or CI).

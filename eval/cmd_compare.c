@@ -92,6 +92,13 @@ static void compute_row(cmp_row *row, int m, const ev_run *A, const ev_run *B, c
     free(a); free(b); free(idx); free(u); free(remap);
 }
 
+// 1 when some clip has a value of metric m in every seed of both arms (the inputs carry m).
+static int any_clip(const ev_run *A, const ev_run *B, int m) {
+    for (int i = 0; i < A->n; i++)
+        if (ev_run_all_finite(A, i, m) && ev_run_all_finite(B, i, m)) return 1;
+    return 0;
+}
+
 // 1 when mean x is worse than the baseline's for metric m.
 static int worse(int m, double x, double base) {
     if (!isfinite(x) || !isfinite(base)) return 0;
@@ -318,13 +325,13 @@ int eval_cmd_compare(int argc, char **argv) {
     int *unit = malloc(sizeof(int) * A.n);
     if (!unit) gd_die("out of memory");
     const int n_groups = ev_run_units(&A, unit);
-    cmp_row rows[EVAL_N_METRICS];
+    cmp_row rows[EVAL_N_ALL_METRICS];
     int nr = 0;
-    for (int m = 0; m < EVAL_N_METRICS; m++)
-        if (eval_metric_better(m) != 0)
+    for (int m = 0; m < EVAL_N_ALL_METRICS; m++)
+        if (eval_metric_better(m) != 0 && (m == pm || any_clip(&A, &B, m)))
             compute_row(&rows[nr++], m, &A, &B, pz ? &Z : NULL, n_groups ? unit : NULL, resamples, seed);
     // Holm over the secondary metrics, for the clip and the seed tests separately
-    double p[EVAL_N_METRICS], adj[EVAL_N_METRICS];
+    double p[EVAL_N_ALL_METRICS], adj[EVAL_N_ALL_METRICS];
     for (int k = 0; k < nr; k++) p[k] = rows[k].m == pm ? NAN : rows[k].s.p;
     ev_holm(adj, p, nr);
     for (int k = 0; k < nr; k++) rows[k].s.p_adj = rows[k].m == pm ? rows[k].s.p : adj[k];

@@ -32,8 +32,10 @@ typedef struct {
     int         has_defs;                 // DIR/eval-metrics.md written (the pages link it)
     eval_pair_opts opts;
     ev_arms     arms;                     // --arm / --baseline
-    const char *attr_dir;                 // --attribution (NULL: no section)
+    const char *attr_dir;                 // --attribution before any --transfer (NULL: none)
     ev_attr     attr;
+    const char *transfer_attr[MAX_TRANSFER];   // --attribution after transfer t, or NULL
+    ev_attr     tattr[MAX_TRANSFER];
 } report_cfg;
 
 static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
@@ -291,10 +293,16 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     for (int i = 0; i < m; i++)
         fprintf(f, "- %s: ![spectrogram](img/%04d_spec.png) [reference](audio/%04d_ref.wav), "
                    "[estimate](audio/%04d_est.wav)\n", items[i].clip, i, i, i);
-    for (int t = 0; t < c->n_transfer; t++)
+    for (int t = 0; t < c->n_transfer; t++) {
         fprintf(f, "- transfer %s: [audio](audio/transfer_%02d.wav)\n", c->transfer[t], t);
+        if (c->transfer_attr[t]) {
+            char img[64];
+            snprintf(img, sizeof img, "img/attribution_%02d.png", t);
+            ev_attr_md(f, &c->tattr[t], img, 0);
+        }
+    }
     if (n_loss) fprintf(f, "\n## Training loss\n\n![loss](img/loss.png)\n");
-    if (c->attr_dir) ev_attr_md(f, &c->attr);
+    if (c->attr_dir) ev_attr_md(f, &c->attr, "img/attribution.png", 1);
     for (int k = 0; k < c->n_compare; k++) {
         char *txt;
         size_t len;
@@ -369,7 +377,7 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         }
         fputs("</p>\n", f);
     }
-    if (c->attr_dir) ev_attr_html(f, &c->attr);
+    if (c->attr_dir) ev_attr_html(f, &c->attr, "img/attribution.png", 1);
     for (int k = 0; k < c->n_compare; k++) {
         char *txt;
         size_t len;
@@ -385,8 +393,13 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         fputs("<h2>Transfer examples</h2>\n", f);
         for (int t = 0; t < c->n_transfer; t++) {
             fputs("<p>", f);
-            ev_html_esc(f, gd_path_basename(c->transfer[t]));
+            ev_html_esc(f, c->transfer[t]);
             fprintf(f, " <audio controls preload=\"none\" src=\"audio/transfer_%02d.wav\"></audio></p>\n", t);
+            if (c->transfer_attr[t]) {
+                char img[64];
+                snprintf(img, sizeof img, "img/attribution_%02d.png", t);
+                ev_attr_html(f, &c->tattr[t], img, 0);
+            }
         }
     }
     int m = n < c->max_media ? n : c->max_media;
@@ -424,8 +437,9 @@ static void usage(void) {
            "                       numeric column): loss plot\n"
            "  --compare FILE       include a `gendang-eval compare` output (repeatable, up to %d)\n"
            "  --transfer FILE      add a transfer example player (repeatable, up to %d)\n"
-           "  --attribution DIR    an attribution section: timeline and summary from the folder\n"
-           "                       `gendang-train attribute -o DIR` wrote\n"
+           "  --attribution DIR    timeline and summary from the folder `gendang-train\n"
+           "                       attribute -o DIR` wrote: under the transfer example given\n"
+           "                       just before it, or as a section of its own when first\n"
            "  --title TEXT         page title\n"
            "  --max-media N        images and players for the first N clips (default 200)\n"
            "  --arm NAME=P1.jsonl[,P2.jsonl...]   a model's `pair --json` results, one file per\n"
@@ -478,7 +492,10 @@ int eval_cmd_report(int argc, char **argv) {
         case O_ARM: ev_arms_add(&c.arms, optarg, 0); break;
         case O_BASE: ev_arms_add(&c.arms, optarg, 1); break;
         case O_PRIMARY: primary = optarg; break;
-        case O_ATTR: c.attr_dir = optarg; break;
+        case O_ATTR:   // after a --transfer: that example's timeline
+            if (c.n_transfer) c.transfer_attr[c.n_transfer - 1] = optarg;
+            else c.attr_dir = optarg;
+            break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
@@ -498,6 +515,8 @@ int eval_cmd_report(int argc, char **argv) {
     ev_arms_read(&c.arms);
     char err[1024];
     if (c.attr_dir && ev_attr_read(&c.attr, c.attr_dir, err, sizeof err)) gd_die("%s", err);
+    for (int t = 0; t < c.n_transfer; t++)
+        if (c.transfer_attr[t] && ev_attr_read(&c.tattr[t], c.transfer_attr[t], err, sizeof err)) gd_die("%s", err);
     eval_item *items = NULL;
     int n = 0;
     if (has_pairs && eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
@@ -513,6 +532,12 @@ int eval_cmd_report(int argc, char **argv) {
         if (ev_attr_plot(&c.attr, png)) gd_die("%s: cannot write", png);
         free(png);
     }
+    for (int t = 0; t < c.n_transfer; t++) {
+        if (!c.transfer_attr[t]) continue;
+        char *png = joinf(c.dir, "img/attribution_%02d.png", t);
+        if (ev_attr_plot(&c.tattr[t], png)) gd_die("%s: cannot write", png);
+        free(png);
+    }
     char names[8][64];
     double y_lo = 0, y_hi = 0;
     int loss = c.log_csv ? make_loss_plot(&c, names, &y_lo, &y_hi) : 0;
@@ -525,5 +550,6 @@ int eval_cmd_report(int argc, char **argv) {
     eval_items_free(items, n);
     ev_arms_free(&c.arms);
     ev_attr_free(&c.attr);
+    for (int t = 0; t < c.n_transfer; t++) if (c.transfer_attr[t]) ev_attr_free(&c.tattr[t]);
     return 0;
 }

@@ -20,11 +20,16 @@
 extern "C" {
 #endif
 
+// Pair metrics (metrics.def) are 0 .. EVAL_N_METRICS - 1; the probe metrics that compare
+// also reads (probe_metrics.def) follow, up to EVAL_N_ALL_METRICS - 1.
 typedef enum {
 #define EVAL_METRIC(id, key, better, unit) EVAL_##id,
 #include "eval/metrics.def"
+    EVAL_N_METRICS,
+    EVAL_PROBE_BEFORE_ = EVAL_N_METRICS - 1,
+#include "eval/probe_metrics.def"
 #undef EVAL_METRIC
-    EVAL_N_METRICS
+    EVAL_N_ALL_METRICS
 } eval_metric;
 
 #define EVAL_MAX_NOTES 4
@@ -58,7 +63,7 @@ float *eval_downmix(const gd_audio *a);
 
 void eval_pair_opts_default(eval_pair_opts *o);
 
-// Metric names/directions from metrics.def. better: -1 lower, +1 higher, -2 smaller |x|,
+// Metric names/directions from metrics.def and probe_metrics.def (m < EVAL_N_ALL_METRICS). better: -1 lower, +1 higher, -2 smaller |x|,
 // 0 descriptive.
 const char *eval_metric_key(int m);
 const char *eval_metric_unit(int m);

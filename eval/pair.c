@@ -16,24 +16,27 @@
 static const char *const k_keys[] = {
 #define EVAL_METRIC(id, key, better, unit) key,
 #include "eval/metrics.def"
+#include "eval/probe_metrics.def"
 #undef EVAL_METRIC
 };
 static const char *const k_units[] = {
 #define EVAL_METRIC(id, key, better, unit) unit,
 #include "eval/metrics.def"
+#include "eval/probe_metrics.def"
 #undef EVAL_METRIC
 };
 static const int k_better[] = {
 #define EVAL_METRIC(id, key, better, unit) better,
 #include "eval/metrics.def"
+#include "eval/probe_metrics.def"
 #undef EVAL_METRIC
 };
 
-const char *eval_metric_key(int m) { return m >= 0 && m < EVAL_N_METRICS ? k_keys[m] : "?"; }
-const char *eval_metric_unit(int m) { return m >= 0 && m < EVAL_N_METRICS ? k_units[m] : ""; }
-int eval_metric_better(int m) { return m >= 0 && m < EVAL_N_METRICS ? k_better[m] : 0; }
+const char *eval_metric_key(int m) { return m >= 0 && m < EVAL_N_ALL_METRICS ? k_keys[m] : "?"; }
+const char *eval_metric_unit(int m) { return m >= 0 && m < EVAL_N_ALL_METRICS ? k_units[m] : ""; }
+int eval_metric_better(int m) { return m >= 0 && m < EVAL_N_ALL_METRICS ? k_better[m] : 0; }
 int eval_metric_find(const char *key) {
-    for (int m = 0; m < EVAL_N_METRICS; m++) if (!strcmp(k_keys[m], key)) return m;
+    for (int m = 0; m < EVAL_N_ALL_METRICS; m++) if (!strcmp(k_keys[m], key)) return m;
     return -1;
 }
 

@@ -107,22 +107,27 @@ int ev_attr_plot(const ev_attr *a, const char *png) {
 
 static const char *label_name(const ev_attr *a, int l) { return a->frames[0]->header[FIRST_LABEL + l]; }
 
-void ev_attr_html(FILE *f, const ev_attr *a) {
-    fprintf(f, "<h2>Attribution</h2>\n<img src=\"img/attribution.png\" alt=\"attribution timeline\">\n"
+void ev_attr_html(FILE *f, const ev_attr *a, const char *img, int section) {
+    if (section) fputs("<h2>Attribution</h2>\n", f);
+    fprintf(f, "<img src=\"%s\" alt=\"attribution timeline\">\n"
                "<p>Which training label each moment is nearest to in the model's latent space "
                "(top strip: the input%s; time left to right; paler is quieter; grey: below the "
-               "energy floor). ", a->frames[1] ? ", bottom strip: the model's transfer of it" : "");
+               "energy floor). ", img, a->frames[1] ? ", bottom strip: the model's transfer of it" : "");
     for (int l = 0; l < a->n_labels; l++) {
         fprintf(f, "<span class=\"k\" style=\"background:%s\"></span>", ev_plot_color_hex(l));
         ev_html_esc(f, label_name(a, l));
         fputs(" &nbsp; ", f);
     }
     fputs("</p>\n", f);
-    if (a->summary) { fputs("<pre>", f); ev_html_esc(f, a->summary); fputs("</pre>\n", f); }
+    if (!a->summary) return;
+    fputs(section ? "<pre>" : "<details><summary>attribution table</summary><pre>", f);
+    ev_html_esc(f, a->summary);
+    fputs(section ? "</pre>\n" : "</pre></details>\n", f);
 }
 
-void ev_attr_md(FILE *f, const ev_attr *a) {
-    fprintf(f, "\n## Attribution\n\n![attribution timeline](img/attribution.png)\n\nColours: ");
+void ev_attr_md(FILE *f, const ev_attr *a, const char *img, int section) {
+    if (section) fputs("\n## Attribution\n", f);
+    fprintf(f, "\n![attribution timeline](%s)\n\nColours: ", img);
     for (int l = 0; l < a->n_labels; l++)
         fprintf(f, "%s%s %s", l ? ", " : "", label_name(a, l), ev_plot_color_hex(l));
     fprintf(f, "%s.\n", a->frames[1] ? "; top strip the input, bottom its transfer" : "");

@@ -25,8 +25,9 @@ void ev_attr_free(ev_attr *a);
 // frame energy, faded toward white by its loudness (60 dB below the loudest frame is white);
 // columns without a frame above the floor are light grey.
 int  ev_attr_plot(const ev_attr *a, const char *png);
-// The section (heading, image img/attribution.png, legend, summary) in HTML or Markdown.
-void ev_attr_html(FILE *f, const ev_attr *a);
-void ev_attr_md(FILE *f, const ev_attr *a);
+// The image img (a path relative to the page), legend and summary in HTML or Markdown; with
+// section, under an "Attribution" heading, else (under a transfer example) the summary folded.
+void ev_attr_html(FILE *f, const ev_attr *a, const char *img, int section);
+void ev_attr_md(FILE *f, const ev_attr *a, const char *img, int section);
 
 #endif

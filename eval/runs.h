@@ -1,5 +1,5 @@
-// runs.h: per-clip results of one arm (a training recipe) read from `pair --json` outputs,
-// for compare and report. An arm argument is one file, or several joined by commas: the
+// runs.h: per-clip results of one arm (a training recipe) read from `pair --json` outputs
+// (or other JSON lines with a "clip" and probe_metrics.def keys), for compare and report. An arm argument is one file, or several joined by commas: the
 // seeds (one file per trained model); a folder stands for its pairs.jsonl. Every seed must
 // hold the same clips. A clip's group comes from the records' "group" field (the same in
 // every file that gives one). Bad input ends the program with a one-line error naming the
@@ -14,7 +14,7 @@ typedef struct {
     int     n_seeds, n;   // files, clips
     char  **clip;         // n, sorted by strcmp
     char  **group;        // n; NULL where no file gave one
-    double *v;            // (n_seeds, n, EVAL_N_METRICS), NAN = null
+    double *v;            // (n_seeds, n, EVAL_N_ALL_METRICS), NAN = null
 } ev_run;
 
 // Reads spec (FILE[,FILE...]).
@@ -26,7 +26,7 @@ void ev_run_match(ev_run *a, ev_run *b, const char *name_a, const char *name_b);
 
 // Value of metric m for seed s, clip i.
 static inline double ev_run_value(const ev_run *r, int s, int i, int m) {
-    return r->v[((int64_t)s * r->n + i) * EVAL_N_METRICS + m];
+    return r->v[((int64_t)s * r->n + i) * EVAL_N_ALL_METRICS + m];
 }
 
 // Value of metric m oriented for comparison: |x| for signed level differences.

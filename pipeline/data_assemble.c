@@ -18,6 +18,7 @@
 #include <ebur128.h>
 #include <getopt.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,14 +53,18 @@ static void assemble_usage(void) {
            "  --loudness LUFS   normalise each file to this integrated loudness (e.g. -20)\n"
            "  --splits LIST     comma-separated splits to keep (default train,valid);\n"
            "                    `test` is refused: held-out hits never enter a corpus\n"
+           "  --exclude-label RE  leave out rows whose label matches the extended regular\n"
+           "                    expression RE (case-insensitive), e.g. 'bell' for an arm\n"
+           "                    trained without bell hits; the count left out is printed\n"
            "  -o, --out DIR     the corpus folder\n");
 }
 
 int data_assemble(int argc, char **argv) {
     static const struct option opts[] = {
         {"loudness", required_argument, 0, 'l'}, {"splits", required_argument, 0, 's'},
+        {"exclude-label", required_argument, 0, 'x'},
         {"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *out = NULL, *splits = "train,valid";
+    const char *out = NULL, *splits = "train,valid", *exclude = NULL;
     double lufs = 0;
     int normalise = 0, c;
     optind = 1;
@@ -67,6 +72,7 @@ int data_assemble(int argc, char **argv) {
         switch (c) {
         case 'l': lufs = gd_opt_double("--loudness", optarg, -70, 0); normalise = 1; break;
         case 's': splits = optarg; break;
+        case 'x': exclude = optarg; break;
         case 'o': out = optarg; break;
         case 'h': assemble_usage(); return 0;
         default: gd_usage("data assemble: unknown option");
@@ -75,7 +81,11 @@ int data_assemble(int argc, char **argv) {
     if (!out) gd_usage("data assemble needs -o CORPUS");
     if (optind == argc) gd_usage("data assemble needs at least one input folder");
     if (strstr(splits, "test")) gd_usage("--splits: the test split never enters a training corpus");
+    regex_t exclude_re;
+    if (exclude && regcomp(&exclude_re, exclude, REG_EXTENDED | REG_ICASE | REG_NOSUB))
+        gd_usage("--exclude-label: '%s' is not a valid extended regular expression", exclude);
     if (gd_outdir_claim(out, gd_corpus_files)) return 1;
+    int n_excluded = 0;
     gd_meta *all;
     gd_meta_init(&all);
     int failed = 0;
@@ -97,6 +107,10 @@ int data_assemble(int argc, char **argv) {
             char needle[16];
             snprintf(needle, sizeof needle, "%s", s);
             keep[r] = !strcmp(s, "test") ? 0 : strstr(splits, needle) != NULL;
+            if (keep[r] && exclude && !regexec(&exclude_re, in->rows[r].label, 0, NULL, 0)) {
+                keep[r] = 0;
+                n_excluded++;
+            }
         }
         gd_meta_row *rows = calloc((size_t)in->n_rows + 1, sizeof *rows);
 #pragma omp parallel for schedule(dynamic) reduction(+ : failed)
@@ -152,6 +166,8 @@ int data_assemble(int argc, char **argv) {
     if (!err) err = gd_meta_write(all, mp);
     if (!err) err = gd_outdir_prune_meta(out, all, gd_corpus_files);
     if (!err) printf("%s: %d files\n", out, all->n_rows);
+    if (!err && exclude) printf("%s: %d files left out (label matches '%s')\n", out, n_excluded, exclude);
+    if (exclude) regfree(&exclude_re);
     free(mp);
     gd_meta_free(all);
     return err ? 1 : 0;

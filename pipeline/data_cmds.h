@@ -12,5 +12,6 @@ int data_info(int argc, char **argv);
 int data_export(int argc, char **argv);
 int data_assemble(int argc, char **argv);
 int data_audit(int argc, char **argv);
+int data_probes(int argc, char **argv);
 
 #endif

@@ -43,6 +43,7 @@ static void usage(void) {
            "  data import DIR --kit K   add your own recordings to the manifest\n"
            "  data export --split S -o DIR   selected recordings as a corpus folder\n"
            "  data assemble -o CORPUS DIR... merge corpus folders into a training corpus\n"
+           "  data probes -o DIR        non-drum transfer inputs: chirps, speech, sweeps\n"
            "  augment ...               gendang-augment: slice, pitch, stretch, effects\n"
            "  synth ...                 gendang-synth: physically modelled strokes\n"
            "  train ...                 gendang-train: RAVE v2 trainer\n"
@@ -176,16 +177,17 @@ static int cmd_run(int argc, char **argv, int plan_only) {
 
 static int data_main(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("Usage: gendang data verify|audit|info|import|export|assemble ... (see `gendang data CMD --help`)\n");
+        printf("Usage: gendang data verify|audit|info|import|export|assemble|probes ... (see `gendang data CMD --help`)\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "verify")) return data_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "audit")) return data_audit(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "probes")) return data_probes(argc - 1, argv + 1);
     if (!strcmp(argv[1], "info")) return data_info(argc - 1, argv + 1);
     if (!strcmp(argv[1], "import")) return data_import(argc - 1, argv + 1);
     if (!strcmp(argv[1], "export")) return data_export(argc - 1, argv + 1);
     if (!strcmp(argv[1], "assemble")) return data_assemble(argc - 1, argv + 1);
-    gd_usage("data: unknown command '%s' (verify, audit, info, import, export, assemble)", argv[1]);
+    gd_usage("data: unknown command '%s' (verify, audit, info, import, export, assemble, probes)", argv[1]);
 }
 
 int main(int argc, char **argv) {

@@ -216,9 +216,32 @@ static int plan_train(gd_plan *p, const gd_recipe *r, const char *corpus, const 
     return add_rule(p, "train", name, t.s, path2(run, "model.safetensors"), &asm_rule, 1);
 }
 
-// Reconstruction of every held-out test hit by the model of rule tr, and its pair metrics;
-// the transfer examples only for the first seed.
-static int plan_eval(gd_plan *p, const gd_recipe *r, const char *cn, int k, int tr, int src_test) {
+// Transfer inputs of the recipe: eval.transfer files, then the probe files; buf gets the
+// i-th as DIR/<stem>.wav (what `train transfer IN... -o DIR` writes). Returns the count.
+static int n_transfer_inputs(const gd_recipe *r) { return r->eval_transfer.n + GD_PROBES_PER_KIND * r->eval_probes.n; }
+
+static void transfer_input(char *buf, size_t n, const gd_recipe *r, int i) {
+    if (i < r->eval_transfer.n) { snprintf(buf, n, "%s", r->eval_transfer.v[i]); return; }
+    i -= r->eval_transfer.n;
+    snprintf(buf, n, "%s/probes/%s_%d.wav", r->out, r->eval_probes.v[i / GD_PROBES_PER_KIND],
+             i % GD_PROBES_PER_KIND + 1);
+}
+
+// 1 when corpus cn's transfer examples appear in the report: every compared corpus, or the
+// first corpus when nothing is compared.
+static int in_report(const gd_recipe *r, const char *cn) {
+    if (!r->has_report) return 0;
+    if (!r->compare.n) return !strcmp(cn, r->corpus_name[0]);
+    for (int i = 0; i < r->compare.n; i++)
+        if (!strcmp(cn, r->compare.v[i])) return 1;
+    return 0;
+}
+
+// Reconstruction of every held-out test hit by the model of rule tr, and its pair metrics.
+// Transfer examples for the first seed (every seed when the recipe measures a leak), and for
+// the report's corpora an attribution of each (eval/<cn>/<seed>/attr/<stem>/).
+static int plan_eval(gd_plan *p, const gd_recipe *r, const char *cn, int k, int tr, int src_test,
+                     int probes, const char *corpus) {
     char edir[600], recon[700], name[160];
     seed_dir(edir, sizeof edir, r, "eval", cn, k);
     snprintf(recon, sizeof recon, "%s/recon", edir);
@@ -229,23 +252,79 @@ static int plan_eval(gd_plan *p, const gd_recipe *r, const char *cn, int k, int 
     sb_arg(&e, test);
     sb_raw(&e, " -o");
     sb_arg(&e, recon);
-    if (r->eval_transfer.n && k == 0) {
-        char xdir[720];
+    if (n_transfer_inputs(r) && (k == 0 || r->leak_judge)) {
+        char xdir[720], in[800];
         snprintf(xdir, sizeof xdir, "%s/transfer", edir);
         sb_raw(&e, " && \"$GENDANG\" train transfer");
         sb_arg(&e, p->rules[tr].target);
         for (int i = 0; i < r->eval_transfer.n; i++) sb_arg(&e, r->eval_transfer.v[i]);
+        if (probes >= 0) {
+            char *pdir = path2(r->out, "probes");
+            sb_arg(&e, pdir);
+            free(pdir);
+        }
         sb_raw(&e, " -o");
         sb_arg(&e, xdir);
+        for (int i = 0; k == 0 && in_report(r, cn) && i < n_transfer_inputs(r); i++) {
+            char adir[900], stem[800];
+            transfer_input(in, sizeof in, r, i);
+            transfer_name(stem, sizeof stem, "", in);
+            *strrchr(stem, '.') = '\0';
+            snprintf(adir, sizeof adir, "%s/attr%s", edir, stem);
+            sb_raw(&e, " && \"$GENDANG\" train attribute -q --transfer");
+            sb_arg(&e, p->rules[tr].target);
+            sb_raw(&e, " --corpus");
+            sb_arg(&e, corpus);
+            sb_arg(&e, in);
+            sb_raw(&e, " -o");
+            sb_arg(&e, adir);
+            sb_raw(&e, " >/dev/null");
+        }
     }
     sb_raw(&e, " && \"$GENDANG\" eval pair --json");
     sb_arg(&e, test);
     sb_arg(&e, recon);
     sb_redirect_atomic(&e, pairs);
-    int ed[2] = {tr, src_test};
+    int ed[3] = {tr, src_test, probes}, nd = probes >= 0 ? 3 : 2;
     seed_name(name, sizeof name, r, "eval", cn, k);
     free(test);
-    return add_rule(p, "eval", name, e.s, pairs, ed, 2);
+    return add_rule(p, "eval", name, e.s, pairs, ed, nd);
+}
+
+// The probe inputs (data probes), made once for every model's transfers.
+static int plan_probes(gd_plan *p, const gd_recipe *r) {
+    sbuf b = {0}, kinds = {0};
+    char *dir = path2(r->out, "probes");
+    for (int i = 0; i < r->eval_probes.n; i++) sb_fmt(&kinds, "%s%s", i ? "," : "", r->eval_probes.v[i]);
+    sb_raw(&b, "\"$GENDANG\" data probes --kinds");
+    sb_arg(&b, kinds.s);
+    sb_fmt(&b, " --n %d --seed %llu --rate %d -o", GD_PROBES_PER_KIND, (unsigned long long)r->seed, r->rate);
+    sb_arg(&b, dir);
+    int k = add_rule(p, "sources", "sources/probes", b.s, path2(dir, "probes.txt"), NULL, 0);
+    free(kinds.s); free(dir);
+    return k;
+}
+
+// How much of corpus cn's transfers (seed index k) the judge's model of the same seed places
+// nearest to the leak labels: eval/<cn>/<seed>/leak.jsonl.
+static int plan_leak(gd_plan *p, const gd_recipe *r, const char *cn, int k, int ev, int judge_tr) {
+    char edir[600], xdir[700], judge_corpus[600], name[160];
+    seed_dir(edir, sizeof edir, r, "eval", cn, k);
+    snprintf(xdir, sizeof xdir, "%s/transfer", edir);
+    snprintf(judge_corpus, sizeof judge_corpus, "%s/corpora/%s", r->out, r->leak_judge);
+    char *out = path2(edir, "leak.jsonl");
+    sbuf b = {0};
+    sb_raw(&b, "\"$GENDANG\" train attribute -q");
+    sb_arg(&b, p->rules[judge_tr].target);
+    sb_raw(&b, " --corpus");
+    sb_arg(&b, judge_corpus);
+    sb_raw(&b, " --leak");
+    sb_arg(&b, r->leak_labels);
+    sb_arg(&b, xdir);
+    sb_redirect_atomic(&b, out);
+    seed_name(name, sizeof name, r, "leak", cn, k);
+    int deps[2] = {ev, judge_tr};
+    return add_rule(p, "eval", name, b.s, out, deps, 2);
 }
 
 // The nearest-training-hit baseline: for each test hit, the real train hit closest to it by
@@ -283,13 +362,52 @@ static void sb_seed_list(sbuf *b, const char *prefix, const gd_plan *p, const gd
     free(l.s);
 }
 
+static int corpus_index(const gd_recipe *r, const char *cn) {
+    for (int c = 0; c < r->n_corpora; c++)
+        if (!strcmp(r->corpus_name[c], cn)) return c;
+    return -1;
+}
+
+// compare/<prefix><B>_vs_<A>.txt: `eval compare` of corpora a and b over all seeds, from the
+// per-seed results of rules res (evals: pair metrics against the baseline rule base; leaks:
+// leak_share as the primary metric, base < 0).
+static int plan_compare(gd_plan *p, const gd_recipe *r, const char *prefix, const char *na,
+                        const char *nb, const int *res, int a, int b, int base) {
+    char out[700], name[160];
+    snprintf(out, sizeof out, "%s/compare/%s%s_vs_%s.txt", r->out, prefix, nb, na);
+    sbuf c = {0};
+    char *cdir = path2(r->out, "compare");
+    sb_raw(&c, "mkdir -p");
+    sb_arg(&c, cdir);
+    free(cdir);
+    sb_raw(&c, " && \"$GENDANG\" eval compare");
+    int deps[GD_MAX_DEPS], nd = 0;
+    if (base >= 0) {
+        sb_raw(&c, " --baseline");
+        sb_arg(&c, p->rules[base].target);
+        deps[nd++] = base;
+    } else {
+        sb_raw(&c, " --primary leak_share");
+    }
+    sb_seed_list(&c, "", p, r, res, a);
+    sb_seed_list(&c, "", p, r, res, b);
+    sb_redirect_atomic(&c, out);
+    for (int k = 0; k < r->n_train_seeds; k++) {
+        deps[nd++] = res[a * GD_MAX_SEEDS + k];
+        deps[nd++] = res[b * GD_MAX_SEEDS + k];
+    }
+    snprintf(name, sizeof name, "compare/%s%s_vs_%s", prefix, nb, na);
+    return add_rule(p, "compare", name, c.s, strdup(out), deps, nd);
+}
+
 int gd_plan_build(gd_plan *p, const gd_recipe *r) {
     memset(p, 0, sizeof *p);
     int src[3];
     for (int s = 0; s < 3; s++) src[s] = plan_sources(p, r, (const char *[]){"train", "valid", "test"}[s]);
     int aug = r->has_augment ? plan_augment(p, r, src[0]) : -1;
     int renders[2 * GD_MAX_LIST], n_render = r->has_synth ? plan_synth(p, r, renders) : 0;
-    int evals[GD_MAX_LIST * GD_MAX_SEEDS];
+    int probes = r->has_eval && r->eval_probes.n ? plan_probes(p, r) : -1;
+    int evals[GD_MAX_LIST * GD_MAX_SEEDS], trains[GD_MAX_LIST * GD_MAX_SEEDS];
     for (int c = 0; c < r->n_corpora; c++) {
         const char *cn = r->corpus_name[c];
         char corpus[600], name[128];
@@ -298,6 +416,10 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         sbuf b = {0};
         sb_raw(&b, "\"$GENDANG\" data assemble");
         if (r->has_loudness) sb_fmt(&b, " --loudness %g", r->loudness_lufs);
+        if (r->corpus_exclude[c]) {
+            sb_raw(&b, " --exclude-label");
+            sb_arg(&b, r->corpus_exclude[c]);
+        }
         sb_raw(&b, " -o");
         sb_arg(&b, corpus);
         for (int s = 0; s < 2; s++) {
@@ -325,37 +447,25 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         if (!r->has_train) continue;
         for (int k = 0; k < r->n_train_seeds; k++) {
             int tr = plan_train(p, r, corpus, cn, k, asm_rule);
-            if (r->has_eval) evals[c * GD_MAX_SEEDS + k] = plan_eval(p, r, cn, k, tr, src[2]);
+            trains[c * GD_MAX_SEEDS + k] = tr;
+            if (r->has_eval) evals[c * GD_MAX_SEEDS + k] = plan_eval(p, r, cn, k, tr, src[2], probes, corpus);
         }
     }
+    int leaks[GD_MAX_LIST * GD_MAX_SEEDS];
+    for (int c = 0; r->leak_judge && c < r->n_corpora; c++) {
+        int j = 0;
+        while (strcmp(r->corpus_name[j], r->leak_judge)) j++;
+        for (int k = 0; k < r->n_train_seeds; k++)
+            leaks[c * GD_MAX_SEEDS + k] = plan_leak(p, r, r->corpus_name[c], k, evals[c * GD_MAX_SEEDS + k],
+                                                    trains[j * GD_MAX_SEEDS + k]);
+    }
     int base = r->has_eval ? plan_baseline(p, r, src) : -1;
-    int cmps[GD_MAX_LIST], n_cmp = 0;
+    int cmps[2 * GD_MAX_LIST], n_cmp = 0;
     for (int i = 1; i < r->compare.n; i++) {
-        int a = -1, b = -1;
-        for (int c = 0; c < r->n_corpora; c++) {
-            if (!strcmp(r->corpus_name[c], r->compare.v[0])) a = c;
-            if (!strcmp(r->corpus_name[c], r->compare.v[i])) b = c;
-        }
-        char out[700], name[128];
-        snprintf(out, sizeof out, "%s/compare/%s_vs_%s.txt", r->out, r->compare.v[i], r->compare.v[0]);
-        sbuf b2 = {0};
-        char *cdir = path2(r->out, "compare");
-        sb_raw(&b2, "mkdir -p");
-        sb_arg(&b2, cdir);
-        free(cdir);
-        sb_raw(&b2, " && \"$GENDANG\" eval compare --baseline");
-        sb_arg(&b2, p->rules[base].target);
-        sb_seed_list(&b2, "", p, r, evals, a);
-        sb_seed_list(&b2, "", p, r, evals, b);
-        sb_redirect_atomic(&b2, out);
-        int deps[GD_MAX_DEPS], nd = 0;
-        deps[nd++] = base;
-        for (int k = 0; k < r->n_train_seeds; k++) {
-            deps[nd++] = evals[a * GD_MAX_SEEDS + k];
-            deps[nd++] = evals[b * GD_MAX_SEEDS + k];
-        }
-        snprintf(name, sizeof name, "compare/%s_vs_%s", r->compare.v[i], r->compare.v[0]);
-        cmps[n_cmp++] = add_rule(p, "compare", name, b2.s, strdup(out), deps, nd);
+        int a = corpus_index(r, r->compare.v[0]), b = corpus_index(r, r->compare.v[i]);
+        cmps[n_cmp++] = plan_compare(p, r, "", r->compare.v[0], r->compare.v[i], evals, a, b, base);
+        if (r->leak_judge)
+            cmps[n_cmp++] = plan_compare(p, r, "leak_", r->compare.v[0], r->compare.v[i], leaks, a, b, -1);
     }
     if (r->has_report) {
         // Every corpus's summary (all seeds) beside the baseline; spectrograms, players and
@@ -377,12 +487,25 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         strncat(arg, "/log.csv", sizeof arg - strlen(arg) - 1);
         sb_raw(&b3, " --log");
         sb_arg(&b3, arg);
-        for (int i = 0; i < r->eval_transfer.n; i++) {
-            char xdir[720];
-            snprintf(xdir, sizeof xdir, "%s/transfer", edir);
-            transfer_name(arg, sizeof arg, xdir, r->eval_transfer.v[i]);
-            sb_raw(&b3, " --transfer");
-            sb_arg(&b3, arg);
+        for (int rc = 0; rc < r->n_corpora; rc++) {   // transfer examples, attribution under each
+            const char *tn = r->corpus_name[rc];
+            if (!in_report(r, tn)) continue;
+            char tdir[700];
+            seed_dir(tdir, sizeof tdir, r, "eval", tn, 0);
+            for (int i = 0; i < n_transfer_inputs(r); i++) {
+                char xdir[720], in[800], adir[900];
+                snprintf(xdir, sizeof xdir, "%s/transfer", tdir);
+                transfer_input(in, sizeof in, r, i);
+                transfer_name(arg, sizeof arg, xdir, in);
+                sb_raw(&b3, " --transfer");
+                sb_arg(&b3, arg);
+                transfer_name(arg, sizeof arg, "", in);
+                *strrchr(arg, '.') = '\0';
+                snprintf(adir, sizeof adir, "%s/attr%s", tdir, arg);
+                sb_raw(&b3, " --attribution");
+                sb_arg(&b3, adir);
+            }
+            deps[nd++] = evals[rc * GD_MAX_SEEDS];
         }
         for (int i = 0; i < n_cmp; i++) {
             sb_raw(&b3, " --compare");

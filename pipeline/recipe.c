@@ -6,6 +6,7 @@
 #include "core/error.h"        // defines: GD_ERR_*
 
 #include <ctype.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,10 @@ static const char *const augment_keys[] = {"variants", "ops", "splits", NULL};
 static const char *const synth_keys[] = {"n", "presets", "fit", "splits", NULL};
 static const char *const assemble_keys[] = {"loudness_lufs", NULL};
 static const char *const train_keys[] = {"config", "steps", "device", "threads", "seeds", NULL};
-static const char *const eval_keys[] = {"transfer", NULL};
+static const char *const eval_keys[] = {"transfer", "probes", "leak", NULL};
+static const char *const leak_keys[] = {"judge", "labels", NULL};
+static const char *const corpus_keys[] = {"parts", "exclude_labels", NULL};
+static const char *const probe_kinds[] = {"chirps", "speech", "sweep", NULL};
 static const char *const report_keys[] = {"enabled", NULL};
 
 typedef struct { yaml_doc *d; gd_recipe *r; } ctx;
@@ -159,6 +163,8 @@ static int load_sections(ctx *c, yaml_node_t *root) {
     return GD_OK;
 }
 
+static int get_regex(ctx *c, yaml_node_t *map, const char *key, char **out);
+
 static int load_corpora(ctx *c, yaml_node_t *root) {
     gd_recipe *r = c->r;
     yaml_node_t *cs = yaml_doc_get(c->d, root, "corpora");
@@ -176,6 +182,16 @@ static int load_corpora(ctx *c, yaml_node_t *root) {
         const char *name = yaml_doc_scalar(k);
         if (!name || !is_name(name)) return yaml_doc_fail(c->d, k, "corpus names must be letters, digits, '-' or '_'");
         if (r->n_corpora == GD_MAX_LIST) return yaml_doc_fail(c->d, k, "too many corpora");
+        int err;
+        char *exclude = NULL;
+        if (val && val->type == YAML_MAPPING_NODE) {   // {parts: [...], exclude_labels: RE}
+            yaml_node_t *map = val;
+            if ((err = yaml_doc_check_keys(c->d, map, name, corpus_keys))) return err;
+            if ((err = get_regex(c, map, "exclude_labels", &exclude))) return err;
+            r->corpus_exclude[r->n_corpora] = exclude;
+            val = yaml_doc_get(c->d, map, "parts");
+            if (!val) return yaml_doc_fail(c->d, map, "corpus '%s' needs 'parts', e.g. [sources, augment]", name);
+        }
         if (!val || val->type != YAML_SEQUENCE_NODE)
             return yaml_doc_fail(c->d, val, "corpus '%s' must list its parts, e.g. [sources, augment]", name);
         int mask = 0;
@@ -200,6 +216,18 @@ static int load_corpora(ctx *c, yaml_node_t *root) {
         r->corpus_parts[r->n_corpora++] = mask;
     }
     if (r->n_corpora == 0) return yaml_doc_fail(c->d, cs, "'corpora' is empty");
+    return GD_OK;
+}
+
+// A POSIX extended regular expression (matched case-insensitively, as `data assemble
+// --exclude-label` does), or NULL when key is absent.
+static int get_regex(ctx *c, yaml_node_t *map, const char *key, char **out) {
+    int err = get_string(c, map, key, NULL, out);
+    if (err || !*out) return err;
+    regex_t re;
+    if (regcomp(&re, *out, REG_EXTENDED | REG_ICASE | REG_NOSUB))
+        return yaml_doc_fail(c->d, yaml_doc_get(c->d, map, key), "'%s' is not a valid extended regular expression", key);
+    regfree(&re);
     return GD_OK;
 }
 
@@ -229,6 +257,25 @@ static int get_seeds(ctx *c, yaml_node_t *train) {
     return GD_OK;
 }
 
+// eval.leak: {judge: CORPUS, labels: RE}: every corpus's transfers are attributed in the
+// judge corpus's model (same seed) and the share nearest to labels matching RE is compared.
+static int load_leak(ctx *c, yaml_node_t *e) {
+    gd_recipe *r = c->r;
+    yaml_node_t *l = yaml_doc_get(c->d, e, "leak");
+    if (!l) return GD_OK;
+    int err;
+    if ((err = yaml_doc_check_keys(c->d, l, "leak", leak_keys)) ||
+        (err = get_string(c, l, "judge", NULL, &r->leak_judge)) ||
+        (err = get_regex(c, l, "labels", &r->leak_labels)))
+        return err;
+    if (!r->leak_judge || !r->leak_labels) return yaml_doc_fail(c->d, l, "'leak' needs 'judge' (a corpus) and 'labels' (a regular expression)");
+    int found = 0;
+    for (int k = 0; k < r->n_corpora; k++) found |= !strcmp(r->corpus_name[k], r->leak_judge);
+    if (!found) return yaml_doc_fail(c->d, yaml_doc_get(c->d, l, "judge"), "leak judge '%s' is not a corpus of this recipe", r->leak_judge);
+    if (!r->eval_transfer.n && !r->eval_probes.n) return yaml_doc_fail(c->d, l, "'leak' needs transfer inputs ('transfer' or 'probes')");
+    return GD_OK;
+}
+
 static int load_later(ctx *c, yaml_node_t *root) {
     gd_recipe *r = c->r;
     yaml_doc *d = c->d;
@@ -254,8 +301,15 @@ static int load_later(ctx *c, yaml_node_t *root) {
         r->has_eval = 1;
         if (!r->has_train) return yaml_doc_fail(d, e, "eval needs a trained model, but the recipe has no train section");
         if ((err = yaml_doc_check_keys(d, e, "eval", eval_keys)) ||
-            (err = get_list(c, e, "transfer", &r->eval_transfer)))
+            (err = get_list(c, e, "transfer", &r->eval_transfer)) ||
+            (err = get_list(c, e, "probes", &r->eval_probes)) ||
+            (err = load_leak(c, e)))
             return err;
+        for (int i = 0; i < r->eval_probes.n; i++) {
+            int ok = 0;
+            for (int k = 0; probe_kinds[k]; k++) ok |= !strcmp(probe_kinds[k], r->eval_probes.v[i]);
+            if (!ok) return yaml_doc_fail(d, yaml_doc_get(d, e, "probes"), "unknown probe '%s' (expected chirps, speech or sweep)", r->eval_probes.v[i]);
+        }
     }
     yaml_node_t *cmp = yaml_doc_get(d, root, "compare");
     if (cmp) {
@@ -269,6 +323,11 @@ static int load_later(ctx *c, yaml_node_t *root) {
         }
     }
     yaml_node_t *rep = yaml_doc_get(d, root, "report");
+    int n_shown = r->compare.n ? r->compare.n : 1;   // corpora whose transfers the report plays
+    int n_inputs = r->eval_transfer.n + GD_PROBES_PER_KIND * r->eval_probes.n;
+    if (rep && n_inputs * n_shown > GD_MAX_TRANSFER)
+        return yaml_doc_fail(d, rep, "the report plays %d transfer examples (%d inputs x %d corpora); at most %d",
+                             n_inputs * n_shown, n_inputs, n_shown, GD_MAX_TRANSFER);
     if (rep) {
         if (rep->type == YAML_MAPPING_NODE) {
             yaml_node_t *en = yaml_doc_get(d, rep, "enabled");
@@ -308,7 +367,9 @@ void gd_recipe_free(gd_recipe *r) {
     free(r->train_config); free(r->train_device);
     list_free(&r->kits); list_free(&r->instruments); list_free(&r->strokes);
     list_free(&r->synth_presets); list_free(&r->synth_fit); list_free(&r->eval_transfer);
+    list_free(&r->eval_probes); free(r->leak_judge); free(r->leak_labels);
     list_free(&r->compare);
     for (int i = 0; i < r->n_corpora; i++) free(r->corpus_name[i]);
+    for (int i = 0; i < GD_MAX_LIST; i++) free(r->corpus_exclude[i]);
     free(r);
 }

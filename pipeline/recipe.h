@@ -13,6 +13,8 @@
 
 #define GD_MAX_LIST 32
 #define GD_MAX_SEEDS 16
+#define GD_PROBES_PER_KIND 3   // files per eval.probes kind (data probes --n)
+#define GD_MAX_TRANSFER 32     // transfer examples in a report (eval report --transfer)
 
 typedef struct { char *v[GD_MAX_LIST]; int n; } gd_strlist;
 
@@ -36,6 +38,7 @@ typedef struct {
     int        n_corpora;
     char      *corpus_name[GD_MAX_LIST];
     int        corpus_parts[GD_MAX_LIST];            // GD_PART_* mask
+    char      *corpus_exclude[GD_MAX_LIST];          // labels left out (regex), or NULL
 
     int        has_train, train_steps, train_threads;
     char      *train_config, *train_device;
@@ -46,6 +49,8 @@ typedef struct {
 
     int        has_eval;
     gd_strlist eval_transfer;                        // extra inputs for transfer examples
+    gd_strlist eval_probes;                          // generated inputs: chirps, speech, sweep
+    char      *leak_judge, *leak_labels;             // eval.leak (NULL: absent)
 
     gd_strlist compare;                              // corpus names, compared pairwise to the first
     int        has_report;

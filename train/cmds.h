@@ -12,6 +12,9 @@ int rv_cmd_attribute(int argc, char **argv);
 void rv_cli_load_model(rv_model *m, const char *path);
 // Mono samples of an audio file at the model's rate (*n of them; caller frees); exits on error.
 float *rv_cli_read_input(const rv_model *m, const char *path, long *n);
+// The input files: every file of ins, and every audio file (by extension, sorted) directly
+// inside the folders of ins. *n_out of them; the caller frees each and the array.
+char **rv_cli_expand_inputs(char **ins, int n_in, int *n_out);
 // An inference failure: a non-finite output is the model's fault, anything else the input's.
 _Noreturn void rv_cli_infer_failed(const char *model, const char *in, const char *cmd, int rc);
 

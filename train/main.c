@@ -148,35 +148,14 @@ static int transfer_one(rv_model *m, const char *in, const char *out, int block,
     return rc;
 }
 
-static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 // Every input file, and every audio file (by extension) directly inside input folders, to
 // out_dir/<name>.wav. A file that does not decode is fatal. The names written are kept in
 // out_dir/.transfer-outputs, so a rerun removes what an earlier run wrote and this one does
 // not (and the temporaries of an interrupted run), never anything else in the folder.
 static int transfer_many(rv_model *m, const char *model, char **ins, int n_in,
                          const char *out_dir, int block, uint64_t seed) {
-    char **files = NULL, **names = NULL;
-    int nf = 0;
-    for (int i = 0; i < n_in; i++) {
-        int first = nf;
-        if (gd_is_dir(ins[i])) {
-            DIR *d = opendir(ins[i]);
-            if (!d) gd_die("%s: cannot open folder", ins[i]);
-            for (struct dirent *e; (e = readdir(d));) {
-                if (e->d_name[0] == '.' || !gd_audio_is_audio_name(e->d_name)) continue;
-                char *p = gd_path_join(ins[i], e->d_name);
-                if (gd_is_dir(p)) { free(p); continue; }
-                files = realloc(files, sizeof(char *) * (nf + 1));
-                files[nf++] = p;
-            }
-            closedir(d);
-            qsort(files + first, nf - first, sizeof(char *), by_name);
-        } else {
-            files = realloc(files, sizeof(char *) * (nf + 1));
-            files[nf++] = strdup(ins[i]);
-        }
-    }
+    int nf;
+    char **files = rv_cli_expand_inputs(ins, n_in, &nf), **names;
     names = malloc(sizeof(char *) * (nf + 1));
     for (int k = 0; k < nf; k++) {
         char name[1024];

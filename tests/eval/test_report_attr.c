@@ -57,7 +57,7 @@ static void test_timeline_colours(void) {
     CHECK(p2[0] > c0[0] && p2[1] > c0[1] && p2[2] >= c0[2]);   // bell, paler
     CHECK(p3[0] == 235 && p3[1] == 235 && p3[2] == 235);       // under the floor
     FILE *f = fopen("/dev/null", "w");
-    ev_attr_html(f, &a);   // (content checked by test_report_cli.sh)
+    ev_attr_html(f, &a, "img/attribution.png", 1);   // (content checked by test_report_cli.sh)
     fclose(f);
     free(px);
     ev_attr_free(&a);
