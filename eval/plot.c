@@ -67,16 +67,21 @@ static void ramp(double v, uint8_t out[3]) {
     for (int c = 0; c < 3; c++) out[c] = (uint8_t)lround(stops[i][c] + f * (stops[i + 1][c] - stops[i][c]));
 }
 
-static const uint8_t k_colors[8][3] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {255, 127, 14},
-                                       {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {23, 190, 207}};
+// Series and label colours: matplotlib's tab10 order, then twelve more distinct hues (tab20b
+// darks, tab20 lights), so an attribution timeline of up to 20 labels needs no repeats.
+// Grey is left out: the timelines use it for frames below the floor.
+static const char *const k_colors[] = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#aec7e8", "#ff9896",
+    "#98df8a", "#ffbb78", "#c5b0d5", "#9edae5"};
+#define N_COLORS ((int)(sizeof k_colors / sizeof k_colors[0]))
 
-void ev_plot_color(int k, uint8_t rgb[3]) { memcpy(rgb, k_colors[k % 8], 3); }
-
-const char *ev_plot_color_hex(int k) {
-    static const char *const hex[8] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
-                                       "#9467bd", "#8c564b", "#e377c2", "#17becf"};
-    return hex[k % 8];
+void ev_plot_color(int k, uint8_t rgb[3]) {
+    unsigned v = (unsigned)strtoul(k_colors[k % N_COLORS] + 1, NULL, 16);
+    rgb[0] = (uint8_t)(v >> 16); rgb[1] = (uint8_t)(v >> 8); rgb[2] = (uint8_t)v;
 }
+
+const char *ev_plot_color_hex(int k) { return k_colors[k % N_COLORS]; }
 
 // ---------------------------------------------------------------------------- spectrograms
 
