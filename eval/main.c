@@ -3,9 +3,11 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/cli.h"   // defines: gd_cli_init, gd_usage, GD_VERSION
 #include "core/fft.h"   // defines: gd_fft_cleanup
+#include "core/fileio.h" // defines: gd_find_beside_exe
 #include "eval/cmds.h"  // defines: eval_cmd_*
 
 static void usage(void) {
@@ -16,6 +18,8 @@ static void usage(void) {
            "  report REF EST -o DIR   metrics.json, report.md, report.html with audio\n"
            "  corpus REF_DIR GEN_DIR  descriptor distributions, Frechet and MMD distances\n"
            "  nearest TEST TRAIN -o DIR  nearest-training-hit baseline (pairs for compare/report)\n"
+           "  attribute MODEL --corpus DIR IN   which training labels a sound (or its transfer)\n"
+           "                       is nearest to: runs `gendang-train attribute` (it needs the model)\n"
            "Run 'gendang-eval COMMAND --help' for a command's options.\n"
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
 }
@@ -30,6 +34,15 @@ int main(int argc, char **argv) {
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) { usage(); return 0; }
     if (!strcmp(cmd, "--version")) { printf("gendang-eval %s\n", GD_VERSION); return 0; }
+    if (!strcmp(cmd, "attribute")) {   // the model code lives in gendang-train; eval links none
+        static const char *const rel[] = {"gendang-train"};
+        char *train = gd_find_beside_exe(rel, 1);
+        if (!train) gd_die("attribute: gendang-train not found beside gendang-eval");
+        argv[0] = train;
+        argv[1] = "attribute";
+        execv(train, argv);
+        gd_die("%s: cannot run it", train);
+    }
     int rc;
     if (!strcmp(cmd, "pair")) rc = eval_cmd_pair(argc - 1, argv + 1);
     else if (!strcmp(cmd, "compare")) rc = eval_cmd_compare(argc - 1, argv + 1);

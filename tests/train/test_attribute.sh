@@ -72,3 +72,29 @@ sox -n -r 44100 -b 16 "$T/silent.wav" trim 0 0.2
 check_exit "a silent input exits 1" 1 "$gt" attribute "$M" --corpus "$T/c" "$T/silent.wav"
 check_grep "  ... saying why" "no frame above -60 dBFS" "$T/.err"
 check_exit "missing input exits 1" 1 "$gt" attribute "$M" --corpus "$T/c" "$T/none.wav"
+
+# leak mode: new clips of each class scored in the two-class model; a bell's share nearest
+# to bell frames and its energy in the bell band are high, a drum's are low
+mkdir -p "$T/in"; cp "$T/d9.wav" "$T/d13.wav" "$T/b9.wav" "$T/b13.wav" "$T/in/"
+check "--leak over a folder" bash -c "'$gt' attribute '$M' --corpus '$T/c' --leak 'BELL' '$T/in' -q > '$T/leak.jsonl'"
+check "  ... one JSON line per file" test "$(wc -l < "$T/leak.jsonl")" = 4
+leak() { python3 -c "import json,sys; r={j['clip']: j for j in map(json.loads, open(sys.argv[1]))}; print(r[sys.argv[2]][sys.argv[3]])" "$T/leak.jsonl" "$1" "$2"; }
+for c in b9 b13; do
+    check "  ... $c.wav: leak_share > 0.9 (case-insensitive match): $(leak $c.wav leak_share)" \
+        awk -v v="$(leak $c.wav leak_share)" 'BEGIN {exit !(v > 0.9)}'
+    check "  ... $c.wav: leak_band_share > 0.9: $(leak $c.wav leak_band_share)" \
+        awk -v v="$(leak $c.wav leak_band_share)" 'BEGIN {exit !(v > 0.9)}'
+done
+for c in d9 d13; do
+    check "  ... $c.wav: leak_share < 0.1: $(leak $c.wav leak_share)" \
+        awk -v v="$(leak $c.wav leak_share)" 'BEGIN {exit !(v < 0.1)}'
+    check "  ... $c.wav: leak_band_share < 0.01: $(leak $c.wav leak_band_share)" \
+        awk -v v="$(leak $c.wav leak_band_share)" 'BEGIN {exit !(v < 0.01)}'
+done
+check "  ... leak_chance is the bell clips' share of frames (0.3 to 0.7): $(leak d9.wav leak_chance)" \
+    awk -v v="$(leak d9.wav leak_chance)" 'BEGIN {exit !(v > 0.3 && v < 0.7)}'
+check "  ... the same with 2 threads" bash -c "OMP_NUM_THREADS=2 '$gt' attribute '$M' --corpus '$T/c' --leak BELL '$T/in' -q | cmp - '$T/leak.jsonl'"
+check_exit "--leak with a bad expression is a usage error" 2 "$gt" attribute "$M" --corpus "$T/c" --leak '(' "$T/in"
+check_exit "--leak that matches no train label exits 1" 1 "$gt" attribute "$M" --corpus "$T/c" --leak cymbal "$T/in"
+check_grep "  ... saying so" "no train clips match 'cymbal'" "$T/.err"
+check_exit "--leak with -o is a usage error" 2 "$gt" attribute "$M" --corpus "$T/c" --leak bell "$T/in" -o "$T/x"
