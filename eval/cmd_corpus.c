@@ -47,7 +47,7 @@ static void list_set(clip_set *s, const char *arg) {
     char *root;
     char **names = NULL;
     if (gd_is_dir(arg)) {
-        s->n = eval_list_audio(&names, arg);
+        s->n = ev_list_audio(&names, arg);
         if (s->n < 0) gd_die("%s: cannot list folder", arg);
         root = strdup(arg);
     } else {
@@ -513,7 +513,7 @@ static void print_text(const corpus_result *o) {
                dist_verdict(ds[q]));
 }
 
-int eval_cmd_corpus(int argc, char **argv) {
+int ev_cmd_corpus(int argc, char **argv) {
     static const struct option lo[] = {
         {"emb-ref", required_argument, 0, 'R'}, {"emb-gen", required_argument, 0, 'G'},
         {"boot", required_argument, 0, 'B'}, {"splits", required_argument, 0, 'S'},
