@@ -16,12 +16,11 @@
 #include <string.h>
 
 #include "core/audio.h"   // defines: gd_audio_read
-#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/error.h"   // defines: GD_ERR_IO
 #include "core/csv.h"     // defines: gd_csv_*
 #include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
 #include "core/json.h"    // defines: gd_json_*
-#include "core/log.h"     // defines: gd_log_set_level
 #include "core/rng.h"     // defines: gd_rng_*
 #include "eval/corpus.h"  // defines: ev_descriptors, ev_w1_ks, ev_frechet, ev_kad_indexed
 #include "eval/npy.h"     // defines: ev_npy_read
@@ -363,7 +362,8 @@ static void usage(void) {
            "  --seed N             RNG seed (default 0)\n"
            "  --rate HZ            analysis rate (default: the first reference file's)\n"
            "  --json               one JSON object instead of text\n"
-           "  -q, --quiet / -h, --help\n"
+           "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
+           "  -h, --help\n"
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
 }
 
@@ -537,7 +537,7 @@ int ev_cmd_corpus(int argc, char **argv) {
         case 's': o.seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
         case 'j': json = 1; break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("corpus: unknown option");
         }

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/csv.h"       // defines: gd_csv_write_row
 #include "core/fileio.h"    // defines: gd_atomic_*, gd_mkdir_p, gd_path_join, gd_path_dirname
-#include "core/log.h"       // defines: gd_log_set_level, gd_info
+#include "core/log.h"       // defines: gd_info
 #include "core/progress.h"  // defines: gd_progress_*
 
 static void usage(void) {
@@ -33,7 +33,7 @@ static void usage(void) {
            "  --primary KEY        metric to optimise (default rave_mss; lower, higher or smaller\n"
            "                       magnitude is better as the metric defines)\n"
            "  --no-align, --max-lag-ms MS   as for `pair`\n"
-           "  -q, --quiet          errors only\n"
+           "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
            "  -h, --help           this help\n"
            "Ties go to the first training clip in name order. Exit status: 0 ok, 1 runtime\n"
            "error (unreadable file, no usable candidate), 2 usage.\n");
@@ -72,7 +72,7 @@ int ev_cmd_nearest(int argc, char **argv) {
         case O_PRIMARY: primary = optarg; break;
         case 'A': o.align = 0; break;
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("nearest: unknown option");
         }

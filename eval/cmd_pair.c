@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_double
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_double, gd_cli_quiet
 #include "core/error.h"   // defines: gd_strerror
-#include "core/log.h"     // defines: gd_log_set_level
 #include "core/progress.h" // defines: gd_progress_*
 #include "eval/summary.h" // defines: ev_summarise
 
@@ -119,7 +118,7 @@ static void usage(void) {
            "  --no-align         do not search a lag\n"
            "  --max-lag-ms MS    lag search range (default 50)\n"
            "  --rate HZ          analysis rate (default: the reference's rate; others resampled)\n"
-           "  -q, --quiet        errors only\n"
+           "  -q, --quiet        " GD_CLI_QUIET_HELP "\n"
            "  -h, --help         this help\n\n"
            "Undefined values (silence, no onsets, no pitch) are null with a reason.\n"
            "Exit status: 0 ok, 1 runtime error (unreadable file, mismatched lists), 2 usage.\n");
@@ -140,7 +139,7 @@ int ev_cmd_pair(int argc, char **argv) {
         case 'A': o.align = 0; break;
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("pair: unknown option");
         }

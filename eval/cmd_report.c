@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>       // readlink
 
-#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/csv.h"     // defines: gd_csv_*
 #include "core/fileio.h"  // defines: gd_atomic_*, gd_mkdir_p, gd_path_join
-#include "core/log.h"     // defines: gd_log_set_level, gd_warn
+#include "core/log.h"     // defines: gd_info, gd_warn
 #include "eval/plot.h"    // defines: ev_plot_*, ev_png_write
 #include "eval/report_arms.h" // defines: ev_arms_*, ev_html_esc
 #include "eval/report_attr.h" // defines: ev_attr_*
@@ -435,7 +435,7 @@ static void usage(void) {
            "                       each model below it\n"
            "  --primary KEY        the metric models and baselines are ranked on (default rave_mss)\n"
            "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
-           "  -q, --quiet          errors only\n"
+           "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
            "  -h, --help           this help\n"
            "REF and EST may be left out when --arm or --baseline is given (a report of the\n"
            "table, comparisons, loss curve and transfer examples alone).\n"
@@ -479,7 +479,7 @@ int ev_cmd_report(int argc, char **argv) {
         case O_BASE: ev_arms_add(&c.arms, optarg, 1); break;
         case O_PRIMARY: primary = optarg; break;
         case O_ATTR: c.attr_dir = optarg; break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
         }

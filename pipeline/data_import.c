@@ -8,7 +8,7 @@
 #include "pipeline/split_check.h" // defines: pl_split_check_labels
 #include "pipeline/stroke_group.h" // defines: pl_stroke_group
 #include "core/audio.h"         // defines: gd_audio_read, gd_audio_is_audio_name
-#include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
+#include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int, gd_cli_quiet
 #include "core/fileio.h"        // defines: gd_atomic_*, gd_read_file
 #include "core/log.h"           // defines: gd_warn
 #include "core/sha256.h"        // defines: gd_sha256_file
@@ -205,7 +205,8 @@ static void import_usage(void) {
            "  --license TEXT      license (default: \"unknown\")\n"
            "  --seed N            split seed (default 0)\n"
            "  --manifest PATH     manifest to append to (default: %s)\n"
-           "  -q, --quiet         do not list the groups on stderr\n\n"
+           "  -q, --quiet         " GD_CLI_QUIET_HELP ";\n"
+           "                      the list of groups is not printed either\n\n"
            "Default groups: the takes of one stroke belong together, so the group is the\n"
            "file's path below DIR without its extension, cut into words (at anything but\n"
            "letters and digits, and at lower-to-upper case changes), with trailing words\n"
@@ -249,7 +250,7 @@ int pl_data_import(int argc, char **argv) {
         case 'm': mpath = optarg; break;
         case 'T': test_fraction = gd_opt_double("--test-fraction", optarg, 0, 1); break;
         case 'V': valid_fraction = gd_opt_double("--valid-fraction", optarg, 0, 1); break;
-        case 'q': quiet = 1; break;
+        case 'q': quiet = 1; gd_cli_quiet(); break;
         case 'h': import_usage(); return 0;
         default: gd_usage("data import: unknown option");
         }
