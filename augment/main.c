@@ -220,7 +220,8 @@ static int cmd_run(int argc, char **argv) {
         {"shard", required_argument, NULL, 'S'},
         {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
-    aug_run_opts o = {NULL, NULL, NULL, 1, 0, "train", 0, 24, 1, 1, 1};
+    aug_run_opts o = {.n = 1, .splits = "train", .format = 24, .channels = 1, .shard_k = 1,
+                      .shard_n = 1};
     int c, have_seed = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:n:o:hqv", lo, NULL)) != -1) {

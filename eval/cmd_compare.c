@@ -137,7 +137,8 @@ static void verdict(char *buf, size_t len, const cmp_row *row, int primary, cons
     const char *key = ev_metric_key(row->m);
     int better = ev_metric_better(row->m);
     const char *dir = better == 1 ? "higher is better" : better == -2 ? "smaller magnitude is better" : "lower is better";
-    *decision = ev_cmp_decide(r, better == 1 ? 1 : -1, c->alpha, !primary, c->allow_single_seed, fails);
+    unsigned flags = (primary ? 0 : EV_CMP_ADJUSTED) | (c->allow_single_seed ? EV_CMP_SINGLE_SEED : 0);
+    *decision = ev_cmp_decide(r, better == 1 ? 1 : -1, c->alpha, flags, fails);
     *refused = 0;
     if (*fails & EV_FAIL_NO_DATA) { snprintf(buf, len, "%s: no clips with values in both runs", key); return; }
     char stats[512], why[160], seeds[200] = "";

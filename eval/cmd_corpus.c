@@ -281,10 +281,15 @@ typedef struct {
     int nr, ng;
 } dist_ctx;
 
-static double dist_eval(const dist_ctx *c, const int *ia, int na, int a_is_ref, const int *ib, int nb, int b_is_ref) {
-    if (c->kind == 0) return fd_of(a_is_ref ? c->sr : c->sg, ia, na, b_is_ref ? c->sr : c->sg, ib, nb);
+// Which set an index list of dist_eval points into.
+typedef enum { SET_GEN = 0, SET_REF = 1 } dist_set;
+
+static double dist_eval(const dist_ctx *c, const int *ia, int na, dist_set sa, const int *ib,
+                        int nb, dist_set sb) {
+    if (c->kind == 0)
+        return fd_of(sa == SET_REF ? c->sr : c->sg, ia, na, sb == SET_REF ? c->sr : c->sg, ib, nb);
     // KAD: a is always reference here; b is reference (floor) or generated
-    if (b_is_ref) return ev_kad_indexed(c->Krr, c->nr, ia, na, c->Krr, c->nr, ib, nb, c->Krr, c->nr);
+    if (sb == SET_REF) return ev_kad_indexed(c->Krr, c->nr, ia, na, c->Krr, c->nr, ib, nb, c->Krr, c->nr);
     return ev_kad_indexed(c->Krr, c->nr, ia, na, c->Kgg, c->ng, ib, nb, c->Krg, c->ng);
 }
 
@@ -296,13 +301,13 @@ static dist_result distance(const dist_ctx *c, int boot, int splits, uint64_t se
     double *w = malloc(sizeof(double) * (splits + 1));
     for (int i = 0; i < nr; i++) ir[i] = i;
     for (int i = 0; i < ng; i++) ig[i] = i;
-    r.value = dist_eval(c, ir, nr, 1, ig, ng, 0);
+    r.value = dist_eval(c, ir, nr, SET_REF, ig, ng, SET_GEN);
     r.p_perm = NAN;
     gd_rng g;
     gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-boot", tag));
     for (int b = 0; b < boot; b++) {
         draw_boot(ir, nr, &g); draw_boot(ig, ng, &g);
-        v[b] = dist_eval(c, ir, nr, 1, ig, ng, 0);
+        v[b] = dist_eval(c, ir, nr, SET_REF, ig, ng, SET_GEN);
     }
     pct(v, boot, 0.025, 0.975, &r.lo, &r.hi);
     r.half_n = nr / 2;
@@ -310,9 +315,9 @@ static dist_result distance(const dist_ctx *c, int boot, int splits, uint64_t se
     gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-floor", tag));
     for (int s = 0; s < splits; s++) {
         shuffle(ir, nr, &g);
-        v[s] = dist_eval(c, ir, h, 1, ir + h, h, 1);
+        v[s] = dist_eval(c, ir, h, SET_REF, ir + h, h, SET_REF);
         shuffle(ig, ng, &g);
-        w[s] = dist_eval(c, ir, h, 1, ig, h < ng ? h : ng, 0);
+        w[s] = dist_eval(c, ir, h, SET_REF, ig, h < ng ? h : ng, SET_GEN);
     }
     double dummy;
     pct(v, splits, 0.5, 0.95, &r.floor_med, &r.floor_p95);

@@ -118,7 +118,7 @@ static int cmd_run(int argc, char **argv, int plan_only) {
         {"force", no_argument, 0, 'f'}, {"sh", no_argument, 0, 's'}, {"make", no_argument, 0, 'm'},
         {"shard", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    pl_run_opts o = {1, 0, 0, 0, -1, NULL};
+    pl_run_opts o = {.jobs = 1, .from = 0, .only = -1};
     int as_make = 0, shard_k = 0, shard_n = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:nh", opts, NULL)) != -1) {
