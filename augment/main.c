@@ -148,7 +148,8 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
                     else if (p->type == AUG_P_ENUM) printf("  --%-12s %s  %s\n", p->name, p->choices, p->help);
                     else printf("  --%-12s PATH  %s\n", p->name, p->help);
                 }
-                printf("Also: --seed N, --format 16|24|32, -q, -v. Values may be distributions "
+                printf("Also: --seed N, --format 16|24|32, -v, -q (" GD_CLI_QUIET_HELP ").\n"
+                       "Values may be distributions "
                        "(see gendang-augment --help). Exit: 0 ok, 1 runtime, 2 usage.\n");
             } else {
                 usage_main(stdout);
@@ -256,7 +257,8 @@ static int cmd_run(int argc, char **argv) {
                    "  --shard K/N    render every N-th item only (metadata.shard-K-of-N.csv); a final\n"
                    "                 run without --shard reuses them all and writes metadata.csv\n"
                    "  Restarted runs reuse finished items (journal in OUT/.journal).\n"
-                   "  --format 16|24|32, -q, -v. Threads: OMP_NUM_THREADS; output does not depend on it.\n"
+                   "  --format 16|24|32, -v, -q (" GD_CLI_QUIET_HELP ").\n"
+                   "  Threads: OMP_NUM_THREADS; output does not depend on it.\n"
                    "  file=@pool (mix, noise) draws among the inputs. Exit: 0 ok, 1 runtime, 2 usage.\n");
             return 0;
         default: gd_usage("run: unknown option");
