@@ -158,12 +158,14 @@ $(BIN)/gendang-%: $(BUILD)/%/main.o $(BUILD)/lib%.a $(BUILD)/libgendang.a $$(cal
 	@$(call flags_save,$(CC_LD) $(EXTRA_LDLIBS_$*) $(LDLIBS))
 
 # tests/X/test_foo.c links libX (if X is a code directory) and libgendang; tests/fuzz/module.mk
-# names the archives its replay test needs.
+# names the archives its replay test needs. Only the test's own source is compiled ($<): the
+# .c files it includes (test_fuzz_replay.c includes every fuzz target) come back from its .d
+# file as prerequisites and must not be compiled a second time.
 test_dir = $(firstword $(subst /, ,$(patsubst $(BUILD)/tests/%,%,$(1))))
 TEST_LIBS = $(EXTRA_LDLIBS_$(call test_dir,$@)) $(LDLIBS)
 $(BUILD)/tests/%: tests/%.c $$(if $$(filter-out core cli fuzz,$$(call test_dir,$$@)),$(BUILD)/lib$$(call test_dir,$$@).a) $(BUILD)/libgendang.a $$(call flags_check,$$(PROG_CC) $$(TEST_LIBS))
 	@mkdir -p $(dir $@)
-	$(PROG_CC) $(PROG_DEPFLAGS) -o $@ $(filter %.c %.a,$^) $(TEST_LIBS)
+	$(PROG_CC) $(PROG_DEPFLAGS) -o $@ $< $(filter %.a,$^) $(TEST_LIBS)
 	@$(call flags_save,$(PROG_CC) $(TEST_LIBS))
 
 -include $(wildcard */module.mk */*/module.mk)

@@ -15,14 +15,19 @@
 #include "augment/effect.h"   // defines: aug_effect
 #include "core/simd.h"       // defines: GD_SIMD
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { COMPRESS_THRESHOLD, COMPRESS_RATIO, COMPRESS_KNEE, COMPRESS_ATTACK, COMPRESS_RELEASE,
+       COMPRESS_MAKEUP, COMPRESS_SAT };
+
 static const aug_param params[] = {
-    {"threshold", AUG_P_NUM, -20, -60, 0,    NULL, "threshold, dBFS"},
-    {"ratio",     AUG_P_NUM, 4,   1,   50,   NULL, "compression ratio"},
-    {"knee",      AUG_P_NUM, 6,   0,   24,   NULL, "soft-knee width, dB"},
-    {"attack",    AUG_P_NUM, 5,   0.01, 500, NULL, "attack time, ms"},
-    {"release",   AUG_P_NUM, 100, 1,   5000, NULL, "release time, ms"},
-    {"makeup",    AUG_P_NUM, 0,   -24, 48,   NULL, "make-up gain, dB"},
-    {"sat",       AUG_P_NUM, 0,   0,   1,    NULL, "tanh saturation amount (0 off)"},
+    [COMPRESS_THRESHOLD] = {"threshold", AUG_P_NUM, -20, -60, 0,    NULL, "threshold, dBFS"},
+    [COMPRESS_RATIO]     = {"ratio",     AUG_P_NUM, 4,   1,   50,   NULL, "compression ratio"},
+    [COMPRESS_KNEE]      = {"knee",      AUG_P_NUM, 6,   0,   24,   NULL, "soft-knee width, dB"},
+    [COMPRESS_ATTACK]    = {"attack",    AUG_P_NUM, 5,   0.01, 500, NULL, "attack time, ms"},
+    [COMPRESS_RELEASE]   = {"release",   AUG_P_NUM, 100, 1,   5000, NULL, "release time, ms"},
+    [COMPRESS_MAKEUP]    = {"makeup",    AUG_P_NUM, 0,   -24, 48,   NULL, "make-up gain, dB"},
+    [COMPRESS_SAT]       = {"sat",       AUG_P_NUM, 0,   0,   1,    NULL,
+                            "tanh saturation amount (0 off)"},
 };
 
 // log2 and exp2 without libm, branch-free so the block passes vectorise: log2 from the
@@ -120,11 +125,12 @@ static inline void smooth(float *g, const float *gc, int m, float *gs_io, double
 // lane by lane (no FMA contraction in ISO C mode), so the same bits as the baseline build.
 GD_SIMD
 static int compress_apply(gd_audio *a, const aug_vals *v) {
-    float t = (float)v->num[0], w = (float)v->num[2], ir = (float)(1 / v->num[1]);
-    float kc = w > 0 ? (float)((1 / v->num[1] - 1) / (2 * v->num[2])) : 0.0f;
-    double aa = exp(-1.0 / (v->num[3] * 1e-3 * a->rate));
-    double ar = exp(-1.0 / (v->num[4] * 1e-3 * a->rate));
-    double makeup = v->num[5], sat = v->num[6];
+    double ratio = v->num[COMPRESS_RATIO], knee = v->num[COMPRESS_KNEE];
+    float t = (float)v->num[COMPRESS_THRESHOLD], w = (float)knee, ir = (float)(1 / ratio);
+    float kc = w > 0 ? (float)((1 / ratio - 1) / (2 * knee)) : 0.0f;
+    double aa = exp(-1.0 / (v->num[COMPRESS_ATTACK] * 1e-3 * a->rate));
+    double ar = exp(-1.0 / (v->num[COMPRESS_RELEASE] * 1e-3 * a->rate));
+    double makeup = v->num[COMPRESS_MAKEUP], sat = v->num[COMPRESS_SAT];
     // below the knee the static curve is the identity: compare linear peaks, skip the log
     float lin_lo = (float)pow(10.0, (t - w / 2) / 20.0), g_makeup = (float)pow(10.0, makeup / 20.0);
     float mk2 = (float)(makeup * 0.16609640474436813);

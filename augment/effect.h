@@ -3,7 +3,9 @@
 // Every effect file defines one `const aug_effect aug_effect_<name>` with its parameter
 // table; effects.def lists them (X-macro) and registry.c builds the lookup table.
 // Parameters are numbers (range-checked, in the units their name states), enums (a word
-// from a fixed list, stored as its index) or strings (file paths).
+// from a fixed list, stored as its index) or strings (file paths). Each effect file names its
+// parameters with an enum (COMPRESS_RATIO, ...) that indexes both its params[] table (written
+// with designated initializers, so the two cannot drift apart) and aug_vals.num / .str.
 // apply() works on a whole buffer, planar (C, N); it may replace a->data (length change).
 // It must leave silence silent unless it adds signal by design (noise on silence stays
 // silent too, see noise.c), and must never produce NaN/Inf from finite input.

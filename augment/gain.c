@@ -9,19 +9,26 @@
 #include "augment/effect.h"   // defines: aug_effect
 #include "core/simd.h"       // defines: GD_SIMD
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { GAIN_DB, GAIN_BRIGHT, GAIN_BRIGHT_HZ };
+
 static const aug_param params[] = {
-    {"db",        AUG_P_NUM, 0,    -60, 24,    NULL, "gain in dB"},
-    {"bright",    AUG_P_NUM, 0,    0,   2,     NULL, "high-shelf dB per dB of gain"},
-    {"bright_hz", AUG_P_NUM, 2500, 200, 16000, NULL, "shelf corner frequency, Hz"},
+    [GAIN_DB]        = {"db",        AUG_P_NUM, 0,    -60, 24,    NULL, "gain in dB"},
+    [GAIN_BRIGHT]    = {"bright",    AUG_P_NUM, 0,    0,   2,     NULL,
+                        "high-shelf dB per dB of gain"},
+    [GAIN_BRIGHT_HZ] = {"bright_hz", AUG_P_NUM, 2500, 200, 16000, NULL,
+                        "shelf corner frequency, Hz"},
 };
 
 GD_SIMD
 static int gain_apply(gd_audio *a, const aug_vals *v) {
-    double db = v->num[0], bright = v->num[1];
+    double db = v->num[GAIN_DB], bright = v->num[GAIN_BRIGHT];
     float g = (float)pow(10.0, db / 20.0);
     aug_biquad bq;
     int shelf = bright * db != 0;
-    if (shelf) aug_biquad_design(&bq, AUG_BQ_HIGHSHELF, v->num[2], M_SQRT1_2, bright * db, a->rate);
+    if (shelf)
+        aug_biquad_design(&bq, AUG_BQ_HIGHSHELF, v->num[GAIN_BRIGHT_HZ], M_SQRT1_2, bright * db,
+                          a->rate);
     if (shelf) {   // the gain rides on the shelf's numerator: one pass over the audio
         bq.b0 *= g; bq.b1 *= g; bq.b2 *= g;
     }

@@ -19,14 +19,14 @@
 #include "augment/sequence.h"  // defines: aug_sequence
 #include "augment/slice.h"     // defines: aug_slice
 #include "core/audio.h"        // defines: gd_audio_*
-#include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet/_verbose
 #include "core/csv.h"          // defines: gd_csv_write_row
 #include "core/error.h"        // defines: gd_strerror
 #include "core/fileio.h"       // defines: gd_path_*, gd_mkdir_p
 #include "core/metadata.h"     // defines: gd_meta_*
 #include "core/progress.h"     // defines: gd_now
 #include "core/sha256.h"       // defines: gd_sha256_file
-#include "core/log.h"          // defines: gd_log_set_level
+#include "core/log.h"          // defines: gd_info
 #include "core/rng.h"          // defines: gd_rng
 
 static void usage_main(FILE *f) {
@@ -49,7 +49,8 @@ static void usage_main(FILE *f) {
         "  allowed range), choice(v1,v2,...); @prob is the chance the effect is applied.\n\n"
         "Common options: -o/--output FILE (.flac: FLAC, 16 or 24 bit; otherwise WAV), --seed N,\n"
         "  --format 16|24|32 (default 24-bit PCM), --time (print processing time, I/O excluded,\n"
-        "  to stderr), -q/--quiet, -v/--verbose, -h/--help, --version.\n"
+        "  to stderr), -q/--quiet (" GD_CLI_QUIET_HELP "),\n"
+        "  -v/--verbose, -h/--help, --version.\n"
         "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n\nEffects:\n");
     aug_effects_print(f);
 }
@@ -135,8 +136,8 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
         else if (c == OPT_FORMAT) o.format = (int)gd_opt_int("--format", optarg, 16, 32);
         else if (c == OPT_OPS) chain_ops = optarg;
         else if (c == OPT_TIME) timing = 1;
-        else if (c == 'q') gd_log_set_level(GD_LOG_QUIET);
-        else if (c == 'v') gd_log_set_level(GD_LOG_DEBUG);
+        else if (c == 'q') gd_cli_quiet();
+        else if (c == 'v') gd_cli_verbose();
         else if (c == 'h') {
             if (e) {
                 printf("Usage: gendang-augment %s [--PARAM VALUE ...] IN -o OUT\n%s\nParameters:\n",
@@ -147,7 +148,8 @@ static int cmd_effect(int argc, char **argv, const aug_effect *e) {
                     else if (p->type == AUG_P_ENUM) printf("  --%-12s %s  %s\n", p->name, p->choices, p->help);
                     else printf("  --%-12s PATH  %s\n", p->name, p->help);
                 }
-                printf("Also: --seed N, --format 16|24|32, -q, -v. Values may be distributions "
+                printf("Also: --seed N, --format 16|24|32, -v, -q (" GD_CLI_QUIET_HELP ").\n"
+                       "Values may be distributions "
                        "(see gendang-augment --help). Exit: 0 ok, 1 runtime, 2 usage.\n");
             } else {
                 usage_main(stdout);
@@ -219,7 +221,8 @@ static int cmd_run(int argc, char **argv) {
         {"shard", required_argument, NULL, 'S'},
         {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
-    aug_run_opts o = {NULL, NULL, NULL, 1, 0, "train", 0, 24, 1, 1, 1};
+    aug_run_opts o = {.n = 1, .splits = "train", .format = 24, .channels = 1, .shard_k = 1,
+                      .shard_n = 1};
     int c, have_seed = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "i:n:o:hqv", lo, NULL)) != -1) {
@@ -241,8 +244,8 @@ static int cmd_run(int argc, char **argv) {
             break;
         }
         case OPT_FORMAT: o.format = (int)gd_opt_int("--format", optarg, 16, 32); break;
-        case 'q': gd_log_set_level(GD_LOG_QUIET); break;
-        case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
+        case 'q': gd_cli_quiet(); break;
+        case 'v': gd_cli_verbose(); break;
         case 'h':
             printf("Usage: gendang-augment run --in DIR|METADATA.csv --ops SPEC --n N --seed S --out DIR\n"
                    "  For every input hit, N variants with parameters drawn from SPEC (see\n"
@@ -254,7 +257,8 @@ static int cmd_run(int argc, char **argv) {
                    "  --shard K/N    render every N-th item only (metadata.shard-K-of-N.csv); a final\n"
                    "                 run without --shard reuses them all and writes metadata.csv\n"
                    "  Restarted runs reuse finished items (journal in OUT/.journal).\n"
-                   "  --format 16|24|32, -q, -v. Threads: OMP_NUM_THREADS; output does not depend on it.\n"
+                   "  --format 16|24|32, -v, -q (" GD_CLI_QUIET_HELP ").\n"
+                   "  Threads: OMP_NUM_THREADS; output does not depend on it.\n"
                    "  file=@pool (mix, noise) draws among the inputs. Exit: 0 ok, 1 runtime, 2 usage.\n");
             return 0;
         default: gd_usage("run: unknown option");
@@ -280,8 +284,8 @@ static int cmd_replay(int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:hqv", lo, NULL)) != -1) {
         if (c == 'o') out = optarg;
-        else if (c == 'q') gd_log_set_level(GD_LOG_QUIET);
-        else if (c == 'v') gd_log_set_level(GD_LOG_DEBUG);
+        else if (c == 'q') gd_cli_quiet();
+        else if (c == 'v') gd_cli_verbose();
         else if (c == 'h') {
             printf("Usage: gendang-augment replay METADATA.csv --out DIR\n"
                    "  Regenerates every row from its input (augment_sources.csv next to the\n"
@@ -334,8 +338,8 @@ static int cmd_slice(int argc, char **argv) {
         case 6: so.max_len_s = gd_opt_double("--max-len", optarg, 0.01, 600); break;
         case 7: so.min_len_ms = gd_opt_double("--min-len", optarg, 0, 10000); break;
         case OPT_FORMAT: format = (int)gd_opt_int("--format", optarg, 16, 32); break;
-        case 'q': gd_log_set_level(GD_LOG_QUIET); break;
-        case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
+        case 'q': gd_cli_quiet(); break;
+        case 'v': gd_cli_verbose(); break;
         case 'h':
             printf("Usage: gendang-augment slice IN --out DIR [options]\n"
                    "  Cuts a recording (mixed to mono) into hits: spectral-flux onsets, adaptive\n"
@@ -469,8 +473,8 @@ static int cmd_sequence(int argc, char **argv) {
         case 8: so.pattern = optarg; break;
         case 's': splits = optarg; break;
         case OPT_FORMAT: format = (int)gd_opt_int("--format", optarg, 16, 32); break;
-        case 'q': gd_log_set_level(GD_LOG_QUIET); break;
-        case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
+        case 'q': gd_cli_quiet(); break;
+        case 'v': gd_cli_verbose(); break;
         case 'h':
             printf("Usage: gendang-augment sequence --in DIR|METADATA.csv --out DIR --n N --seed S [options]\n"
                    "  Builds N loops from the input hits (mono): OUT/train/loop_NNN.wav + metadata.csv.\n"

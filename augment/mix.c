@@ -8,24 +8,28 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/log.h"         // defines: gd_error
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { MIX_FILE, MIX_OFFSET, MIX_DB };
+
 static const aug_param params[] = {
-    {"file",   AUG_P_STR, 0,  0,   0,     NULL, "audio to layer (@pool in run)"},
-    {"offset", AUG_P_NUM, 0,  0,   10000, NULL, "layer start after the hit's start, ms"},
-    {"db",     AUG_P_NUM, -6, -60, 12,    NULL, "layer gain, dB"},
+    [MIX_FILE]   = {"file",   AUG_P_STR, 0,  0,   0,     NULL, "audio to layer (@pool in run)"},
+    [MIX_OFFSET] = {"offset", AUG_P_NUM, 0,  0,   10000, NULL,
+                    "layer start after the hit's start, ms"},
+    [MIX_DB]     = {"db",     AUG_P_NUM, -6, -60, 12,    NULL, "layer gain, dB"},
 };
 
 static int mix_apply(gd_audio *a, const aug_vals *v) {
-    if (!v->str[0][0]) {
+    if (!v->str[MIX_FILE][0]) {
         gd_error("mix: file= is required");
         return GD_ERR_ARG;
     }
     gd_audio f;
-    int rc = gd_audio_read(&f, v->str[0], a->rate, a->n_channels);
+    int rc = gd_audio_read(&f, v->str[MIX_FILE], a->rate, a->n_channels);
     if (rc) return rc;
-    int64_t off = (int64_t)llround(v->num[1] * 1e-3 * a->rate);
+    int64_t off = (int64_t)llround(v->num[MIX_OFFSET] * 1e-3 * a->rate);
     int64_t n = off + f.n_frames > a->n_frames ? off + f.n_frames : a->n_frames;
     if (n != a->n_frames && (rc = aug__resize(a, n))) { gd_audio_free(&f); return rc; }
-    float g = (float)pow(10.0, v->num[2] / 20.0);
+    float g = (float)pow(10.0, v->num[MIX_DB] / 20.0);
     for (int c = 0; c < a->n_channels; c++)
         for (int64_t i = 0; i < f.n_frames; i++)
             a->data[c * n + off + i] += g * f.data[c * f.n_frames + i];

@@ -17,11 +17,15 @@
 #include "core/rng.h"         // defines: gd_rng
 #include "core/simd.h"       // defines: GD_SIMD
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { NOISE_SNR, NOISE_COLOR, NOISE_FILE, NOISE_SEED };
+
 static const aug_param params[] = {
-    {"snr",   AUG_P_NUM,  40, -20, 120, NULL, "signal-to-noise ratio, dB"},
-    {"color", AUG_P_ENUM, 0,  0,   0,   "white|pink|brown", "noise colour"},
-    {"file",  AUG_P_STR,  0,  0,   0,   NULL, "noise file (overrides color; @pool in run)"},
-    {"seed",  AUG_P_NUM,  0,  0,   4294967295.0, NULL, "noise seed"},
+    [NOISE_SNR]   = {"snr",   AUG_P_NUM,  40, -20, 120, NULL, "signal-to-noise ratio, dB"},
+    [NOISE_COLOR] = {"color", AUG_P_ENUM, 0,  0,   0,   "white|pink|brown", "noise colour"},
+    [NOISE_FILE]  = {"file",  AUG_P_STR,  0,  0,   0,   NULL,
+                     "noise file (overrides color; @pool in run)"},
+    [NOISE_SEED]  = {"seed",  AUG_P_NUM,  0,  0,   4294967295.0, NULL, "noise seed"},
 };
 
 // Eight xoshiro256+ generators (Blackman & Vigna) side by side in vector lanes, seeded from
@@ -113,15 +117,15 @@ static int noise_apply(gd_audio *a, const aug_vals *v) {
     double ps = aug__power(a);
     if (ps <= 0) return 0;
     int64_t n = a->n_frames, total = n * a->n_channels;
-    int colour = (int)v->num[1];
+    int colour = (int)v->num[NOISE_COLOR];
     const uint64_t stream = gd_rng_stream_id("augment/noise", "v1");
     gd_rng rng;
-    gd_rng_init(&rng, (uint64_t)v->num[3], stream);
+    gd_rng_init(&rng, (uint64_t)v->num[NOISE_SEED], stream);
     float *nz = NULL, y[BLOCK];
     double pn = 0;
-    if (v->str[2][0]) {
+    if (v->str[NOISE_FILE][0]) {
         if (!(nz = malloc(sizeof(float) * (size_t)(total ? total : 1)))) return GD_ERR_NOMEM;
-        int rc = file_noise(nz, a, v->str[2], &rng);
+        int rc = file_noise(nz, a, v->str[NOISE_FILE], &rng);
         if (rc) { free(nz); return rc; }
         pn = aug__sum_squares(nz, total);
     } else {
@@ -137,17 +141,17 @@ static int noise_apply(gd_audio *a, const aug_vals *v) {
     }
     pn /= (double)total;
     if (pn <= 0) {
-        gd_error("noise: noise file %s is silent", v->str[2]);
+        gd_error("noise: noise file %s is silent", v->str[NOISE_FILE]);
         free(nz);
         return GD_ERR_EMPTY;
     }
-    float g = (float)sqrt(ps / pn * pow(10.0, -v->num[0] / 10.0));
+    float g = (float)sqrt(ps / pn * pow(10.0, -v->num[NOISE_SNR] / 10.0));
     if (nz) {
         for (int64_t i = 0; i < total; i++) a->data[i] += g * nz[i];
         free(nz);
         return 0;
     }
-    gd_rng_init(&rng, (uint64_t)v->num[3], stream);   // the same noise again, added this time
+    gd_rng_init(&rng, (uint64_t)v->num[NOISE_SEED], stream);   // the same noise, added this time
     for (int c = 0; c < a->n_channels; c++) {
         noise_src src;
         noise_seed(&src, &rng);

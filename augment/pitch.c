@@ -14,11 +14,15 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/log.h"         // defines: gd_error
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { PITCH_SEMITONES, PITCH_MODE, PITCH_QUALITY };
+
 static const aug_param params[] = {
-    {"semitones", AUG_P_NUM,  0, -24, 24, NULL, "pitch shift, semitones"},
-    {"mode",      AUG_P_ENUM, 0, 0,   0,  "resample|pv", "resample: length changes; pv: length kept"},
-    {"quality",   AUG_P_ENUM, 0, 0,   0,  "sinc|best|medium|fast",
-     "resampler: sinc (ours, 100 dB stopband, default), libsamplerate best or medium; fast = sinc"},
+    [PITCH_SEMITONES] = {"semitones", AUG_P_NUM,  0, -24, 24, NULL, "pitch shift, semitones"},
+    [PITCH_MODE]      = {"mode",      AUG_P_ENUM, 0, 0,   0,  "resample|pv",
+                         "resample: length changes; pv: length kept"},
+    [PITCH_QUALITY]   = {"quality",   AUG_P_ENUM, 0, 0,   0,  "sinc|best|medium|fast",
+                         "resampler: sinc (ours, 100 dB stopband, default), libsamplerate best or medium; fast = sinc"},
 };
 
 int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int quality) {
@@ -71,11 +75,11 @@ int aug__resample(float **out, int64_t n_out, const float *in, int64_t n_in, int
 }
 
 static int pitch_apply(gd_audio *a, const aug_vals *v) {
-    double f = pow(2.0, v->num[0] / 12.0);
-    int mode = (int)v->num[1], q = (int)v->num[2];
+    double f = pow(2.0, v->num[PITCH_SEMITONES] / 12.0);
+    int mode = (int)v->num[PITCH_MODE], q = (int)v->num[PITCH_QUALITY];
     int rs = q == 1 ? AUG_RS_SRC_BEST : q == 2 ? AUG_RS_SRC_MEDIUM : AUG_RS_SINC;
     int64_t n = a->n_frames;
-    if (v->num[0] == 0 || n == 0) return 0;
+    if (v->num[PITCH_SEMITONES] == 0 || n == 0) return 0;
     int64_t n_out = mode == 0 ? (int64_t)llround((double)n / f) : n;
     if (n_out < 1) n_out = 1;
     gd_audio b;

@@ -12,15 +12,25 @@
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/rng.h"         // defines: gd_rng
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { REVERB_IR, REVERB_RT60, REVERB_PREDELAY, REVERB_BRIGHT, REVERB_ER, REVERB_WET, REVERB_NORM,
+       REVERB_SEED };
+
 static const aug_param params[] = {
-    {"ir",       AUG_P_STR, 0,   0,    0,    NULL, "impulse-response file (empty: synthetic)"},
-    {"rt60",     AUG_P_NUM, 0.5, 0.05, 8,    NULL, "synthetic: decay time to -60 dB, s"},
-    {"predelay", AUG_P_NUM, 10,  0,    200,  NULL, "synthetic: pre-delay, ms"},
-    {"bright",   AUG_P_NUM, 0.5, 0,    1,    NULL, "synthetic: high-band decay (0 dark, 1 flat)"},
-    {"er",       AUG_P_NUM, 6,   0,    32,   NULL, "synthetic: number of early reflections"},
-    {"wet",      AUG_P_NUM, 0.3, 0,    1,    NULL, "wet fraction; dry is 1 - wet"},
-    {"norm",     AUG_P_NUM, 1,   0,    1,    NULL, "1: scale the IR to unit energy"},
-    {"seed",     AUG_P_NUM, 0,   0,    4294967295.0, NULL, "synthetic IR seed"},
+    [REVERB_IR]       = {"ir",       AUG_P_STR, 0,   0,    0,    NULL,
+                         "impulse-response file (empty: synthetic)"},
+    [REVERB_RT60]     = {"rt60",     AUG_P_NUM, 0.5, 0.05, 8,    NULL,
+                         "synthetic: decay time to -60 dB, s"},
+    [REVERB_PREDELAY] = {"predelay", AUG_P_NUM, 10,  0,    200,  NULL, "synthetic: pre-delay, ms"},
+    [REVERB_BRIGHT]   = {"bright",   AUG_P_NUM, 0.5, 0,    1,    NULL,
+                         "synthetic: high-band decay (0 dark, 1 flat)"},
+    [REVERB_ER]       = {"er",       AUG_P_NUM, 6,   0,    32,   NULL,
+                         "synthetic: number of early reflections"},
+    [REVERB_WET]      = {"wet",      AUG_P_NUM, 0.3, 0,    1,    NULL,
+                         "wet fraction; dry is 1 - wet"},
+    [REVERB_NORM]     = {"norm",     AUG_P_NUM, 1,   0,    1,    NULL,
+                         "1: scale the IR to unit energy"},
+    [REVERB_SEED]     = {"seed",     AUG_P_NUM, 0,   0,    4294967295.0, NULL, "synthetic IR seed"},
 };
 
 int aug__reverb_ir(float **h, int64_t *m, double rt60, double predelay_ms, double bright,
@@ -67,21 +77,23 @@ int aug__reverb_ir(float **h, int64_t *m, double rt60, double predelay_ms, doubl
 static int reverb_apply(gd_audio *a, const aug_vals *v) {
     float *h = NULL;
     int64_t m = 0;
-    double wet = v->num[5];
+    double wet = v->num[REVERB_WET];
     int rc;
-    if (v->str[0][0]) {
+    if (v->str[REVERB_IR][0]) {
         gd_audio f;
-        if ((rc = gd_audio_read(&f, v->str[0], a->rate, 1))) return rc;
+        if ((rc = gd_audio_read(&f, v->str[REVERB_IR], a->rate, 1))) return rc;
         h = f.data;
         m = f.n_frames;
-        if (v->num[6]) {
+        if (v->num[REVERB_NORM]) {
             double e = 0;
             for (int64_t i = 0; i < m; i++) e += (double)h[i] * h[i];
             if (e > 0)
                 for (int64_t i = 0; i < m; i++) h[i] = (float)(h[i] / sqrt(e));
         }
-    } else if ((rc = aug__reverb_ir(&h, &m, v->num[1], v->num[2], v->num[3], (int)v->num[4],
-                                    (int)v->num[6], (uint64_t)v->num[7], a->rate))) {
+    } else if ((rc = aug__reverb_ir(&h, &m, v->num[REVERB_RT60], v->num[REVERB_PREDELAY],
+                                    v->num[REVERB_BRIGHT], (int)v->num[REVERB_ER],
+                                    (int)v->num[REVERB_NORM], (uint64_t)v->num[REVERB_SEED],
+                                    a->rate))) {
         return rc;
     }
     int64_t n = a->n_frames, n_out = n + m - 1;

@@ -92,7 +92,7 @@ int aug_onsets(int64_t **onsets, int *n_onsets, const float *x, int64_t n, int r
     *onsets = NULL;
     *n_onsets = 0;
     int n_fft = (int)lround(1024.0 * rate / 44100.0 / 16) * 16, hop = n_fft / 4;
-    gd_stft_cfg cfg = {n_fft, hop, 0, 1};
+    gd_stft_cfg cfg = {.n_fft = n_fft, .hop = hop, .center = 1};
     float *fl;
     int64_t T;
     int rc = flux_curve(&fl, &T, x, n, &cfg);

@@ -7,12 +7,15 @@
 #include "augment/effect.h"   // defines: aug_effect, aug__pv_stretch
 #include "core/error.h"       // defines: GD_ERR_*
 
+// Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
+enum { STRETCH_RATIO };
+
 static const aug_param params[] = {
-    {"ratio", AUG_P_NUM, 1, 0.5, 2, NULL, "output length / input length"},
+    [STRETCH_RATIO] = {"ratio", AUG_P_NUM, 1, 0.5, 2, NULL, "output length / input length"},
 };
 
 static int stretch_apply(gd_audio *a, const aug_vals *v) {
-    int64_t n = a->n_frames, n_out = (int64_t)llround((double)n * v->num[0]);
+    int64_t n = a->n_frames, n_out = (int64_t)llround((double)n * v->num[STRETCH_RATIO]);
     if (n == 0 || n_out == n) return 0;
     if (n_out < 1) n_out = 1;
     gd_audio b;

@@ -1,6 +1,7 @@
 // cli.c: checked number parsing and die/usage helpers for main.c files.
 #include "core/cli.h"   // defines: gd_parse_*, gd_die, gd_usage
 #include "core/error.h" // defines: GD_ERR_*
+#include "core/log.h"   // defines: gd_log_set_level
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +19,9 @@ void gd_cli_init(const char *prog) {
 }
 
 const char *gd_cli_prog(void) { return prog_name; }
+
+void gd_cli_quiet(void) { gd_log_set_level(GD_LOG_WARN); }
+void gd_cli_verbose(void) { gd_log_set_level(GD_LOG_DEBUG); }
 
 int gd_parse_double(const char *s, double lo, double hi, double *out) {
     if (!s || !*s) return GD_ERR_PARSE;

@@ -25,6 +25,14 @@ int gd_parse_u64(const char *s, uint64_t *out);
 void gd_cli_init(const char *prog);
 const char *gd_cli_prog(void);
 
+// -q/--quiet, the same in every command: no info messages and no progress on stderr;
+// warnings and errors are still printed (log level GD_LOG_WARN). GD_CLI_QUIET_HELP is the
+// line --help prints for it.
+void gd_cli_quiet(void);
+#define GD_CLI_QUIET_HELP "no progress or info on stderr (warnings and errors still shown)"
+// -v/--verbose: debug messages as well.
+void gd_cli_verbose(void);
+
 _Noreturn void gd_die(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

@@ -72,9 +72,9 @@ static void compute_row(cmp_row *row, int m, const ev_run *A, const ev_run *B, c
         for (int s = 0; s < Sa; s++) a[(int64_t)s * k + j] = ev_run_oriented(A, s, idx[j], m);
         for (int s = 0; s < Sb; s++) b[(int64_t)s * k + j] = ev_run_oriented(B, s, idx[j], m);
     }
-    ev_cmp_data d = {a, b, Sa, Sb, k, unit ? u : NULL, n_units, eval_metric_better(m) == 1 ? 1 : -1};
+    ev_cmp_data d = {a, b, Sa, Sb, k, unit ? u : NULL, n_units, ev_metric_better(m) == 1 ? 1 : -1};
     row->m = m;
-    if (ev_cmp_compute(&row->s, &d, resamples, seed, eval_metric_key(m))) gd_die("out of memory");
+    if (ev_cmp_compute(&row->s, &d, resamples, seed, ev_metric_key(m))) gd_die("out of memory");
     row->mean_base = row->mean_a_b = row->mean_b_b = NAN;
     row->n_base = 0;
     if (base) {
@@ -92,17 +92,10 @@ static void compute_row(cmp_row *row, int m, const ev_run *A, const ev_run *B, c
     free(a); free(b); free(idx); free(u); free(remap);
 }
 
-// 1 when some clip has a value of metric m in every seed of both arms (the inputs carry m).
-static int any_clip(const ev_run *A, const ev_run *B, int m) {
-    for (int i = 0; i < A->n; i++)
-        if (ev_run_all_finite(A, i, m) && ev_run_all_finite(B, i, m)) return 1;
-    return 0;
-}
-
 // 1 when mean x is worse than the baseline's for metric m.
 static int worse(int m, double x, double base) {
     if (!isfinite(x) || !isfinite(base)) return 0;
-    return eval_metric_better(m) == 1 ? x < base : x > base;
+    return ev_metric_better(m) == 1 ? x < base : x > base;
 }
 
 typedef struct {
@@ -141,10 +134,11 @@ static void fail_words(char *buf, size_t len, unsigned f, const verdict_cfg *c) 
 static void verdict(char *buf, size_t len, const cmp_row *row, int primary, const verdict_cfg *c,
                     int *decision, int *refused, unsigned *fails) {
     const ev_cmp_stats *r = &row->s;
-    const char *key = eval_metric_key(row->m);
-    int better = eval_metric_better(row->m);
+    const char *key = ev_metric_key(row->m);
+    int better = ev_metric_better(row->m);
     const char *dir = better == 1 ? "higher is better" : better == -2 ? "smaller magnitude is better" : "lower is better";
-    *decision = ev_cmp_decide(r, better == 1 ? 1 : -1, c->alpha, !primary, c->allow_single_seed, fails);
+    unsigned flags = (primary ? 0 : EV_CMP_ADJUSTED) | (c->allow_single_seed ? EV_CMP_SINGLE_SEED : 0);
+    *decision = ev_cmp_decide(r, better == 1 ? 1 : -1, c->alpha, flags, fails);
     *refused = 0;
     if (*fails & EV_FAIL_NO_DATA) { snprintf(buf, len, "%s: no clips with values in both runs", key); return; }
     char stats[512], why[160], seeds[200] = "";
@@ -169,7 +163,7 @@ static void verdict(char *buf, size_t len, const cmp_row *row, int primary, cons
         *refused = 1;
         snprintf(buf, len, "%s: no verdict: model below baseline (nearest training hit) (%s below it on %s; "
                  "the tests alone: %s) (%s; %s%s)", key,
-                 c->below_a && c->below_b ? "A and B" : c->below_a ? "A" : "B", eval_metric_key(c->pm),
+                 c->below_a && c->below_b ? "A and B" : c->below_a ? "A" : "B", ev_metric_key(c->pm),
                  *decision ? said : "no evidence either way", dir, stats, seeds);
         *decision = 0;
         return;
@@ -209,7 +203,7 @@ static void print_arms(const ev_run *A, const ev_run *B, const ev_run *base, con
             char zb[32], za[32], zz[32];
             fmtv(za, 32, rows[k].mean_a_b); fmtv(zb, 32, rows[k].mean_b_b); fmtv(zz, 32, rows[k].mean_base);
             printf("baseline (nearest training hit): %s: mean %s %s on %d clips; A %s%s, B %s%s\n", pz,
-                   eval_metric_key(pm), zz, rows[k].n_base, za, c->below_a ? " (below baseline)" : "",
+                   ev_metric_key(pm), zz, rows[k].n_base, za, c->below_a ? " (below baseline)" : "",
                    zb, c->below_b ? " (below baseline)" : "");
         }
     }
@@ -222,7 +216,7 @@ static void print_arms(const ev_run *A, const ev_run *B, const ev_run *base, con
         fmtv(v[0], 32, s->mean_a); fmtv(v[1], 32, s->sd_seed_a); fmtv(v[2], 32, s->mean_b);
         fmtv(v[3], 32, s->sd_seed_b); fmtv(v[4], 32, rows[k].mean_base);
         char key[40];
-        snprintf(key, sizeof key, eval_metric_better(rows[k].m) == -2 ? "|%s|" : "%s", eval_metric_key(rows[k].m));
+        snprintf(key, sizeof key, ev_metric_better(rows[k].m) == -2 ? "|%s|" : "%s", ev_metric_key(rows[k].m));
         printf("%-24s %5d %10s %10s %10s %10s", key, s->n, v[0], v[1], v[2], v[3]);
         if (base) printf(" %10s", v[4]);
         printf("\n");
@@ -239,7 +233,7 @@ static void write_json_row(const cmp_row *row, int primary, const verdict_cfg *c
     gd_json j;
     gd_json_init(&j, stdout);
     gd_json_begin_object(&j);
-    gd_json_key(&j, "metric"); gd_json_string(&j, eval_metric_key(row->m));
+    gd_json_key(&j, "metric"); gd_json_string(&j, ev_metric_key(row->m));
     gd_json_key(&j, "primary"); gd_json_bool(&j, primary);
     gd_json_key(&j, "n"); gd_json_int(&j, r->n);
     gd_json_key(&j, "n_units"); gd_json_int(&j, r->n_units);
@@ -280,7 +274,7 @@ static void write_json_row(const cmp_row *row, int primary, const verdict_cfg *c
     fputc('\n', stdout);
 }
 
-int eval_cmd_compare(int argc, char **argv) {
+int ev_cmd_compare(int argc, char **argv) {
     enum { O_BASE = 256, O_FORCE, O_SINGLE };
     static const struct option lo[] = {
         {"primary", required_argument, 0, 'P'}, {"resamples", required_argument, 0, 'B'},
@@ -308,8 +302,8 @@ int eval_cmd_compare(int argc, char **argv) {
         }
     }
     if (argc - optind != 2) gd_usage("compare: need RUN_A and RUN_B");
-    int pm = eval_metric_find(primary);
-    if (pm < 0 || eval_metric_better(pm) == 0) gd_usage("--primary: '%s' is not a comparable metric", primary);
+    int pm = ev_metric_find(primary);
+    if (pm < 0 || ev_metric_better(pm) == 0) gd_usage("--primary: '%s' is not a comparable metric", primary);
     vc.pm = pm;
     const char *pa = argv[optind], *pb = argv[optind + 1];
     ev_run A, B, Z;
@@ -325,13 +319,13 @@ int eval_cmd_compare(int argc, char **argv) {
     int *unit = malloc(sizeof(int) * A.n);
     if (!unit) gd_die("out of memory");
     const int n_groups = ev_run_units(&A, unit);
-    cmp_row rows[EVAL_N_ALL_METRICS];
+    cmp_row rows[EV_N_ALL_METRICS];
     int nr = 0;
-    for (int m = 0; m < EVAL_N_ALL_METRICS; m++)
-        if (eval_metric_better(m) != 0 && (m == pm || any_clip(&A, &B, m)))
+    for (int m = 0; m < EV_N_ALL_METRICS; m++)   // the metrics the inputs carry
+        if (ev_metric_better(m) != 0 && (m == pm || A.present[m] || B.present[m]))
             compute_row(&rows[nr++], m, &A, &B, pz ? &Z : NULL, n_groups ? unit : NULL, resamples, seed);
     // Holm over the secondary metrics, for the clip and the seed tests separately
-    double p[EVAL_N_ALL_METRICS], adj[EVAL_N_ALL_METRICS];
+    double p[EV_N_ALL_METRICS], adj[EV_N_ALL_METRICS];
     for (int k = 0; k < nr; k++) p[k] = rows[k].m == pm ? NAN : rows[k].s.p;
     ev_holm(adj, p, nr);
     for (int k = 0; k < nr; k++) rows[k].s.p_adj = rows[k].m == pm ? rows[k].s.p : adj[k];

@@ -16,12 +16,11 @@
 #include <string.h>
 
 #include "core/audio.h"   // defines: gd_audio_read
-#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/error.h"   // defines: GD_ERR_IO
 #include "core/csv.h"     // defines: gd_csv_*
 #include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
 #include "core/json.h"    // defines: gd_json_*
-#include "core/log.h"     // defines: gd_log_set_level
 #include "core/rng.h"     // defines: gd_rng_*
 #include "eval/corpus.h"  // defines: ev_descriptors, ev_w1_ks, ev_frechet, ev_kad_indexed
 #include "eval/npy.h"     // defines: ev_npy_read
@@ -47,7 +46,7 @@ static void list_set(clip_set *s, const char *arg) {
     char *root;
     char **names = NULL;
     if (gd_is_dir(arg)) {
-        s->n = eval_list_audio(&names, arg);
+        s->n = ev_list_audio(&names, arg);
         if (s->n < 0) gd_die("%s: cannot list folder", arg);
         root = strdup(arg);
     } else {
@@ -282,10 +281,15 @@ typedef struct {
     int nr, ng;
 } dist_ctx;
 
-static double dist_eval(const dist_ctx *c, const int *ia, int na, int a_is_ref, const int *ib, int nb, int b_is_ref) {
-    if (c->kind == 0) return fd_of(a_is_ref ? c->sr : c->sg, ia, na, b_is_ref ? c->sr : c->sg, ib, nb);
+// Which set an index list of dist_eval points into.
+typedef enum { SET_GEN = 0, SET_REF = 1 } dist_set;
+
+static double dist_eval(const dist_ctx *c, const int *ia, int na, dist_set sa, const int *ib,
+                        int nb, dist_set sb) {
+    if (c->kind == 0)
+        return fd_of(sa == SET_REF ? c->sr : c->sg, ia, na, sb == SET_REF ? c->sr : c->sg, ib, nb);
     // KAD: a is always reference here; b is reference (floor) or generated
-    if (b_is_ref) return ev_kad_indexed(c->Krr, c->nr, ia, na, c->Krr, c->nr, ib, nb, c->Krr, c->nr);
+    if (sb == SET_REF) return ev_kad_indexed(c->Krr, c->nr, ia, na, c->Krr, c->nr, ib, nb, c->Krr, c->nr);
     return ev_kad_indexed(c->Krr, c->nr, ia, na, c->Kgg, c->ng, ib, nb, c->Krg, c->ng);
 }
 
@@ -297,13 +301,13 @@ static dist_result distance(const dist_ctx *c, int boot, int splits, uint64_t se
     double *w = malloc(sizeof(double) * (splits + 1));
     for (int i = 0; i < nr; i++) ir[i] = i;
     for (int i = 0; i < ng; i++) ig[i] = i;
-    r.value = dist_eval(c, ir, nr, 1, ig, ng, 0);
+    r.value = dist_eval(c, ir, nr, SET_REF, ig, ng, SET_GEN);
     r.p_perm = NAN;
     gd_rng g;
     gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-boot", tag));
     for (int b = 0; b < boot; b++) {
         draw_boot(ir, nr, &g); draw_boot(ig, ng, &g);
-        v[b] = dist_eval(c, ir, nr, 1, ig, ng, 0);
+        v[b] = dist_eval(c, ir, nr, SET_REF, ig, ng, SET_GEN);
     }
     pct(v, boot, 0.025, 0.975, &r.lo, &r.hi);
     r.half_n = nr / 2;
@@ -311,9 +315,9 @@ static dist_result distance(const dist_ctx *c, int boot, int splits, uint64_t se
     gd_rng_init(&g, seed, gd_rng_stream_id("eval-corpus-floor", tag));
     for (int s = 0; s < splits; s++) {
         shuffle(ir, nr, &g);
-        v[s] = dist_eval(c, ir, h, 1, ir + h, h, 1);
+        v[s] = dist_eval(c, ir, h, SET_REF, ir + h, h, SET_REF);
         shuffle(ig, ng, &g);
-        w[s] = dist_eval(c, ir, h, 1, ig, h < ng ? h : ng, 0);
+        w[s] = dist_eval(c, ir, h, SET_REF, ig, h < ng ? h : ng, SET_GEN);
     }
     double dummy;
     pct(v, splits, 0.5, 0.95, &r.floor_med, &r.floor_p95);
@@ -363,7 +367,8 @@ static void usage(void) {
            "  --seed N             RNG seed (default 0)\n"
            "  --rate HZ            analysis rate (default: the first reference file's)\n"
            "  --json               one JSON object instead of text\n"
-           "  -q, --quiet / -h, --help\n"
+           "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
+           "  -h, --help\n"
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
 }
 
@@ -513,7 +518,7 @@ static void print_text(const corpus_result *o) {
                dist_verdict(ds[q]));
 }
 
-int eval_cmd_corpus(int argc, char **argv) {
+int ev_cmd_corpus(int argc, char **argv) {
     static const struct option lo[] = {
         {"emb-ref", required_argument, 0, 'R'}, {"emb-gen", required_argument, 0, 'G'},
         {"boot", required_argument, 0, 'B'}, {"splits", required_argument, 0, 'S'},
@@ -537,7 +542,7 @@ int eval_cmd_corpus(int argc, char **argv) {
         case 's': o.seed = (uint64_t)gd_opt_int("--seed", optarg, 0, INT64_MAX); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
         case 'j': json = 1; break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("corpus: unknown option");
         }

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/csv.h"       // defines: gd_csv_write_row
 #include "core/fileio.h"    // defines: gd_atomic_*, gd_mkdir_p, gd_path_join, gd_path_dirname
-#include "core/log.h"       // defines: gd_log_set_level, gd_info
+#include "core/log.h"       // defines: gd_info
 #include "core/progress.h"  // defines: gd_progress_*
 
 static void usage(void) {
@@ -33,7 +33,7 @@ static void usage(void) {
            "  --primary KEY        metric to optimise (default rave_mss; lower, higher or smaller\n"
            "                       magnitude is better as the metric defines)\n"
            "  --no-align, --max-lag-ms MS   as for `pair`\n"
-           "  -q, --quiet          errors only\n"
+           "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
            "  -h, --help           this help\n"
            "Ties go to the first training clip in name order. Exit status: 0 ok, 1 runtime\n"
            "error (unreadable file, no usable candidate), 2 usage.\n");
@@ -43,7 +43,7 @@ static void usage(void) {
 static int beats(int m, double a, double b) {
     if (!isfinite(a)) return 0;
     if (!isfinite(b)) return 1;
-    int better = eval_metric_better(m);
+    int better = ev_metric_better(m);
     return better == 1 ? a > b : better == -2 ? fabs(a) < fabs(b) : a < b;
 }
 
@@ -55,15 +55,15 @@ static void fit_length(gd_audio *out, const gd_audio *src, int64_t n) {
         memcpy(out->data + (int64_t)c * n, src->data + (int64_t)c * src->n_frames, sizeof(float) * k);
 }
 
-int eval_cmd_nearest(int argc, char **argv) {
+int ev_cmd_nearest(int argc, char **argv) {
     enum { O_PRIMARY = 256 };
     static const struct option lo[] = {
         {"out", required_argument, 0, 'o'}, {"primary", required_argument, 0, O_PRIMARY},
         {"no-align", no_argument, 0, 'A'}, {"max-lag-ms", required_argument, 0, 'L'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *dir = NULL, *primary = "rave_mss";
-    eval_pair_opts o;
-    eval_pair_opts_default(&o);
+    ev_pair_opts o;
+    ev_pair_opts_default(&o);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
@@ -72,20 +72,20 @@ int eval_cmd_nearest(int argc, char **argv) {
         case O_PRIMARY: primary = optarg; break;
         case 'A': o.align = 0; break;
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("nearest: unknown option");
         }
     }
     if (argc - optind != 2) gd_usage("nearest: need TEST and TRAIN");
     if (!dir) gd_usage("nearest: -o DIR is required");
-    const int pm = eval_metric_find(primary);
-    if (pm < 0 || eval_metric_better(pm) == 0) gd_usage("--primary: '%s' is not a comparable metric", primary);
-    eval_item *test, *train;
+    const int pm = ev_metric_find(primary);
+    if (pm < 0 || ev_metric_better(pm) == 0) gd_usage("--primary: '%s' is not a comparable metric", primary);
+    ev_item *test, *train;
     int nt, nc;
     char err[1024];
-    if (eval_items_list(&test, &nt, argv[optind], err, sizeof err)) gd_die("%s", err);
-    if (eval_items_list(&train, &nc, argv[optind + 1], err, sizeof err)) gd_die("%s", err);
+    if (ev_items_list(&test, &nt, argv[optind], err, sizeof err)) gd_die("%s", err);
+    if (ev_items_list(&train, &nc, argv[optind + 1], err, sizeof err)) gd_die("%s", err);
 
     // test clips at their own rates; training clips resampled to each rate a test clip has
     gd_audio *ta = calloc(nt, sizeof *ta);
@@ -106,7 +106,7 @@ int eval_cmd_nearest(int argc, char **argv) {
     }
     // RAVE's distance reads the mono mixes alone: the search keeps just those (pair's own
     // mix of the clip as it will be written, so the search values are pair's values)
-    const int mono = pm == EVAL_RAVE_MSS;
+    const int mono = pm == EV_RAVE_MSS;
     gd_audio *ca = calloc((size_t)n_rates * nc, sizeof *ca);
     if (!ca) gd_die("out of memory");
 #pragma omp parallel for schedule(dynamic, 1) collapse(2)
@@ -115,7 +115,7 @@ int eval_cmd_nearest(int argc, char **argv) {
             gd_audio *a = &ca[k * nc + j];
             int rc = gd_audio_read(a, train[j].ref, rates[k], 0);
             if (!rc && mono) {
-                float *m = eval_downmix(a);
+                float *m = ev_downmix(a);
                 if (!m) rc = 1;
                 else { free(a->data); a->data = m; a->n_channels = 1; }
             }
@@ -135,18 +135,18 @@ int eval_cmd_nearest(int argc, char **argv) {
     gd_progress_init(&pg, "nearest", nt);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < nt; i++) {
-        eval_pair_opts so = o;
+        ev_pair_opts so = o;
         so.only = pm;
         gd_audio tm = ta[i];
-        float *mix = mono ? eval_downmix(&ta[i]) : NULL;
+        float *mix = mono ? ev_downmix(&ta[i]) : NULL;
         if (mono) { tm.data = mix; tm.n_channels = 1; }
         best[i] = -1; best_v[i] = NAN;
         for (int j = 0; j < nc && (!mono || mix); j++) {
             gd_audio cand;
-            eval_pair_result r;
+            ev_pair_result r;
             fit_length(&cand, &ca[rate_of[i] * nc + j], ta[i].n_frames);
             so.stop_above = mono && isfinite(best_v[i]) ? best_v[i] : 0;
-            int rc = eval_pair_audio(&r, &tm, &cand, &so);
+            int rc = ev_pair_audio(&r, &tm, &cand, &so);
             gd_audio_free(&cand);
             if (rc == 0 && beats(pm, r.value[pm], best_v[i])) { best[i] = j; best_v[i] = r.value[pm]; }
         }
@@ -160,7 +160,7 @@ int eval_cmd_nearest(int argc, char **argv) {
 
     // the chosen clips, their full pair records, metadata.csv and pairs.jsonl
     if (gd_mkdir_p(dir)) gd_die("%s: cannot create", dir);
-    eval_pair_result *res = calloc(nt, sizeof *res);
+    ev_pair_result *res = calloc(nt, sizeof *res);
     char **out = calloc(nt, sizeof(char *));
     if (!res || !out) gd_die("out of memory");
 #pragma omp parallel for schedule(dynamic, 1)
@@ -174,7 +174,7 @@ int eval_cmd_nearest(int argc, char **argv) {
         gd_write_opts wo = gd_write_opts_default();
         wo.format = GD_FLOAT32;
         rc = rc || !out[i] || !sub || gd_mkdir_p(sub) || gd_audio_write(out[i], &cand, &wo, NULL) ||
-             eval_pair_audio(&res[i], &ta[i], &cand, &o);
+             ev_pair_audio(&res[i], &ta[i], &cand, &o);
         if (rc) {
 #pragma omp critical(nearest_fail)
             if (failed < 0 || i < failed) failed = i;
@@ -196,13 +196,13 @@ int eval_cmd_nearest(int argc, char **argv) {
         const char *row[4] = {test[i].clip, test[i].group ? test[i].group : "", train[best[i]].clip, v};
         gd_csv_write_row(am.f, row, 4);
         gd_json_init(&j, aj.f);
-        eval_pair_write_json_group(&j, &res[i], test[i].clip, test[i].group, test[i].ref, out[i]);
+        ev_pair_write_json_group(&j, &res[i], test[i].clip, test[i].group, test[i].ref, out[i]);
         fputc('\n', aj.f);
     }
     gd_json_init(&j, aj.f);
     gd_json_begin_object(&j);
     gd_json_key(&j, "summary");
-    eval_write_summary_json(&j, res, nt);
+    ev_write_summary_json(&j, res, nt);
     gd_json_end_object(&j);
     fputc('\n', aj.f);
     if (gd_atomic_commit(&am)) gd_die("%s: cannot write", mp);
@@ -210,7 +210,7 @@ int eval_cmd_nearest(int argc, char **argv) {
     gd_info("nearest: %d test clips against %d training clips; %s", nt, nc, dir);
     for (int i = 0; i < nt; i++) { gd_audio_free(&ta[i]); free(out[i]); }
     free(ta); free(ca); free(rates); free(rate_of); free(best); free(best_v); free(res); free(out); free(mp); free(jp);
-    eval_items_free(test, nt);
-    eval_items_free(train, nc);
+    ev_items_free(test, nt);
+    ev_items_free(train, nc);
     return 0;
 }

@@ -7,20 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_double
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_double, gd_cli_quiet
 #include "core/error.h"   // defines: gd_strerror
-#include "core/log.h"     // defines: gd_log_set_level
 #include "core/progress.h" // defines: gd_progress_*
 #include "eval/summary.h" // defines: ev_summarise
 
-int eval_run_items(eval_pair_result *res, const eval_item *items, int n, const eval_pair_opts *o) {
+int ev_run_items(ev_pair_result *res, const ev_item *items, int n, const ev_pair_opts *o) {
     int *rcs = calloc(n > 0 ? n : 1, sizeof(int));
     if (!rcs) return 0;
     gd_progress pg;
     gd_progress_init(&pg, "eval", n);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < n; i++) {
-        rcs[i] = eval_pair_files(&res[i], items[i].ref, items[i].est, o);
+        rcs[i] = ev_pair_files(&res[i], items[i].ref, items[i].est, o);
         gd_progress_add(&pg, 1);
     }
     gd_progress_finish(&pg);
@@ -30,20 +29,20 @@ int eval_run_items(eval_pair_result *res, const eval_item *items, int n, const e
     return bad;
 }
 
-static double *column(const eval_pair_result *res, int n, int m) {
+static double *column(const ev_pair_result *res, int n, int m) {
     double *x = malloc(sizeof(double) * (n > 0 ? n : 1));
     if (!x) gd_die("out of memory");
     for (int i = 0; i < n; i++) x[i] = res[i].why[m] ? NAN : res[i].value[m];
     return x;
 }
 
-void eval_write_summary_json(gd_json *j, const eval_pair_result *res, int n) {
+void ev_write_summary_json(gd_json *j, const ev_pair_result *res, int n) {
     gd_json_begin_object(j);
-    for (int m = 0; m < EVAL_N_METRICS; m++) {
+    for (int m = 0; m < EV_N_METRICS; m++) {
         double *x = column(res, n, m);
         ev_summary s = ev_summarise(x, n);
         free(x);
-        gd_json_key(j, eval_metric_key(m));
+        gd_json_key(j, ev_metric_key(m));
         gd_json_begin_object(j);
         gd_json_key(j, "n"); gd_json_int(j, s.n);
         gd_json_key(j, "n_null"); gd_json_int(j, s.n_null);
@@ -61,39 +60,39 @@ static void fmt(char *buf, size_t len, double v) {
     if (isfinite(v)) snprintf(buf, len, "%.4g", v); else snprintf(buf, len, "-");
 }
 
-void eval_write_summary_text(FILE *f, const eval_pair_result *res, int n) {
+void ev_write_summary_text(FILE *f, const ev_pair_result *res, int n) {
     fprintf(f, "%-24s %5s %5s %10s %10s %10s %10s %10s\n", "metric", "n", "null", "mean",
             "median", "sd", "min", "max");
-    for (int m = 0; m < EVAL_N_METRICS; m++) {
+    for (int m = 0; m < EV_N_METRICS; m++) {
         double *x = column(res, n, m);
         ev_summary s = ev_summarise(x, n);
         free(x);
         char a[5][32];
         fmt(a[0], 32, s.mean); fmt(a[1], 32, s.median); fmt(a[2], 32, s.sd);
         fmt(a[3], 32, s.min); fmt(a[4], 32, s.max);
-        fprintf(f, "%-24s %5d %5d %10s %10s %10s %10s %10s\n", eval_metric_key(m), s.n, s.n_null,
+        fprintf(f, "%-24s %5d %5d %10s %10s %10s %10s %10s\n", ev_metric_key(m), s.n, s.n_null,
                 a[0], a[1], a[2], a[3], a[4]);
     }
 }
 
-static const int k_table[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
-                              EVAL_SI_SDR_DB, EVAL_LOUD_DIFF, EVAL_ONSET_F_20, EVAL_ATTACK_MS_ERR,
-                              EVAL_ENVELOPE_L1_DB, EVAL_DECAY_T60_ERR, EVAL_F0_ERR_CENTS};
+static const int k_table[] = {EV_RAVE_MSS, EV_MRSTFT, EV_MEL_L1, EV_LSD_DB, EV_MCD_DB,
+                              EV_SI_SDR_DB, EV_LOUD_DIFF, EV_ONSET_F_20, EV_ATTACK_MS_ERR,
+                              EV_ENVELOPE_L1_DB, EV_DECAY_T60_ERR, EV_F0_ERR_CENTS};
 #define N_TABLE ((int)(sizeof k_table / sizeof k_table[0]))
 
-static void print_one(const eval_pair_result *r, const eval_item *it) {
+static void print_one(const ev_pair_result *r, const ev_item *it) {
     printf("ref: %s\nest: %s\nrate: %d Hz\nlag: %lld samples (%.3f ms)\nused: %lld samples\n",
            it->ref, it->est, r->rate, (long long)r->lag, r->lag_ms, (long long)r->n_used);
-    for (int m = 0; m < EVAL_N_METRICS; m++) {
-        if (r->why[m]) printf("%-24s null (%s)\n", eval_metric_key(m), r->why[m]);
-        else printf("%-24s %.6g %s\n", eval_metric_key(m), r->value[m], eval_metric_unit(m));
+    for (int m = 0; m < EV_N_METRICS; m++) {
+        if (r->why[m]) printf("%-24s null (%s)\n", ev_metric_key(m), r->why[m]);
+        else printf("%-24s %.6g %s\n", ev_metric_key(m), r->value[m], ev_metric_unit(m));
     }
     for (int i = 0; i < r->n_notes; i++) printf("note: %s\n", r->notes[i]);
 }
 
-static void print_table(const eval_pair_result *res, const eval_item *items, int n) {
+static void print_table(const ev_pair_result *res, const ev_item *items, int n) {
     printf("%-32s %8s", "clip", "lag_ms");
-    for (int k = 0; k < N_TABLE; k++) printf(" %10.10s", eval_metric_key(k_table[k]));
+    for (int k = 0; k < N_TABLE; k++) printf(" %10.10s", ev_metric_key(k_table[k]));
     printf("\n");
     for (int i = 0; i < n; i++) {
         printf("%-32.32s %8.2f", items[i].clip, res[i].lag_ms);
@@ -105,7 +104,7 @@ static void print_table(const eval_pair_result *res, const eval_item *items, int
         printf("\n");
     }
     printf("\nsummary over %d pairs\n", n);
-    eval_write_summary_text(stdout, res, n);
+    ev_write_summary_text(stdout, res, n);
 }
 
 static void usage(void) {
@@ -119,19 +118,19 @@ static void usage(void) {
            "  --no-align         do not search a lag\n"
            "  --max-lag-ms MS    lag search range (default 50)\n"
            "  --rate HZ          analysis rate (default: the reference's rate; others resampled)\n"
-           "  -q, --quiet        errors only\n"
+           "  -q, --quiet        " GD_CLI_QUIET_HELP "\n"
            "  -h, --help         this help\n\n"
            "Undefined values (silence, no onsets, no pitch) are null with a reason.\n"
            "Exit status: 0 ok, 1 runtime error (unreadable file, mismatched lists), 2 usage.\n");
 }
 
-int eval_cmd_pair(int argc, char **argv) {
+int ev_cmd_pair(int argc, char **argv) {
     static const struct option lo[] = {
         {"json", no_argument, 0, 'j'}, {"no-align", no_argument, 0, 'A'},
         {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    eval_pair_opts o;
-    eval_pair_opts_default(&o);
+    ev_pair_opts o;
+    ev_pair_opts_default(&o);
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
@@ -140,31 +139,31 @@ int eval_cmd_pair(int argc, char **argv) {
         case 'A': o.align = 0; break;
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("pair: unknown option");
         }
     }
     if (argc - optind != 2) gd_usage("pair: need REF and EST");
-    eval_item *items;
+    ev_item *items;
     int n;
     char err[1024];
-    if (eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
-    eval_pair_result *res = calloc(n, sizeof *res);
+    if (ev_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
+    ev_pair_result *res = calloc(n, sizeof *res);
     if (!res) gd_die("out of memory");
-    int bad = eval_run_items(res, items, n, &o);
+    int bad = ev_run_items(res, items, n, &o);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
     if (json) {
         gd_json j;
         for (int i = 0; i < n; i++) {
             gd_json_init(&j, stdout);
-            eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
+            ev_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
             fputc('\n', stdout);
         }
         gd_json_init(&j, stdout);
         gd_json_begin_object(&j);
         gd_json_key(&j, "summary");
-        eval_write_summary_json(&j, res, n);
+        ev_write_summary_json(&j, res, n);
         gd_json_end_object(&j);
         fputc('\n', stdout);
     } else if (n == 1) {
@@ -173,6 +172,6 @@ int eval_cmd_pair(int argc, char **argv) {
         print_table(res, items, n);
     }
     free(res);
-    eval_items_free(items, n);
+    ev_items_free(items, n);
     return 0;
 }

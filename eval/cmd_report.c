@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>       // readlink
 
-#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"     // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/csv.h"     // defines: gd_csv_*
 #include "core/fileio.h"  // defines: gd_atomic_*, gd_mkdir_p, gd_path_join
-#include "core/log.h"     // defines: gd_log_set_level, gd_warn
+#include "core/log.h"     // defines: gd_info, gd_warn
 #include "eval/plot.h"    // defines: ev_plot_*, ev_png_write
 #include "eval/report_arms.h" // defines: ev_arms_*, ev_html_esc
 #include "eval/report_attr.h" // defines: ev_attr_*
@@ -30,7 +30,7 @@ typedef struct {
     const char *compare[MAX_COMPARE];     // `compare` outputs to include verbatim
     int         n_transfer, n_compare, max_media;
     int         has_defs;                 // DIR/eval-metrics.md written (the pages link it)
-    eval_pair_opts opts;
+    ev_pair_opts opts;
     ev_arms     arms;                     // --arm / --baseline
     const char *attr_dir;                 // --attribution before any --transfer (NULL: none)
     ev_attr     attr;
@@ -38,10 +38,10 @@ typedef struct {
     ev_attr     tattr[MAX_TRANSFER];
 } report_cfg;
 
-static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
-                             EVAL_SI_SDR_DB, EVAL_LOUD_DIFF, EVAL_MMAX_DIFF, EVAL_ONSET_F_20,
-                             EVAL_ATTACK_MS_ERR, EVAL_ENVELOPE_L1_DB, EVAL_DECAY_T60_ERR,
-                             EVAL_F0_ERR_CENTS};
+static const int k_cols[] = {EV_RAVE_MSS, EV_MRSTFT, EV_MEL_L1, EV_LSD_DB, EV_MCD_DB,
+                             EV_SI_SDR_DB, EV_LOUD_DIFF, EV_MMAX_DIFF, EV_ONSET_F_20,
+                             EV_ATTACK_MS_ERR, EV_ENVELOPE_L1_DB, EV_DECAY_T60_ERR,
+                             EV_F0_ERR_CENTS};
 #define N_COLS ((int)(sizeof k_cols / sizeof k_cols[0]))
 
 static char *joinf(const char *dir, const char *fmt, ...) {
@@ -55,7 +55,7 @@ static char *joinf(const char *dir, const char *fmt, ...) {
     return p;
 }
 
-static void cell(FILE *f, const eval_pair_result *r, int m) {
+static void cell(FILE *f, const ev_pair_result *r, int m) {
     if (r->why[m]) fputs("–", f); else fprintf(f, "%.4g", r->value[m]);
 }
 
@@ -83,7 +83,7 @@ static void copy_audio(const char *src, const char *dst, uint64_t seed, float **
     gd_audio_free(&a);
 }
 
-static void make_media(const report_cfg *c, const eval_item *items, int n) {
+static void make_media(const report_cfg *c, const ev_item *items, int n) {
     char *adir = gd_path_join(c->dir, "audio"), *idir = gd_path_join(c->dir, "img");
     if (gd_mkdir_p(adir) || gd_mkdir_p(idir)) gd_die("%s: cannot create folders", c->dir);
     int m = n < c->max_media ? n : c->max_media, failed = 0;
@@ -207,7 +207,7 @@ static int copy_definitions(const report_cfg *c) {
     return 1;
 }
 
-static void write_metrics_json(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n) {
+static void write_metrics_json(const report_cfg *c, const ev_pair_result *res, const ev_item *items, int n) {
     char *path = joinf(c->dir, "metrics.json");
     gd_atomic a;
     if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
@@ -232,12 +232,12 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     gd_json_key(&j, "n_pairs"); gd_json_int(&j, n);
     gd_json_key(&j, "pairs");
     gd_json_begin_array(&j);
-    for (int i = 0; i < n; i++) eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
+    for (int i = 0; i < n; i++) ev_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
     gd_json_end_array(&j);
     gd_json_key(&j, "summary");
-    eval_write_summary_json(&j, res, n);
+    ev_write_summary_json(&j, res, n);
     if (c->arms.n) {
-        gd_json_key(&j, "primary"); gd_json_string(&j, eval_metric_key(c->arms.primary));
+        gd_json_key(&j, "primary"); gd_json_string(&j, ev_metric_key(c->arms.primary));
         gd_json_key(&j, "models_and_baselines");
         ev_arms_json(&j, &c->arms);
     }
@@ -248,21 +248,21 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
 }
 
 // DIR/pairs.jsonl: the `pair --json` lines, so `compare` can take a report folder.
-static void write_pairs_jsonl(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n) {
+static void write_pairs_jsonl(const report_cfg *c, const ev_pair_result *res, const ev_item *items, int n) {
     char *path = joinf(c->dir, "pairs.jsonl");
     gd_atomic a;
     if (gd_atomic_open(&a, path, "w")) gd_die("%s: cannot write", path);
     for (int i = 0; i < n; i++) {
         gd_json j;
         gd_json_init(&j, a.f);
-        eval_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
+        ev_pair_write_json_group(&j, &res[i], items[i].clip, items[i].group, items[i].ref, items[i].est);
         fputc('\n', a.f);
     }
     if (gd_atomic_commit(&a)) gd_die("%s: cannot write", path);
     free(path);
 }
 
-static void write_md(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n,
+static void write_md(const report_cfg *c, const ev_pair_result *res, const ev_item *items, int n,
                      int n_loss) {
     char *path = joinf(c->dir, "report.md");
     gd_atomic a;
@@ -276,9 +276,9 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     if (c->arms.n) ev_arms_md(f, &c->arms);
     if (n) {
         fprintf(f, "## Summary\n\n```\n");
-        eval_write_summary_text(f, res, n);
+        ev_write_summary_text(f, res, n);
         fprintf(f, "```\n\n## Per clip\n\n| clip | lag ms |");
-        for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", eval_metric_key(k_cols[k]));
+        for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", ev_metric_key(k_cols[k]));
         fprintf(f, "\n|---|---|");
         for (int k = 0; k < N_COLS; k++) fprintf(f, "---|");
         fprintf(f, "\n");
@@ -315,7 +315,7 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     free(path);
 }
 
-static void write_html(const report_cfg *c, const eval_pair_result *res, const eval_item *items, int n,
+static void write_html(const report_cfg *c, const ev_pair_result *res, const ev_item *items, int n,
                        int n_loss, char names[8][64], double y_lo, double y_hi, int log_y) {
     char *path = joinf(c->dir, "report.html");
     gd_atomic a;
@@ -346,17 +346,17 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
               "<th>min</th><th>max</th></tr>\n", f);
         double *col = malloc(sizeof(double) * n);
         if (!col) gd_die("out of memory");
-        for (int m = 0; m < EVAL_N_METRICS; m++) {
+        for (int m = 0; m < EV_N_METRICS; m++) {
             for (int i = 0; i < n; i++) col[i] = res[i].why[m] ? NAN : res[i].value[m];
             ev_summary s = ev_summarise(col, n);
-            fprintf(f, "<tr><td>%s</td><td>%d</td>", eval_metric_key(m), s.n);
+            fprintf(f, "<tr><td>%s</td><td>%d</td>", ev_metric_key(m), s.n);
             double v[5] = {s.mean, s.median, s.sd, s.min, s.max};
             for (int k = 0; k < 5; k++) { if (isfinite(v[k])) fprintf(f, "<td>%.4g</td>", v[k]); else fputs("<td>&ndash;</td>", f); }
             fputs("</tr>\n", f);
         }
         free(col);
         fputs("</table>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
-        for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", eval_metric_key(k_cols[k]));
+        for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", ev_metric_key(k_cols[k]));
         fputs("</tr>\n", f);
         for (int i = 0; i < n; i++) {
             fputs("<tr><td>", f);
@@ -411,7 +411,7 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
         fputs("<div class=\"clip\"><b>", f);
         ev_html_esc(f, items[i].clip);
         fprintf(f, "</b> &mdash; rave_mss ");
-        cell(f, &res[i], EVAL_RAVE_MSS);
+        cell(f, &res[i], EV_RAVE_MSS);
         fprintf(f, ", lag %.2f ms<br>\n<img src=\"img/%04d_spec.png\" alt=\"spectrograms\">\n"
                    "reference <audio controls preload=\"none\" src=\"audio/%04d_ref.wav\"></audio>\n"
                    "estimate <audio controls preload=\"none\" src=\"audio/%04d_est.wav\"></audio></div>\n",
@@ -449,14 +449,14 @@ static void usage(void) {
            "                       each model below it\n"
            "  --primary KEY        the metric models and baselines are ranked on (default rave_mss)\n"
            "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
-           "  -q, --quiet          errors only\n"
+           "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
            "  -h, --help           this help\n"
            "REF and EST may be left out when --arm or --baseline is given (a report of the\n"
            "table, comparisons, loss curve and transfer examples alone).\n"
            "Exit status: 0 ok, 1 runtime error, 2 usage error.\n", MAX_COMPARE, MAX_TRANSFER);
 }
 
-int eval_cmd_report(int argc, char **argv) {
+int ev_cmd_report(int argc, char **argv) {
     enum { O_ARM = 256, O_BASE, O_PRIMARY, O_ATTR };
     static const struct option lo[] = {
         {"arm", required_argument, 0, O_ARM}, {"baseline", required_argument, 0, O_BASE},
@@ -471,7 +471,7 @@ int eval_cmd_report(int argc, char **argv) {
     const char *primary = "rave_mss";
     c.title = "gendang evaluation report";
     c.max_media = 200;
-    eval_pair_opts_default(&c.opts);
+    ev_pair_opts_default(&c.opts);
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
@@ -496,15 +496,15 @@ int eval_cmd_report(int argc, char **argv) {
             if (c.n_transfer) c.transfer_attr[c.n_transfer - 1] = optarg;
             else c.attr_dir = optarg;
             break;
-        case 'q': gd_log_set_level(GD_LOG_ERROR); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
         }
     }
     const int has_pairs = argc - optind == 2;
     if (!has_pairs && (argc != optind || !c.arms.n)) gd_usage("report: need REF and EST (or --arm/--baseline)");
-    c.arms.primary = eval_metric_find(primary);
-    if (c.arms.primary < 0 || eval_metric_better(c.arms.primary) == 0)
+    c.arms.primary = ev_metric_find(primary);
+    if (c.arms.primary < 0 || ev_metric_better(c.arms.primary) == 0)
         gd_usage("--primary: '%s' is not a comparable metric", primary);
     if (!c.dir) gd_usage("report: -o DIR is required");
     for (int k = 0; k < c.n_compare; k++)
@@ -517,12 +517,12 @@ int eval_cmd_report(int argc, char **argv) {
     if (c.attr_dir && ev_attr_read(&c.attr, c.attr_dir, err, sizeof err)) gd_die("%s", err);
     for (int t = 0; t < c.n_transfer; t++)
         if (c.transfer_attr[t] && ev_attr_read(&c.tattr[t], c.transfer_attr[t], err, sizeof err)) gd_die("%s", err);
-    eval_item *items = NULL;
+    ev_item *items = NULL;
     int n = 0;
-    if (has_pairs && eval_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
-    eval_pair_result *res = calloc(n > 0 ? n : 1, sizeof *res);
+    if (has_pairs && ev_items_build(&items, &n, argv[optind], argv[optind + 1], err, sizeof err)) gd_die("%s", err);
+    ev_pair_result *res = calloc(n > 0 ? n : 1, sizeof *res);
     if (!res) gd_die("out of memory");
-    int bad = eval_run_items(res, items, n, &c.opts);
+    int bad = ev_run_items(res, items, n, &c.opts);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
     if (gd_mkdir_p(c.dir)) gd_die("%s: cannot create", c.dir);
     make_media(&c, items, n);
@@ -547,7 +547,7 @@ int eval_cmd_report(int argc, char **argv) {
     write_html(&c, res, items, n, loss & 0xff, names, y_lo, y_hi, loss >> 8);
     gd_info("report: %d pairs, %d models and baselines; open %s/report.html", n, c.arms.n, c.dir);
     free(res);
-    eval_items_free(items, n);
+    ev_items_free(items, n);
     ev_arms_free(&c.arms);
     ev_attr_free(&c.attr);
     for (int t = 0; t < c.n_transfer; t++) if (c.transfer_attr[t]) ev_attr_free(&c.tattr[t]);

@@ -8,19 +8,19 @@
 #include "eval/eval.h"
 #include "eval/pairs.h"
 
-int eval_cmd_pair(int argc, char **argv);
-int eval_cmd_compare(int argc, char **argv);
-int eval_cmd_report(int argc, char **argv);
-int eval_cmd_corpus(int argc, char **argv);
-int eval_cmd_nearest(int argc, char **argv);
+int ev_cmd_pair(int argc, char **argv);
+int ev_cmd_compare(int argc, char **argv);
+int ev_cmd_report(int argc, char **argv);
+int ev_cmd_corpus(int argc, char **argv);
+int ev_cmd_nearest(int argc, char **argv);
 
 // Evaluates every item (OpenMP over items). Returns -1 when all succeeded, else the index of
 // the first item that failed (its error was logged with the path).
-int eval_run_items(eval_pair_result *res, const eval_item *items, int n, const eval_pair_opts *o);
+int ev_run_items(ev_pair_result *res, const ev_item *items, int n, const ev_pair_opts *o);
 
 // Writes the per-metric summary as a JSON object value (keys: metric names).
-void eval_write_summary_json(gd_json *j, const eval_pair_result *res, int n);
+void ev_write_summary_json(gd_json *j, const ev_pair_result *res, int n);
 // Writes a human-readable summary table (metric, n, mean, median, sd, min, max).
-void eval_write_summary_text(FILE *f, const eval_pair_result *res, int n);
+void ev_write_summary_text(FILE *f, const ev_pair_result *res, int n);
 
 #endif

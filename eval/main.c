@@ -8,7 +8,7 @@
 #include "core/cli.h"   // defines: gd_cli_init, gd_usage, GD_VERSION
 #include "core/fft.h"   // defines: gd_fft_cleanup
 #include "core/fileio.h" // defines: gd_find_beside_exe
-#include "eval/cmds.h"  // defines: eval_cmd_*
+#include "eval/cmds.h"  // defines: ev_cmd_*
 
 static void usage(void) {
     printf("Usage: gendang-eval COMMAND [OPTIONS] ...\n"
@@ -44,11 +44,11 @@ int main(int argc, char **argv) {
         gd_die("%s: cannot run it", train);
     }
     int rc;
-    if (!strcmp(cmd, "pair")) rc = eval_cmd_pair(argc - 1, argv + 1);
-    else if (!strcmp(cmd, "compare")) rc = eval_cmd_compare(argc - 1, argv + 1);
-    else if (!strcmp(cmd, "report")) rc = eval_cmd_report(argc - 1, argv + 1);
-    else if (!strcmp(cmd, "corpus")) rc = eval_cmd_corpus(argc - 1, argv + 1);
-    else if (!strcmp(cmd, "nearest")) rc = eval_cmd_nearest(argc - 1, argv + 1);
+    if (!strcmp(cmd, "pair")) rc = ev_cmd_pair(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "compare")) rc = ev_cmd_compare(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "report")) rc = ev_cmd_report(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "corpus")) rc = ev_cmd_corpus(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "nearest")) rc = ev_cmd_nearest(argc - 1, argv + 1);
     else gd_usage("unknown command '%s'", cmd);
     gd_fft_cleanup();
     return rc;

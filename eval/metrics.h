@@ -1,4 +1,4 @@
-// metrics.h: the individual metrics behind eval_pair_* (one per file; definitions and
+// metrics.h: the individual metrics behind ev_pair_* (one per file; definitions and
 // validation vectors in docs/eval-metrics.md, section numbers given per function).
 //
 // ev_val carries a finite value or a static reason why the metric is undefined.

@@ -14,33 +14,33 @@
 #include "eval/scales.h"  // defines: ev_scales_run, ev_rave_mss_scales, ev_mel_l1_scales
 
 static const char *const k_keys[] = {
-#define EVAL_METRIC(id, key, better, unit) key,
+#define EV_METRIC(id, key, better, unit) key,
 #include "eval/metrics.def"
 #include "eval/probe_metrics.def"
-#undef EVAL_METRIC
+#undef EV_METRIC
 };
 static const char *const k_units[] = {
-#define EVAL_METRIC(id, key, better, unit) unit,
+#define EV_METRIC(id, key, better, unit) unit,
 #include "eval/metrics.def"
 #include "eval/probe_metrics.def"
-#undef EVAL_METRIC
+#undef EV_METRIC
 };
 static const int k_better[] = {
-#define EVAL_METRIC(id, key, better, unit) better,
+#define EV_METRIC(id, key, better, unit) better,
 #include "eval/metrics.def"
 #include "eval/probe_metrics.def"
-#undef EVAL_METRIC
+#undef EV_METRIC
 };
 
-const char *eval_metric_key(int m) { return m >= 0 && m < EVAL_N_ALL_METRICS ? k_keys[m] : "?"; }
-const char *eval_metric_unit(int m) { return m >= 0 && m < EVAL_N_ALL_METRICS ? k_units[m] : ""; }
-int eval_metric_better(int m) { return m >= 0 && m < EVAL_N_ALL_METRICS ? k_better[m] : 0; }
-int eval_metric_find(const char *key) {
-    for (int m = 0; m < EVAL_N_ALL_METRICS; m++) if (!strcmp(k_keys[m], key)) return m;
+const char *ev_metric_key(int m) { return m >= 0 && m < EV_N_ALL_METRICS ? k_keys[m] : "?"; }
+const char *ev_metric_unit(int m) { return m >= 0 && m < EV_N_ALL_METRICS ? k_units[m] : ""; }
+int ev_metric_better(int m) { return m >= 0 && m < EV_N_ALL_METRICS ? k_better[m] : 0; }
+int ev_metric_find(const char *key) {
+    for (int m = 0; m < EV_N_ALL_METRICS; m++) if (!strcmp(k_keys[m], key)) return m;
     return -1;
 }
 
-void eval_pair_opts_default(eval_pair_opts *o) {
+void ev_pair_opts_default(ev_pair_opts *o) {
     o->align = 1;
     o->max_lag_ms = 50.0;
     o->rate = 0;
@@ -48,10 +48,10 @@ void eval_pair_opts_default(eval_pair_opts *o) {
     o->stop_above = 0;
 }
 
-static void set(eval_pair_result *r, int m, ev_val v) { r->value[m] = v.v; r->why[m] = v.why; }
+static void set(ev_pair_result *r, int m, ev_val v) { r->value[m] = v.v; r->why[m] = v.why; }
 
-static void note(eval_pair_result *r, const char *fmt, ...) {
-    if (r->n_notes >= EVAL_MAX_NOTES) return;
+static void note(ev_pair_result *r, const char *fmt, ...) {
+    if (r->n_notes >= EV_MAX_NOTES) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->notes[r->n_notes++], sizeof r->notes[0], fmt, ap);
@@ -71,13 +71,13 @@ static ev_val rel_err_pct(double ref, double est, const char *wr, const char *we
 }
 
 // Metrics on the aligned, cropped mono pair r, t (n samples).
-static int pair_metrics(eval_pair_result *res, const float *r, const float *t, int64_t n, int rate,
-                        const eval_pair_opts *o) {
+static int pair_metrics(ev_pair_result *res, const float *r, const float *t, int64_t n, int rate,
+                        const ev_pair_opts *o) {
     ev_sig sr, st;
     ev_sig_init(&sr, r, n);
     ev_sig_init(&st, t, n);
-    if (o->only == EVAL_RAVE_MSS) {
-        set(res, EVAL_RAVE_MSS, ev_rave_mss_bounded(&sr, &st, o->stop_above));
+    if (o->only == EV_RAVE_MSS) {
+        set(res, EV_RAVE_MSS, ev_rave_mss_bounded(&sr, &st, o->stop_above));
         ev_sig_free(&sr); ev_sig_free(&st);
         return 0;
     }
@@ -95,44 +95,44 @@ static int pair_metrics(eval_pair_result *res, const float *r, const float *t, i
     sc.rave = sc.mel = 1; sc.rate = rate;
     sc.flux_ref = flux; sc.flux_est = flux ? flux + n_on : NULL;
     if (!on || !env || !flux || ev_scales_run(&sc, &sr, &st)) { rc = GD_ERR_NOMEM; goto done; }
-    set(res, EVAL_RAVE_MSS, ev_rave_mss_scales(&sc));
+    set(res, EV_RAVE_MSS, ev_rave_mss_scales(&sc));
     ev_mrstft(&sr, &st, &a, &b, &c);
-    set(res, EVAL_MRSTFT, a); set(res, EVAL_MRSTFT_SC, b); set(res, EVAL_MRSTFT_LOGMAG, c);
-    set(res, EVAL_MEL_L1, ev_mel_l1_scales(&sr, &st, rate, &sc));
+    set(res, EV_MRSTFT, a); set(res, EV_MRSTFT_SC, b); set(res, EV_MRSTFT_LOGMAG, c);
+    set(res, EV_MEL_L1, ev_mel_l1_scales(&sr, &st, rate, &sc));
     ev_lsd(&sr, &st, &a, &b);
-    set(res, EVAL_LSD_DB, a); set(res, EVAL_LSD_DB_ACTIVE, b);
-    set(res, EVAL_MCD_DB, ev_mcd(&sr, &st, rate));
-    set(res, EVAL_SI_SDR_DB, ev_si_sdr(r, t, n));
+    set(res, EV_LSD_DB, a); set(res, EV_LSD_DB_ACTIVE, b);
+    set(res, EV_MCD_DB, ev_mcd(&sr, &st, rate));
+    set(res, EV_SI_SDR_DB, ev_si_sdr(r, t, n));
 
     int n_r = ev_onsets_flux(flux, n_on, rate, on, cap), n_t = ev_onsets_flux(flux + n_on, n_on, rate, on + cap, cap);
     if (n_r == 0) {
-        for (int m = EVAL_ONSET_F_50; m <= EVAL_ONSET_OFFSET_MS; m++)
+        for (int m = EV_ONSET_F_50; m <= EV_ONSET_OFFSET_MS; m++)
             set(res, m, ev_null("no onsets in the reference"));
     } else {
         double off20, off50;
-        set(res, EVAL_ONSET_F_50, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.050, &off50)));
-        set(res, EVAL_ONSET_F_20, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.020, &off20)));
-        set(res, EVAL_ONSET_OFFSET_MS, isfinite(off50) ? ev_ok(off50) : ev_null("no matched onsets"));
+        set(res, EV_ONSET_F_50, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.050, &off50)));
+        set(res, EV_ONSET_F_20, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.020, &off20)));
+        set(res, EV_ONSET_OFFSET_MS, isfinite(off50) ? ev_ok(off50) : ev_null("no matched onsets"));
     }
     ev_envelope_follow(env, r, n, rate, 10.0, 1500.0);
     ev_envelope_follow(env + n, t, n, rate, 10.0, 1500.0);
-    set(res, EVAL_ATTACK_REF_MS, ev_attack_ms(env, n, rate));
-    set(res, EVAL_ATTACK_EST_MS, ev_attack_ms(env + n, n, rate));
-    a = diff(res->value[EVAL_ATTACK_REF_MS], res->value[EVAL_ATTACK_EST_MS],
-             res->why[EVAL_ATTACK_REF_MS], res->why[EVAL_ATTACK_EST_MS]);
+    set(res, EV_ATTACK_REF_MS, ev_attack_ms(env, n, rate));
+    set(res, EV_ATTACK_EST_MS, ev_attack_ms(env + n, n, rate));
+    a = diff(res->value[EV_ATTACK_REF_MS], res->value[EV_ATTACK_EST_MS],
+             res->why[EV_ATTACK_REF_MS], res->why[EV_ATTACK_EST_MS]);
     if (!a.why) a.v = fabs(a.v);
-    set(res, EVAL_ATTACK_MS_ERR, a);
-    set(res, EVAL_ENVELOPE_L1_DB, ev_envelope_l1_db(r, t, n, rate));
-    set(res, EVAL_T60_REF_S, ev_decay_t60(r, n, rate));
-    set(res, EVAL_T60_EST_S, ev_decay_t60(t, n, rate));
-    set(res, EVAL_DECAY_T60_ERR, rel_err_pct(res->value[EVAL_T60_REF_S], res->value[EVAL_T60_EST_S],
-                                             res->why[EVAL_T60_REF_S], res->why[EVAL_T60_EST_S]));
+    set(res, EV_ATTACK_MS_ERR, a);
+    set(res, EV_ENVELOPE_L1_DB, ev_envelope_l1_db(r, t, n, rate));
+    set(res, EV_T60_REF_S, ev_decay_t60(r, n, rate));
+    set(res, EV_T60_EST_S, ev_decay_t60(t, n, rate));
+    set(res, EV_DECAY_T60_ERR, rel_err_pct(res->value[EV_T60_REF_S], res->value[EV_T60_EST_S],
+                                           res->why[EV_T60_REF_S], res->why[EV_T60_EST_S]));
     ev_f0(r, t, n, rate, &a, &b, &c);
-    set(res, EVAL_F0_REF_HZ, a); set(res, EVAL_F0_EST_HZ, b); set(res, EVAL_F0_ERR_CENTS, c);
+    set(res, EV_F0_REF_HZ, a); set(res, EV_F0_EST_HZ, b); set(res, EV_F0_ERR_CENTS, c);
     a = ev_low_energy_share(r, n, rate, 60.0);
     b = ev_low_energy_share(t, n, rate, 60.0);
-    set(res, EVAL_LOW_SHARE_REF, a); set(res, EVAL_LOW_SHARE_EST, b);
-    set(res, EVAL_LOW_SHARE_DIFF, diff(a.v, b.v, a.why, b.why));
+    set(res, EV_LOW_SHARE_REF, a); set(res, EV_LOW_SHARE_EST, b);
+    set(res, EV_LOW_SHARE_DIFF, diff(a.v, b.v, a.why, b.why));
 done:
     free(on); free(env); free(flux);
     ev_sig_free(&sr); ev_sig_free(&st);
@@ -140,12 +140,12 @@ done:
 }
 
 // The whole suite. ref/est mono mixes; the planar originals are for loudness.
-static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, const float *est,
-                     int64_t n_est, int rate, const eval_pair_opts *o, const float *ref_pl,
+static int pair_core(ev_pair_result *res, const float *ref, int64_t n_ref, const float *est,
+                     int64_t n_est, int rate, const ev_pair_opts *o, const float *ref_pl,
                      int ref_ch, const float *est_pl, int est_ch) {
-    eval_pair_opts def;
-    if (!o) { eval_pair_opts_default(&def); o = &def; }
-    for (int m = 0; m < EVAL_N_METRICS; m++) { res->value[m] = NAN; res->why[m] = "not computed"; }
+    ev_pair_opts def;
+    if (!o) { ev_pair_opts_default(&def); o = &def; }
+    for (int m = 0; m < EV_N_METRICS; m++) { res->value[m] = NAN; res->why[m] = "not computed"; }
     res->rate = rate;
     res->n_ref = n_ref; res->n_est = n_est;
     res->n_channels_ref = ref_ch; res->n_channels_est = est_ch;
@@ -165,28 +165,28 @@ static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, con
         note(res, "cropped to the common %lld samples (ref %lld, est %lld, lag %lld)",
              (long long)res->n_used, (long long)n_ref, (long long)n_est, (long long)res->lag);
     ev_val li, lm, ei, em;
-    if (o->only == EVAL_RAVE_MSS) goto metrics;
+    if (o->only == EV_RAVE_MSS) goto metrics;
     ev_loudness(ref_pl, ref_ch, n_ref, rate, 0.4, &li, &lm);
     ev_loudness(est_pl, est_ch, n_est, rate, 0.4, &ei, &em);
-    set(res, EVAL_LOUD_REF, li); set(res, EVAL_LOUD_EST, ei);
-    set(res, EVAL_MMAX_REF, lm); set(res, EVAL_MMAX_EST, em);
-    set(res, EVAL_LOUD_DIFF, diff(li.v, ei.v, li.why, ei.why));
-    set(res, EVAL_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
+    set(res, EV_LOUD_REF, li); set(res, EV_LOUD_EST, ei);
+    set(res, EV_MMAX_REF, lm); set(res, EV_MMAX_EST, em);
+    set(res, EV_LOUD_DIFF, diff(li.v, ei.v, li.why, ei.why));
+    set(res, EV_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
 metrics:
     if (res->n_used < 2) {
-        for (int m = 0; m < EVAL_N_METRICS; m++)
+        for (int m = 0; m < EV_N_METRICS; m++)
             if (res->why[m] && !strcmp(res->why[m], "not computed")) res->why[m] = "fewer than 2 common samples after alignment";
         return 0;
     }
     return pair_metrics(res, ref + a, est + a + res->lag, res->n_used, rate, o);
 }
 
-int eval_pair_mono(eval_pair_result *res, const float *ref, int64_t n_ref, const float *est,
-                   int64_t n_est, int rate, const eval_pair_opts *opts) {
+int ev_pair_mono(ev_pair_result *res, const float *ref, int64_t n_ref, const float *est,
+                 int64_t n_est, int rate, const ev_pair_opts *opts) {
     return pair_core(res, ref, n_ref, est, n_est, rate, opts, ref, 1, est, 1);
 }
 
-float *eval_downmix(const gd_audio *a) {
+float *ev_downmix(const gd_audio *a) {
     float *m = malloc(sizeof(float) * (a->n_frames > 0 ? a->n_frames : 1));
     if (!m) return NULL;
     if (a->n_channels == 1) {   // (float)(x / 1.0) is x
@@ -201,10 +201,10 @@ float *eval_downmix(const gd_audio *a) {
     return m;
 }
 
-int eval_pair_audio(eval_pair_result *res, const gd_audio *ref, const gd_audio *est,
-                    const eval_pair_opts *opts) {
+int ev_pair_audio(ev_pair_result *res, const gd_audio *ref, const gd_audio *est,
+                  const ev_pair_opts *opts) {
     if (ref->rate != est->rate) return GD_ERR_ARG;
-    float *mr = eval_downmix(ref), *mt = eval_downmix(est);
+    float *mr = ev_downmix(ref), *mt = ev_downmix(est);
     if (!mr || !mt) { free(mr); free(mt); return GD_ERR_NOMEM; }
     int rc = pair_core(res, mr, ref->n_frames, mt, est->n_frames, ref->rate, opts, ref->data,
                        ref->n_channels, est->data, est->n_channels);
@@ -215,10 +215,10 @@ int eval_pair_audio(eval_pair_result *res, const gd_audio *ref, const gd_audio *
     return rc;
 }
 
-int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est_path,
-                    const eval_pair_opts *opts) {
-    eval_pair_opts def;
-    if (!opts) { eval_pair_opts_default(&def); opts = &def; }
+int ev_pair_files(ev_pair_result *res, const char *ref_path, const char *est_path,
+                  const ev_pair_opts *opts) {
+    ev_pair_opts def;
+    if (!opts) { ev_pair_opts_default(&def); opts = &def; }
     gd_audio_info ir, ie;
     int rc = gd_audio_info_read(ref_path, &ir);
     if (rc) return rc;
@@ -227,20 +227,20 @@ int eval_pair_files(eval_pair_result *res, const char *ref_path, const char *est
     gd_audio ref = {0}, est = {0};
     if ((rc = gd_audio_read(&ref, ref_path, rate, 0))) return rc;
     if ((rc = gd_audio_read(&est, est_path, rate, 0))) { gd_audio_free(&ref); return rc; }
-    rc = eval_pair_audio(res, &ref, &est, opts);
+    rc = ev_pair_audio(res, &ref, &est, opts);
     if (!rc && ir.rate != rate) note(res, "reference resampled from %d to %d Hz", ir.rate, rate);
     if (!rc && ie.rate != rate) note(res, "estimate resampled from %d to %d Hz", ie.rate, rate);
     gd_audio_free(&ref); gd_audio_free(&est);
     return rc;
 }
 
-void eval_pair_write_json(gd_json *j, const eval_pair_result *res, const char *clip,
-                          const char *ref_path, const char *est_path) {
-    eval_pair_write_json_group(j, res, clip, NULL, ref_path, est_path);
+void ev_pair_write_json(gd_json *j, const ev_pair_result *res, const char *clip,
+                        const char *ref_path, const char *est_path) {
+    ev_pair_write_json_group(j, res, clip, NULL, ref_path, est_path);
 }
 
-void eval_pair_write_json_group(gd_json *j, const eval_pair_result *res, const char *clip,
-                                const char *group, const char *ref_path, const char *est_path) {
+void ev_pair_write_json_group(gd_json *j, const ev_pair_result *res, const char *clip,
+                              const char *group, const char *ref_path, const char *est_path) {
     gd_json_begin_object(j);
     if (clip) { gd_json_key(j, "clip"); gd_json_string(j, clip); }
     if (group) { gd_json_key(j, "group"); gd_json_string(j, group); }
@@ -254,13 +254,13 @@ void eval_pair_write_json_group(gd_json *j, const eval_pair_result *res, const c
     gd_json_key(j, "n_used"); gd_json_int(j, res->n_used);
     gd_json_key(j, "lag_samples"); gd_json_int(j, res->lag);
     gd_json_key(j, "lag_ms"); gd_json_number(j, res->lag_ms);
-    for (int m = 0; m < EVAL_N_METRICS; m++) {
+    for (int m = 0; m < EV_N_METRICS; m++) {
         gd_json_key(j, k_keys[m]);
         if (res->why[m]) gd_json_null(j); else gd_json_number(j, res->value[m]);
     }
     gd_json_key(j, "null_reasons");
     gd_json_begin_object(j);
-    for (int m = 0; m < EVAL_N_METRICS; m++)
+    for (int m = 0; m < EV_N_METRICS; m++)
         if (res->why[m]) { gd_json_key(j, k_keys[m]); gd_json_string(j, res->why[m]); }
     gd_json_end_object(j);
     gd_json_key(j, "notes");

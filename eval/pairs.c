@@ -53,7 +53,7 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int eval_list_audio(char ***names, const char *dir) {
+int ev_list_audio(char ***names, const char *dir) {
     strvec v = {0};
     int rc = walk(&v, dir, "");
     if (rc) { for (int i = 0; i < v.n; i++) free(v.v[i]); free(v.v); return rc; }
@@ -79,7 +79,7 @@ static int csv_names(strvec *out, const char *path, char *err, size_t err_len) {
     return rc;
 }
 
-void eval_items_free(eval_item *items, int n) {
+void ev_items_free(ev_item *items, int n) {
     if (!items) return;
     for (int i = 0; i < n; i++) { free(items[i].clip); free(items[i].ref); free(items[i].est); free(items[i].group); }
     free(items);
@@ -93,7 +93,7 @@ static int cmp_name_group(const void *a, const void *b) {
 
 // Groups of the items from csv_path's file_name and group columns (none when it has no group
 // column). Returns 0 or an error with a reason in err.
-static int attach_groups(eval_item *it, int n, const char *csv_path, char *err, size_t err_len) {
+static int attach_groups(ev_item *it, int n, const char *csv_path, char *err, size_t err_len) {
     gd_csv *csv;
     if (gd_csv_read(&csv, csv_path)) { snprintf(err, err_len, "%s: cannot read CSV", csv_path); return GD_ERR_IO; }
     int cf = gd_csv_col(csv, "file_name"), cg = gd_csv_col(csv, "group"), rc = 0;
@@ -118,14 +118,14 @@ static void vec_free(strvec *v) {
     free(v->v);
 }
 
-int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t err_len) {
+int ev_items_list(ev_item **out, int *n, const char *arg, char *err, size_t err_len) {
     *out = NULL; *n = 0;
     const int dir = gd_is_dir(arg);
     if (!dir && !ends_with_csv(arg)) { snprintf(err, err_len, "%s: not a folder or a metadata.csv", arg); return GD_ERR_FORMAT; }
     strvec a = {0};
     int rc = 0;
     if (dir) {
-        int na = eval_list_audio(&a.v, arg);
+        int na = ev_list_audio(&a.v, arg);
         if (na < 0) { snprintf(err, err_len, "%s: cannot list folder", arg); rc = GD_ERR_IO; }
         a.n = na > 0 ? na : 0;
     } else {
@@ -133,7 +133,7 @@ int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t 
     }
     if (!rc && a.n == 0) { snprintf(err, err_len, "%s: no audio files", arg); rc = GD_ERR_FORMAT; }
     char *root = dir ? strdup(arg) : gd_path_dirname(arg);
-    eval_item *it = rc ? NULL : calloc(a.n, sizeof *it);
+    ev_item *it = rc ? NULL : calloc(a.n, sizeof *it);
     if (!rc && (!it || !root)) rc = GD_ERR_NOMEM;
     for (int i = 0; !rc && i < a.n; i++) {
         it[i].clip = strdup(a.v[i]);
@@ -143,15 +143,15 @@ int eval_items_list(eval_item **out, int *n, const char *arg, char *err, size_t 
     char *meta = rc ? NULL : dir ? gd_path_join(arg, "metadata.csv") : strdup(arg);
     if (!rc && !meta) rc = GD_ERR_NOMEM;
     if (!rc && (!dir || gd_path_exists(meta))) rc = attach_groups(it, a.n, meta, err, err_len);
-    if (rc) eval_items_free(it, a.n);
+    if (rc) ev_items_free(it, a.n);
     else { *out = it; *n = a.n; }
     free(meta); free(root);
     vec_free(&a);
     return rc;
 }
 
-int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, char *err,
-                     size_t err_len) {
+int ev_items_build(ev_item **out, int *n, const char *ref, const char *est, char *err,
+                   size_t err_len) {
     *out = NULL; *n = 0;
     int dr = gd_is_dir(ref), de = gd_is_dir(est);
     int cr = !dr && ends_with_csv(ref), ce = !de && ends_with_csv(est);
@@ -160,18 +160,18 @@ int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, 
         return GD_ERR_FORMAT;
     }
     if (!dr && !cr) {
-        eval_item *it = calloc(1, sizeof *it);
+        ev_item *it = calloc(1, sizeof *it);
         if (!it) return GD_ERR_NOMEM;
         it->clip = strdup(strrchr(ref, '/') ? strrchr(ref, '/') + 1 : ref);
         it->ref = strdup(ref); it->est = strdup(est);
         *out = it; *n = 1;
         return 0;
     }
-    eval_item *a, *b;
-    int na, nb, rc = eval_items_list(&a, &na, ref, err, err_len);
+    ev_item *a, *b;
+    int na, nb, rc = ev_items_list(&a, &na, ref, err, err_len);
     if (rc) return rc;
-    if ((rc = eval_items_list(&b, &nb, est, err, err_len))) {
-        eval_items_free(a, na);
+    if ((rc = ev_items_list(&b, &nb, est, err, err_len))) {
+        ev_items_free(a, na);
         return rc;
     }
     for (int i = 0, j = 0; !rc && (i < na || j < nb); i++, j++) {   // merge-compare the sorted lists
@@ -180,8 +180,8 @@ int eval_items_build(eval_item **out, int *n, const char *ref, const char *est, 
         else if (c > 0) { snprintf(err, err_len, "%s: in %s but not in %s", b[j].clip, est, ref); rc = GD_ERR_FORMAT; }
         else { a[i].est = b[j].ref; b[j].ref = NULL; }
     }
-    eval_items_free(b, nb);
-    if (rc) eval_items_free(a, na);
+    ev_items_free(b, nb);
+    if (rc) ev_items_free(a, na);
     else { *out = a; *n = na; }
     return rc;
 }

@@ -33,7 +33,7 @@ void ev_arms_free(ev_arms *a) {
 
 // The table's metrics: the primary, then the key secondaries not already listed.
 static int table_metrics(const ev_arms *a, int *m) {
-    const int keys[] = {EVAL_RAVE_MSS, EVAL_DECAY_T60_ERR, EVAL_LOUD_DIFF, EVAL_LOW_SHARE_REF, EVAL_LOW_SHARE_EST};
+    const int keys[] = {EV_RAVE_MSS, EV_DECAY_T60_ERR, EV_LOUD_DIFF, EV_LOW_SHARE_REF, EV_LOW_SHARE_EST};
     int n = 0;
     m[n++] = a->primary;
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
@@ -42,7 +42,7 @@ static int table_metrics(const ev_arms *a, int *m) {
 }
 
 static void label(char *b, size_t len, int m) {
-    snprintf(b, len, eval_metric_better(m) == -2 ? "abs(%s)" : "%s", eval_metric_key(m));
+    snprintf(b, len, ev_metric_better(m) == -2 ? "abs(%s)" : "%s", ev_metric_key(m));
 }
 
 static int n_groups(const ev_run *r) {
@@ -85,7 +85,7 @@ static void sentence(char *b, size_t len, const ev_arms *a, int k, int z) {
         double mm, sd, mz, sdz;
         ev_run_summary(M, pm, use, &mm, &sd);
         ev_run_summary(Z, pm, use_z, &mz, &sdz);
-        const int better = eval_metric_better(pm);
+        const int better = ev_metric_better(pm);
         const int below = better == 1 ? mm < mz : mm > mz;
         const char *dir = better == 1 ? "higher is better" : "lower is better";
         char seeds[160] = "";
@@ -182,12 +182,12 @@ void ev_arms_json(gd_json *j, const ev_arms *a) {
         for (int c = 0; c < nm; c++) {
             double mean, sd;
             int n = ev_run_summary(r, m[c], NULL, &mean, &sd);
-            gd_json_key(j, eval_metric_key(m[c]));
+            gd_json_key(j, ev_metric_key(m[c]));
             gd_json_begin_object(j);
             gd_json_key(j, "n"); gd_json_int(j, n);
             gd_json_key(j, "mean"); gd_json_number(j, mean);
             gd_json_key(j, "seed_sd"); gd_json_number(j, sd);
-            gd_json_key(j, "absolute"); gd_json_bool(j, eval_metric_better(m[c]) == -2);
+            gd_json_key(j, "absolute"); gd_json_bool(j, ev_metric_better(m[c]) == -2);
             gd_json_end_object(j);
         }
         gd_json_end_object(j);

@@ -11,7 +11,8 @@
 
 typedef struct {
     char  *clip, *group;
-    double v[EVAL_N_ALL_METRICS];
+    double v[EV_N_ALL_METRICS];
+    unsigned char present[EV_N_ALL_METRICS];   // the key was in the record (null included)
 } row;
 
 static int cmp_row(const void *x, const void *y) { return strcmp(((const row *)x)->clip, ((const row *)y)->clip); }
@@ -37,9 +38,10 @@ static int read_one(row **out, const char *arg) {
         const ev_jmember *g = ev_jobj_get(&o, "group");
         rows[n].clip = strdup(c->str);
         rows[n].group = g && g->str && *g->str ? strdup(g->str) : NULL;
-        for (int m = 0; m < EVAL_N_ALL_METRICS; m++) {
-            const ev_jmember *x = ev_jobj_get(&o, eval_metric_key(m));
+        for (int m = 0; m < EV_N_ALL_METRICS; m++) {
+            const ev_jmember *x = ev_jobj_get(&o, ev_metric_key(m));
             rows[n].v[m] = x && !x->is_null && !x->str ? x->num : NAN;
+            rows[n].present[m] = x != NULL;
         }
         n++;
         ev_jobj_free(&o);
@@ -92,10 +94,11 @@ void ev_run_read(ev_run *r, const char *spec) {
             for (int i = 0; i < n; i++) free(rows[i].clip);
             free(names);
         }
-        if (r->n_seeds == cap && !(r->v = realloc(r->v, sizeof(double) * (cap = cap ? 2 * cap : 4) * r->n * EVAL_N_ALL_METRICS)))
+        if (r->n_seeds == cap && !(r->v = realloc(r->v, sizeof(double) * (cap = cap ? 2 * cap : 4) * r->n * EV_N_ALL_METRICS)))
             gd_die("out of memory");
         for (int i = 0; i < n; i++) {
-            memcpy(r->v + ((int64_t)r->n_seeds * n + i) * EVAL_N_ALL_METRICS, rows[i].v, sizeof rows[i].v);
+            memcpy(r->v + ((int64_t)r->n_seeds * n + i) * EV_N_ALL_METRICS, rows[i].v, sizeof rows[i].v);
+            for (int m = 0; m < EV_N_ALL_METRICS; m++) r->present[m] |= rows[i].present[m];
             merge_group(&r->group[i], rows[i].group, r->clip[i], first, p);
             free(rows[i].group);
         }
@@ -136,7 +139,7 @@ int ev_run_units(const ev_run *r, int *unit) {
 
 double ev_run_oriented(const ev_run *r, int s, int i, int m) {
     double x = ev_run_value(r, s, i, m);
-    return eval_metric_better(m) == -2 ? fabs(x) : x;
+    return ev_metric_better(m) == -2 ? fabs(x) : x;
 }
 
 int ev_run_all_finite(const ev_run *r, int i, int m) {

@@ -14,7 +14,8 @@ typedef struct {
     int     n_seeds, n;   // files, clips
     char  **clip;         // n, sorted by strcmp
     char  **group;        // n; NULL where no file gave one
-    double *v;            // (n_seeds, n, EVAL_N_ALL_METRICS), NAN = null
+    double *v;            // (n_seeds, n, EV_N_ALL_METRICS), NAN = null
+    unsigned char present[EV_N_ALL_METRICS];   // 1: some record carries the key (even null)
 } ev_run;
 
 // Reads spec (FILE[,FILE...]).
@@ -26,7 +27,7 @@ void ev_run_match(ev_run *a, ev_run *b, const char *name_a, const char *name_b);
 
 // Value of metric m for seed s, clip i.
 static inline double ev_run_value(const ev_run *r, int s, int i, int m) {
-    return r->v[((int64_t)s * r->n + i) * EVAL_N_ALL_METRICS + m];
+    return r->v[((int64_t)s * r->n + i) * EV_N_ALL_METRICS + m];
 }
 
 // Value of metric m oriented for comparison: |x| for signed level differences.

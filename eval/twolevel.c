@@ -130,8 +130,10 @@ done:
 
 static int excludes_zero(double lo, double hi) { return isfinite(lo) && isfinite(hi) && (lo > 0 || hi < 0); }
 
-int ev_cmp_decide(const ev_cmp_stats *r, int better, double alpha, int adjusted,
-                  int allow_single_seed, unsigned *fails) {
+int ev_cmp_decide(const ev_cmp_stats *r, int better, double alpha, unsigned flags,
+                  unsigned *fails) {
+    const int adjusted = !!(flags & EV_CMP_ADJUSTED);
+    const int allow_single_seed = !!(flags & EV_CMP_SINGLE_SEED);
     *fails = 0;
     if (r->n == 0) { *fails = EV_FAIL_NO_DATA; return 0; }
     double p = adjusted ? r->p_adj : r->p, ps = adjusted ? r->p_seed_adj : r->p_seed;

@@ -51,11 +51,17 @@ enum {
     EV_FAIL_NO_DATA = 16,   // no clip with values in both arms
 };
 
+// Flags of ev_cmp_decide.
+enum {
+    EV_CMP_ADJUSTED    = 1,   // read the Holm-adjusted p-values (p_adj, p_seed_adj)
+    EV_CMP_SINGLE_SEED = 2,   // with one seed in an arm, decide on the clip test alone
+};
+
 // Decision for one metric: +1 B better, -1 A better, 0 none, with *fails the criteria that
 // failed. better: -1 lower is better, +1 higher. A verdict needs the clip test, the seed test
-// and the two-level interval; with one seed in an arm, the clip test alone when
-// allow_single_seed (EV_FAIL_ONE_SEED is still reported), else no verdict.
-int ev_cmp_decide(const ev_cmp_stats *r, int better, double alpha, int adjusted,
-                  int allow_single_seed, unsigned *fails);
+// and the two-level interval; with one seed in an arm, the clip test alone under
+// EV_CMP_SINGLE_SEED (EV_FAIL_ONE_SEED is still reported), else no verdict.
+int ev_cmp_decide(const ev_cmp_stats *r, int better, double alpha, unsigned flags,
+                  unsigned *fails);
 
 #endif

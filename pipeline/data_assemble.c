@@ -5,8 +5,8 @@
 // the target plus 14 dB, a drum hit's typical crest; no gain ever pushes a peak above
 // -1 dBFS, so normalising never clips), metadata.csv merged with each
 // normalisation recorded in `ops` as a gain step, so rows still replay.
-#include "pipeline/data_cmds.h" // defines: data_assemble
-#include "pipeline/manifest.h"  // defines: gd_split_valid
+#include "pipeline/data_cmds.h" // defines: pl_data_assemble
+#include "pipeline/manifest.h"  // defines: pl_split_valid
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_double
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join, gd_path_basename
@@ -59,7 +59,7 @@ static void assemble_usage(void) {
            "  -o, --out DIR     the corpus folder\n");
 }
 
-int data_assemble(int argc, char **argv) {
+int pl_data_assemble(int argc, char **argv) {
     static const struct option opts[] = {
         {"loudness", required_argument, 0, 'l'}, {"splits", required_argument, 0, 's'},
         {"exclude-label", required_argument, 0, 'x'},
@@ -100,7 +100,7 @@ int data_assemble(int argc, char **argv) {
         int *keep = calloc((size_t)in->n_rows + 1, sizeof(int));
         for (int r = 0; r < in->n_rows; r++) {
             const char *s = in->rows[r].split;
-            if (!gd_split_valid(s)) {
+            if (!pl_split_valid(s)) {
                 gd_error("%s/metadata.csv: row %d has split '%s'", argv[d], r + 2, s);
                 failed = 1;
             }

@@ -1,8 +1,8 @@
 // data_audit.c: `gendang data audit [--top N] [--manifest M]`: the nearest recordings in
 // different splits and what each split holds, so a leak can be seen before it is refused.
-#include "pipeline/data_cmds.h"   // defines: data_audit, data_default_manifest
-#include "pipeline/manifest.h"    // defines: gd_manifest_*
-#include "pipeline/split_check.h" // defines: gd_split_*
+#include "pipeline/data_cmds.h"   // defines: pl_data_audit, pl_data_default_manifest
+#include "pipeline/manifest.h"    // defines: pl_manifest_*
+#include "pipeline/split_check.h" // defines: pl_split_*
 #include "core/cli.h"             // defines: gd_usage, gd_die, gd_opt_int
 
 #include <getopt.h>
@@ -21,11 +21,11 @@ static void audit_usage(void) {
            "  --manifest PATH  default: %s\n"
            "Exit 1 when a pair is above %.2f (a near-duplicate) or a group or sha256 has\n"
            "entries in two splits (each named on a line first), 2 on usage errors.\n",
-           GD_SPLIT_RATE, data_default_manifest(), GD_SPLIT_NEAR_DUP);
+           PL_SPLIT_RATE, pl_data_default_manifest(), PL_SPLIT_NEAR_DUP);
 }
 
 // Files and distinct groups of one split.
-static void split_counts(const gd_manifest *m, const char *split, int *files, int *groups) {
+static void split_counts(const pl_manifest *m, const char *split, int *files, int *groups) {
     *files = *groups = 0;
     for (int i = 0; i < m->n_entries; i++) {
         if (strcmp(m->entries[i].split, split)) continue;
@@ -38,10 +38,10 @@ static void split_counts(const gd_manifest *m, const char *split, int *files, in
     }
 }
 
-int data_audit(int argc, char **argv) {
+int pl_data_audit(int argc, char **argv) {
     static const struct option opts[] = {{"top", required_argument, 0, 'n'},
         {"manifest", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *path = data_default_manifest();
+    const char *path = pl_data_default_manifest();
     int top = 10, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -53,23 +53,23 @@ int data_audit(int argc, char **argv) {
         }
     }
     if (optind != argc) gd_usage("data audit: unexpected argument '%s'", argv[optind]);
-    gd_manifest *m;
-    if (gd_manifest_load(&m, path)) return 1;
-    int n_bad = gd_split_check_labels(m, stdout);
-    gd_split_pair *p;
+    pl_manifest *m;
+    if (pl_manifest_load(&m, path)) return 1;
+    int n_bad = pl_split_check_labels(m, stdout);
+    pl_split_pair *p;
     int n_p;
     long n_cross;
-    if (n_bad < 0 || gd_split_near_pairs(m, NULL, top, &p, &n_p, &n_cross)) return 1;
+    if (n_bad < 0 || pl_split_near_pairs(m, NULL, top, &p, &n_p, &n_cross)) return 1;
     printf("%s: nearest of %ld cross-split pairs (mono %d Hz; near-duplicate above %.2f)\n",
-           path, n_cross, GD_SPLIT_RATE, GD_SPLIT_NEAR_DUP);
+           path, n_cross, PL_SPLIT_RATE, PL_SPLIT_NEAR_DUP);
     printf("%-8s %8s %8s  %-40s %-6s %-40s %s\n", "corr", "lag_ms", "gain_db", "a", "split",
            "b", "split");
     for (int k = 0; k < n_p; k++) {
-        const gd_manifest_entry *a = &m->entries[p[k].a], *b = &m->entries[p[k].b];
+        const pl_manifest_entry *a = &m->entries[p[k].a], *b = &m->entries[p[k].b];
         if (k < top)
             printf("%-8.4f %+8.2f %+8.1f  %-40s %-6s %-40s %s\n", p[k].corr, p[k].lag_ms,
                    p[k].gain_db, a->id, a->split, b->id, b->split);
-        n_bad += p[k].corr > GD_SPLIT_NEAR_DUP;
+        n_bad += p[k].corr > PL_SPLIT_NEAR_DUP;
     }
     if (n_p > top) printf("... and %d more near-duplicate pairs\n", n_p - top);
     printf("\n%-6s %6s %7s\n", "split", "files", "groups");
@@ -81,6 +81,6 @@ int data_audit(int argc, char **argv) {
     }
     printf("%s: %s\n", path, n_bad ? "leaks between splits (see above)" : "splits ok");
     free(p);
-    gd_manifest_free(m);
+    pl_manifest_free(m);
     return n_bad ? 1 : 0;
 }

@@ -3,12 +3,12 @@
 // were). Files are grouped by stroke (pipeline/stroke_group.h) or --group-by; splits are
 // assigned per group with the same rule as the default manifest, and a group that already
 // has entries in the manifest keeps their split.
-#include "pipeline/data_cmds.h" // defines: data_import
-#include "pipeline/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
-#include "pipeline/split_check.h" // defines: gd_split_check_labels
-#include "pipeline/stroke_group.h" // defines: gd_stroke_group
+#include "pipeline/data_cmds.h" // defines: pl_data_import
+#include "pipeline/manifest.h"  // defines: pl_manifest_*, pl_assign_splits
+#include "pipeline/split_check.h" // defines: pl_split_check_labels
+#include "pipeline/stroke_group.h" // defines: pl_stroke_group
 #include "core/audio.h"         // defines: gd_audio_read, gd_audio_is_audio_name
-#include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
+#include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int, gd_cli_quiet
 #include "core/fileio.h"        // defines: gd_atomic_*, gd_read_file
 #include "core/log.h"           // defines: gd_warn
 #include "core/sha256.h"        // defines: gd_sha256_file
@@ -148,8 +148,8 @@ static void yaml_quoted(FILE *f, const char *s) {
 }
 
 // Splits of the files (groups[i] per file): a group already in manifest m keeps its split;
-// the new groups are split by gd_assign_splits.
-static void assign(const gd_manifest *m, const char *const *groups, int n,
+// the new groups are split by pl_assign_splits.
+static void assign(const pl_manifest *m, const char *const *groups, int n,
                    unsigned long long seed, double test_fraction, double valid_fraction,
                    const char **splits) {
     const char **fresh = malloc(sizeof(char *) * (size_t)(n ? n : 1));
@@ -162,7 +162,7 @@ static void assign(const gd_manifest *m, const char *const *groups, int n,
             if (!strcmp(m->entries[j].group, groups[i])) splits[i] = m->entries[j].split;
         if (!splits[i]) { at[n_fresh] = i; fresh[n_fresh++] = groups[i]; }
     }
-    if (gd_assign_splits(fresh, n_fresh, seed, test_fraction, valid_fraction, fresh_split))
+    if (pl_assign_splits(fresh, n_fresh, seed, test_fraction, valid_fraction, fresh_split))
         gd_die("out of memory");
     for (int k = 0; k < n_fresh; k++) splits[at[k]] = fresh_split[k];
     free(fresh); free(fresh_split); free(at);
@@ -205,7 +205,8 @@ static void import_usage(void) {
            "  --license TEXT      license (default: \"unknown\")\n"
            "  --seed N            split seed (default 0)\n"
            "  --manifest PATH     manifest to append to (default: %s)\n"
-           "  -q, --quiet         do not list the groups on stderr\n\n"
+           "  -q, --quiet         " GD_CLI_QUIET_HELP ";\n"
+           "                      the list of groups is not printed either\n\n"
            "Default groups: the takes of one stroke belong together, so the group is the\n"
            "file's path below DIR without its extension, cut into words (at anything but\n"
            "letters and digits, and at lower-to-upper case changes), with trailing words\n"
@@ -221,10 +222,10 @@ static void import_usage(void) {
            "the manifest keeps its split. The groups are listed on stderr (group, files,\n"
            "split). Exit 1 on unreadable audio or a recording whose sha256 is already in\n"
            "another split, 2 on usage errors.\n",
-           data_default_manifest());
+           pl_data_default_manifest());
 }
 
-int data_import(int argc, char **argv) {
+int pl_data_import(int argc, char **argv) {
     static const struct option opts[] = {
         {"kit", required_argument, 0, 'k'}, {"group-by", required_argument, 0, 'g'},
         {"instrument", required_argument, 0, 'i'}, {"stroke", required_argument, 0, 's'},
@@ -233,7 +234,7 @@ int data_import(int argc, char **argv) {
         {"valid-fraction", required_argument, 0, 'V'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *kit = NULL, *group_re = NULL, *instrument = NULL, *stroke = "hit";
-    const char *license = "unknown", *mpath = data_default_manifest();
+    const char *license = "unknown", *mpath = pl_data_default_manifest();
     unsigned long long seed = 0;
     double test_fraction = 0.2, valid_fraction = 0.1;
     int c, quiet = 0;
@@ -249,7 +250,7 @@ int data_import(int argc, char **argv) {
         case 'm': mpath = optarg; break;
         case 'T': test_fraction = gd_opt_double("--test-fraction", optarg, 0, 1); break;
         case 'V': valid_fraction = gd_opt_double("--valid-fraction", optarg, 0, 1); break;
-        case 'q': quiet = 1; break;
+        case 'q': quiet = 1; gd_cli_quiet(); break;
         case 'h': import_usage(); return 0;
         default: gd_usage("data import: unknown option");
         }
@@ -265,10 +266,10 @@ int data_import(int argc, char **argv) {
     if (group_re && regcomp(&re, group_re, REG_EXTENDED))
         gd_usage("--group-by: '%s' is not a valid regular expression", group_re);
 
-    gd_manifest *m = NULL;
+    pl_manifest *m = NULL;
     char *old_text = NULL;
     if (gd_path_exists(mpath)) {
-        if (gd_manifest_load(&m, mpath)) return 1;
+        if (pl_manifest_load(&m, mpath)) return 1;
         if (gd_read_file(mpath, &old_text, NULL)) return 1;
     }
     paths files = {0};
@@ -313,7 +314,7 @@ int data_import(int argc, char **argv) {
             char stem[512];
             snprintf(stem, sizeof stem, "%s", files.v[i]);
             strip_ext(stem);
-            gd_stroke_group(stem, name, sizeof name);
+            pl_stroke_group(stem, name, sizeof name);
         }
         snprintf(g, sizeof g, "%s-%s", kit, name);
         char s[512];
@@ -361,16 +362,16 @@ int data_import(int argc, char **argv) {
         gd_die("%d files could not be read; manifest %s left unchanged", failed, mpath);
     }
     fflush(out.f);
-    gd_manifest *check = NULL;
-    if (gd_manifest_load(&check, tmp_path)) {
+    pl_manifest *check = NULL;
+    if (pl_manifest_load(&check, tmp_path)) {
         gd_atomic_abort(&out);
         gd_die("%s: appended manifest does not validate ('entries:' must be the last "
                "top-level key); left unchanged", mpath);
     }
     free(check->path);
     check->path = strdup(mpath);   // problems name the manifest, not its temporary copy
-    int leaks = check->path ? gd_split_check_labels(check, stderr) : -1;
-    gd_manifest_free(check);
+    int leaks = check->path ? pl_split_check_labels(check, stderr) : -1;
+    pl_manifest_free(check);
     if (leaks) {
         gd_atomic_abort(&out);
         gd_die("%s: the import would put one group or one recording in two splits (above); "
@@ -381,6 +382,6 @@ int data_import(int argc, char **argv) {
     for (int i = 0; i < files.n; i++) { free(files.v[i]); free(groups[i]); free(ids[i]); }
     free(files.v); free(groups); free(ids); free(splits); free(old_text); free(tmp_path);
     if (group_re) regfree(&re);
-    gd_manifest_free(m);
+    pl_manifest_free(m);
     return 0;
 }

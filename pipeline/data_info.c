@@ -1,6 +1,6 @@
 // data_info.c: `gendang data info [MANIFEST]`: minutes and counts per kit, instrument, split.
-#include "pipeline/data_cmds.h" // defines: data_info
-#include "pipeline/manifest.h"  // defines: gd_manifest_*
+#include "pipeline/data_cmds.h" // defines: pl_data_info
+#include "pipeline/manifest.h"  // defines: pl_manifest_*
 #include "core/audio.h"         // defines: gd_audio_info_read
 #include "core/cli.h"           // defines: gd_usage
 
@@ -29,7 +29,7 @@ static void print_table(const char *title, const tally *t, int n) {
                t[i].split_count[0], t[i].split_count[1], t[i].split_count[2]);
 }
 
-int data_info(int argc, char **argv) {
+int pl_data_info(int argc, char **argv) {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -37,22 +37,22 @@ int data_info(int argc, char **argv) {
         if (c == 'h') {
             printf("Usage: gendang data info [MANIFEST]\n\nMinutes and file counts per kit, "
                    "instrument and split of the data manifest\n(default: %s).\n",
-                   data_default_manifest());
+                   pl_data_default_manifest());
             return 0;
         }
         gd_usage("data info: unknown option");
     }
     if (argc - optind > 1) gd_usage("data info takes at most one manifest");
-    const char *path = optind < argc ? argv[optind] : data_default_manifest();
-    gd_manifest *m;
-    if (gd_manifest_load(&m, path)) return 1;
+    const char *path = optind < argc ? argv[optind] : pl_data_default_manifest();
+    pl_manifest *m;
+    if (pl_manifest_load(&m, path)) return 1;
     int n = m->n_entries, n_kit = 0, n_inst = 0, n_split = 0, n_groups = 0;
     tally *kits = calloc((size_t)n + 1, sizeof *kits), *insts = calloc((size_t)n + 1, sizeof *insts);
     tally *splits = calloc(4, sizeof *splits), *groups = calloc((size_t)n + 1, sizeof *groups);
     if (!kits || !insts || !splits || !groups) gd_die("out of memory");
     int missing = 0;
     for (int i = 0; i < n; i++) {
-        const gd_manifest_entry *e = &m->entries[i];
+        const pl_manifest_entry *e = &m->entries[i];
         double sec = e->duration_s;
         gd_audio_info ai;
         if (sec <= 0) {
@@ -79,6 +79,6 @@ int data_info(int argc, char **argv) {
     for (int k = 0; k < 4; k++)
         for (int i = 0; i < counts[k]; i++) free(all[k][i].name);
     free(kits); free(insts); free(splits); free(groups);
-    gd_manifest_free(m);
+    pl_manifest_free(m);
     return missing ? 1 : 0;
 }

@@ -3,7 +3,7 @@
 // (synthesised here), spoken phrases (espeak-ng, English and Malay) and log sine sweeps.
 // A model trained on drums should turn them into drums; what else it turns them into (bells,
 // say) is what `train attribute --leak` measures. Same seed, same files.
-#include "pipeline/data_cmds.h" // defines: data_probes
+#include "pipeline/data_cmds.h" // defines: pl_data_probes
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join, gd_atomic_*
@@ -109,7 +109,7 @@ static void probes_usage(void) {
            "  -o, --out DIR the folder (created; files of these names are replaced)\n");
 }
 
-int data_probes(int argc, char **argv) {
+int pl_data_probes(int argc, char **argv) {
     static const struct option opts[] = {
         {"kinds", required_argument, 0, 'k'}, {"n", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"rate", required_argument, 0, 'r'},

@@ -2,9 +2,9 @@
 // it decodes, and no group, sha256 or near-duplicate recording straddles two splits
 // (pipeline/split_check.h). Hashing and decoding run in parallel; the report is in
 // manifest order.
-#include "pipeline/data_cmds.h" // defines: data_verify, data_default_manifest
-#include "pipeline/manifest.h"  // defines: gd_manifest_*
-#include "pipeline/split_check.h" // defines: gd_split_check
+#include "pipeline/data_cmds.h" // defines: pl_data_verify, pl_data_default_manifest
+#include "pipeline/manifest.h"  // defines: pl_manifest_*
+#include "pipeline/split_check.h" // defines: pl_split_check
 #include "core/audio.h"         // defines: gd_audio_read
 #include "core/cli.h"           // defines: gd_usage
 #include "core/log.h"           // defines: gd_log_set
@@ -26,7 +26,7 @@ static void capture_log(gd_log_level level, const char *msg, void *user) {
 }
 
 // Checks one entry; returns NULL when fine, else a malloc'd problem description.
-static char *check_entry(const gd_manifest_entry *e) {
+static char *check_entry(const pl_manifest_entry *e) {
     char hex[GD_SHA256_HEX_LEN], buf[700];
     last_msg[0] = '\0';
     if (gd_sha256_file(hex, e->full_path)) {
@@ -56,10 +56,10 @@ static void verify_usage(void) {
            "audio over every lag above %.2f: the same sound at another gain or offset).\n"
            "Prints one line per problem, naming both entries of a leak; exit 1 if there is\n"
            "any. `gendang data audit` shows the nearest cross-split pairs.\n",
-           data_default_manifest(), GD_SPLIT_NEAR_DUP);
+           pl_data_default_manifest(), PL_SPLIT_NEAR_DUP);
 }
 
-int data_verify(int argc, char **argv) {
+int pl_data_verify(int argc, char **argv) {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -68,9 +68,9 @@ int data_verify(int argc, char **argv) {
         gd_usage("data verify: unknown option");
     }
     if (argc - optind > 1) gd_usage("data verify takes at most one manifest");
-    const char *path = optind < argc ? argv[optind] : data_default_manifest();
-    gd_manifest *m;
-    if (gd_manifest_load(&m, path)) return 1;
+    const char *path = optind < argc ? argv[optind] : pl_data_default_manifest();
+    pl_manifest *m;
+    if (pl_manifest_load(&m, path)) return 1;
     char **problems = calloc((size_t)m->n_entries + 1, sizeof(char *));
     if (!problems) gd_die("out of memory");
     gd_progress prog;
@@ -97,12 +97,12 @@ int data_verify(int argc, char **argv) {
     free(problems);
     printf("%s: %d files, %d ok, %d with problems\n", path, m->n_entries, m->n_entries - n_bad,
            n_bad);
-    int n_leaks = gd_split_check(m, skip, stdout);
+    int n_leaks = pl_split_check(m, skip, stdout);
     if (n_leaks == 0)
         printf("%s: splits ok: no group, sha256 or near-duplicate in two splits\n", path);
     else if (n_leaks > 0)
         printf("%s: %d leaks between splits\n", path, n_leaks);
     free(skip);
-    gd_manifest_free(m);
+    pl_manifest_free(m);
     return n_bad || n_leaks ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 // lock.c: the output folder's run lock (see lock.h).
-#include "pipeline/lock.h" // defines: gd_out_lock
+#include "pipeline/lock.h" // defines: pl_out_lock
 #include "core/fileio.h"   // defines: gd_mkdir_p, gd_path_join
 #include "core/log.h"      // defines: gd_error
 
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int gd_out_lock(const char *out) {
+int pl_out_lock(const char *out) {
     char *dir = gd_path_join(out, ".gendang"), *path = dir ? gd_path_join(dir, "lock") : NULL;
     int fd = path && gd_mkdir_p(dir) == 0 ? open(path, O_RDWR | O_CREAT, 0644) : -1;
     if (fd < 0 && path) gd_error("%s: cannot open the run lock: %s", path, strerror(errno));

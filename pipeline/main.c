@@ -1,10 +1,10 @@
 // main.c: the `gendang` front-end. `gendang <stage> ...` runs `gendang-<stage> ...` from the
 // same bin/ folder (as git does); `gendang data ...` is built in.
-#include "pipeline/data_cmds.h" // defines: data_verify, data_import, data_info
-#include "pipeline/plan.h"      // defines: gd_plan_*
-#include "pipeline/recipe.h"    // defines: gd_recipe_*
-#include "pipeline/run.h"       // defines: gd_run
-#include "pipeline/recipe_check.h" // defines: gd_recipe_check
+#include "pipeline/data_cmds.h" // defines: pl_data_verify, pl_data_import, pl_data_info
+#include "pipeline/plan.h"      // defines: pl_plan_*
+#include "pipeline/recipe.h"    // defines: pl_recipe_*
+#include "pipeline/run.h"       // defines: pl_run
+#include "pipeline/recipe_check.h" // defines: pl_recipe_check
 #include "core/cli.h"           // defines: gd_cli_init, gd_usage, GD_VERSION
 #include "core/fileio.h"        // defines: gd_path_dirname, gd_path_join
 
@@ -18,7 +18,7 @@
 
 static char exe_dir[PATH_MAX];
 
-const char *data_default_manifest(void) {
+const char *pl_data_default_manifest(void) {
     static char path[PATH_MAX + 32];
     const char *env = getenv("GENDANG_MANIFEST");
     if (env && *env) return env;
@@ -68,14 +68,14 @@ static int cmd_validate(int argc, char **argv) {
     }
     int bad = 0;
     for (int i = 1; i < argc; i++) {
-        gd_recipe *r;
-        if (gd_recipe_load(&r, argv[i])) { bad = 1; continue; }
-        if (gd_recipe_check(r, exe_dir, NULL)) { bad = 1; gd_recipe_free(r); continue; }
-        gd_plan p;
-        gd_plan_build(&p, r);
+        pl_recipe *r;
+        if (pl_recipe_load(&r, argv[i])) { bad = 1; continue; }
+        if (pl_recipe_check(r, exe_dir, NULL)) { bad = 1; pl_recipe_free(r); continue; }
+        pl_plan p;
+        pl_plan_build(&p, r);
         printf("%s: ok (%s: %d corpora, %d steps of work)\n", argv[i], r->name, r->n_corpora, p.n);
-        gd_plan_free(&p);
-        gd_recipe_free(r);
+        pl_plan_free(&p);
+        pl_recipe_free(r);
     }
     return bad;
 }
@@ -104,9 +104,9 @@ static void run_usage(const char *cmd) {
 }
 
 // gendang validate's checks before a run; the split check's pass is cached in OUT/.gendang.
-static int validate_for_run(const gd_recipe *r) {
+static int validate_for_run(const pl_recipe *r) {
     char *cache = gd_path_join(r->out, ".gendang/keys/split_check.key");
-    int bad = gd_recipe_check(r, exe_dir, cache);
+    int bad = pl_recipe_check(r, exe_dir, cache);
     free(cache);
     if (bad) fprintf(stderr, "%s: %d problem%s above; nothing was run\n", r->path, bad, bad == 1 ? "" : "s");
     return bad;
@@ -119,7 +119,7 @@ static int cmd_run(int argc, char **argv, int plan_only) {
         {"force", no_argument, 0, 'f'}, {"sh", no_argument, 0, 's'}, {"make", no_argument, 0, 'm'},
         {"shard", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    gd_run_opts o = {1, 0, 0, 0, -1, NULL};
+    pl_run_opts o = {.jobs = 1, .from = 0, .only = -1};
     int as_make = 0, shard_k = 0, shard_n = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:nh", opts, NULL)) != -1) {
@@ -137,7 +137,7 @@ static int cmd_run(int argc, char **argv, int plan_only) {
             break;
         }
         case 'F': case 'O': {
-            int s = gd_stage_index(optarg);
+            int s = pl_stage_index(optarg);
             if (s < 0) gd_usage("unknown stage '%s' (sources, augment, synth, assemble, train, eval, compare, report)", optarg);
             if (c == 'F') { o.from = s; o.force = 1; } else o.only = s;
             break;
@@ -147,31 +147,31 @@ static int cmd_run(int argc, char **argv, int plan_only) {
         }
     }
     if (argc - optind != 1) gd_usage("%s needs exactly one RECIPE", argv[0]);
-    gd_recipe *r;
-    if (gd_recipe_load(&r, argv[optind])) return 1;
-    gd_plan p;
-    gd_plan_build(&p, r);
+    pl_recipe *r;
+    if (pl_recipe_load(&r, argv[optind])) return 1;
+    pl_plan p;
+    pl_plan_build(&p, r);
     int rc = 0;
     if (plan_only) {
-        if (shard_n) gd_plan_print_shard(stdout, &p, r, shard_k, shard_n);
-        else if (as_make) gd_plan_print_make(stdout, &p, r);
-        else gd_plan_print_sh(stdout, &p, r);
+        if (shard_n) pl_plan_print_shard(stdout, &p, r, shard_k, shard_n);
+        else if (as_make) pl_plan_print_make(stdout, &p, r);
+        else pl_plan_print_sh(stdout, &p, r);
     } else if (validate_for_run(r)) {
         rc = 1;
     } else {
         char self[PATH_MAX + 16];
         snprintf(self, sizeof self, "%s/gendang", exe_dir);
         o.gendang = self;
-        rc = gd_run(&p, r, &o);
+        rc = pl_run(&p, r, &o);
         if (rc == 0 && !o.dry_run) {
-            const gd_rule *last = &p.rules[p.n - 1];
+            const pl_rule *last = &p.rules[p.n - 1];
             if (gd_path_exists(last->target))
                 fprintf(stderr, "\n%s: finished; %s is %s\n", r->name,
                         r->has_report ? "the report" : "the last output", last->target);
         }
     }
-    gd_plan_free(&p);
-    gd_recipe_free(r);
+    pl_plan_free(&p);
+    pl_recipe_free(r);
     return rc;
 }
 
@@ -180,13 +180,13 @@ static int data_main(int argc, char **argv) {
         printf("Usage: gendang data verify|audit|info|import|export|assemble|probes ... (see `gendang data CMD --help`)\n");
         return argc < 2 ? 2 : 0;
     }
-    if (!strcmp(argv[1], "verify")) return data_verify(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "audit")) return data_audit(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "probes")) return data_probes(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "info")) return data_info(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "import")) return data_import(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "export")) return data_export(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "assemble")) return data_assemble(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "verify")) return pl_data_verify(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "audit")) return pl_data_audit(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "probes")) return pl_data_probes(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "info")) return pl_data_info(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "import")) return pl_data_import(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "export")) return pl_data_export(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "assemble")) return pl_data_assemble(argc - 1, argv + 1);
     gd_usage("data: unknown command '%s' (verify, audit, info, import, export, assemble, probes)", argv[1]);
 }
 

@@ -1,5 +1,5 @@
 // manifest.c: loading and validating data_manifest.yaml; the group-wise split rule.
-#include "pipeline/manifest.h" // defines: gd_manifest_*
+#include "pipeline/manifest.h" // defines: pl_manifest_*
 #include "pipeline/yaml_doc.h" // defines: yaml_doc_*
 #include "core/cli.h"          // defines: gd_parse_double, gd_parse_int
 #include "core/error.h"        // defines: GD_ERR_*
@@ -17,17 +17,17 @@ static const char *const entry_keys[] = {"id", "root", "path", "sha256", "licens
     "instrument", "stroke", "velocity", "group", "split", "duration_s", "sample_rate",
     "channels", NULL};
 
-int gd_split_valid(const char *s) {
+int pl_split_valid(const char *s) {
     return s && (!strcmp(s, "train") || !strcmp(s, "valid") || !strcmp(s, "test"));
 }
 
-static void entry_free(gd_manifest_entry *e) {
+static void entry_free(pl_manifest_entry *e) {
     free(e->id); free(e->root); free(e->path); free(e->sha256); free(e->license);
     free(e->kit); free(e->instrument); free(e->stroke); free(e->group); free(e->split);
     free(e->full_path);
 }
 
-void gd_manifest_free(gd_manifest *m) {
+void pl_manifest_free(pl_manifest *m) {
     if (!m) return;
     for (int i = 0; i < m->n_entries; i++) entry_free(&m->entries[i]);
     for (int i = 0; i < m->n_roots; i++) { free(m->root_names[i]); free(m->root_dirs[i]); }
@@ -61,13 +61,13 @@ static int get_num(yaml_doc *d, yaml_node_t *map, const char *key, double lo, do
     return GD_OK;
 }
 
-static const char *root_dir(const gd_manifest *m, const char *name) {
+static const char *root_dir(const pl_manifest *m, const char *name) {
     for (int i = 0; i < m->n_roots; i++)
         if (!strcmp(m->root_names[i], name)) return m->root_dirs[i];
     return NULL;
 }
 
-static int load_roots(gd_manifest *m, yaml_doc *d, yaml_node_t *roots, const char *base) {
+static int load_roots(pl_manifest *m, yaml_doc *d, yaml_node_t *roots, const char *base) {
     if (!roots) return GD_OK;
     if (roots->type != YAML_MAPPING_NODE)
         return yaml_doc_fail(d, roots, "'roots' must map names to directories");
@@ -93,8 +93,8 @@ static int load_roots(gd_manifest *m, yaml_doc *d, yaml_node_t *roots, const cha
     return GD_OK;
 }
 
-static int load_entry(gd_manifest *m, yaml_doc *d, yaml_node_t *n, const char *base,
-                      gd_manifest_entry *e) {
+static int load_entry(pl_manifest *m, yaml_doc *d, yaml_node_t *n, const char *base,
+                      pl_manifest_entry *e) {
     int err = yaml_doc_check_keys(d, n, "manifest entry", entry_keys);
     if (err) return err;
     e->line = (int)n->start_mark.line + 1;
@@ -115,7 +115,7 @@ static int load_entry(gd_manifest *m, yaml_doc *d, yaml_node_t *n, const char *b
         return err;
     e->sample_rate = (int)rate;
     e->channels = (int)ch;
-    if (!gd_split_valid(e->split))
+    if (!pl_split_valid(e->split))
         return yaml_doc_fail(d, yaml_doc_get(d, n, "split"),
                              "split '%s' must be one of train, valid, test", e->split);
     size_t hl = strlen(e->sha256);
@@ -133,12 +133,12 @@ static int load_entry(gd_manifest *m, yaml_doc *d, yaml_node_t *n, const char *b
     return e->full_path ? GD_OK : GD_ERR_NOMEM;
 }
 
-int gd_manifest_load(gd_manifest **out, const char *path) {
+int pl_manifest_load(pl_manifest **out, const char *path) {
     *out = NULL;
     yaml_doc d;
     int err = yaml_doc_load(&d, path);
     if (err) return err;
-    gd_manifest *m = calloc(1, sizeof *m);
+    pl_manifest *m = calloc(1, sizeof *m);
     char *base = gd_path_dirname(path);
     if (!m || !base) { err = GD_ERR_NOMEM; goto done; }
     m->path = strdup(path);
@@ -171,7 +171,7 @@ int gd_manifest_load(gd_manifest **out, const char *path) {
 done:
     free(base);
     yaml_doc_free(&d);
-    if (err) gd_manifest_free(m);
+    if (err) pl_manifest_free(m);
     else *out = m;
     return err;
 }
@@ -185,7 +185,7 @@ static int cmp_keyed(const void *a, const void *b) {
     return c ? c : x->index - y->index;
 }
 
-int gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
+int pl_assign_splits(const char *const *groups, int n, unsigned long long seed,
                      double test_fraction, double valid_fraction, const char **splits) {
     keyed *k = malloc(sizeof *k * (size_t)(n ? n : 1));
     if (!k) return GD_ERR_NOMEM;

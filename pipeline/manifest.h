@@ -6,9 +6,9 @@
 // (train|valid|test), and optional duration_s, sample_rate, channels. Unknown keys, missing
 // keys, wrong types and duplicate ids are errors naming file:line:column.
 // A root can be overridden at run time with GENDANG_ROOT_<NAME> (NAME upper-cased, '-' -> '_').
-// Ownership: gd_manifest owns all strings; gd_manifest_free releases them. Not thread-safe.
-#ifndef GD_MANIFEST_H
-#define GD_MANIFEST_H
+// Ownership: pl_manifest owns all strings; pl_manifest_free releases them. Not thread-safe.
+#ifndef PL_MANIFEST_H
+#define PL_MANIFEST_H
 
 typedef struct {
     char  *id, *root, *path, *sha256, *license, *kit, *instrument, *stroke, *group, *split;
@@ -18,22 +18,22 @@ typedef struct {
     int    channels;      // 0 when absent
     int    line;          // 1-based line of the entry in the manifest
     char  *full_path;     // resolved absolute-or-relative path to the file
-} gd_manifest_entry;
+} pl_manifest_entry;
 
 typedef struct {
     char              *path;
     int                n_roots;
     char             **root_names, **root_dirs;
     int                n_entries;
-    gd_manifest_entry *entries;
-} gd_manifest;
+    pl_manifest_entry *entries;
+} pl_manifest;
 
 // Loads and validates path. Returns 0 or GD_ERR_IO / GD_ERR_PARSE (logged with position).
-int  gd_manifest_load(gd_manifest **out, const char *path);
-void gd_manifest_free(gd_manifest *m);
+int  pl_manifest_load(pl_manifest **out, const char *path);
+void pl_manifest_free(pl_manifest *m);
 
 // 1 if s is one of train, valid, test.
-int  gd_split_valid(const char *s);
+int  pl_split_valid(const char *s);
 
 // Deterministic group-wise split. groups[i] is file i's group (n files; a group may repeat).
 // The distinct groups (g of them) are ranked by sha256("<seed>:<group>") as lower-case hex
@@ -41,7 +41,7 @@ int  gd_split_valid(const char *s);
 // round(valid_fraction g) "valid", the rest "train", and every file gets its group's split
 // (splits[i]: a static string). scripts/gen_manifest.py applies the same rule.
 // Returns 0 or GD_ERR_NOMEM.
-int  gd_assign_splits(const char *const *groups, int n, unsigned long long seed,
+int  pl_assign_splits(const char *const *groups, int n, unsigned long long seed,
                       double test_fraction, double valid_fraction, const char **splits);
 
 #endif

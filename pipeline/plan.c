@@ -1,6 +1,6 @@
 // plan.c: from a validated recipe to rules (commands, targets, dependencies), and their
 // shell-script and Makefile forms.
-#include "pipeline/plan.h" // defines: gd_plan_*
+#include "pipeline/plan.h" // defines: pl_plan_*
 #include "core/cli.h"      // defines: GD_VERSION
 #include "core/error.h"    // defines: GD_ERR_*, GD_ASSERT
 
@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const gd_stages[] = {"sources", "augment", "synth", "assemble", "train", "eval",
+const char *const pl_stages[] = {"sources", "augment", "synth", "assemble", "train", "eval",
                                  "compare", "report", NULL};
 
-int gd_stage_index(const char *stage) {
-    for (int i = 0; gd_stages[i]; i++) if (!strcmp(gd_stages[i], stage)) return i;
+int pl_stage_index(const char *stage) {
+    for (int i = 0; pl_stages[i]; i++) if (!strcmp(pl_stages[i], stage)) return i;
     return -1;
 }
 
@@ -76,20 +76,20 @@ static char *path2(const char *a, const char *b) {
     return p;
 }
 
-static int add_rule(gd_plan *p, const char *stage, const char *name, char *cmd, char *target,
+static int add_rule(pl_plan *p, const char *stage, const char *name, char *cmd, char *target,
                     const int *deps, int n_deps) {
     if (p->n == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 32;
-        p->rules = realloc(p->rules, sizeof(gd_rule) * (size_t)p->cap);
+        p->rules = realloc(p->rules, sizeof(pl_rule) * (size_t)p->cap);
         GD_ASSERT(p->rules);
     }
-    gd_rule *r = &p->rules[p->n];
+    pl_rule *r = &p->rules[p->n];
     memset(r, 0, sizeof *r);
     r->stage = stage;
     r->name = strdup(name);
     r->cmd = cmd;
     r->target = target;
-    GD_ASSERT(n_deps <= GD_MAX_DEPS);
+    GD_ASSERT(n_deps <= PL_MAX_DEPS);
     for (int i = 0; i < n_deps; i++) r->deps[i] = deps[i];
     r->n_deps = n_deps;
     return p->n++;
@@ -97,7 +97,7 @@ static int add_rule(gd_plan *p, const char *stage, const char *name, char *cmd, 
 
 // ---------------------------------------------------------------------------- stages
 
-static int plan_sources(gd_plan *p, const gd_recipe *r, const char *split) {
+static int plan_sources(pl_plan *p, const pl_recipe *r, const char *split) {
     sbuf b = {0};
     char *dir = path2(r->out, "sources"), *out = path2(dir, split);
     sb_raw(&b, "\"$GENDANG\" data export --manifest");
@@ -116,7 +116,7 @@ static int plan_sources(gd_plan *p, const gd_recipe *r, const char *split) {
     return k;
 }
 
-static int plan_augment(gd_plan *p, const gd_recipe *r, int src_train) {
+static int plan_augment(pl_plan *p, const pl_recipe *r, int src_train) {
     sbuf b = {0};
     char *out = path2(r->out, "augment");
     sb_raw(&b, "\"$GENDANG\" augment run --in");
@@ -131,7 +131,7 @@ static int plan_augment(gd_plan *p, const gd_recipe *r, int src_train) {
 }
 
 // One render rule per preset (built-in, or fitted from an instrument's train hits).
-static int plan_synth(gd_plan *p, const gd_recipe *r, int *renders) {
+static int plan_synth(pl_plan *p, const pl_recipe *r, int *renders) {
     int n = 0;
     char *sdir = path2(r->out, "synth");
     for (int i = 0; i < r->synth_fit.n; i++) {
@@ -177,7 +177,7 @@ static int plan_synth(gd_plan *p, const gd_recipe *r, int *renders) {
 }
 
 // Run and eval folders of corpus cn for seed index k: runs/<cn>[/seed<S>], eval/<cn>[/seed<S>].
-static void seed_dir(char *buf, size_t n, const gd_recipe *r, const char *what, const char *cn, int k) {
+static void seed_dir(char *buf, size_t n, const pl_recipe *r, const char *what, const char *cn, int k) {
     if (r->seed_dirs)
         snprintf(buf, n, "%s/%s/%s/seed%llu", r->out, what, cn, (unsigned long long)r->train_seeds[k]);
     else
@@ -185,7 +185,7 @@ static void seed_dir(char *buf, size_t n, const gd_recipe *r, const char *what, 
 }
 
 // Name of a rule for corpus cn and seed index k: "train/real" or "train/real/seed3".
-static void seed_name(char *buf, size_t n, const gd_recipe *r, const char *stage, const char *cn, int k) {
+static void seed_name(char *buf, size_t n, const pl_recipe *r, const char *stage, const char *cn, int k) {
     if (r->seed_dirs) snprintf(buf, n, "%s/%s/seed%llu", stage, cn, (unsigned long long)r->train_seeds[k]);
     else snprintf(buf, n, "%s/%s", stage, cn);
 }
@@ -200,7 +200,7 @@ static void transfer_name(char *buf, size_t n, const char *dir, const char *in) 
 }
 
 // Training on corpus cn with seed index k (resumes a killed run from its last checkpoint).
-static int plan_train(gd_plan *p, const gd_recipe *r, const char *corpus, const char *cn, int k,
+static int plan_train(pl_plan *p, const pl_recipe *r, const char *corpus, const char *cn, int k,
                       int asm_rule) {
     char run[600], name[160];
     seed_dir(run, sizeof run, r, "runs", cn, k);
@@ -218,18 +218,18 @@ static int plan_train(gd_plan *p, const gd_recipe *r, const char *corpus, const 
 
 // Transfer inputs of the recipe: eval.transfer files, then the probe files; buf gets the
 // i-th as DIR/<stem>.wav (what `train transfer IN... -o DIR` writes). Returns the count.
-static int n_transfer_inputs(const gd_recipe *r) { return r->eval_transfer.n + GD_PROBES_PER_KIND * r->eval_probes.n; }
+static int n_transfer_inputs(const pl_recipe *r) { return r->eval_transfer.n + PL_PROBES_PER_KIND * r->eval_probes.n; }
 
-static void transfer_input(char *buf, size_t n, const gd_recipe *r, int i) {
+static void transfer_input(char *buf, size_t n, const pl_recipe *r, int i) {
     if (i < r->eval_transfer.n) { snprintf(buf, n, "%s", r->eval_transfer.v[i]); return; }
     i -= r->eval_transfer.n;
-    snprintf(buf, n, "%s/probes/%s_%d.wav", r->out, r->eval_probes.v[i / GD_PROBES_PER_KIND],
-             i % GD_PROBES_PER_KIND + 1);
+    snprintf(buf, n, "%s/probes/%s_%d.wav", r->out, r->eval_probes.v[i / PL_PROBES_PER_KIND],
+             i % PL_PROBES_PER_KIND + 1);
 }
 
 // 1 when corpus cn's transfer examples appear in the report: every compared corpus, or the
 // first corpus when nothing is compared.
-static int in_report(const gd_recipe *r, const char *cn) {
+static int in_report(const pl_recipe *r, const char *cn) {
     if (!r->has_report) return 0;
     if (!r->compare.n) return !strcmp(cn, r->corpus_name[0]);
     for (int i = 0; i < r->compare.n; i++)
@@ -240,7 +240,7 @@ static int in_report(const gd_recipe *r, const char *cn) {
 // Reconstruction of every held-out test hit by the model of rule tr, and its pair metrics.
 // Transfer examples for the first seed (every seed when the recipe measures a leak), and for
 // the report's corpora an attribution of each (eval/<cn>/<seed>/attr/<stem>/).
-static int plan_eval(gd_plan *p, const gd_recipe *r, const char *cn, int k, int tr, int src_test,
+static int plan_eval(pl_plan *p, const pl_recipe *r, const char *cn, int k, int tr, int src_test,
                      int probes, const char *corpus) {
     char edir[600], recon[700], name[160];
     seed_dir(edir, sizeof edir, r, "eval", cn, k);
@@ -292,13 +292,13 @@ static int plan_eval(gd_plan *p, const gd_recipe *r, const char *cn, int k, int 
 }
 
 // The probe inputs (data probes), made once for every model's transfers.
-static int plan_probes(gd_plan *p, const gd_recipe *r) {
+static int plan_probes(pl_plan *p, const pl_recipe *r) {
     sbuf b = {0}, kinds = {0};
     char *dir = path2(r->out, "probes");
     for (int i = 0; i < r->eval_probes.n; i++) sb_fmt(&kinds, "%s%s", i ? "," : "", r->eval_probes.v[i]);
     sb_raw(&b, "\"$GENDANG\" data probes --kinds");
     sb_arg(&b, kinds.s);
-    sb_fmt(&b, " --n %d --seed %llu --rate %d -o", GD_PROBES_PER_KIND, (unsigned long long)r->seed, r->rate);
+    sb_fmt(&b, " --n %d --seed %llu --rate %d -o", PL_PROBES_PER_KIND, (unsigned long long)r->seed, r->rate);
     sb_arg(&b, dir);
     int k = add_rule(p, "sources", "sources/probes", b.s, path2(dir, "probes.txt"), NULL, 0);
     free(kinds.s); free(dir);
@@ -307,7 +307,7 @@ static int plan_probes(gd_plan *p, const gd_recipe *r) {
 
 // How much of corpus cn's transfers (seed index k) the judge's model of the same seed places
 // nearest to the leak labels: eval/<cn>/<seed>/leak.jsonl.
-static int plan_leak(gd_plan *p, const gd_recipe *r, const char *cn, int k, int ev, int judge_tr) {
+static int plan_leak(pl_plan *p, const pl_recipe *r, const char *cn, int k, int ev, int judge_tr) {
     char edir[600], xdir[700], judge_corpus[600], name[160];
     seed_dir(edir, sizeof edir, r, "eval", cn, k);
     snprintf(xdir, sizeof xdir, "%s/transfer", edir);
@@ -329,7 +329,7 @@ static int plan_leak(gd_plan *p, const gd_recipe *r, const char *cn, int k, int 
 
 // The nearest-training-hit baseline: for each test hit, the real train hit closest to it by
 // the primary metric. A model that cannot beat copying that hit has not learned to reconstruct.
-static int plan_baseline(gd_plan *p, const gd_recipe *r, const int *src) {
+static int plan_baseline(pl_plan *p, const pl_recipe *r, const int *src) {
     sbuf b = {0};
     char *test = path2(r->out, "sources/test"), *train = path2(r->out, "sources/train");
     char *dir = path2(r->out, "eval/nearest");
@@ -345,15 +345,15 @@ static int plan_baseline(gd_plan *p, const gd_recipe *r, const int *src) {
 }
 
 // Appends "A1,A2,...": the pairs.jsonl of every seed of corpus c, comma-joined.
-static void seed_list(sbuf *l, const gd_plan *p, const gd_recipe *r, const int *evals, int c) {
+static void seed_list(sbuf *l, const pl_plan *p, const pl_recipe *r, const int *evals, int c) {
     for (int k = 0; k < r->n_train_seeds; k++) {
         if (k) sb_raw(l, ",");
-        sb_raw(l, p->rules[evals[c * GD_MAX_SEEDS + k]].target);
+        sb_raw(l, p->rules[evals[c * PL_MAX_SEEDS + k]].target);
     }
 }
 
 // Appends " [PREFIX]A1,A2,..." as one shell word.
-static void sb_seed_list(sbuf *b, const char *prefix, const gd_plan *p, const gd_recipe *r,
+static void sb_seed_list(sbuf *b, const char *prefix, const pl_plan *p, const pl_recipe *r,
                          const int *evals, int c) {
     sbuf l = {0};
     sb_raw(&l, prefix);
@@ -362,7 +362,7 @@ static void sb_seed_list(sbuf *b, const char *prefix, const gd_plan *p, const gd
     free(l.s);
 }
 
-static int corpus_index(const gd_recipe *r, const char *cn) {
+static int corpus_index(const pl_recipe *r, const char *cn) {
     for (int c = 0; c < r->n_corpora; c++)
         if (!strcmp(r->corpus_name[c], cn)) return c;
     return -1;
@@ -371,7 +371,7 @@ static int corpus_index(const gd_recipe *r, const char *cn) {
 // compare/<prefix><B>_vs_<A>.txt: `eval compare` of corpora a and b over all seeds, from the
 // per-seed results of rules res (evals: pair metrics against the baseline rule base; leaks:
 // leak_share as the primary metric, base < 0).
-static int plan_compare(gd_plan *p, const gd_recipe *r, const char *prefix, const char *na,
+static int plan_compare(pl_plan *p, const pl_recipe *r, const char *prefix, const char *na,
                         const char *nb, const int *res, int a, int b, int base) {
     char out[700], name[160];
     snprintf(out, sizeof out, "%s/compare/%s%s_vs_%s.txt", r->out, prefix, nb, na);
@@ -381,7 +381,7 @@ static int plan_compare(gd_plan *p, const gd_recipe *r, const char *prefix, cons
     sb_arg(&c, cdir);
     free(cdir);
     sb_raw(&c, " && \"$GENDANG\" eval compare");
-    int deps[GD_MAX_DEPS], nd = 0;
+    int deps[PL_MAX_DEPS], nd = 0;
     if (base >= 0) {
         sb_raw(&c, " --baseline");
         sb_arg(&c, p->rules[base].target);
@@ -393,26 +393,26 @@ static int plan_compare(gd_plan *p, const gd_recipe *r, const char *prefix, cons
     sb_seed_list(&c, "", p, r, res, b);
     sb_redirect_atomic(&c, out);
     for (int k = 0; k < r->n_train_seeds; k++) {
-        deps[nd++] = res[a * GD_MAX_SEEDS + k];
-        deps[nd++] = res[b * GD_MAX_SEEDS + k];
+        deps[nd++] = res[a * PL_MAX_SEEDS + k];
+        deps[nd++] = res[b * PL_MAX_SEEDS + k];
     }
     snprintf(name, sizeof name, "compare/%s%s_vs_%s", prefix, nb, na);
     return add_rule(p, "compare", name, c.s, strdup(out), deps, nd);
 }
 
-int gd_plan_build(gd_plan *p, const gd_recipe *r) {
+int pl_plan_build(pl_plan *p, const pl_recipe *r) {
     memset(p, 0, sizeof *p);
     int src[3];
     for (int s = 0; s < 3; s++) src[s] = plan_sources(p, r, (const char *[]){"train", "valid", "test"}[s]);
     int aug = r->has_augment ? plan_augment(p, r, src[0]) : -1;
-    int renders[2 * GD_MAX_LIST], n_render = r->has_synth ? plan_synth(p, r, renders) : 0;
+    int renders[2 * PL_MAX_LIST], n_render = r->has_synth ? plan_synth(p, r, renders) : 0;
     int probes = r->has_eval && r->eval_probes.n ? plan_probes(p, r) : -1;
-    int evals[GD_MAX_LIST * GD_MAX_SEEDS], trains[GD_MAX_LIST * GD_MAX_SEEDS];
+    int evals[PL_MAX_LIST * PL_MAX_SEEDS], trains[PL_MAX_LIST * PL_MAX_SEEDS];
     for (int c = 0; c < r->n_corpora; c++) {
         const char *cn = r->corpus_name[c];
         char corpus[600], name[128];
         snprintf(corpus, sizeof corpus, "%s/corpora/%s", r->out, cn);
-        int deps[GD_MAX_DEPS], nd = 0;
+        int deps[PL_MAX_DEPS], nd = 0;
         sbuf b = {0};
         sb_raw(&b, "\"$GENDANG\" data assemble");
         if (r->has_loudness) sb_fmt(&b, " --loudness %g", r->loudness_lufs);
@@ -428,13 +428,13 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             free(d);
             deps[nd++] = src[s];
         }
-        if (r->corpus_parts[c] & GD_PART_AUGMENT) {
+        if (r->corpus_parts[c] & PL_PART_AUGMENT) {
             char *d = path2(r->out, "augment");
             sb_arg(&b, d);
             free(d);
             deps[nd++] = aug;
         }
-        if (r->corpus_parts[c] & GD_PART_SYNTH)
+        if (r->corpus_parts[c] & PL_PART_SYNTH)
             for (int i = 0; i < n_render; i++) {
                 char *d = strdup(p->rules[renders[i]].target);
                 *strrchr(d, '/') = '\0';
@@ -447,20 +447,20 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
         if (!r->has_train) continue;
         for (int k = 0; k < r->n_train_seeds; k++) {
             int tr = plan_train(p, r, corpus, cn, k, asm_rule);
-            trains[c * GD_MAX_SEEDS + k] = tr;
-            if (r->has_eval) evals[c * GD_MAX_SEEDS + k] = plan_eval(p, r, cn, k, tr, src[2], probes, corpus);
+            trains[c * PL_MAX_SEEDS + k] = tr;
+            if (r->has_eval) evals[c * PL_MAX_SEEDS + k] = plan_eval(p, r, cn, k, tr, src[2], probes, corpus);
         }
     }
-    int leaks[GD_MAX_LIST * GD_MAX_SEEDS];
+    int leaks[PL_MAX_LIST * PL_MAX_SEEDS];
     for (int c = 0; r->leak_judge && c < r->n_corpora; c++) {
         int j = 0;
         while (strcmp(r->corpus_name[j], r->leak_judge)) j++;
         for (int k = 0; k < r->n_train_seeds; k++)
-            leaks[c * GD_MAX_SEEDS + k] = plan_leak(p, r, r->corpus_name[c], k, evals[c * GD_MAX_SEEDS + k],
-                                                    trains[j * GD_MAX_SEEDS + k]);
+            leaks[c * PL_MAX_SEEDS + k] = plan_leak(p, r, r->corpus_name[c], k, evals[c * PL_MAX_SEEDS + k],
+                                                    trains[j * PL_MAX_SEEDS + k]);
     }
     int base = r->has_eval ? plan_baseline(p, r, src) : -1;
-    int cmps[2 * GD_MAX_LIST], n_cmp = 0;
+    int cmps[2 * PL_MAX_LIST], n_cmp = 0;
     for (int i = 1; i < r->compare.n; i++) {
         int a = corpus_index(r, r->compare.v[0]), b = corpus_index(r, r->compare.v[i]);
         cmps[n_cmp++] = plan_compare(p, r, "", r->compare.v[0], r->compare.v[i], evals, a, b, base);
@@ -475,7 +475,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             for (int k = 0; k < r->n_corpora; k++)
                 if (!strcmp(r->corpus_name[k], r->compare.v[r->compare.n - 1])) c = k;
         const char *cn = r->corpus_name[c];
-        int deps[GD_MAX_DEPS], nd = 0;
+        int deps[PL_MAX_DEPS], nd = 0;
         char edir[700], arg[800];
         seed_dir(edir, sizeof edir, r, "eval", cn, 0);
         char *rdir = path2(r->out, "report"), *test = path2(r->out, "sources/test");
@@ -505,7 +505,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
                 sb_raw(&b3, " --attribution");
                 sb_arg(&b3, adir);
             }
-            deps[nd++] = evals[rc * GD_MAX_SEEDS];
+            deps[nd++] = evals[rc * PL_MAX_SEEDS];
         }
         for (int i = 0; i < n_cmp; i++) {
             sb_raw(&b3, " --compare");
@@ -517,7 +517,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
             snprintf(prefix, sizeof prefix, "%s=", r->corpus_name[k]);
             sb_raw(&b3, " --arm");
             sb_seed_list(&b3, prefix, p, r, evals, k);
-            for (int j = 0; j < r->n_train_seeds; j++) deps[nd++] = evals[k * GD_MAX_SEEDS + j];
+            for (int j = 0; j < r->n_train_seeds; j++) deps[nd++] = evals[k * PL_MAX_SEEDS + j];
         }
         snprintf(arg, sizeof arg, "nearest training hit=%s", p->rules[base].target);
         sb_raw(&b3, " --baseline");
@@ -535,7 +535,7 @@ int gd_plan_build(gd_plan *p, const gd_recipe *r) {
     return GD_OK;
 }
 
-void gd_plan_free(gd_plan *p) {
+void pl_plan_free(pl_plan *p) {
     for (int i = 0; i < p->n; i++) {
         free(p->rules[i].name); free(p->rules[i].cmd); free(p->rules[i].target);
         free(p->rules[i].extra_input);
@@ -544,7 +544,7 @@ void gd_plan_free(gd_plan *p) {
     memset(p, 0, sizeof *p);
 }
 
-void gd_plan_print_sh(FILE *f, const gd_plan *p, const gd_recipe *r) {
+void pl_plan_print_sh(FILE *f, const pl_plan *p, const pl_recipe *r) {
     fprintf(f, "#!/bin/sh\n# %s: generated by gendang %s from %s. Runs every step in order.\n"
                "set -e\nGENDANG=${GENDANG:-bin/gendang}\n", r->name, GD_VERSION, r->path);
     const char *stage = "";
@@ -564,14 +564,14 @@ static void print_make_cmd(FILE *f, const char *cmd) {
     fputc('\n', f);
 }
 
-void gd_plan_print_make(FILE *f, const gd_plan *p, const gd_recipe *r) {
+void pl_plan_print_make(FILE *f, const pl_plan *p, const pl_recipe *r) {
     fprintf(f, "# %s: generated by gendang %s from %s.\n# Run with: make -f THIS_FILE -j N\n"
                "GENDANG ?= bin/gendang\nexport GENDANG\n.DELETE_ON_ERROR:\n\nall:", r->name,
             GD_VERSION, r->path);
     for (int i = 0; i < p->n; i++) fprintf(f, " %s", p->rules[i].target);
     fprintf(f, "\n");
     for (int i = 0; i < p->n; i++) {
-        const gd_rule *ru = &p->rules[i];
+        const pl_rule *ru = &p->rules[i];
         fprintf(f, "\n# %s\n%s:", ru->name, ru->target);
         for (int d = 0; d < ru->n_deps; d++) fprintf(f, " %s", p->rules[ru->deps[d]].target);
         if (ru->extra_input) fprintf(f, " %s", ru->extra_input);
@@ -581,11 +581,11 @@ void gd_plan_print_make(FILE *f, const gd_plan *p, const gd_recipe *r) {
 }
 
 // Item-level rules take --shard K/N: the augment run and every synth render.
-static int item_level(const gd_rule *ru) {
+static int item_level(const pl_rule *ru) {
     return !strcmp(ru->stage, "augment") || strstr(ru->cmd, "\"$GENDANG\" synth render") == ru->cmd;
 }
 
-void gd_plan_print_shard(FILE *f, const gd_plan *p, const gd_recipe *r, int k, int n) {
+void pl_plan_print_shard(FILE *f, const pl_plan *p, const pl_recipe *r, int k, int n) {
     fprintf(f, "#!/bin/sh\n# %s: shard %d of %d of the item-level work, generated by gendang %s from "
                "%s.\n# First: gendang run %s --only sources (and --only synth for fitted presets);\n"
                "# then this script for every shard (e.g. a Slurm array); last: gendang run %s,\n"

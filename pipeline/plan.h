@@ -3,44 +3,44 @@
 // Commands call the tools as "$GENDANG <stage> ..." so a plan printed with --sh or --make
 // can be run by hand, by `make -j`, or by a cluster scheduler. A rule's target is the file
 // whose presence (and cache key) says the rule is done.
-// Ownership: gd_plan owns its rules and strings. Not thread-safe.
-#ifndef GD_PLAN_H
-#define GD_PLAN_H
+// Ownership: pl_plan owns its rules and strings. Not thread-safe.
+#ifndef PL_PLAN_H
+#define PL_PLAN_H
 
-#include "pipeline/recipe.h" // defines: gd_recipe
+#include "pipeline/recipe.h" // defines: pl_recipe
 
 #include <stdio.h>
 
-#define GD_MAX_DEPS 600   // a report depends on every corpus x seed eval (32 x 16) and the compares
+#define PL_MAX_DEPS 600   // a report depends on every corpus x seed eval (32 x 16) and the compares
 
 typedef struct {
     const char *stage;        // static: sources, augment, synth, assemble, train, eval, compare, report
     char       *name;         // unique, e.g. "train/real"
     char       *cmd;          // /bin/sh command line
     char       *target;       // main output file
-    int         deps[GD_MAX_DEPS];
+    int         deps[PL_MAX_DEPS];
     int         n_deps;
     char       *extra_input;  // a file outside the plan whose bytes are part of the key, or NULL
-} gd_rule;
+} pl_rule;
 
 typedef struct {
-    gd_rule *rules;
+    pl_rule *rules;
     int      n;
     int      cap;
-} gd_plan;
+} pl_plan;
 
-extern const char *const gd_stages[];   // in order, NULL-terminated
+extern const char *const pl_stages[];   // in order, NULL-terminated
 
-// Index of stage in gd_stages, or -1.
-int  gd_stage_index(const char *stage);
-int  gd_plan_build(gd_plan *p, const gd_recipe *r);
-void gd_plan_free(gd_plan *p);
+// Index of stage in pl_stages, or -1.
+int  pl_stage_index(const char *stage);
+int  pl_plan_build(pl_plan *p, const pl_recipe *r);
+void pl_plan_free(pl_plan *p);
 // Prints the plan as a shell script or a Makefile (one rule per target).
-void gd_plan_print_sh(FILE *f, const gd_plan *p, const gd_recipe *r);
-void gd_plan_print_make(FILE *f, const gd_plan *p, const gd_recipe *r);
+void pl_plan_print_sh(FILE *f, const pl_plan *p, const pl_recipe *r);
+void pl_plan_print_make(FILE *f, const pl_plan *p, const pl_recipe *r);
 // Prints shard k (1..n) of the item-level work (augment run, synth render) as a shell
 // script, for a cluster array job; their inputs must be made first and a later
 // `gendang run` merges the shards.
-void gd_plan_print_shard(FILE *f, const gd_plan *p, const gd_recipe *r, int k, int n);
+void pl_plan_print_shard(FILE *f, const pl_plan *p, const pl_recipe *r, int k, int n);
 
 #endif

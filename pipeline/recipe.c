@@ -1,6 +1,6 @@
 // recipe.c: strict recipe parsing and validation (unknown keys, types, ranges, stages that
 // need outputs nobody makes, held-out splits used where they must not be).
-#include "pipeline/recipe.h"   // defines: gd_recipe_*
+#include "pipeline/recipe.h"   // defines: pl_recipe_*
 #include "pipeline/yaml_doc.h" // defines: yaml_doc_*
 #include "core/cli.h"          // defines: gd_parse_double, gd_parse_int
 #include "core/error.h"        // defines: GD_ERR_*
@@ -23,7 +23,7 @@ static const char *const corpus_keys[] = {"parts", "exclude_labels", NULL};
 static const char *const probe_kinds[] = {"chirps", "speech", "sweep", NULL};
 static const char *const report_keys[] = {"enabled", NULL};
 
-typedef struct { yaml_doc *d; gd_recipe *r; } ctx;
+typedef struct { yaml_doc *d; pl_recipe *r; } ctx;
 
 static int get_string(ctx *c, yaml_node_t *map, const char *key, const char *def, char **out) {
     yaml_node_t *v = yaml_doc_get(c->d, map, key);
@@ -61,7 +61,7 @@ static int get_bool(ctx *c, yaml_node_t *n, const char *what, int *out) {
 }
 
 // A list of words: a YAML sequence of scalars, or one scalar.
-static int get_list(ctx *c, yaml_node_t *map, const char *key, gd_strlist *out) {
+static int get_list(ctx *c, yaml_node_t *map, const char *key, pl_strlist *out) {
     yaml_node_t *v = yaml_doc_get(c->d, map, key);
     out->n = 0;
     if (!v) return GD_OK;
@@ -75,7 +75,7 @@ static int get_list(ctx *c, yaml_node_t *map, const char *key, gd_strlist *out) 
         yaml_node_t *item = yaml_doc_node(c->d, *it);
         const char *s = yaml_doc_scalar(item);
         if (!s || !*s) return yaml_doc_fail(c->d, item, "'%s' items must be plain names", key);
-        if (out->n == GD_MAX_LIST) return yaml_doc_fail(c->d, item, "'%s' has more than %d items", key, GD_MAX_LIST);
+        if (out->n == PL_MAX_LIST) return yaml_doc_fail(c->d, item, "'%s' has more than %d items", key, PL_MAX_LIST);
         out->v[out->n++] = strdup(s);
     }
     return GD_OK;
@@ -89,7 +89,7 @@ static int is_name(const char *s) {
 
 // splits: only train (and valid) may be expanded or fitted; test is held out.
 static int check_splits(ctx *c, yaml_node_t *sec, const char *stage) {
-    gd_strlist l;
+    pl_strlist l;
     int err = get_list(c, sec, "splits", &l);
     for (int i = 0; i < l.n && !err; i++) {
         yaml_node_t *v = yaml_doc_get(c->d, sec, "splits");
@@ -105,7 +105,7 @@ static int check_splits(ctx *c, yaml_node_t *sec, const char *stage) {
 }
 
 static int load_sections(ctx *c, yaml_node_t *root) {
-    gd_recipe *r = c->r;
+    pl_recipe *r = c->r;
     yaml_doc *d = c->d;
     int64_t v;
     int err;
@@ -166,12 +166,12 @@ static int load_sections(ctx *c, yaml_node_t *root) {
 static int get_regex(ctx *c, yaml_node_t *map, const char *key, char **out);
 
 static int load_corpora(ctx *c, yaml_node_t *root) {
-    gd_recipe *r = c->r;
+    pl_recipe *r = c->r;
     yaml_node_t *cs = yaml_doc_get(c->d, root, "corpora");
     if (!cs) {   // one corpus made of every part the recipe has
         r->corpus_name[0] = strdup("main");
-        r->corpus_parts[0] = GD_PART_SOURCES | (r->has_augment ? GD_PART_AUGMENT : 0) |
-                             (r->has_synth ? GD_PART_SYNTH : 0);
+        r->corpus_parts[0] = PL_PART_SOURCES | (r->has_augment ? PL_PART_AUGMENT : 0) |
+                             (r->has_synth ? PL_PART_SYNTH : 0);
         r->n_corpora = 1;
         return GD_OK;
     }
@@ -181,7 +181,7 @@ static int load_corpora(ctx *c, yaml_node_t *root) {
         yaml_node_t *k = yaml_doc_node(c->d, p->key), *val = yaml_doc_node(c->d, p->value);
         const char *name = yaml_doc_scalar(k);
         if (!name || !is_name(name)) return yaml_doc_fail(c->d, k, "corpus names must be letters, digits, '-' or '_'");
-        if (r->n_corpora == GD_MAX_LIST) return yaml_doc_fail(c->d, k, "too many corpora");
+        if (r->n_corpora == PL_MAX_LIST) return yaml_doc_fail(c->d, k, "too many corpora");
         int err;
         char *exclude = NULL;
         if (val && val->type == YAML_MAPPING_NODE) {   // {parts: [...], exclude_labels: RE}
@@ -198,19 +198,19 @@ static int load_corpora(ctx *c, yaml_node_t *root) {
         for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
             yaml_node_t *item = yaml_doc_node(c->d, *it);
             const char *part = yaml_doc_scalar(item);
-            if (part && !strcmp(part, "sources")) mask |= GD_PART_SOURCES;
+            if (part && !strcmp(part, "sources")) mask |= PL_PART_SOURCES;
             else if (part && !strcmp(part, "augment")) {
                 if (!r->has_augment)
                     return yaml_doc_fail(c->d, item, "corpus '%s' uses 'augment' but the recipe has no augment section", name);
-                mask |= GD_PART_AUGMENT;
+                mask |= PL_PART_AUGMENT;
             } else if (part && !strcmp(part, "synth")) {
                 if (!r->has_synth)
                     return yaml_doc_fail(c->d, item, "corpus '%s' uses 'synth' but the recipe has no synth section", name);
-                mask |= GD_PART_SYNTH;
+                mask |= PL_PART_SYNTH;
             } else
                 return yaml_doc_fail(c->d, item, "unknown corpus part '%s' (expected sources, augment or synth)", part ? part : "?");
         }
-        if (!(mask & GD_PART_SOURCES))
+        if (!(mask & PL_PART_SOURCES))
             return yaml_doc_fail(c->d, val, "corpus '%s' must include 'sources' (the real train hits)", name);
         r->corpus_name[r->n_corpora] = strdup(name);
         r->corpus_parts[r->n_corpora++] = mask;
@@ -233,7 +233,7 @@ static int get_regex(ctx *c, yaml_node_t *map, const char *key, char **out) {
 
 // train.seeds: a list of distinct whole numbers, one training run per seed and corpus.
 static int get_seeds(ctx *c, yaml_node_t *train) {
-    gd_recipe *r = c->r;
+    pl_recipe *r = c->r;
     yaml_node_t *v = yaml_doc_get(c->d, train, "seeds");
     r->n_train_seeds = 1;
     r->train_seeds[0] = r->seed;
@@ -247,8 +247,8 @@ static int get_seeds(ctx *c, yaml_node_t *train) {
         int64_t s;
         if (gd_parse_int(yaml_doc_scalar(item), 0, INT64_MAX, &s))
             return yaml_doc_fail(c->d, item, "'seeds' items must be whole numbers >= 0");
-        if (r->n_train_seeds == GD_MAX_SEEDS)
-            return yaml_doc_fail(c->d, item, "'seeds' has more than %d items", GD_MAX_SEEDS);
+        if (r->n_train_seeds == PL_MAX_SEEDS)
+            return yaml_doc_fail(c->d, item, "'seeds' has more than %d items", PL_MAX_SEEDS);
         for (int k = 0; k < r->n_train_seeds; k++)
             if (r->train_seeds[k] == (uint64_t)s)
                 return yaml_doc_fail(c->d, item, "seed %lld is listed twice", (long long)s);
@@ -260,7 +260,7 @@ static int get_seeds(ctx *c, yaml_node_t *train) {
 // eval.leak: {judge: CORPUS, labels: RE}: every corpus's transfers are attributed in the
 // judge corpus's model (same seed) and the share nearest to labels matching RE is compared.
 static int load_leak(ctx *c, yaml_node_t *e) {
-    gd_recipe *r = c->r;
+    pl_recipe *r = c->r;
     yaml_node_t *l = yaml_doc_get(c->d, e, "leak");
     if (!l) return GD_OK;
     int err;
@@ -277,7 +277,7 @@ static int load_leak(ctx *c, yaml_node_t *e) {
 }
 
 static int load_later(ctx *c, yaml_node_t *root) {
-    gd_recipe *r = c->r;
+    pl_recipe *r = c->r;
     yaml_doc *d = c->d;
     int64_t v;
     int err;
@@ -324,10 +324,10 @@ static int load_later(ctx *c, yaml_node_t *root) {
     }
     yaml_node_t *rep = yaml_doc_get(d, root, "report");
     int n_shown = r->compare.n ? r->compare.n : 1;   // corpora whose transfers the report plays
-    int n_inputs = r->eval_transfer.n + GD_PROBES_PER_KIND * r->eval_probes.n;
-    if (rep && n_inputs * n_shown > GD_MAX_TRANSFER)
+    int n_inputs = r->eval_transfer.n + PL_PROBES_PER_KIND * r->eval_probes.n;
+    if (rep && n_inputs * n_shown > PL_MAX_TRANSFER)
         return yaml_doc_fail(d, rep, "the report plays %d transfer examples (%d inputs x %d corpora); at most %d",
-                             n_inputs * n_shown, n_inputs, n_shown, GD_MAX_TRANSFER);
+                             n_inputs * n_shown, n_inputs, n_shown, PL_MAX_TRANSFER);
     if (rep) {
         if (rep->type == YAML_MAPPING_NODE) {
             yaml_node_t *en = yaml_doc_get(d, rep, "enabled");
@@ -340,12 +340,12 @@ static int load_later(ctx *c, yaml_node_t *root) {
     return GD_OK;
 }
 
-int gd_recipe_load(gd_recipe **out, const char *path) {
+int pl_recipe_load(pl_recipe **out, const char *path) {
     *out = NULL;
     yaml_doc d;
     int err = yaml_doc_load(&d, path);
     if (err) return err;
-    gd_recipe *r = calloc(1, sizeof *r);
+    pl_recipe *r = calloc(1, sizeof *r);
     if (!r) { yaml_doc_free(&d); return GD_ERR_NOMEM; }
     r->path = strdup(path);
     ctx c = {&d, r};
@@ -354,14 +354,14 @@ int gd_recipe_load(gd_recipe **out, const char *path) {
     if (!err) err = load_corpora(&c, root);
     if (!err) err = load_later(&c, root);
     yaml_doc_free(&d);
-    if (err) { gd_recipe_free(r); return err; }
+    if (err) { pl_recipe_free(r); return err; }
     *out = r;
     return GD_OK;
 }
 
-static void list_free(gd_strlist *l) { for (int i = 0; i < l->n; i++) free(l->v[i]); }
+static void list_free(pl_strlist *l) { for (int i = 0; i < l->n; i++) free(l->v[i]); }
 
-void gd_recipe_free(gd_recipe *r) {
+void pl_recipe_free(pl_recipe *r) {
     if (!r) return;
     free(r->path); free(r->name); free(r->out); free(r->manifest); free(r->aug_ops);
     free(r->train_config); free(r->train_device);
@@ -370,6 +370,6 @@ void gd_recipe_free(gd_recipe *r) {
     list_free(&r->eval_probes); free(r->leak_judge); free(r->leak_labels);
     list_free(&r->compare);
     for (int i = 0; i < r->n_corpora; i++) free(r->corpus_name[i]);
-    for (int i = 0; i < GD_MAX_LIST; i++) free(r->corpus_exclude[i]);
+    for (int i = 0; i < PL_MAX_LIST; i++) free(r->corpus_exclude[i]);
     free(r);
 }

@@ -1,8 +1,8 @@
 // recipe_check.c: a loaded recipe against the file system, the manifest and the stage tools
 // (see recipe_check.h). The recipe file is parsed again only to point errors at its values.
-#include "pipeline/recipe_check.h" // defines: gd_recipe_check
-#include "pipeline/manifest.h"     // defines: gd_manifest_*
-#include "pipeline/split_check.h"  // defines: gd_split_check
+#include "pipeline/recipe_check.h" // defines: pl_recipe_check
+#include "pipeline/manifest.h"     // defines: pl_manifest_*
+#include "pipeline/split_check.h"  // defines: pl_split_check
 #include "pipeline/yaml_doc.h"     // defines: yaml_doc_*
 #include "core/audio.h"            // defines: gd_audio_info_read
 #include "core/error.h"            // defines: GD_ERR_FORMAT
@@ -20,7 +20,7 @@
 
 typedef struct {
     yaml_doc         d;
-    const gd_recipe *r;
+    const pl_recipe *r;
     const char      *tool_dir;
 } chk;
 
@@ -95,7 +95,7 @@ static void gendang_home(const char *tool_dir, char home[PATH_MAX]) {
 }
 
 static int check_out(chk *c) {
-    const gd_recipe *r = c->r;
+    const pl_recipe *r = c->r;
     yaml_node_t *n = node_at(c, "out", NULL, -1);
     struct stat st;
     if (stat(r->out, &st) == 0 && !S_ISDIR(st.st_mode)) {
@@ -208,7 +208,7 @@ static int check_transfer(chk *c) {
 
 // ---------------------------------------------------------------------------- manifest
 
-static int in_list(const gd_strlist *l, const char *s) {
+static int in_list(const pl_strlist *l, const char *s) {
     if (l->n == 0) return 1;
     for (int i = 0; i < l->n; i++) if (!strcmp(l->v[i], s)) return 1;
     return 0;
@@ -222,7 +222,7 @@ static int split_key(const char *manifest, char key[GD_SHA256_HEX_LEN]) {
     return gd_sha256_hex(key, both, strlen(both));
 }
 
-static int split_check_cached(const gd_manifest *m, const char *cache) {
+static int split_check_cached(const pl_manifest *m, const char *cache) {
     char key[GD_SHA256_HEX_LEN], *old = NULL;
     int have = cache && split_key(m->path, key) == 0;
     if (have && gd_path_exists(cache) && gd_read_file(cache, &old, NULL) == 0 && !strcmp(old, key)) {
@@ -230,7 +230,7 @@ static int split_check_cached(const gd_manifest *m, const char *cache) {
         return 0;
     }
     free(old);
-    int bad = gd_split_check(m, NULL, stderr);
+    int bad = pl_split_check(m, NULL, stderr);
     if (bad == 0 && have) {   // remember the pass
         char *dir = gd_path_dirname(cache);
         gd_atomic a;
@@ -244,21 +244,21 @@ static int split_check_cached(const gd_manifest *m, const char *cache) {
 }
 
 static int check_manifest(chk *c, const char *cache) {
-    const gd_recipe *r = c->r;
+    const pl_recipe *r = c->r;
     yaml_node_t *mn = node_at(c, "sources", "manifest", -1);
-    gd_manifest *m;
+    pl_manifest *m;
     if (!gd_path_exists(r->manifest)) {
         yaml_doc_fail(&c->d, mn, "sources.manifest: %s: no such file (a relative path is read from "
                       "the current folder)", r->manifest);
         return 1;
     }
-    if (gd_manifest_load(&m, r->manifest)) {
+    if (pl_manifest_load(&m, r->manifest)) {
         yaml_doc_fail(&c->d, mn, "sources.manifest: %s is not a valid manifest (above)", r->manifest);
         return 1;
     }
     int bad = 0, n_train = 0, n_test = 0;
     for (int i = 0; i < m->n_entries; i++) {
-        const gd_manifest_entry *e = &m->entries[i];
+        const pl_manifest_entry *e = &m->entries[i];
         if (!in_list(&r->kits, e->kit) || !in_list(&r->instruments, e->instrument) ||
             !in_list(&r->strokes, e->stroke))
             continue;
@@ -284,11 +284,11 @@ static int check_manifest(chk *c, const char *cache) {
         yaml_doc_fail(&c->d, mn, "sources.manifest: %s puts one recording in two splits (above)", r->manifest);
         bad++;
     }
-    gd_manifest_free(m);
+    pl_manifest_free(m);
     return bad;
 }
 
-int gd_recipe_check(const gd_recipe *r, const char *tool_dir, const char *split_cache) {
+int pl_recipe_check(const pl_recipe *r, const char *tool_dir, const char *split_cache) {
     chk c = {.r = r, .tool_dir = tool_dir};
     if (yaml_doc_load(&c.d, r->path)) return 1;
     int bad = check_out(&c) + check_presets(&c) + check_ops(&c) + check_transfer(&c);

@@ -1,6 +1,6 @@
 // recipe_check.h: what `gendang run` would fail on, found before any work starts.
 //
-// gd_recipe_load checks a recipe's form; gd_recipe_check checks it against the world:
+// pl_recipe_load checks a recipe's form; pl_recipe_check checks it against the world:
 //   - out is not a file, and neither the root folder, the home folder, the folder gendang
 //     runs from (the git checkout holding its bin/, else bin/'s parent: an install prefix)
 //     nor a folder holding one of them;
@@ -14,14 +14,14 @@
 // The split check reads every recording (about a second for the default manifest): with a
 // cache path, a pass is remembered there under the sha256 of the manifest and of the
 // running gendang binary, and a later check with the same key skips it.
-#ifndef GD_RECIPE_CHECK_H
-#define GD_RECIPE_CHECK_H
+#ifndef PL_RECIPE_CHECK_H
+#define PL_RECIPE_CHECK_H
 
-#include "pipeline/recipe.h" // defines: gd_recipe
+#include "pipeline/recipe.h" // defines: pl_recipe
 
 // tool_dir: the folder of the gendang binary (where gendang-synth and gendang-augment are
 // looked for first, then PATH). split_cache: NULL, or the key file described above.
 // Returns the number of problems found (0: the recipe can run).
-int gd_recipe_check(const gd_recipe *r, const char *tool_dir, const char *split_cache);
+int pl_recipe_check(const pl_recipe *r, const char *tool_dir, const char *split_cache);
 
 #endif

@@ -1,10 +1,10 @@
 // run.c: the plan executor (fork/exec of /bin/sh per rule, at most N at once).
-#include "pipeline/run.h" // defines: gd_run
+#include "pipeline/run.h" // defines: pl_run
 #include "core/cli.h"     // defines: GD_VERSION
 #include "core/fileio.h"  // defines: gd_mkdir_p, gd_read_file, gd_atomic_*
 #include "core/log.h"     // defines: gd_error
 #include "core/outdir.h"  // defines: gd_is_tmp_name
-#include "pipeline/lock.h" // defines: gd_out_lock
+#include "pipeline/lock.h" // defines: pl_out_lock
 #include "core/progress.h" // defines: gd_now
 #include "core/sha256.h"  // defines: gd_sha256_*
 
@@ -26,7 +26,7 @@ typedef struct {
     char   key[GD_SHA256_HEX_LEN];
 } rule_state;
 
-static char *state_path(const gd_recipe *r, const char *kind, const gd_rule *ru, const char *ext) {
+static char *state_path(const pl_recipe *r, const char *kind, const pl_rule *ru, const char *ext) {
     char flat[256], *p = malloc(strlen(r->out) + 600);
     snprintf(flat, sizeof flat, "%s", ru->name);
     for (char *c = flat; *c; c++) if (*c == '/') *c = '_';
@@ -68,8 +68,8 @@ static void tools_fingerprint(const char *gendang, char fp[GD_SHA256_HEX_LEN]) {
 }
 
 // Key of a rule whose dependencies are made.
-static void rule_key(const gd_plan *p, int i, const char *tools, char key[GD_SHA256_HEX_LEN]) {
-    const gd_rule *ru = &p->rules[i];
+static void rule_key(const pl_plan *p, int i, const char *tools, char key[GD_SHA256_HEX_LEN]) {
+    const pl_rule *ru = &p->rules[i];
     gd_sha256_ctx *ctx;
     gd_sha256_init(&ctx);
     gd_sha256_update(ctx, GD_VERSION, strlen(GD_VERSION) + 1);
@@ -80,7 +80,7 @@ static void rule_key(const gd_plan *p, int i, const char *tools, char key[GD_SHA
     gd_sha256_final_hex(ctx, key);
 }
 
-static int cached(const gd_recipe *r, const gd_rule *ru, const char *key) {
+static int cached(const pl_recipe *r, const pl_rule *ru, const char *key) {
     if (!gd_path_exists(ru->target)) return 0;
     char *kp = state_path(r, "keys", ru, ".key"), *old = NULL;
     int same = gd_path_exists(kp) && gd_read_file(kp, &old, NULL) == 0 && !strcmp(old, key);
@@ -89,7 +89,7 @@ static int cached(const gd_recipe *r, const gd_rule *ru, const char *key) {
     return same;
 }
 
-static pid_t start(const gd_recipe *r, const gd_rule *ru, const gd_run_opts *o) {
+static pid_t start(const pl_recipe *r, const pl_rule *ru, const pl_run_opts *o) {
     char *log = state_path(r, "logs", ru, ".log"), *dir = gd_path_dirname(log);
     gd_mkdir_p(dir);
     free(dir);
@@ -105,7 +105,7 @@ static pid_t start(const gd_recipe *r, const gd_rule *ru, const gd_run_opts *o) 
     return pid;
 }
 
-static void show_failure(const gd_recipe *r, const gd_rule *ru, int status) {
+static void show_failure(const pl_recipe *r, const pl_rule *ru, int status) {
     char *log = state_path(r, "logs", ru, ".log");
     fprintf(stderr, "\nstage %s failed: %s\n  command: %s\n  exit status: %d\n  log: %s\n",
             ru->stage, ru->name, ru->cmd, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), log);
@@ -116,7 +116,7 @@ static void show_failure(const gd_recipe *r, const gd_rule *ru, int status) {
     free(log);
 }
 
-static void save_key(const gd_recipe *r, const gd_rule *ru, const char *key) {
+static void save_key(const pl_recipe *r, const pl_rule *ru, const char *key) {
     char *kp = state_path(r, "keys", ru, ".key"), *dir = gd_path_dirname(kp);
     gd_mkdir_p(dir);
     gd_atomic a;
@@ -126,7 +126,7 @@ static void save_key(const gd_recipe *r, const gd_rule *ru, const char *key) {
 }
 
 // Temporaries of cache keys that an interrupted run left (only the lock holder writes keys).
-static void remove_key_temporaries(const gd_recipe *r) {
+static void remove_key_temporaries(const pl_recipe *r) {
     char *dir = gd_path_join(r->out, ".gendang/keys");
     DIR *d = dir ? opendir(dir) : NULL;
     for (struct dirent *e; d && (e = readdir(d));) {
@@ -139,30 +139,30 @@ static void remove_key_temporaries(const gd_recipe *r) {
     free(dir);
 }
 
-static int selected(const gd_rule *ru, const gd_run_opts *o) {
-    int s = gd_stage_index(ru->stage);
+static int selected(const pl_rule *ru, const pl_run_opts *o) {
+    int s = pl_stage_index(ru->stage);
     return o->only >= 0 ? s == o->only : s >= o->from;
 }
 
-static void summary(const gd_plan *p, const rule_state *st, double t0) {
+static void summary(const pl_plan *p, const rule_state *st, double t0) {
     fprintf(stderr, "\n%-10s %5s %7s %7s %9s\n", "stage", "rules", "made", "cached", "seconds");
-    for (int s = 0; gd_stages[s]; s++) {
+    for (int s = 0; pl_stages[s]; s++) {
         int n = 0, made = 0, cach = 0;
         double sec = 0;
         for (int i = 0; i < p->n; i++) {
-            if (strcmp(p->rules[i].stage, gd_stages[s])) continue;
+            if (strcmp(p->rules[i].stage, pl_stages[s])) continue;
             n++;
             made += st[i].state == DONE;
             cach += st[i].state == CACHED;
             sec += st[i].seconds;
         }
-        if (made + cach) fprintf(stderr, "%-10s %5d %7d %7d %9.1f\n", gd_stages[s], n, made, cach, sec);
+        if (made + cach) fprintf(stderr, "%-10s %5d %7d %7d %9.1f\n", pl_stages[s], n, made, cach, sec);
     }
     fprintf(stderr, "total wall time %.1f s\n", gd_now() - t0);
 }
 
-int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
-    int lock = o->dry_run ? -1 : gd_out_lock(r->out);
+int pl_run(const pl_plan *p, const pl_recipe *r, const pl_run_opts *o) {
+    int lock = o->dry_run ? -1 : pl_out_lock(r->out);
     if (!o->dry_run && lock < 0) return 1;
     if (lock >= 0) remove_key_temporaries(r);
     rule_state *st = calloc((size_t)p->n, sizeof *st);
@@ -171,7 +171,7 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
     int first = o->only >= 0 ? o->only : o->from;
     for (int i = 0; i < p->n; i++) {
         if (selected(&p->rules[i], o)) continue;
-        if (gd_stage_index(p->rules[i].stage) > first) { st[i].state = IGNORED; continue; }
+        if (pl_stage_index(p->rules[i].stage) > first) { st[i].state = IGNORED; continue; }
         st[i].state = SKIPPED;
         if (!gd_path_exists(p->rules[i].target)) {
             fprintf(stderr, "%s: not made yet (%s); run the earlier stages first\n",
@@ -198,7 +198,7 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
                 if (dep_failed) { st[i].state = FAILED; moved = 1; continue; }
                 if (!ready || running >= o->jobs) continue;
                 moved = 1;
-                const gd_rule *ru = &p->rules[i];
+                const pl_rule *ru = &p->rules[i];
                 rule_key(p, i, tools, st[i].key);
                 int fresh = !o->force && cached(r, ru, st[i].key);
                 if (o->dry_run) {
@@ -227,7 +227,7 @@ int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o) {
             if (st[i].state != RUNNING || st[i].pid != pid) continue;
             running--;
             st[i].seconds = gd_now() - st[i].t_start;
-            const gd_rule *ru = &p->rules[i];
+            const pl_rule *ru = &p->rules[i];
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && gd_path_exists(ru->target)) {
                 st[i].state = DONE;
                 save_key(r, ru, st[i].key);

@@ -7,10 +7,10 @@
 // OUT/.gendang/logs/<rule>.log; a failing rule stops the run (running rules finish, finished
 // work is kept) and its command, exit status and first error lines are shown. A run (not a
 // dry run) holds the output folder's lock (lock.h) from start to end.
-#ifndef GD_RUN_H
-#define GD_RUN_H
+#ifndef PL_RUN_H
+#define PL_RUN_H
 
-#include "pipeline/plan.h" // defines: gd_plan
+#include "pipeline/plan.h" // defines: pl_plan
 
 typedef struct {
     int         jobs;       // rules run at once (>= 1)
@@ -19,9 +19,9 @@ typedef struct {
     int         from;       // first stage index to run (earlier stages must be made)
     int         only;       // -1, or the only stage index to run
     const char *gendang;    // absolute path of the gendang binary
-} gd_run_opts;
+} pl_run_opts;
 
 // Returns 0 when every selected rule succeeded or was cached, 1 otherwise.
-int gd_run(const gd_plan *p, const gd_recipe *r, const gd_run_opts *o);
+int pl_run(const pl_plan *p, const pl_recipe *r, const pl_run_opts *o);
 
 #endif

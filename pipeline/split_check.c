@@ -1,6 +1,6 @@
 // split_check.c: groups, sha256s and near-duplicate recordings straddling splits (see
 // split_check.h).
-#include "pipeline/split_check.h" // defines: gd_split_*
+#include "pipeline/split_check.h" // defines: pl_split_*
 #include "core/audio.h"           // defines: gd_audio_read
 #include "core/error.h"           // defines: GD_ERR_*
 #include "core/fft.h"             // defines: gd_fft_alloc, gd_fft_free
@@ -27,15 +27,15 @@ static int cmp_keyed(const void *a, const void *b) {
     return c ? c : x->index - y->index;
 }
 
-static void name_both(FILE *out, const gd_manifest *m, int a, int b) {
-    const gd_manifest_entry *x = &m->entries[a], *y = &m->entries[b];
+static void name_both(FILE *out, const pl_manifest *m, int a, int b) {
+    const pl_manifest_entry *x = &m->entries[a], *y = &m->entries[b];
     fprintf(out, "'%s' (line %d, %s) and '%s' (line %d, %s)", x->id, x->line, x->split, y->id,
             y->line, y->split);
 }
 
 // first[i]: the first entry (manifest order) sharing entry i's key (group or sha256, the
 // string at byte offset `field` of the entry).
-static int first_with_same(const gd_manifest *m, size_t field, int *first) {
+static int first_with_same(const pl_manifest *m, size_t field, int *first) {
     int n = m->n_entries;
     keyed *k = malloc(sizeof *k * (size_t)(n ? n : 1));
     if (!k) return GD_ERR_NOMEM;
@@ -51,13 +51,13 @@ static int first_with_same(const gd_manifest *m, size_t field, int *first) {
 }
 
 // Fills first_group/first_sha (n entries each); returns the number of problem lines written.
-static int label_problems(const gd_manifest *m, FILE *out, int *first_group, int *first_sha) {
-    if (first_with_same(m, offsetof(gd_manifest_entry, group), first_group) ||
-        first_with_same(m, offsetof(gd_manifest_entry, sha256), first_sha))
+static int label_problems(const pl_manifest *m, FILE *out, int *first_group, int *first_sha) {
+    if (first_with_same(m, offsetof(pl_manifest_entry, group), first_group) ||
+        first_with_same(m, offsetof(pl_manifest_entry, sha256), first_sha))
         return -1;
     int n_bad = 0;
     for (int i = 0; i < m->n_entries; i++) {
-        const gd_manifest_entry *e = &m->entries[i];
+        const pl_manifest_entry *e = &m->entries[i];
         int g = first_group[i], s = first_sha[i];
         if (strcmp(m->entries[g].split, e->split)) {
             fprintf(out, "%s:%d: group '%s' is in two splits: ", m->path, e->line, e->group);
@@ -75,7 +75,7 @@ static int label_problems(const gd_manifest *m, FILE *out, int *first_group, int
     return n_bad;
 }
 
-int gd_split_check_labels(const gd_manifest *m, FILE *out) {
+int pl_split_check_labels(const pl_manifest *m, FILE *out) {
     int n = m->n_entries ? m->n_entries : 1;
     int *fg = malloc(sizeof(int) * (size_t)n), *fs = malloc(sizeof(int) * (size_t)n);
     int n_bad = fg && fs ? label_problems(m, out, fg, fs) : -1;
@@ -92,7 +92,7 @@ typedef struct {
     double *band;     // mag^2 summed over bands of BLOCK bins (full-spectrum weights)
     double  energy;   // sum of squared samples
     double  power;    // sum over the full spectrum of mag^2 (= N energy, up to rounding)
-    int64_t len;      // samples at GD_SPLIT_RATE, at most GD_SPLIT_MAX_S seconds
+    int64_t len;      // samples at PL_SPLIT_RATE, at most PL_SPLIT_MAX_S seconds
 } signal;
 
 static void signal_free(signal *s) {
@@ -101,21 +101,21 @@ static void signal_free(signal *s) {
     free(s->band);
 }
 
-// Reads entry e as mono GD_SPLIT_RATE audio: *x (malloc'd) and s->len, its length, the first
-// GD_SPLIT_MAX_S seconds at most. libsamplerate's fastest sinc converter (97 dB SNR, 80 %
+// Reads entry e as mono PL_SPLIT_RATE audio: *x (malloc'd) and s->len, its length, the first
+// PL_SPLIT_MAX_S seconds at most. libsamplerate's fastest sinc converter (97 dB SNR, 80 %
 // of the band) is plenty for a similarity score and 10x faster than core's best-quality
 // gd_resample, which would be most of the check's time.
-static int read_mono(const gd_manifest_entry *e, signal *s, float **x) {
+static int read_mono(const pl_manifest_entry *e, signal *s, float **x) {
     gd_audio a;
     int err = gd_audio_read(&a, e->full_path, 0, 1);
     if (err) return err;
-    int64_t cap = (int64_t)GD_SPLIT_MAX_S * a.rate, n = a.n_frames < cap ? a.n_frames : cap;
-    if (a.rate == GD_SPLIT_RATE) {
+    int64_t cap = (int64_t)PL_SPLIT_MAX_S * a.rate, n = a.n_frames < cap ? a.n_frames : cap;
+    if (a.rate == PL_SPLIT_RATE) {
         *x = a.data;
         s->len = n;
         return GD_OK;
     }
-    double ratio = (double)GD_SPLIT_RATE / a.rate;
+    double ratio = (double)PL_SPLIT_RATE / a.rate;
     int64_t want = llround((double)n * ratio);
     float *y = calloc((size_t)(want > 0 ? want : 1), sizeof(float));
     SRC_DATA d = {.data_in = a.data, .data_out = y, .input_frames = (long)n,
@@ -161,7 +161,7 @@ static int analyse(signal *s, const float *x, int n) {
 }
 
 // Loads every entry not skipped; *n_fft: the common FFT size (a power of two >= 2 L).
-static int load_signals(const gd_manifest *m, const unsigned char *skip, signal *sig,
+static int load_signals(const pl_manifest *m, const unsigned char *skip, signal *sig,
                         int *n_fft) {
     int n = m->n_entries, err = GD_OK;
     float **x = calloc((size_t)(n ? n : 1), sizeof(float *));
@@ -220,7 +220,7 @@ static double not_minus_zero(double v, double half_unit) { return fabs(v) < half
 
 // Exact score of one pair. prod: n * UPSAMPLE + 2 floats, r: n * UPSAMPLE floats (aligned).
 static void score(const signal *a, const signal *b, int n, double bound, float *prod, float *r,
-                  gd_split_pair *out) {
+                  pl_split_pair *out) {
     int big = n * UPSAMPLE, half = n / 2;
     // conj(A) B, zero above the original band: the correlation interpolated UPSAMPLE times.
     // The Nyquist bin is split between +n/2 and -n/2 (its mirror), hence the 0.5.
@@ -247,7 +247,7 @@ static void score(const signal *a, const signal *b, int n, double bound, float *
     if (c > 1) c = 1;
     double lag = (best > big / 2 ? best - big : best) + d;
     out->corr = c;
-    out->lag_ms = not_minus_zero(1000.0 * lag / UPSAMPLE / GD_SPLIT_RATE, 0.005);
+    out->lag_ms = not_minus_zero(1000.0 * lag / UPSAMPLE / PL_SPLIT_RATE, 0.005);
     out->gain_db = not_minus_zero(10 * log10(b->energy / a->energy), 0.05);
 }
 
@@ -258,13 +258,13 @@ static int cmp_cand(const void *x, const void *y) {
 }
 
 static int cmp_pair(const void *x, const void *y) {
-    const gd_split_pair *a = x, *b = y;
+    const pl_split_pair *a = x, *b = y;
     if (a->corr != b->corr) return a->corr < b->corr ? 1 : -1;
     return a->a != b->a ? a->a - b->a : a->b - b->b;
 }
 
 // The cross-split pairs with their bounds, best bound first.
-static cand *candidates(const gd_manifest *m, const signal *sig, int n_fft, long *n_out) {
+static cand *candidates(const pl_manifest *m, const signal *sig, int n_fft, long *n_out) {
     int n = m->n_entries;
     long total = 0;
     for (int i = 0; i < n; i++)
@@ -287,17 +287,17 @@ static cand *candidates(const gd_manifest *m, const signal *sig, int n_fft, long
 }
 
 // Scores candidates best bound first until no remaining one can beat the cutoff: above
-// GD_SPLIT_NEAR_DUP, or among the top `top` scores so far. A candidate whose exact bound
+// PL_SPLIT_NEAR_DUP, or among the top `top` scores so far. A candidate whose exact bound
 // is below the cutoff of its batch is left unscored (res[k].a = -1): the cutoff only rises.
 // Returns the number of candidates looked at (res[0 .. return)).
 static long score_until_cutoff(const cand *c, long n_cand, const signal *sig, int n_fft, int top,
-                               gd_split_pair *res, int *failed) {
+                               pl_split_pair *res, int *failed) {
     double *best = malloc(sizeof(double) * (size_t)(top + 1));   // top scores, descending
     int n_best = 0;
     long pos = 0;
     if (!best) { *failed = 1; return 0; }
     while (pos < n_cand) {
-        double cutoff = GD_SPLIT_NEAR_DUP;
+        double cutoff = PL_SPLIT_NEAR_DUP;
         if (top > 0) cutoff = n_best < top ? -1 : fmin(cutoff, best[top - 1]);
         if (c[pos].bound <= cutoff) break;
         long end = pos + BATCH < n_cand ? pos + BATCH : n_cand;
@@ -311,12 +311,12 @@ static long score_until_cutoff(const cand *c, long n_cand, const signal *sig, in
             }
 #pragma omp for schedule(dynamic)
             for (long k = pos; k < end; k++) {
-                res[k] = (gd_split_pair){-1, -1, 0, 0, 0};
+                res[k] = (pl_split_pair){-1, -1, 0, 0, 0};
                 if (!prod || !r) continue;
                 const signal *a = &sig[c[k].a], *b = &sig[c[k].b];
                 double bound = spectral_bound(a, b, n_fft);
                 if (bound <= cutoff) continue;
-                res[k] = (gd_split_pair){c[k].a, c[k].b, 0, 0, 0};
+                res[k] = (pl_split_pair){c[k].a, c[k].b, 0, 0, 0};
                 score(a, b, n_fft, bound, prod, r, &res[k]);
             }
             gd_fft_free(prod);
@@ -335,8 +335,8 @@ static long score_until_cutoff(const cand *c, long n_cand, const signal *sig, in
     return pos;
 }
 
-int gd_split_near_pairs(const gd_manifest *m, const unsigned char *skip, int top,
-                        gd_split_pair **pairs, int *n_pairs, long *n_cross) {
+int pl_split_near_pairs(const pl_manifest *m, const unsigned char *skip, int top,
+                        pl_split_pair **pairs, int *n_pairs, long *n_cross) {
     *pairs = NULL;
     *n_pairs = 0;
     int n = m->n_entries, n_fft = 16, failed = 0;
@@ -345,7 +345,7 @@ int gd_split_near_pairs(const gd_manifest *m, const unsigned char *skip, int top
     int err = load_signals(m, skip, sig, &n_fft);
     long n_cand = 0, n_scored = 0;
     cand *c = err ? NULL : candidates(m, sig, n_fft, &n_cand);
-    gd_split_pair *res = c ? malloc(sizeof *res * (size_t)(n_cand ? n_cand : 1)) : NULL;
+    pl_split_pair *res = c ? malloc(sizeof *res * (size_t)(n_cand ? n_cand : 1)) : NULL;
     if (!err && !res) err = GD_ERR_NOMEM;
     if (!err) n_scored = score_until_cutoff(c, n_cand, sig, n_fft, top, res, &failed);
     if (!err && failed) err = GD_ERR_NOMEM;
@@ -355,7 +355,7 @@ int gd_split_near_pairs(const gd_manifest *m, const unsigned char *skip, int top
         n_scored = n_res;
         qsort(res, (size_t)n_scored, sizeof *res, cmp_pair);
         long keep = 0;
-        while (keep < n_scored && (keep < top || res[keep].corr > GD_SPLIT_NEAR_DUP)) keep++;
+        while (keep < n_scored && (keep < top || res[keep].corr > PL_SPLIT_NEAR_DUP)) keep++;
         *pairs = res;
         *n_pairs = (int)keep;
         if (n_cross) *n_cross = n_cand;
@@ -368,13 +368,13 @@ int gd_split_near_pairs(const gd_manifest *m, const unsigned char *skip, int top
 
 // --------------------------------------------------------------------------- the check
 
-int gd_split_check(const gd_manifest *m, const unsigned char *skip, FILE *out) {
+int pl_split_check(const pl_manifest *m, const unsigned char *skip, FILE *out) {
     int n = m->n_entries ? m->n_entries : 1;
     int *fg = malloc(sizeof(int) * (size_t)n), *fs = malloc(sizeof(int) * (size_t)n);
     int n_bad = fg && fs ? label_problems(m, out, fg, fs) : -1;
-    gd_split_pair *p = NULL;
+    pl_split_pair *p = NULL;
     int n_p = 0;
-    if (n_bad >= 0 && gd_split_near_pairs(m, skip, 0, &p, &n_p, NULL)) n_bad = -1;
+    if (n_bad >= 0 && pl_split_near_pairs(m, skip, 0, &p, &n_p, NULL)) n_bad = -1;
     for (int k = 0; k < n_p && n_bad >= 0; k++) {
         int a = p[k].a, b = p[k].b;
         if (fg[a] == fg[b] || fs[a] == fs[b]) continue;   // reported above
@@ -391,10 +391,10 @@ int gd_split_check(const gd_manifest *m, const unsigned char *skip, FILE *out) {
     return n_bad;
 }
 
-int gd_split_check_path(const char *path) {
-    gd_manifest *m;
-    if (gd_manifest_load(&m, path)) return 1;
-    int n_bad = gd_split_check(m, NULL, stderr);
-    gd_manifest_free(m);
+int pl_split_check_path(const char *path) {
+    pl_manifest *m;
+    if (pl_manifest_load(&m, path)) return 1;
+    int n_bad = pl_split_check(m, NULL, stderr);
+    pl_manifest_free(m);
     return n_bad != 0;
 }

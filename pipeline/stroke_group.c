@@ -1,5 +1,5 @@
 // stroke_group.c: the default import grouping rule (see stroke_group.h).
-#include "pipeline/stroke_group.h" // defines: gd_stroke_group
+#include "pipeline/stroke_group.h" // defines: pl_stroke_group
 
 #include <ctype.h>
 #include <string.h>
@@ -36,7 +36,7 @@ static int is_take_suffix(const token *t) {
     return 0;
 }
 
-void gd_stroke_group(const char *path, char *out, size_t cap) {
+void pl_stroke_group(const char *path, char *out, size_t cap) {
     token tok[MAX_TOKENS];
     int n = 0;
     for (const char *p = path; *p;) {

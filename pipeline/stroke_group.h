@@ -15,13 +15,13 @@
 // "Snare_Hit_v3", "snare-hit-rr2", "Snare Hit 127", "snare_hit_soft" and "SnareHit_L2" all
 // give "snare-hit". The rule errs towards merging ("Tom 1" and "Tom 2" both give "tom"),
 // which never lets one stroke straddle splits; --group-by REGEX overrides it.
-#ifndef GD_STROKE_GROUP_H
-#define GD_STROKE_GROUP_H
+#ifndef PL_STROKE_GROUP_H
+#define PL_STROKE_GROUP_H
 
 #include <stddef.h>
 
 // Writes the stroke name of path (a relative path without extension) to out (cap bytes,
 // NUL-terminated, truncated if longer).
-void gd_stroke_group(const char *path, char *out, size_t cap);
+void pl_stroke_group(const char *path, char *out, size_t cap);
 
 #endif

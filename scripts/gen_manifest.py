@@ -6,7 +6,7 @@ mute); one recording per instrument+stroke. The Black Pearl 1.0: an acoustic kit
 instrument+stroke in five velocity layers (Softest..Hardest = 0.2..1.0).
 group = kit + instrument + stroke, so velocity layers never straddle splits. Splits are
 assigned per kit (so both kits get test and valid groups) with the rule gendang uses for
-`data import` (gd_assign_splits): groups sorted by sha256("<seed>:<group>"), the first
+`data import` (pl_assign_splits): groups sorted by sha256("<seed>:<group>"), the first
 round(0.3 n) to test, the next round(0.1 n) to valid, the rest to train. 0.3 rather than
 import's default 0.2 gives 15 independent test groups over the two kits.
 tests/pipeline/test_splits.c checks that the C rule reproduces the manifest this writes.

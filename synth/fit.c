@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "core/audio.h"     // defines: gd_audio_read/write
-#include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"       // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet/_verbose
 #include "core/error.h"     // defines: gd_strerror
 #include "core/fft.h"       // defines: gd_fft_r2c, gd_fft_alloc
 #include "core/fileio.h"    // defines: gd_atomic, gd_path_*
@@ -347,8 +347,8 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         case 'C': compare = optarg; break;
         case 'K': max_strokes = (int)gd_opt_int("--max-strokes", optarg, 1, SYN_MAX_STROKES); break;
         case 'h': return -1;   // main prints the usage
-        case 'q': gd_log_set_level(GD_LOG_QUIET); break;
-        case 'v': gd_log_set_level(GD_LOG_DEBUG); break;
+        case 'q': gd_cli_quiet(); break;
+        case 'v': gd_cli_verbose(); break;
         default: gd_usage("fit: unknown option");
         }
     }

@@ -12,10 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/cli.h"       // defines: gd_cli_init, gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"       // defines: gd_cli_init, gd_cli_quiet/_verbose, gd_die, gd_usage, gd_opt_*
 #include "core/error.h"     // defines: gd_strerror
 #include "core/fileio.h"    // defines: gd_path_join, gd_path_exists, gd_is_dir
-#include "core/log.h"       // defines: gd_log_set_level
 #include "core/progress.h"  // defines: gd_now
 #include "synth/fit.h"
 #include "synth/preset.h"
@@ -55,7 +54,8 @@ static const char *USAGE =
     "      With P: check that each preset (a name or a .yaml path) loads (exit 1 naming the\n"
     "      first that does not). Without: list the built-in presets (folder: $GD_SYNTH_PRESETS, else synth/presets next to\n"
     "      the binary's parent folder, else ./synth/presets).\n\n"
-    "Options: -h/--help, --version, -q/--quiet, -v/--verbose.\n"
+    "Options: -h/--help, --version, -v/--verbose,\n"
+    "  -q/--quiet (" GD_CLI_QUIET_HELP ").\n"
     "Exit status: 0 success, 1 runtime error, 2 usage error.\n";
 
 static char g_preset_dir[PATH_MAX];
@@ -122,8 +122,8 @@ static syn_preset *load_preset(const char *name) {
 static void common_opt(int c) {
     if (c == 'h') { fputs(USAGE, stdout); exit(0); }
     if (c == 'V') { printf("gendang-synth %s\n", GD_VERSION); exit(0); }
-    if (c == 'q') gd_log_set_level(GD_LOG_QUIET);
-    else if (c == 'v') gd_log_set_level(GD_LOG_DEBUG);
+    if (c == 'q') gd_cli_quiet();
+    else if (c == 'v') gd_cli_verbose();
     else gd_usage("unknown option");
 }
 

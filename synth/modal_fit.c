@@ -225,7 +225,8 @@ double syn_mrstft(const float *x, const float *ref, int64_t n) {
     static const int cfg[3][3] = {{2048, 240, 1200}, {1024, 120, 600}, {512, 50, 240}};
     double total = 0;
     for (int i = 0; i < 3; i++) {
-        gd_stft_cfg c = {cfg[i][0], cfg[i][1], cfg[i][2], 1};
+        gd_stft_cfg c = {.n_fft = cfg[i][0], .hop = cfg[i][1], .win_length = cfg[i][2],
+                         .center = 1};
         int64_t T = gd_stft_n_frames(&c, n), F = gd_stft_n_bins(&c);
         float *A = malloc(sizeof(float) * (size_t)(T * F)), *B = malloc(sizeof(float) * (size_t)(T * F));
         if (!A || !B || gd_stft_mag(A, x, n, &c) || gd_stft_mag(B, ref, n, &c)) {

@@ -13,7 +13,7 @@
 int rv_bench(const rv_config *cfg, int batch, int steps) {
     rv_model m;
     int rc = rv_model_init(&m, cfg);
-    if (!rc) rc = rv_model_plan(&m, batch, cfg->n_signal, 1);
+    if (!rc) rc = rv_model_plan(&m, batch, cfg->n_signal, RV_PLAN_TRAIN);
     if (rc) { rv_model_free(&m); return rc; }
     rv_model_init_params(&m, 1);
     long N = cfg->n_signal, nn = (long)batch * cfg->noise_channels * m.Tl;
@@ -33,8 +33,9 @@ int rv_bench(const rv_config *cfg, int batch, int steps) {
             for (int k = 0; k < RV_P_N; k++) rv_prof_t[k] = 0;
             t0 = omp_get_wtime();
         }
-        rv_model_gen_step(&m, x, noise, prior, NULL, 1, 1);
-        rv_model_adam(&m, rv_lr_linear(cfg->lr, cfg->lr_end_factor, s, cfg->phase_1_duration), s + 1, 1);
+        rv_model_gen_step(&m, x, noise, prior, NULL, RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
+        double lr = rv_lr_linear(cfg->lr, cfg->lr_end_factor, s, cfg->phase_1_duration);
+        rv_model_adam(&m, lr, s + 1, RV_STEP_TRAIN_ENCODER);
     }
     double dt = omp_get_wtime() - t0, acc = 0;
     rv_prof_on = 0;

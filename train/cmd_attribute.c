@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"         // defines: gd_die, gd_usage, gd_opt_*
+#include "core/cli.h"         // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet
 #include "core/csv.h"         // defines: gd_csv_*
 #include "core/fileio.h"      // defines: gd_atomic_*, gd_path_join, gd_mkdir_p
 #include "core/json.h"        // defines: gd_json_*
-#include "core/log.h"         // defines: gd_info, gd_log_set_level
+#include "core/log.h"         // defines: gd_warn
 #include "core/sha256.h"      // defines: gd_sha256_file
 #include "train/attribute.h"  // defines: rv_attr_*
 #include "train/cmds.h"       // defines: rv_cli_*
@@ -56,7 +56,7 @@ static void help(void) {
         "                         case-insensitive), leak_chance (its mean under permuted\n"
         "                         labels) and leak_band_share (energy share in the bins where\n"
         "                         the matching train clips are 6 dB above the others)\n"
-        "  -q, --quiet            no info messages\n"
+        "  -q, --quiet            " GD_CLI_QUIET_HELP "\n"
         "  -h, --help             this help\n\n"
         "Exit status: 0 success, 1 runtime failure (bad input, I/O), 2 usage error.\n"
         "The result is the same for the same seed whatever the thread count (OMP_NUM_THREADS).\n");
@@ -436,7 +436,7 @@ int rv_cmd_attribute(int argc, char **argv) {
         case O_LEAK: leak = optarg; break;
         case 'k': o.k = (int)gd_opt_int("-k", optarg, 1, 10000); break;
         case 'o': out = optarg; break;
-        case 'q': gd_log_set_level(GD_LOG_WARN); break;
+        case 'q': gd_cli_quiet(); break;
         case 'h': help(); return 0;
         default: gd_usage("attribute: unknown option (see attribute --help)");
         }

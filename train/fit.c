@@ -56,7 +56,7 @@ static double validate(rv_model *m, rv_gpu *gpu, const rv_corpus *val, uint64_t 
             rv_gpu_step(gpu, x, noise, prior, 0, 1, 0, 0, 1);
             rv_gpu_losses(gpu, &L);
         } else {
-            rv_model_gen_step(m, x, noise, prior, &L, 0, 1);
+            rv_model_gen_step(m, x, noise, prior, &L, RV_STEP_TRAIN_ENCODER);
         }
         s += L.total;
     }
@@ -240,7 +240,7 @@ static int prepare(fit_run *r) {
             "multiband crop %d+%d frames", o->corpus, r->tr.n, r->va.n, r->m.P.total, r->m.lrf,
             r->m.rrf, r->m.crop_l, r->m.crop_r);
     print_schedule(c, r->step0, o->steps);
-    if ((rc = rv_model_plan(&r->m, c->batch, c->n_signal, 1))) return rc;
+    if ((rc = rv_model_plan(&r->m, c->batch, c->n_signal, RV_PLAN_TRAIN))) return rc;
     char yaml[8192], *cp = gd_path_join(o->out_dir, "config.yaml");
     rv_config_to_yaml(c, yaml, sizeof(yaml));
     gd_atomic a;
@@ -329,10 +329,11 @@ static int train_step(fit_run *r, long s, rv_losses *L, double *lr, double *ld) 
     *ld = NAN;
     if (r->gpu) return train_step_gpu(r, s, L, *lr, ld, phase, d_step, g_done, d_done);
     if (d_step) {
-        rv_model_gen_step(m, r->x, r->noise, r->prior, L, 0, 0);
+        rv_model_gen_step(m, r->x, r->noise, r->prior, L, 0);
         *ld = L->disc = rv_disc_d_step(m->disc, r->x, m->y);
     } else {
-        rv_model_gen_step(m, r->x, r->noise, r->prior, L, 1, phase == 1);
+        rv_model_gen_step(m, r->x, r->noise, r->prior, L,
+                          RV_STEP_BACKWARD | (phase == 1 ? RV_STEP_TRAIN_ENCODER : 0));
     }
     if (s == r->o->fault_step) L->total = NAN;
     int bad_loss = !isfinite(L->total) || (d_step && !isfinite(*ld));
@@ -342,7 +343,7 @@ static int train_step(fit_run *r, long s, rv_losses *L, double *lr, double *ld) 
                  resume_note(r, where, sizeof(where)));
         return GD_ERR_NUMERIC;
     }
-    if (phase == 1) rv_model_adam(m, *lr, s + 1, 1);
+    if (phase == 1) rv_model_adam(m, *lr, s + 1, RV_STEP_TRAIN_ENCODER);
     else if (d_step) rv_disc_adam(m->disc, c, c->d_lr, d_done + 1);
     else rv_model_adam(m, *lr, g_done + 1, 0);
     return 0;

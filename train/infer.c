@@ -46,7 +46,7 @@ static int run(rv_model *m, int mode, float *out, const float *x, long n, const 
     int hop = rv_config_hop(&m->cfg), L = m->cfg.latent_size, K = m->cfg.noise_channels;
     int c = rv_infer_context(m), W = Kb + 2 * c;
     if (mode != 1) F = (n + hop - 1) / hop;
-    int rc = rv_model_plan(m, 1, (long)W * hop, 0);
+    int rc = rv_model_plan(m, 1, (long)W * hop, RV_PLAN_INFER);
     if (rc) return rc;
     float *xin = calloc((size_t)W * hop, sizeof(float)), *zw = calloc((size_t)L * W, sizeof(float));
     float *nz = calloc((size_t)(K ? K : 1) * W, sizeof(float)), *yw = malloc(sizeof(float) * W * hop);

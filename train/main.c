@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "core/audio.h"       // defines: gd_audio_read, gd_audio_write
-#include "core/cli.h"         // defines: gd_die, gd_usage, gd_opt_int
+#include "core/cli.h"         // defines: gd_die, gd_usage, gd_opt_int, gd_cli_quiet/_verbose
 #include "core/csv.h"         // defines: gd_csv_read, gd_csv_write_row
 #include "core/error.h"       // defines: gd_strerror
 #include "core/fileio.h"      // defines: gd_atomic_open, gd_path_exists
-#include "core/log.h"         // defines: gd_log_set_level, gd_info
+#include "core/log.h"         // defines: gd_info
 #include "core/outdir.h"      // defines: gd_outlist_*
 #include "train/bench.h"      // defines: rv_bench
 #include "train/checkpoint.h" // defines: rv_ckpt_load
@@ -69,7 +69,7 @@ static void help(void) {
         "      --block N        latent frames per inference block (default 64)\n"
         "      --batch B        batch size (bench; default: the config's)\n"
         "      --debug-nan-at S treat the loss of step S as NaN (tests the NaN stop; fit)\n"
-        "  -q, --quiet          no progress or info messages\n"
+        "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
         "  -v, --verbose        more messages\n"
         "  -h, --help           this help;  --version  the version\n\n"
         "Exit status: 0 success, 1 runtime failure (bad input, I/O, NaN loss), 2 usage error.\n"
@@ -238,8 +238,8 @@ int main(int argc, char **argv) {
         default: gd_usage("unknown option");
         }
     }
-    if (quiet) gd_log_set_level(GD_LOG_WARN);
-    else if (verbose) gd_log_set_level(GD_LOG_DEBUG);
+    if (quiet) gd_cli_quiet();
+    else if (verbose) gd_cli_verbose();
     if (optind >= argc) gd_usage("missing command (fit, encode, decode, transfer)");
     const char *cmd = argv[optind++];
     if (strcmp(device, "cpu") && strcmp(device, "cuda")) gd_usage("--device: cpu or cuda, not '%s'", device);

@@ -87,7 +87,7 @@ void rv_model_init_params(rv_model *m, unsigned long long seed) {
 
 static size_t zmax(size_t a, size_t b) { return a > b ? a : b; }
 
-int rv_model_plan(rv_model *m, int B, long N, int train) {
+int rv_model_plan(rv_model *m, int B, long N, rv_plan_mode mode) {
     const rv_config *c = &m->cfg;
     unplan(m);
     int hop = rv_config_hop(c);
@@ -119,7 +119,7 @@ int rv_model_plan(rv_model *m, int B, long N, int train) {
         else rv_net_bind(i == n - 2 ? &m->enc : &m->dec, p);
         p += sizes[i];
     }
-    if (train) {
+    if (mode == RV_PLAN_TRAIN) {
         long nmb = T - m->crop_l - m->crop_r;
         for (int i = 0; i < c->n_mb_scales; i++)
             if (nmb <= c->mb_scales[i] / 2) {
@@ -160,7 +160,9 @@ static void decode_mb(rv_model *m, const float *noise_unused) {
 }
 
 double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const float *prior,
-                         rv_losses *out, int backward, int train_encoder) {
+                         rv_losses *out, unsigned flags) {
+    const int backward = !!(flags & RV_STEP_BACKWARD);
+    const int train_encoder = !!(flags & RV_STEP_TRAIN_ENCODER);
     const rv_config *c = &m->cfg;
     int B = m->B, T = m->T, Tl = m->Tl, L = c->latent_size;
     rv_net_weights(&m->enc, m->P.data, m->W_enc);
@@ -214,9 +216,9 @@ double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const 
     return total;
 }
 
-void rv_model_adam(rv_model *m, double lr, long t, int train_encoder) {
+void rv_model_adam(rv_model *m, double lr, long t, unsigned flags) {
     rv_adam_cfg a = {m->cfg.lr, m->cfg.beta1, m->cfg.beta2, m->cfg.eps};
-    long off = train_encoder ? 0 : m->n_enc;
+    long off = flags & RV_STEP_TRAIN_ENCODER ? 0 : m->n_enc;
     RV_PROF(RV_P_ADAM, m->be->adam_step(m->P.data + off, m->M + off, m->V + off, m->G + off,
                                     m->P.total - off, &a, lr, t));
 }

@@ -51,19 +51,26 @@ int  rv_model_init(rv_model *m, const rv_config *cfg);
 void rv_model_free(rv_model *m);
 // Random initialisation (PyTorch defaults, weight-norm g = |v|) from seed.
 void rv_model_init_params(rv_model *m, unsigned long long seed);
+// What rv_model_plan sizes for: inference only, or training (also the loss caches, and a
+// check that the crop leaves enough signal).
+typedef enum { RV_PLAN_INFER = 0, RV_PLAN_TRAIN = 1 } rv_plan_mode;
 // Allocates the shape-dependent block for batch B of N samples (N a multiple of the hop).
-// train = 1 also sizes the loss caches and checks the crop leaves enough signal.
-int  rv_model_plan(rv_model *m, int B, long N, int train);
+int  rv_model_plan(rv_model *m, int B, long N, rv_plan_mode mode);
 
-// Phase-1 generator forward and, if backward, gradients into m->G (zeroed first).
-// train_encoder = 0 is the phase-2 generator step: encoder frozen (no regulariser gradient)
-// and, when m->disc exists, the adversarial and feature-matching terms are added.
+// Flags of rv_model_gen_step and rv_model_adam (0: neither).
+enum {
+    RV_STEP_BACKWARD      = 1,   // gen_step: gradients into m->G (zeroed first), not only losses
+    RV_STEP_TRAIN_ENCODER = 2,   // phase 1: the encoder trains (regulariser on). Without it, the
+                                 // phase-2 generator step: encoder frozen and, when m->disc
+                                 // exists, the adversarial and feature-matching terms added
+};
+// Generator forward (losses) and, with RV_STEP_BACKWARD, backward.
 // x (B, N); noise (B, noise, Tl); prior (B, L, Tl). Returns the weighted total; terms in *out.
 double rv_model_gen_step(rv_model *m, const float *x, const float *noise, const float *prior,
-                         rv_losses *out, int backward, int train_encoder);
+                         rv_losses *out, unsigned flags);
 // Adam update of the generator with learning rate lr at 1-based step t; the encoder is
-// skipped when train_encoder = 0 (phase 2 freezes it outright).
-void rv_model_adam(rv_model *m, double lr, long t, int train_encoder);
+// skipped without RV_STEP_TRAIN_ENCODER (phase 2 freezes it outright).
+void rv_model_adam(rv_model *m, double lr, long t, unsigned flags);
 
 // Builds (or, with seed, initialises) the discriminator and plans it for the model's plan.
 int  rv_model_init_disc(rv_model *m, unsigned long long seed);

@@ -7,8 +7,13 @@ $(BUILD)/train_f64/%.o: train/nn/%.c $$(call flags_check,$$(CC_O) -DRV_F64)
 	$(CC_O) -DRV_F64 -MMD -MP -c $< -o $@
 	@$(call flags_save,$(CC_O) -DRV_F64)
 
+# Every global symbol of the double build must carry _f64 (the rename list in rv_real.h); one
+# without it would clash with, or silently stand in for, the float op of the same name.
 $(BUILD)/libtrain_f64.a: $(TRAIN_F64_OBJS) $$(call flags_check,$(AR) $(TRAIN_F64_OBJS))
 	@mkdir -p $(dir $@)
+	@bad=$$(nm -g --defined-only $(TRAIN_F64_OBJS) | awk 'NF == 3 && $$3 !~ /_f64$$/ {print $$3}'); \
+	if [ -n "$$bad" ]; then \
+	    echo "train/nn/rv_real.h: no _f64 name for: $$(echo $$bad)" >&2; exit 1; fi
 	rm -f $@; $(AR) rcs $@ $(TRAIN_F64_OBJS)
 	@$(call flags_save,$(AR) $(TRAIN_F64_OBJS))
 

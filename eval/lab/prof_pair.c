@@ -67,10 +67,10 @@ static double floor_work(const float *r, const float *t, const gd_audio *ra, con
 int main(int argc, char **argv) {
     if (argc < 3) return 2;
     const int floor_only = argc > 3 && !strcmp(argv[3], "--floor");
-    eval_item *it;
+    ev_item *it;
     int n;
     char err[256];
-    if (eval_items_build(&it, &n, argv[1], argv[2], err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
+    if (ev_items_build(&it, &n, argv[1], argv[2], err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
     double audio = 0, t_all = now();
     for (int i = 0; i < n; i++) {
         double t0 = now();
@@ -122,13 +122,13 @@ int main(int argc, char **argv) {
         double f = acc[0] + acc[1];
         printf("%d pairs, %.3f s audio: spectra %.4f s + loudness %.4f s = %.4f s (%.1fx real time at most)\n",
                n, audio, acc[0], acc[1], f, audio / f);
-        eval_items_free(it, n);
+        ev_items_free(it, n);
         return 0;
     }
     double tot = now() - t_all, sum = 0;
     for (int k = 0; k < S_N; k++) sum += acc[k];
     printf("%d pairs, %.3f s audio, %.4f s total (%.1fx real time)\n", n, audio, tot, audio / tot);
     for (int k = 0; k < S_N; k++) printf("  %-16s %8.4f s %5.1f %%\n", names[k], acc[k], 100 * acc[k] / sum);
-    eval_items_free(it, n);
+    ev_items_free(it, n);
     return 0;
 }

@@ -32,7 +32,7 @@ static void check_against_naive(int nf, int hop, int wl, int center, int64_t n) 
     gd_rng r;
     gd_rng_init(&r, 3, (uint64_t)nf);
     for (int64_t i = 0; i < n; i++) x[i] = (float)gd_rng_normal(&r);
-    gd_stft_cfg cfg = {nf, hop, wl, center};
+    gd_stft_cfg cfg = {.n_fft = nf, .hop = hop, .win_length = wl, .center = center};
     int64_t T = gd_stft_n_frames(&cfg, n);
     CHECK(T == (center ? 1 + n / hop : 1 + (n - nf) / hop));
     int F = gd_stft_n_bins(&cfg);
@@ -81,7 +81,7 @@ static void test_magnitude_of_sine(void) {
     int nf = 1024, n = 8192;
     float *x = malloc(sizeof(float) * n);
     for (int i = 0; i < n; i++) x[i] = (float)(0.8 * cos(2 * M_PI * 64 * i / nf));
-    gd_stft_cfg cfg = {nf, 256, 0, 1};
+    gd_stft_cfg cfg = {.n_fft = nf, .hop = 256, .center = 1};
     int64_t T = gd_stft_n_frames(&cfg, n);
     float *mag = malloc(sizeof(float) * (size_t)(T * 513));
     CHECK(gd_stft_mag(mag, x, n, &cfg) == 0);

@@ -71,10 +71,12 @@ static double *cpu_sensitivity(rv_model *m, const float *x, const float *noise, 
         gd_rng r;
         gd_rng_init(&r, 777, (uint64_t)k);
         for (long i = 0; i < nx; i++) xp[i] = x[i] * (float)(1 + rel * gd_rng_normal(&r));
-        rv_model_gen_step(m, xp, noise, prior, &l, 1, train_encoder);
+        rv_model_gen_step(m, xp, noise, prior, &l,
+                          RV_STEP_BACKWARD | (train_encoder ? RV_STEP_TRAIN_ENCODER : 0));
         G1[k] = hcopy(m->G, n);
     }
-    rv_model_gen_step(m, x, noise, prior, &l, 1, train_encoder);
+    rv_model_gen_step(m, x, noise, prior, &l,
+                      RV_STEP_BACKWARD | (train_encoder ? RV_STEP_TRAIN_ENCODER : 0));
     double *s = calloc(m->P.n, sizeof(double));
     for (int i = 0; i < m->P.n; i++) {
         const rv_tensor *t = &m->P.t[i];
@@ -130,7 +132,7 @@ static long adam_check(const char *what, const float *pg, const float *pc, const
 // CPU and uploaded to the GPU; NULL (the failure checked) without one.
 static rv_gpu *tiny_on_gpu(rv_config *c, rv_model *m, int B, unsigned long long seed) {
     rv_gpu *g = NULL;
-    CHECK(tiny_model(c, m, seed, B, 0, 1) == 0);
+    CHECK(tiny_model(c, m, seed, B, 0, RV_PLAN_TRAIN) == 0);
     CHECK(rv_gpu_init(&g, m, B, c->n_signal, 1) == 0);
     return g;
 }
@@ -150,7 +152,7 @@ static void test_model_step(void) {
     rv_losses lc, lg;
     double lr = rv_lr_linear(c.lr, c.lr_end_factor, 0, c.phase_1_duration);
     double *sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 1, 1.2e-7);
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
     rv_gpu_losses(g, &lg);
     cmp_val("loss multiband", lg.mb, lc.mb, 1e-4);
@@ -165,7 +167,7 @@ static void test_model_step(void) {
     CHECK(worst <= 1);
     free(sens);
     // Adam on both sides from the same gradient state
-    rv_model_adam(&m, lr, 1, 1);
+    rv_model_adam(&m, lr, 1, RV_STEP_TRAIN_ENCODER);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 1, 1);   // same grads, then update
     float *Pg = malloc(sizeof(float) * n);
     rv_model tmp = m;   // shallow: only P.data/M/V used as destinations below
@@ -177,8 +179,9 @@ static void test_model_step(void) {
     for (int s = 1; s <= 5; s++) {
         batch bs = make_batch(&m, B, N, s);
         double lrs = rv_lr_linear(1e-4, c.lr_end_factor, s, c.phase_1_duration);   // see gen_rave_ref.py
-        rv_model_gen_step(&m, bs.x, bs.noise, bs.prior, &lc, 1, 1);
-        rv_model_adam(&m, lrs, s + 1, 1);
+        rv_model_gen_step(&m, bs.x, bs.noise, bs.prior, &lc,
+                          RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
+        rv_model_adam(&m, lrs, s + 1, RV_STEP_TRAIN_ENCODER);
         rv_gpu_step(g, bs.x, bs.noise, bs.prior, lrs, s + 1, 1, 1, 1);
         rv_gpu_losses(g, &lg);
         double r = fabs(lg.total - lc.total) / fabs(lc.total);
@@ -203,7 +206,7 @@ static void test_model_step(void) {
     CHECK(same);
     // phase-2 style step (frozen encoder): decoder grads only, encoder grads zero
     sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 0, 1.2e-7);
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, RV_STEP_BACKWARD);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 0);
     rv_gpu_losses(g, &lg);
     rv_gpu_download_grads(g, Gg);
@@ -282,7 +285,7 @@ static void test_tf32_step(void) {
     batch b = make_batch(&m, B, N, 0);
     rv_losses lc, lg;
     double lr = rv_lr_linear(c.lr, c.lr_end_factor, 0, c.phase_1_duration);
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
     memcpy(G32, m.G, sizeof(float) * n);
     rv_cuda_set_tf32(1);
     rv_gpu_step(g, b.x, b.noise, b.prior, lr, 1, 1, 0, 1);
@@ -297,7 +300,8 @@ static void test_tf32_step(void) {
         rv_gemm_set_tf32_emulation(modes[k]);
         double *sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 1, 1.2e-7);   // leaves m.G
         rv_gemm_set_tf32_emulation(RV_TF32_OFF);
-        rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 1);   // losses only, fp32
+        rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc,
+                          RV_STEP_TRAIN_ENCODER);   // losses only, fp32
         printf("  cpu emulation (%s):\n", names[k]);
         tf32_block_print("cpu tf32 vs cpu fp32 gradients", m.G, G32, n);
         const char *w = "";
@@ -324,7 +328,7 @@ static void test_phase2(void) {
     rv_config c;
     rv_model m;
     int B = 2;
-    CHECK(tiny_model(&c, &m, 21, B, 0, 1) == 0);
+    CHECK(tiny_model(&c, &m, 21, B, 0, RV_PLAN_TRAIN) == 0);
     long N = c.n_signal;
     CHECK(rv_model_init_disc(&m, 5) == 0);
     rv_gpu *g = NULL;
@@ -340,7 +344,7 @@ static void test_phase2(void) {
     rv_losses lc, lg;
     // generator step of phase 2
     double *sens = cpu_sensitivity(&m, b.x, b.noise, b.prior, 0, 1.2e-7);
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 1, 0);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, RV_STEP_BACKWARD);
     rv_gpu_step(g, b.x, b.noise, b.prior, 1e-4, 1, 1, 0, 0);
     rv_gpu_losses(g, &lg);
     cmp_val("G step multiband", lg.mb, lc.mb, 1e-4);
@@ -358,7 +362,7 @@ static void test_phase2(void) {
     CHECK(worst <= 1);
     free(sens);
     // discriminator step
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0, 0);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &lc, 0);
     double ld = rv_disc_d_step(d, b.x, m.y);
     rv_gpu_d_step(g, b.x, b.noise, b.prior, c.d_lr, 1, 0);
     rv_gpu_losses(g, &lg);

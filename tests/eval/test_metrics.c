@@ -30,11 +30,11 @@ static float *scaled(const float *x, int64_t n, float g) {
     return y;
 }
 
-static eval_pair_result pair(const float *r, int64_t nr, const float *t, int64_t nt, int rate) {
-    eval_pair_result res;
-    eval_pair_opts o;
-    eval_pair_opts_default(&o);
-    int rc = eval_pair_mono(&res, r, nr, t, nt, rate, &o);
+static ev_pair_result pair(const float *r, int64_t nr, const float *t, int64_t nt, int rate) {
+    ev_pair_result res;
+    ev_pair_opts o;
+    ev_pair_opts_default(&o);
+    int rc = ev_pair_mono(&res, r, nr, t, nt, rate, &o);
     CHECK(rc == 0);
     return res;
 }
@@ -42,34 +42,34 @@ static eval_pair_result pair(const float *r, int64_t nr, const float *t, int64_t
 // V1, V2, V3, V5: white noise sigma 0.3 against 0.5x and 2x copies.
 static void test_gain_vectors(void) {
     float *x = noise(NN, 0.3, 7), *h = scaled(x, NN, 0.5f), *d = scaled(x, NN, 2.0f);
-    eval_pair_result r = pair(x, NN, h, NN, SR);
+    ev_pair_result r = pair(x, NN, h, NN, SR);
     CHECK(r.lag == 0);
-    CHECK_NEAR(r.value[EVAL_MRSTFT], 1.1931472, 1e-6);            // V1
-    CHECK_NEAR(r.value[EVAL_MRSTFT_SC], 0.5, 1e-6);
-    CHECK_NEAR(r.value[EVAL_MRSTFT_LOGMAG], 0.6931472, 1e-6);
-    CHECK_NEAR(r.value[EVAL_RAVE_MSS], 4.7157359, 1e-6);           // V2
-    CHECK_NEAR(r.value[EVAL_LSD_DB], 6.0206, 1e-4);                // |20 log10 0.5|
-    CHECK_NEAR(r.value[EVAL_MCD_DB], 0.0, 1e-6);                   // V5: gain invariance
-    CHECK(r.why[EVAL_SI_SDR_DB] != NULL);                           // infinite: null with a reason
-    CHECK_NEAR(r.value[EVAL_LOUD_DIFF], 20 * log10(0.5), 1e-3);
-    CHECK_NEAR(r.value[EVAL_ENVELOPE_L1_DB], 6.0206, 1e-3);
+    CHECK_NEAR(r.value[EV_MRSTFT], 1.1931472, 1e-6);              // V1
+    CHECK_NEAR(r.value[EV_MRSTFT_SC], 0.5, 1e-6);
+    CHECK_NEAR(r.value[EV_MRSTFT_LOGMAG], 0.6931472, 1e-6);
+    CHECK_NEAR(r.value[EV_RAVE_MSS], 4.7157359, 1e-6);             // V2
+    CHECK_NEAR(r.value[EV_LSD_DB], 6.0206, 1e-4);                  // |20 log10 0.5|
+    CHECK_NEAR(r.value[EV_MCD_DB], 0.0, 1e-6);                     // V5: gain invariance
+    CHECK(r.why[EV_SI_SDR_DB] != NULL);                             // infinite: null with a reason
+    CHECK_NEAR(r.value[EV_LOUD_DIFF], 20 * log10(0.5), 1e-3);
+    CHECK_NEAR(r.value[EV_ENVELOPE_L1_DB], 6.0206, 1e-3);
     r = pair(x, NN, d, NN, SR);
-    CHECK_NEAR(r.value[EVAL_MRSTFT], 1.6931472, 1e-6);
-    CHECK_NEAR(r.value[EVAL_LSD_DB], 6.0206, 1e-4);                // V3
-    CHECK_NEAR(r.value[EVAL_RAVE_MSS], 5 * (1.0 + log(2.0)), 1e-5);
+    CHECK_NEAR(r.value[EV_MRSTFT], 1.6931472, 1e-6);
+    CHECK_NEAR(r.value[EV_LSD_DB], 6.0206, 1e-4);                  // V3
+    CHECK_NEAR(r.value[EV_RAVE_MSS], 5 * (1.0 + log(2.0)), 1e-5);
     // swapped arguments: SC becomes |1 - 1/g|
     r = pair(h, NN, x, NN, SR);
-    CHECK_NEAR(r.value[EVAL_MRSTFT_SC], 1.0, 1e-6);
+    CHECK_NEAR(r.value[EV_MRSTFT_SC], 1.0, 1e-6);
     free(x); free(h); free(d);
 }
 
 static void test_identity(void) {
     float *x = noise(NN / 2, 0.3, 3);
-    eval_pair_result r = pair(x, NN / 2, x, NN / 2, SR);
-    int zero[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
-                  EVAL_LOUD_DIFF, EVAL_ENVELOPE_L1_DB, EVAL_ATTACK_MS_ERR};
+    ev_pair_result r = pair(x, NN / 2, x, NN / 2, SR);
+    int zero[] = {EV_RAVE_MSS, EV_MRSTFT, EV_MEL_L1, EV_LSD_DB, EV_MCD_DB,
+                  EV_LOUD_DIFF, EV_ENVELOPE_L1_DB, EV_ATTACK_MS_ERR};
     for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) CHECK_NEAR(r.value[zero[i]], 0.0, 1e-9);
-    CHECK(r.why[EVAL_SI_SDR_DB] != NULL);   // infinite SI-SDR is null with a reason
+    CHECK(r.why[EV_SI_SDR_DB] != NULL);     // infinite SI-SDR is null with a reason
     free(x);
 }
 
@@ -144,14 +144,14 @@ static void test_alignment(void) {
     int64_t n = NN / 2, d = 300;
     float *x = noise(n, 0.3, 5), *y = calloc(n + d, sizeof(float));
     memcpy(y + d, x, sizeof(float) * n);    // est delayed by 300 samples (6.8 ms)
-    eval_pair_result r = pair(x, n, y, n + d, SR);
+    ev_pair_result r = pair(x, n, y, n + d, SR);
     CHECK(r.lag == d);
     CHECK(r.n_used == n);
-    CHECK_NEAR(r.value[EVAL_RAVE_MSS], 0.0, 1e-9);
+    CHECK_NEAR(r.value[EV_RAVE_MSS], 0.0, 1e-9);
     r = pair(y, n + d, x, n, SR);            // est early: lag -300, ref's first 300 cropped
     CHECK(r.lag == -d);
     CHECK(r.n_used == n);
-    CHECK_NEAR(r.value[EVAL_MRSTFT], 0.0, 1e-9);
+    CHECK_NEAR(r.value[EV_MRSTFT], 0.0, 1e-9);
     // beyond +-50 ms the lag is not searched
     int64_t far = (int64_t)(0.08 * SR);
     float *z = calloc(n + far, sizeof(float));
@@ -204,10 +204,10 @@ static void test_low_energy_share(void) {
     CHECK(!a.why && !b.why);
     CHECK_NEAR(a.v, 0.09 / 0.25, 2e-3);   // zero padding leaks a little around each sine
     CHECK(b.v < 1e-4);
-    eval_pair_result r;
-    CHECK(eval_pair_mono(&r, x, NN, y, NN, SR, NULL) == 0);
-    CHECK_NEAR(r.value[EVAL_LOW_SHARE_DIFF], r.value[EVAL_LOW_SHARE_EST] - r.value[EVAL_LOW_SHARE_REF], 1e-12);
-    CHECK(r.value[EVAL_LOW_SHARE_DIFF] < -0.35);
+    ev_pair_result r;
+    CHECK(ev_pair_mono(&r, x, NN, y, NN, SR, NULL) == 0);
+    CHECK_NEAR(r.value[EV_LOW_SHARE_DIFF], r.value[EV_LOW_SHARE_EST] - r.value[EV_LOW_SHARE_REF], 1e-12);
+    CHECK(r.value[EV_LOW_SHARE_DIFF] < -0.35);
     memset(y, 0, sizeof(float) * NN);
     CHECK(ev_low_energy_share(y, NN, SR, 60.0).why != NULL);
     free(x); free(y);
@@ -216,18 +216,18 @@ static void test_low_energy_share(void) {
 static void test_silence_is_null(void) {
     int64_t n = SR / 2;
     float *z = calloc(n, sizeof(float)), *x = noise(n, 0.1, 9);
-    eval_pair_result r = pair(z, n, x, n, SR);
-    CHECK(r.why[EVAL_RAVE_MSS] && r.why[EVAL_LOUD_REF] && r.why[EVAL_F0_ERR_CENTS]);
-    CHECK(r.why[EVAL_MRSTFT] && r.why[EVAL_LSD_DB] && r.why[EVAL_MCD_DB] && r.why[EVAL_SI_SDR_DB]);
+    ev_pair_result r = pair(z, n, x, n, SR);
+    CHECK(r.why[EV_RAVE_MSS] && r.why[EV_LOUD_REF] && r.why[EV_F0_ERR_CENTS]);
+    CHECK(r.why[EV_MRSTFT] && r.why[EV_LSD_DB] && r.why[EV_MCD_DB] && r.why[EV_SI_SDR_DB]);
     // a single common sample: everything but loudness is null with a reason
-    eval_pair_result one = pair(x, 1, x, 1, SR);
-    CHECK(one.n_used == 1 && one.why[EVAL_MEL_L1] && one.why[EVAL_ONSET_F_50]);
+    ev_pair_result one = pair(x, 1, x, 1, SR);
+    CHECK(one.n_used == 1 && one.why[EV_MEL_L1] && one.why[EV_ONSET_F_50]);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     gd_json j;
     gd_json_init(&j, f);
-    eval_pair_write_json(&j, &r, "silent", NULL, NULL);
+    ev_pair_write_json(&j, &r, "silent", NULL, NULL);
     fclose(f);
     CHECK(strstr(buf, "nan") == NULL && strstr(buf, "inf\"") == NULL && strstr(buf, "NaN") == NULL);
     CHECK(strstr(buf, "\"rave_mss\":null") != NULL);

@@ -49,7 +49,7 @@ static void make_arm(double *y, int S, int n, const double *offset, double effec
 static int decide(const double *a, const double *b, int n, ev_cmp_stats *r, unsigned *fails) {
     ev_cmp_data d = {a, b, 3, 3, n, NULL, 0, -1};
     CHECK(ev_cmp_compute(r, &d, 9999, 0, "rave_mss") == 0);
-    return ev_cmp_decide(r, -1, 0.05, 0, 0, fails);
+    return ev_cmp_decide(r, -1, 0.05, 0, fails);
 }
 
 static void test_seed_spread_decides(void) {
@@ -93,9 +93,9 @@ static void test_single_seed(void) {
     unsigned fails;
     CHECK(ev_cmp_compute(&r, &d, 999, 0, "rave_mss") == 0);
     CHECK(isnan(r.sd_seed_a) && isnan(r.p_seed) && isnan(r.lo2));
-    CHECK(ev_cmp_decide(&r, -1, 0.05, 0, 0, &fails) == 0);
+    CHECK(ev_cmp_decide(&r, -1, 0.05, 0, &fails) == 0);
     CHECK(fails == EV_FAIL_ONE_SEED);   // the clip test passed; only the unmeasured spread stops it
-    CHECK(ev_cmp_decide(&r, -1, 0.05, 0, 1, &fails) == 1);
+    CHECK(ev_cmp_decide(&r, -1, 0.05, EV_CMP_SINGLE_SEED, &fails) == 1);
     CHECK(fails == EV_FAIL_ONE_SEED);
 }
 

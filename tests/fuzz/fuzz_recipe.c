@@ -4,10 +4,10 @@
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    gd_recipe *r = NULL;
-    int err = gd_recipe_load(&r, fuzz_path(data, size));
+    pl_recipe *r = NULL;
+    int err = pl_recipe_load(&r, fuzz_path(data, size));
     FUZZ_CHECK(fuzz_err_ok(err));
-    FUZZ_CHECK(err || (r && r->name && r->n_corpora >= 0 && r->n_corpora <= GD_MAX_LIST));
-    gd_recipe_free(r);
+    FUZZ_CHECK(err || (r && r->name && r->n_corpora >= 0 && r->n_corpora <= PL_MAX_LIST));
+    pl_recipe_free(r);
     return 0;
 }

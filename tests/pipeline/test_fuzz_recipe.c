@@ -23,16 +23,16 @@ static void write_text(const char *t, size_t n) {
 }
 
 static int load_recipe(void) {
-    gd_recipe *r;
-    int err = gd_recipe_load(&r, path);
-    gd_recipe_free(r);
+    pl_recipe *r;
+    int err = pl_recipe_load(&r, path);
+    pl_recipe_free(r);
     return err;
 }
 
 static int load_manifest(void) {
-    gd_manifest *m;
-    int err = gd_manifest_load(&m, path);
-    gd_manifest_free(m);
+    pl_manifest *m;
+    int err = pl_manifest_load(&m, path);
+    pl_manifest_free(m);
     return err;
 }
 
@@ -64,9 +64,9 @@ static void fuzz_file(const char *src, int (*load)(void), int *bad, uint64_t str
 static void test_shipped_recipes_load(void) {
     const char *names[] = {"recipes/quickstart.yaml", "recipes/ablation.yaml", "recipes/expand.yaml"};
     for (int i = 0; i < 3; i++) {
-        gd_recipe *r;
-        CHECK(gd_recipe_load(&r, names[i]) == 0);
-        gd_recipe_free(r);
+        pl_recipe *r;
+        CHECK(pl_recipe_load(&r, names[i]) == 0);
+        pl_recipe_free(r);
     }
 }
 

@@ -19,7 +19,7 @@ static int finite_all(const float *v, long n) {
 static void test_nonfinite_weights(void) {
     rv_config c;
     rv_model m;
-    CHECK(tiny_model(&c, &m, 7, 1, 0, 0) == 0);
+    CHECK(tiny_model(&c, &m, 7, 1, 0, RV_PLAN_INFER) == 0);
     int hop = rv_config_hop(&m.cfg), L = m.cfg.latent_size;
     long n = 20 * hop, F = n / hop;
     float *x = malloc(sizeof(float) * n), *y = malloc(sizeof(float) * n), *z = malloc(sizeof(float) * L * F);

@@ -51,7 +51,7 @@ static void test_tiny_receptive_field_probe(void) {
     rv_config c;
     rv_model m;
     long N = 16384;
-    CHECK(tiny_model(&c, &m, 7, 1, N, 0) == 0);
+    CHECK(tiny_model(&c, &m, 7, 1, N, RV_PLAN_INFER) == 0);
     gd_rng r;
     gd_rng_init(&r, 3, 4);
     float *x = malloc(sizeof(float) * N), *y0 = malloc(sizeof(float) * N), *y1 = malloc(sizeof(float) * N);
@@ -81,7 +81,7 @@ static void test_tiny_receptive_field_probe(void) {
 static void test_tiny_gradient_direction(void) {
     rv_config c;
     rv_model m;
-    CHECK(tiny_model(&c, &m, 11, 0, 0, 1) == 0);
+    CHECK(tiny_model(&c, &m, 11, 0, 0, RV_PLAN_TRAIN) == 0);
     int B = c.batch;
     long N = c.n_signal;
     gd_rng r;
@@ -93,7 +93,7 @@ static void test_tiny_gradient_direction(void) {
     for (long i = 0; i < B * c.noise_channels * m.Tl; i++) noise[i] = (float)gd_rng_normal(&r);
     for (long i = 0; i < B * c.latent_size * m.Tl; i++) prior[i] = (float)gd_rng_normal(&r);
     rv_losses L;
-    rv_model_gen_step(&m, x, noise, prior, &L, 1, 1);
+    rv_model_gen_step(&m, x, noise, prior, &L, RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
     long n = m.P.total;
     float *d = malloc(sizeof(float) * n), *p0 = malloc(sizeof(float) * n);
     memcpy(p0, m.P.data, sizeof(float) * n);
@@ -104,9 +104,9 @@ static void test_tiny_gradient_direction(void) {
     }
     double h = 3e-5;   // the log-magnitude term is very curved: small steps
     for (long i = 0; i < n; i++) m.P.data[i] = (float)(p0[i] + h * d[i]);
-    double lp = rv_model_gen_step(&m, x, noise, prior, NULL, 0, 1);
+    double lp = rv_model_gen_step(&m, x, noise, prior, NULL, RV_STEP_TRAIN_ENCODER);
     for (long i = 0; i < n; i++) m.P.data[i] = (float)(p0[i] - h * d[i]);
-    double lm = rv_model_gen_step(&m, x, noise, prior, NULL, 0, 1);
+    double lm = rv_model_gen_step(&m, x, noise, prior, NULL, RV_STEP_TRAIN_ENCODER);
     double num = (lp - lm) / (2 * h);
     printf("  tiny model: %ld params, loss %.4f (mb %.4f fb %.4f mmd %.3g); <g,d> %.6g vs FD %.6g\n",
            n, L.total, L.mb, L.fb, L.mmd, gd, num);

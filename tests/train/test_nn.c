@@ -162,7 +162,7 @@ static void test_mss_value(void) {
     double ps[6], d = rv_mss_fwd(m, x, y, R, n, n, ps);
     double ref = 0;
     for (int s = 0; s < 3; s++) {
-        gd_stft_cfg cfg = {scales[s], scales[s] / 4, 0, 1};
+        gd_stft_cfg cfg = {.n_fft = scales[s], .hop = scales[s] / 4, .center = 1};
         long T = gd_stft_n_frames(&cfg, n), F = gd_stft_n_bins(&cfg);
         float *X = malloc(sizeof(float) * T * F), *Y = malloc(sizeof(float) * T * F);
         double sx2 = 0, sd2 = 0, sl = 0;

@@ -19,7 +19,7 @@ static void test_overfit_one_batch(void) {
     omp_set_num_threads(1);
     rv_config c;
     rv_model m;
-    CHECK(tiny_model(&c, &m, 1, 0, 0, 1) == 0);
+    CHECK(tiny_model(&c, &m, 1, 0, 0, RV_PLAN_TRAIN) == 0);
     c.lr = 2e-3;
     c.phase_1_duration = 2000;   // the schedule this threshold was set with: lr decays 10 % over 200 steps
     int B = c.batch, steps = 200;
@@ -41,8 +41,9 @@ static void test_overfit_one_batch(void) {
         for (long i = 0; i < nn; i++) noise[i] = (float)gd_rng_normal(&r);
         for (long i = 0; i < np; i++) prior[i] = (float)gd_rng_normal(&r);
         rv_losses L;
-        rv_model_gen_step(&m, x, noise, prior, &L, 1, 1);
-        rv_model_adam(&m, rv_lr_linear(c.lr, c.lr_end_factor, s, c.phase_1_duration), s + 1, 1);
+        rv_model_gen_step(&m, x, noise, prior, &L, RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
+        rv_model_adam(&m, rv_lr_linear(c.lr, c.lr_end_factor, s, c.phase_1_duration), s + 1,
+                      RV_STEP_TRAIN_ENCODER);
         if (s < 10) first += (L.mb + L.fb) / 10;
         if (s >= steps - 10) last += (L.mb + L.fb) / 10;
     }

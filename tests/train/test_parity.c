@@ -47,7 +47,7 @@ static void test_forward_and_gradients(void) {
     const float *x = get("input.x", B * N), *noise = get("input.noise", (long)B * c->noise_channels * Tl);
     const float *prior = get("input.prior", (long)B * c->latent_size * Tl);
     rv_losses L;
-    rv_model_gen_step(&m, x, noise, prior, &L, 1, 1);
+    rv_model_gen_step(&m, x, noise, prior, &L, RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
     CHECK_ARRAY_NEAR(m.z, get("out.z", (long)B * c->latent_size * Tl), (long)B * c->latent_size * Tl, 1e-5, 1e-4);
     CHECK_ARRAY_NEAR(m.y_mb, get("out.y_mb", (long)B * 16 * m.T), (long)B * 16 * m.T, 1e-5, 1e-4);
     CHECK_ARRAY_NEAR(m.y, get("out.y", B * N), B * N, 1e-5, 1e-4);
@@ -98,8 +98,10 @@ static void test_adam_steps(void) {
     const float *t32 = get("steps.loss_f32", 10);
     double worst = 0;
     for (int s = 0; s < 10; s++) {
-        double l = rv_model_gen_step(&m, x, noise, prior, NULL, 1, 1);
-        rv_model_adam(&m, rv_lr_linear(1e-4, c->lr_end_factor, s, c->phase_1_duration), s + 1, 1);
+        double l = rv_model_gen_step(&m, x, noise, prior, NULL,
+                                     RV_STEP_BACKWARD | RV_STEP_TRAIN_ENCODER);
+        rv_model_adam(&m, rv_lr_linear(1e-4, c->lr_end_factor, s, c->phase_1_duration), s + 1,
+                      RV_STEP_TRAIN_ENCODER);
         double rel = fabs(l - want[s]) / fabs(want[s]);
         if (rel > worst) worst = rel;
         CHECK_NEAR(l, want[s], 2 * fabs(t32[s] - want[s]) + 1e-3 * fabs(want[s]));
@@ -172,7 +174,7 @@ int main(void) {
     snprintf(path, sizeof(path), "%s/tests/ref/rave_tiny.safetensors", root ? root : ".");
     rv_config c;
     if (rv_st_read(&ref, path) || load_tiny(&c) || rv_model_init(&m, &c) ||
-        rv_st_load_params(ref, &m.P, "", m.P.data, path) || rv_model_plan(&m, c.batch, c.n_signal, 1)) {
+        rv_st_load_params(ref, &m.P, "", m.P.data, path) || rv_model_plan(&m, c.batch, c.n_signal, RV_PLAN_TRAIN)) {
         fprintf(stderr, "cannot set up the parity test from %s\n", path);
         return 1;
     }

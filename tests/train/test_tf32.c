@@ -100,13 +100,13 @@ static void test_model_loss(void) {
     rv_config c;
     rv_model m;
     int B = 2;
-    CHECK(tiny_model(&c, &m, 11, B, 0, 1) == 0);
+    CHECK(tiny_model(&c, &m, 11, B, 0, RV_PLAN_TRAIN) == 0);
     long N = c.n_signal;
     batch b = make_batch(&m, B, N, 0);
     rv_losses l32, l19;
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &l32, 0, 1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &l32, RV_STEP_TRAIN_ENCODER);
     rv_gemm_set_tf32_emulation(RV_TF32_NEAREST);
-    rv_model_gen_step(&m, b.x, b.noise, b.prior, &l19, 0, 1);
+    rv_model_gen_step(&m, b.x, b.noise, b.prior, &l19, RV_STEP_TRAIN_ENCODER);
     rv_gemm_set_tf32_emulation(RV_TF32_OFF);
     double rel = fabs(l19.total - l32.total) / l32.total;
     printf("  tiny step loss fp32 %.7f, TF32 emulated %.7f (rel %.3g)\n", l32.total, l19.total, rel);

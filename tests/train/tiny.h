@@ -24,11 +24,12 @@ static inline int load_tiny(rv_config *c) {
 
 // c = the tiny config and m its model, parameters from seed, planned for B items of N samples
 // (0: the config's batch and n_signal; train: with the backward pass). 0 or GD_ERR_*.
-static inline int tiny_model(rv_config *c, rv_model *m, unsigned long long seed, int B, long N, int train) {
+static inline int tiny_model(rv_config *c, rv_model *m, unsigned long long seed, int B, long N,
+                             rv_plan_mode mode) {
     int rc = load_tiny(c);
     if (rc || (rc = rv_model_init(m, c))) return rc;
     rv_model_init_params(m, seed);
-    return rv_model_plan(m, B ? B : c->batch, N ? N : c->n_signal, train);
+    return rv_model_plan(m, B ? B : c->batch, N ? N : c->n_signal, mode);
 }
 
 // Inputs of one training step: x (B, N), noise (B, noise_channels, N / hop), prior

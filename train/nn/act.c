@@ -23,13 +23,13 @@ static void lrelu_bwd_block(rv_real *din, const rv_real *dout, const rv_real *in
     for (long i = 0; i < n; i++) din[i] += in[i] > 0 ? dout[i] : slope * dout[i];
 }
 
-void RV(lrelu_fwd)(rv_real *out, const rv_real *in, long n, rv_real slope) {
+void rv_lrelu_fwd(rv_real *out, const rv_real *in, long n, rv_real slope) {
     #pragma omp parallel for schedule(dynamic, 1) if(n > RV_PAR_MIN)
     for (long b = 0; b < n; b += LRELU_BLOCK)
         lrelu_fwd_block(out + b, in + b, n - b < LRELU_BLOCK ? n - b : LRELU_BLOCK, slope);
 }
 
-void RV(lrelu_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, long n, rv_real slope) {
+void rv_lrelu_bwd(rv_real *din, const rv_real *dout, const rv_real *in, long n, rv_real slope) {
     #pragma omp parallel for schedule(dynamic, 1) if(n > RV_PAR_MIN)
     for (long b = 0; b < n; b += LRELU_BLOCK)
         lrelu_bwd_block(din + b, dout + b, in + b, n - b < LRELU_BLOCK ? n - b : LRELU_BLOCK, slope);
@@ -37,7 +37,7 @@ void RV(lrelu_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, long n,
 
 static double sigm(double a) { return 1.0 / (1.0 + exp(-a)); }
 
-void RV(amod_fwd)(rv_real *out, const rv_real *in, int B, int C, int T) {
+void rv_amod_fwd(rv_real *out, const rv_real *in, int B, int C, int T) {
     long CT = (long)C * T;
     #pragma omp parallel for schedule(static) if((long)B * C * T > RV_PAR_MIN)
     for (int b = 0; b < B; b++) {
@@ -47,7 +47,7 @@ void RV(amod_fwd)(rv_real *out, const rv_real *in, int B, int C, int T) {
     }
 }
 
-void RV(amod_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, int B, int C, int T) {
+void rv_amod_bwd(rv_real *din, const rv_real *dout, const rv_real *in, int B, int C, int T) {
     long CT = (long)C * T;
     #pragma omp parallel for schedule(static) if((long)B * C * T > RV_PAR_MIN)
     for (int b = 0; b < B; b++) {

@@ -11,10 +11,10 @@
 
 #include "train/nn/rv_real.h"
 
-void RV(lrelu_fwd)(rv_real *out, const rv_real *in, long n, rv_real slope);
-void RV(lrelu_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, long n, rv_real slope);
+void rv_lrelu_fwd(rv_real *out, const rv_real *in, long n, rv_real slope);
+void rv_lrelu_bwd(rv_real *din, const rv_real *dout, const rv_real *in, long n, rv_real slope);
 
-void RV(amod_fwd)(rv_real *out, const rv_real *in, int B, int C, int T);
-void RV(amod_bwd)(rv_real *din, const rv_real *dout, const rv_real *in, int B, int C, int T);
+void rv_amod_fwd(rv_real *out, const rv_real *in, int B, int C, int T);
+void rv_amod_bwd(rv_real *din, const rv_real *dout, const rv_real *in, int B, int C, int T);
 
 #endif

@@ -4,8 +4,8 @@
 
 #include <tgmath.h>   // sqrt in the working precision
 
-void RV(adam_step)(rv_real *p, rv_real *m, rv_real *v, const rv_real *g, long n,
-                   const rv_adam_cfg *cfg, double lr, long t) {
+void rv_adam_step(rv_real *p, rv_real *m, rv_real *v, const rv_real *g, long n,
+                  const rv_adam_cfg *cfg, double lr, long t) {
     const rv_real b1 = (rv_real)cfg->beta1, b2 = (rv_real)cfg->beta2;
     const rv_real a1 = (rv_real)(1 - cfg->beta1), a2 = (rv_real)(1 - cfg->beta2);
     const rv_real step = (rv_real)(lr / (1 - pow(cfg->beta1, (double)t)));

@@ -14,8 +14,8 @@ typedef struct {
     double lr, beta1, beta2, eps;
 } rv_adam_cfg;
 
-void RV(adam_step)(rv_real *p, rv_real *m, rv_real *v, const rv_real *g, long n,
-                   const rv_adam_cfg *cfg, double lr, long t);
+void rv_adam_step(rv_real *p, rv_real *m, rv_real *v, const rv_real *g, long n,
+                  const rv_adam_cfg *cfg, double lr, long t);
 
 // Learning rate at step (0-based count of updates done so far): lr0 * (1 + (end - 1) *
 // min(step, total) / total). total <= 0 means constant lr0.

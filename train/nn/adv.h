@@ -11,13 +11,13 @@
 
 #include "train/nn/rv_real.h"
 
-double RV(hinge_d_fwd)(const rv_real *s_real, const rv_real *s_fake, long n);
-void   RV(hinge_d_bwd)(rv_real *d_real, rv_real *d_fake, double weight, const rv_real *s_real,
-                       const rv_real *s_fake, long n);
-double RV(hinge_g_fwd)(const rv_real *s_fake, long n);
-void   RV(hinge_g_bwd)(rv_real *d_fake, double weight, long n);
-double RV(fm_fwd)(const rv_real *f_real, const rv_real *f_fake, long n);
-void   RV(fm_bwd)(rv_real *d_fake, double weight, const rv_real *f_real, const rv_real *f_fake,
-                  long n);
+double rv_hinge_d_fwd(const rv_real *s_real, const rv_real *s_fake, long n);
+void   rv_hinge_d_bwd(rv_real *d_real, rv_real *d_fake, double weight, const rv_real *s_real,
+                      const rv_real *s_fake, long n);
+double rv_hinge_g_fwd(const rv_real *s_fake, long n);
+void   rv_hinge_g_bwd(rv_real *d_fake, double weight, long n);
+double rv_fm_fwd(const rv_real *f_real, const rv_real *f_fake, long n);
+void   rv_fm_bwd(rv_real *d_fake, double weight, const rv_real *f_real, const rv_real *f_fake,
+                 long n);
 
 #endif

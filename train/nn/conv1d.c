@@ -45,13 +45,13 @@ static void fwd_shifted(rv_real *outb, const rv_real *inb, const rv_real *wk, in
         int t0, t1, off = k * sh->dil - sh->pad_l;
         tap_range(sh, k, T_in, To, &t0, &t1);
         if (t1 > t0)
-            RV(gemm)(CblasNoTrans, CblasNoTrans, Co, t1 - t0, Ci, 1, wk + (long)k * Co * Ci, Ci,
-                     inb + t0 + off, T_in, 1, outb + t0, To);
+            rv_gemm(CblasNoTrans, CblasNoTrans, Co, t1 - t0, Ci, 1, wk + (long)k * Co * Ci, Ci,
+                    inb + t0 + off, T_in, 1, outb + t0, To);
     }
 }
 
-void RV(conv1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
-                    int B, int T_in, const rv_conv1d_shape *sh, rv_real *scratch) {
+void rv_conv1d_fwd(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
+                   int B, int T_in, const rv_conv1d_shape *sh, rv_real *scratch) {
     int To = rv_conv1d_t_out(sh, T_in), Co = sh->c_out, CK = sh->c_in * sh->k;
     if (use_shifted(sh, To)) {
         permute_taps(scratch, w, Co, sh->c_in, sh->k);
@@ -69,10 +69,10 @@ void RV(conv1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_
         rv_real *outb = out + (long)b * Co * To;
         const rv_real *col = inb;
         if (!is_pointwise(sh)) {
-            RV(im2col)(scratch, inb, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To);
+            rv_im2col(scratch, inb, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l, To);
             col = scratch;
         }
-        RV(gemm)(CblasNoTrans, CblasNoTrans, Co, To, CK, 1, w, CK, col, To, 0,
+        rv_gemm(CblasNoTrans, CblasNoTrans, Co, To, CK, 1, w, CK, col, To, 0,
                 outb, To);
         if (bias) {
             #pragma omp parallel for schedule(static) if((long)Co * To > RV_PAR_MIN)
@@ -110,11 +110,11 @@ static void bwd_shifted(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real
             tap_range(sh, k, T_in, To, &t0, &t1);
             if (t1 <= t0) continue;
             if (dw)   // dW_k (Co, Ci) += dout[:, t0:t1] x[:, t0+off : t1+off]^T
-                RV(gemm)(CblasNoTrans, CblasTrans, Co, Ci, t1 - t0, 1, doutb + t0, To,
-                         in + (long)b * Ci * T_in + t0 + off, T_in, 1, dwk + (long)k * Co * Ci, Ci);
+                rv_gemm(CblasNoTrans, CblasTrans, Co, Ci, t1 - t0, 1, doutb + t0, To,
+                        in + (long)b * Ci * T_in + t0 + off, T_in, 1, dwk + (long)k * Co * Ci, Ci);
             if (din)  // din[:, t0+off : t1+off] += W_k^T dout[:, t0:t1]
-                RV(gemm)(CblasTrans, CblasNoTrans, Ci, t1 - t0, Co, 1, wk + (long)k * Co * Ci, Ci,
-                         doutb + t0, To, 1, din + (long)b * Ci * T_in + t0 + off, T_in);
+                rv_gemm(CblasTrans, CblasNoTrans, Ci, t1 - t0, Co, 1, wk + (long)k * Co * Ci, Ci,
+                        doutb + t0, To, 1, din + (long)b * Ci * T_in + t0 + off, T_in);
         }
     }
     if (dw)
@@ -124,9 +124,9 @@ static void bwd_shifted(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real
                     dw[((long)o * Ci + c) * K + k] += dwk[((long)k * Co + o) * Ci + c];
 }
 
-void RV(conv1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
-                    const rv_real *in, const rv_real *w, int B, int T_in,
-                    const rv_conv1d_shape *sh, rv_real *scratch) {
+void rv_conv1d_bwd(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
+                   const rv_real *in, const rv_real *w, int B, int T_in,
+                   const rv_conv1d_shape *sh, rv_real *scratch) {
     int To = rv_conv1d_t_out(sh, T_in), Co = sh->c_out, CK = sh->c_in * sh->k;
     if (use_shifted(sh, To)) {
         bwd_shifted(din, dw, dbias, dout, in, w, B, T_in, sh, scratch);
@@ -140,23 +140,23 @@ void RV(conv1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *do
         if (dw) {
             const rv_real *col = inb;
             if (!pw) {
-                RV(im2col)(scratch, inb, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
-                           To);
+                rv_im2col(scratch, inb, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
+                          To);
                 col = scratch;
             }
-            RV(gemm)(CblasNoTrans, CblasTrans, Co, CK, To, 1, doutb, To, col, To,
+            rv_gemm(CblasNoTrans, CblasTrans, Co, CK, To, 1, doutb, To, col, To,
                     1, dw, CK);
         }
         if (din) {
             rv_real *dinb = din + (long)b * sh->c_in * T_in;
             if (pw) {
-                RV(gemm)(CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
+                rv_gemm(CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
                         1, dinb, To);
             } else {
-                RV(gemm)(CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
+                rv_gemm(CblasTrans, CblasNoTrans, CK, To, Co, 1, w, CK, doutb, To,
                         0, scratch, To);
-                RV(col2im)(dinb, scratch, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
-                           To);
+                rv_col2im(dinb, scratch, sh->c_in, T_in, sh->k, sh->stride, sh->dil, sh->pad_l,
+                          To);
             }
         }
     }

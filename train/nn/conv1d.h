@@ -32,10 +32,10 @@ static inline void rv_conv1d_center_pad(rv_conv1d_shape *s) {
     s->pad_r = p / 2;
 }
 
-void RV(conv1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
-                    int B, int T_in, const rv_conv1d_shape *sh, rv_real *scratch);
-void RV(conv1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
-                    const rv_real *in, const rv_real *w, int B, int T_in,
-                    const rv_conv1d_shape *sh, rv_real *scratch);
+void rv_conv1d_fwd(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
+                   int B, int T_in, const rv_conv1d_shape *sh, rv_real *scratch);
+void rv_conv1d_bwd(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
+                   const rv_real *in, const rv_real *w, int B, int T_in,
+                   const rv_conv1d_shape *sh, rv_real *scratch);
 
 #endif

@@ -7,16 +7,16 @@
 
 #include "train/nn/im2col.h"
 
-void RV(convt1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
-                     int B, int T_in, const rv_convt1d_shape *sh, rv_real *scratch) {
+void rv_convt1d_fwd(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
+                    int B, int T_in, const rv_convt1d_shape *sh, rv_real *scratch) {
     int To = rv_convt1d_t_out(sh, T_in), Co = sh->c_out, Ci = sh->c_in, CK = Co * sh->k;
     for (int b = 0; b < B; b++) {
         const rv_real *inb = in + (long)b * Ci * T_in;
         rv_real *outb = out + (long)b * Co * To;
-        RV(gemm)(CblasTrans, CblasNoTrans, CK, T_in, Ci, 1, w, CK, inb, T_in, 0,
+        rv_gemm(CblasTrans, CblasNoTrans, CK, T_in, Ci, 1, w, CK, inb, T_in, 0,
                 scratch, T_in);
         memset(outb, 0, sizeof(rv_real) * (size_t)Co * To);
-        RV(col2im)(outb, scratch, Co, To, sh->k, sh->stride, 1, sh->pad, T_in);
+        rv_col2im(outb, scratch, Co, To, sh->k, sh->stride, 1, sh->pad, T_in);
         if (bias) {
             for (int o = 0; o < Co; o++)
                 for (int t = 0; t < To; t++) outb[(long)o * To + t] += bias[o];
@@ -24,9 +24,9 @@ void RV(convt1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv
     }
 }
 
-void RV(convt1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
-                     const rv_real *in, const rv_real *w, int B, int T_in,
-                     const rv_convt1d_shape *sh, rv_real *scratch) {
+void rv_convt1d_bwd(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
+                    const rv_real *in, const rv_real *w, int B, int T_in,
+                    const rv_convt1d_shape *sh, rv_real *scratch) {
     int To = rv_convt1d_t_out(sh, T_in), Co = sh->c_out, Ci = sh->c_in, CK = Co * sh->k;
     for (int b = 0; b < B; b++) {
         const rv_real *inb = in + (long)b * Ci * T_in;
@@ -39,12 +39,12 @@ void RV(convt1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *d
             }
         }
         if (!dw && !din) continue;
-        RV(im2col)(scratch, doutb, Co, To, sh->k, sh->stride, 1, sh->pad, T_in);
+        rv_im2col(scratch, doutb, Co, To, sh->k, sh->stride, 1, sh->pad, T_in);
         if (din)
-            RV(gemm)(CblasNoTrans, CblasNoTrans, Ci, T_in, CK, 1, w, CK, scratch,
+            rv_gemm(CblasNoTrans, CblasNoTrans, Ci, T_in, CK, 1, w, CK, scratch,
                     T_in, 1, din + (long)b * Ci * T_in, T_in);
         if (dw)
-            RV(gemm)(CblasNoTrans, CblasTrans, Ci, CK, T_in, 1, inb, T_in, scratch,
+            rv_gemm(CblasNoTrans, CblasTrans, Ci, CK, T_in, 1, inb, T_in, scratch,
                     T_in, 1, dw, CK);
     }
 }

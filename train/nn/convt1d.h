@@ -26,10 +26,10 @@ static inline size_t rv_convt1d_scratch(const rv_convt1d_shape *s, int t_in) {
     return (size_t)s->c_out * s->k * t_in;
 }
 
-void RV(convt1d_fwd)(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
-                     int B, int T_in, const rv_convt1d_shape *sh, rv_real *scratch);
-void RV(convt1d_bwd)(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
-                     const rv_real *in, const rv_real *w, int B, int T_in,
-                     const rv_convt1d_shape *sh, rv_real *scratch);
+void rv_convt1d_fwd(rv_real *out, const rv_real *in, const rv_real *w, const rv_real *bias,
+                    int B, int T_in, const rv_convt1d_shape *sh, rv_real *scratch);
+void rv_convt1d_bwd(rv_real *din, rv_real *dw, rv_real *dbias, const rv_real *dout,
+                    const rv_real *in, const rv_real *w, int B, int T_in,
+                    const rv_convt1d_shape *sh, rv_real *scratch);
 
 #endif

@@ -9,7 +9,7 @@
 static int blas_single;
 static int tf32_mode;   // 0 off, RV_TF32_NEAREST, RV_TF32_TRUNCATE
 
-int RV(gemm_set_tf32_emulation)(int mode) {
+int rv_gemm_set_tf32_emulation(int mode) {
     int prev = tf32_mode;
     tf32_mode = mode;
     return prev;
@@ -38,9 +38,9 @@ static rv_real *tf32_copy(const rv_real *A, int rows, int cols, int ld, int mode
     return c;
 }
 
-void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, int K,
-              rv_real alpha, const rv_real *A, int lda, const rv_real *B, int ldb, rv_real beta,
-              rv_real *C, int ldc) {
+void rv_gemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, int K,
+             rv_real alpha, const rv_real *A, int lda, const rv_real *B, int ldb, rv_real beta,
+             rv_real *C, int ldc) {
     if (!blas_single) {
         openblas_set_num_threads(1);
         blas_single = 1;
@@ -50,7 +50,7 @@ void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, in
         int br = tb == CblasNoTrans ? K : N, bc = tb == CblasNoTrans ? N : K;
         rv_real *a = tf32_copy(A, ar, ac, lda, mode), *b = tf32_copy(B, br, bc, ldb, mode);
         tf32_mode = 0;
-        RV(gemm)(ta, tb, M, N, K, alpha, a, ac, b, bc, beta, C, ldc);
+        rv_gemm(ta, tb, M, N, K, alpha, a, ac, b, bc, beta, C, ldc);
         tf32_mode = mode;
         free(a); free(b);
         return;

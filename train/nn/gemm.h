@@ -13,9 +13,9 @@
 
 #include "train/nn/rv_real.h"
 
-void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, int K,
-              rv_real alpha, const rv_real *A, int lda, const rv_real *B, int ldb, rv_real beta,
-              rv_real *C, int ldc);
+void rv_gemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, int K,
+             rv_real alpha, const rv_real *A, int lda, const rv_real *B, int ldb, rv_real beta,
+             rv_real *C, int ldc);
 
 // Test hook (tests/train/test_tf32.c, tests/cuda/parity_model.c): with mode != 0 every
 // operand element is first rounded to TF32 (10-bit mantissa), as NVIDIA tensor cores do under
@@ -23,6 +23,6 @@ void RV(gemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int M, int N, in
 // filters turn it off (the GPU runs them as direct fp32 kernels). Returns the previous mode.
 // Not thread-safe: switch between steps only.
 enum { RV_TF32_OFF = 0, RV_TF32_NEAREST = 1, RV_TF32_TRUNCATE = 2 };
-int RV(gemm_set_tf32_emulation)(int mode);
+int rv_gemm_set_tf32_emulation(int mode);
 
 #endif

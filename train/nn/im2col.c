@@ -12,8 +12,8 @@ static void valid_range(int *lo, int *hi, int off, int s, int T_in, int T_out) {
     *lo = a; *hi = b;
 }
 
-void RV(im2col)(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, int d, int pl,
-                int T_out) {
+void rv_im2col(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, int d, int pl,
+               int T_out) {
     #pragma omp parallel for schedule(dynamic, 1) if((long)C * K * T_out > RV_PAR_MIN)
     for (int c = 0; c < C; c++) {
         for (int k = 0; k < K; k++) {
@@ -29,8 +29,8 @@ void RV(im2col)(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, i
     }
 }
 
-void RV(col2im)(rv_real *x, const rv_real *col, int C, int T_in, int K, int s, int d, int pl,
-                int T_out) {
+void rv_col2im(rv_real *x, const rv_real *col, int C, int T_in, int K, int s, int d, int pl,
+               int T_out) {
     #pragma omp parallel for schedule(dynamic, 1) if((long)C * K * T_out > RV_PAR_MIN)
     for (int c = 0; c < C; c++) {
         rv_real *xc = x + (long)c * T_in;

@@ -10,9 +10,9 @@
 
 #include "train/nn/rv_real.h"
 
-void RV(im2col)(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, int d, int pl,
-                int T_out);
-void RV(col2im)(rv_real *x, const rv_real *col, int C, int T_in, int K, int s, int d, int pl,
-                int T_out);
+void rv_im2col(rv_real *col, const rv_real *x, int C, int T_in, int K, int s, int d, int pl,
+               int T_out);
+void rv_col2im(rv_real *x, const rv_real *col, int C, int T_in, int K, int s, int d, int pl,
+               int T_out);
 
 #endif

@@ -34,7 +34,7 @@ static void sqdist(double *restrict s, const double *restrict u, const rv_real *
     }
 }
 
-double RV(mmd_fwd)(const rv_real *z, const rv_real *y, int B, int D, int T, double *scratch) {
+double rv_mmd_fwd(const rv_real *z, const rv_real *y, int B, int D, int T, double *scratch) {
     GD_ASSERT(D <= MMD_MAX_D);
     int N = B * T;
     double c2 = (double)D * D;
@@ -59,8 +59,8 @@ double RV(mmd_fwd)(const rv_real *z, const rv_real *y, int B, int D, int T, doub
     return tot / ((double)N * N);
 }
 
-void RV(mmd_bwd)(rv_real *dz, double weight, const rv_real *z, const rv_real *y, int B, int D,
-                 int T) {
+void rv_mmd_bwd(rv_real *dz, double weight, const rv_real *z, const rv_real *y, int B, int D,
+                int T) {
     GD_ASSERT(D <= MMD_MAX_D);
     int N = B * T;
     double c2 = (double)D * D, a = -4.0 * weight / (c2 * N * N);

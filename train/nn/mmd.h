@@ -13,8 +13,8 @@
 
 #include "train/nn/rv_real.h"
 
-double RV(mmd_fwd)(const rv_real *z, const rv_real *y, int B, int D, int T, double *scratch);
-void   RV(mmd_bwd)(rv_real *dz, double weight, const rv_real *z, const rv_real *y, int B, int D,
-                   int T);
+double rv_mmd_fwd(const rv_real *z, const rv_real *y, int B, int D, int T, double *scratch);
+void   rv_mmd_bwd(rv_real *dz, double weight, const rv_real *z, const rv_real *y, int B, int D,
+                  int T);
 
 #endif

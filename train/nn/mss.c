@@ -55,7 +55,7 @@ static int fft_c2r(const mss_scale *c, rv_real *in, rv_real *out) {
 #endif
 }
 
-struct RV(mss) {
+struct rv_mss {
     int       n_scales, max_rows, n_thr, nmax;
     long      max_n;
     mss_scale sc[RV_MSS_MAX_SCALES];
@@ -76,9 +76,9 @@ struct RV(mss) {
 
 static long n_frames(long n, int hop) { return 1 + n / hop; }
 
-int RV(mss_init)(RV(mss) **out, const int *scales, int n_scales, int max_rows, long max_n) {
+int rv_mss_init(rv_mss **out, const int *scales, int n_scales, int max_rows, long max_n) {
     GD_ASSERT(n_scales > 0 && n_scales <= RV_MSS_MAX_SCALES);
-    RV(mss) *m = calloc(1, sizeof(*m));
+    rv_mss *m = calloc(1, sizeof(*m));
     if (!m) return GD_ERR_NOMEM;
     m->n_scales = n_scales; m->max_rows = max_rows; m->max_n = max_n;
     m->n_thr = omp_get_max_threads();
@@ -105,13 +105,13 @@ int RV(mss_init)(RV(mss) **out, const int *scales, int n_scales, int max_rows, l
     m->gbuf = FFTW(malloc)(sizeof(rv_real) * (ng ? ng : 1));   // aligned frames for the inverse FFT
     m->buf = calloc(m->n_thr, sizeof(rv_real *));
     if (!m->off || !m->xmag || !m->yspec || !m->sgn || !m->fsum || !m->gbuf || !m->buf) {
-        RV(mss_free)(m);
+        rv_mss_free(m);
         return GD_ERR_NOMEM;
     }
     m->nmax = nmax;
     for (int t = 0; t < m->n_thr; t++) {
         m->buf[t] = FFTW(malloc)(sizeof(rv_real) * (3 * (size_t)nmax + 12));
-        if (!m->buf[t]) { RV(mss_free)(m); return GD_ERR_NOMEM; }
+        if (!m->buf[t]) { rv_mss_free(m); return GD_ERR_NOMEM; }
         memset(m->buf[t], 0, sizeof(rv_real) * (3 * (size_t)nmax + 12));
     }
     for (int s = 0; s < n_scales; s++) {
@@ -129,13 +129,13 @@ int RV(mss_init)(RV(mss) **out, const int *scales, int n_scales, int max_rows, l
         c->r2c = gd_fftwise_plan_r2c(c->n, 1);
         bad = bad || !c->r2c || fft_c2r(c, sp, f);   // makes the inverse plan now (zero buffers)
 #endif
-        if (bad) { RV(mss_free)(m); return GD_ERR_NOMEM; }
+        if (bad) { rv_mss_free(m); return GD_ERR_NOMEM; }
     }
     *out = m;
     return 0;
 }
 
-void RV(mss_free)(RV(mss) *m) {
+void rv_mss_free(rv_mss *m) {
     if (!m) return;
     for (int s = 0; s < m->n_scales; s++) {
         free(m->sc[s].win);
@@ -247,8 +247,8 @@ static void frame_grad(rv_real *restrict sp, const rv_real *restrict yr, const r
     }
 }
 
-double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n, long ld,
-                   double *per_scale) {
+double rv_mss_fwd(rv_mss *m, const rv_real *x, const rv_real *y, int R, long n, long ld,
+                  double *per_scale) {
     GD_ASSERT(R <= m->max_rows && n <= m->max_n);
     m->x = x; m->y = y; m->R = R; m->n = n; m->ld = ld;
     double total = 0;
@@ -288,7 +288,7 @@ double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n
     return total;
 }
 
-void RV(mss_bwd)(RV(mss) *m, rv_real *dy, double weight) {
+void rv_mss_bwd(rv_mss *m, rv_real *dy, double weight) {
     int R = m->R;
     long n = m->n, ld = m->ld;
     for (int s = 0; s < m->n_scales; s++) {

@@ -18,16 +18,16 @@
 
 #define RV_MSS_MAX_SCALES 8
 
-typedef struct RV(mss) RV(mss);
+typedef struct rv_mss rv_mss;
 
 // scales: n_fft values (powers of two). Capacity: up to max_rows rows of max_n samples.
-int  RV(mss_init)(RV(mss) **out, const int *scales, int n_scales, int max_rows, long max_n);
-void RV(mss_free)(RV(mss) *m);
+int  rv_mss_init(rv_mss **out, const int *scales, int n_scales, int max_rows, long max_n);
+void rv_mss_free(rv_mss *m);
 // Returns the distance; per_scale (may be NULL) receives lin and log of each scale
 // (2*n_scales values, lin then log).
-double RV(mss_fwd)(RV(mss) *m, const rv_real *x, const rv_real *y, int R, long n, long ld,
-                   double *per_scale);
+double rv_mss_fwd(rv_mss *m, const rv_real *x, const rv_real *y, int R, long n, long ld,
+                  double *per_scale);
 // dy rows use the same ld as the forward call. Must follow rv_mss_fwd with the same x, y.
-void RV(mss_bwd)(RV(mss) *m, rv_real *dy, double weight);
+void rv_mss_bwd(rv_mss *m, rv_real *dy, double weight);
 
 #endif

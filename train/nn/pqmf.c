@@ -24,7 +24,7 @@ static double bessel_i0(double x) {
     return s;
 }
 
-void RV(pqmf_init)(RV(pqmf) *p) {
+void rv_pqmf_init(rv_pqmf *p) {
     const int N = RV_PQMF_TAPS, half = (N - 1) / 2;
     double c = pqmf_wc / M_PI, i0b = bessel_i0(pqmf_beta);
     for (int n = 0; n < N; n++) {
@@ -53,7 +53,7 @@ void RV(pqmf_init)(RV(pqmf) *p) {
         }
 }
 
-void RV(pqmf_reverse_half)(rv_real *y, int B, long T) {
+void rv_pqmf_reverse_half(rv_real *y, int B, long T) {
     for (int b = 0; b < B; b++)
         for (int k = 1; k < M; k += 2) {
             rv_real *r = y + ((long)b * M + k) * T;
@@ -64,36 +64,36 @@ void RV(pqmf_reverse_half)(rv_real *y, int B, long T) {
 static const rv_conv1d_shape ana_shape = {1, M, 513, M, 1, 256, 256};
 static const rv_conv1d_shape syn_shape = {M, M, 33, 1, 1, 16, 16};
 
-void RV(pqmf_analysis_fwd)(rv_real *y, const rv_real *x, const RV(pqmf) *p, int B, long N,
-                           rv_real *scratch) {
-    int tf32 = RV(gemm_set_tf32_emulation)(RV_TF32_OFF);   // fp32 on the GPU too
-    RV(conv1d_fwd)(y, x, p->ana, NULL, B, (int)N, &ana_shape, scratch);
-    RV(gemm_set_tf32_emulation)(tf32);
-    RV(pqmf_reverse_half)(y, B, N / M);
+void rv_pqmf_analysis_fwd(rv_real *y, const rv_real *x, const rv_pqmf *p, int B, long N,
+                          rv_real *scratch) {
+    int tf32 = rv_gemm_set_tf32_emulation(RV_TF32_OFF);    // fp32 on the GPU too
+    rv_conv1d_fwd(y, x, p->ana, NULL, B, (int)N, &ana_shape, scratch);
+    rv_gemm_set_tf32_emulation(tf32);
+    rv_pqmf_reverse_half(y, B, N / M);
 }
 
-void RV(pqmf_analysis_bwd)(rv_real *dx, const rv_real *dy, const RV(pqmf) *p, int B, long N,
-                           rv_real *scratch) {
+void rv_pqmf_analysis_bwd(rv_real *dx, const rv_real *dy, const rv_pqmf *p, int B, long N,
+                          rv_real *scratch) {
     long T = N / M;
     size_t col = rv_pqmf_scratch(B, N) - 2 * (size_t)B * M * T;
     rv_real *t1 = scratch + col;
     memcpy(t1, dy, sizeof(rv_real) * (size_t)B * M * T);
-    RV(pqmf_reverse_half)(t1, B, T);
-    int tf32 = RV(gemm_set_tf32_emulation)(RV_TF32_OFF);   // fp32 on the GPU too
-    RV(conv1d_bwd)(dx, NULL, NULL, t1, NULL, p->ana, B, (int)N, &ana_shape, scratch);
-    RV(gemm_set_tf32_emulation)(tf32);
+    rv_pqmf_reverse_half(t1, B, T);
+    int tf32 = rv_gemm_set_tf32_emulation(RV_TF32_OFF);    // fp32 on the GPU too
+    rv_conv1d_bwd(dx, NULL, NULL, t1, NULL, p->ana, B, (int)N, &ana_shape, scratch);
+    rv_gemm_set_tf32_emulation(tf32);
 }
 
-void RV(pqmf_synthesis_fwd)(rv_real *x, const rv_real *y, const RV(pqmf) *p, int B, long N,
-                            rv_real *scratch) {
+void rv_pqmf_synthesis_fwd(rv_real *x, const rv_real *y, const rv_pqmf *p, int B, long N,
+                           rv_real *scratch) {
     long T = N / M;
     size_t col = rv_pqmf_scratch(B, N) - 2 * (size_t)B * M * T;
     rv_real *t1 = scratch + col, *t2 = t1 + (size_t)B * M * T;
     memcpy(t1, y, sizeof(rv_real) * (size_t)B * M * T);
-    RV(pqmf_reverse_half)(t1, B, T);
-    int tf32 = RV(gemm_set_tf32_emulation)(RV_TF32_OFF);   // fp32 on the GPU too
-    RV(conv1d_fwd)(t2, t1, p->syn, NULL, B, (int)T, &syn_shape, scratch);
-    RV(gemm_set_tf32_emulation)(tf32);
+    rv_pqmf_reverse_half(t1, B, T);
+    int tf32 = rv_gemm_set_tf32_emulation(RV_TF32_OFF);    // fp32 on the GPU too
+    rv_conv1d_fwd(t2, t1, p->syn, NULL, B, (int)T, &syn_shape, scratch);
+    rv_gemm_set_tf32_emulation(tf32);
     #pragma omp parallel for schedule(static) if((long)B * N > RV_PAR_MIN)
     for (int b = 0; b < B; b++)
         for (long n = 0; n < T; n++)
@@ -101,8 +101,8 @@ void RV(pqmf_synthesis_fwd)(rv_real *x, const rv_real *y, const RV(pqmf) *p, int
                 x[(long)b * N + n * M + j] = M * t2[((long)b * M + (M - 1 - j)) * T + n];
 }
 
-void RV(pqmf_synthesis_bwd)(rv_real *dy, const rv_real *dx, const RV(pqmf) *p, int B, long N,
-                            rv_real *scratch) {
+void rv_pqmf_synthesis_bwd(rv_real *dy, const rv_real *dx, const rv_pqmf *p, int B, long N,
+                           rv_real *scratch) {
     long T = N / M;
     size_t col = rv_pqmf_scratch(B, N) - 2 * (size_t)B * M * T;
     rv_real *t1 = scratch + col, *t2 = t1 + (size_t)B * M * T;
@@ -112,10 +112,10 @@ void RV(pqmf_synthesis_bwd)(rv_real *dy, const rv_real *dx, const RV(pqmf) *p, i
             for (int j = 0; j < M; j++)
                 t2[((long)b * M + (M - 1 - j)) * T + n] = M * dx[(long)b * N + n * M + j];
     memset(t1, 0, sizeof(rv_real) * (size_t)B * M * T);
-    int tf32 = RV(gemm_set_tf32_emulation)(RV_TF32_OFF);   // fp32 on the GPU too
-    RV(conv1d_bwd)(t1, NULL, NULL, t2, NULL, p->syn, B, (int)T, &syn_shape, scratch);
-    RV(gemm_set_tf32_emulation)(tf32);
-    RV(pqmf_reverse_half)(t1, B, T);
+    int tf32 = rv_gemm_set_tf32_emulation(RV_TF32_OFF);    // fp32 on the GPU too
+    rv_conv1d_bwd(t1, NULL, NULL, t2, NULL, p->syn, B, (int)T, &syn_shape, scratch);
+    rv_gemm_set_tf32_emulation(tf32);
+    rv_pqmf_reverse_half(t1, B, T);
     long n = (long)B * M * T;
     for (long i = 0; i < n; i++) dy[i] += t1[i];
 }

@@ -27,7 +27,7 @@ typedef struct {
     rv_real proto[RV_PQMF_TAPS];             // prototype low-pass h
     rv_real ana[RV_PQMF_BANDS * 513];        // (16, 1, 513)
     rv_real syn[RV_PQMF_BANDS * RV_PQMF_BANDS * 33];  // (16, 16, 33)
-} RV(pqmf);
+} rv_pqmf;
 
 // Work values needed for batch B and N samples (N a multiple of 16).
 static inline size_t rv_pqmf_scratch(int B, long N) {
@@ -36,16 +36,16 @@ static inline size_t rv_pqmf_scratch(int B, long N) {
     return col + 2 * (size_t)B * RV_PQMF_BANDS * T;
 }
 
-void RV(pqmf_init)(RV(pqmf) *p);
-void RV(pqmf_analysis_fwd)(rv_real *y, const rv_real *x, const RV(pqmf) *p, int B, long N,
+void rv_pqmf_init(rv_pqmf *p);
+void rv_pqmf_analysis_fwd(rv_real *y, const rv_real *x, const rv_pqmf *p, int B, long N,
+                          rv_real *scratch);
+void rv_pqmf_analysis_bwd(rv_real *dx, const rv_real *dy, const rv_pqmf *p, int B, long N,
+                          rv_real *scratch);
+void rv_pqmf_synthesis_fwd(rv_real *x, const rv_real *y, const rv_pqmf *p, int B, long N,
                            rv_real *scratch);
-void RV(pqmf_analysis_bwd)(rv_real *dx, const rv_real *dy, const RV(pqmf) *p, int B, long N,
+void rv_pqmf_synthesis_bwd(rv_real *dy, const rv_real *dx, const rv_pqmf *p, int B, long N,
                            rv_real *scratch);
-void RV(pqmf_synthesis_fwd)(rv_real *x, const rv_real *y, const RV(pqmf) *p, int B, long N,
-                            rv_real *scratch);
-void RV(pqmf_synthesis_bwd)(rv_real *dy, const rv_real *dx, const RV(pqmf) *p, int B, long N,
-                            rv_real *scratch);
 // Multiplies even time indices of odd bands by -1 (an involution). y is (B, 16, T).
-void RV(pqmf_reverse_half)(rv_real *y, int B, long T);
+void rv_pqmf_reverse_half(rv_real *y, int B, long T);
 
 #endif

@@ -14,12 +14,12 @@
 
 #define RV_LRELU_SLOPE 0.2
 
-void RV(resunit_fwd)(rv_real *out, rv_real *a1, rv_real *h1, rv_real *a2, const rv_real *x,
-                     const rv_real *w1, const rv_real *w2, int B, int C, int T, int k, int d,
-                     rv_real *scratch);
-void RV(resunit_bwd)(rv_real *dx, rv_real *dw1, rv_real *dw2, const rv_real *dout,
-                     const rv_real *x, const rv_real *a1, const rv_real *h1, const rv_real *a2,
-                     const rv_real *w1, const rv_real *w2, int B, int C, int T, int k, int d,
-                     rv_real *scratch, rv_real *tmp1, rv_real *tmp2);
+void rv_resunit_fwd(rv_real *out, rv_real *a1, rv_real *h1, rv_real *a2, const rv_real *x,
+                    const rv_real *w1, const rv_real *w2, int B, int C, int T, int k, int d,
+                    rv_real *scratch);
+void rv_resunit_bwd(rv_real *dx, rv_real *dw1, rv_real *dw2, const rv_real *dout,
+                    const rv_real *x, const rv_real *a1, const rv_real *h1, const rv_real *a2,
+                    const rv_real *w1, const rv_real *w2, int B, int C, int T, int k, int d,
+                    rv_real *scratch, rv_real *tmp1, rv_real *tmp2);
 
 #endif

@@ -9,7 +9,7 @@ static double row_norm(const rv_real *v, long n) {
     return sqrt(s);
 }
 
-void RV(wnorm_fwd)(rv_real *w, const rv_real *v, const rv_real *g, int rows, long n) {
+void rv_wnorm_fwd(rv_real *w, const rv_real *v, const rv_real *g, int rows, long n) {
     #pragma omp parallel for schedule(dynamic, 4) if((long)rows * n > RV_PAR_MIN)
     for (int r = 0; r < rows; r++) {
         const rv_real *vr = v + (long)r * n;
@@ -18,8 +18,8 @@ void RV(wnorm_fwd)(rv_real *w, const rv_real *v, const rv_real *g, int rows, lon
     }
 }
 
-void RV(wnorm_bwd)(rv_real *dv, rv_real *dg, const rv_real *dw, const rv_real *v,
-                   const rv_real *g, int rows, long n) {
+void rv_wnorm_bwd(rv_real *dv, rv_real *dg, const rv_real *dw, const rv_real *v,
+                  const rv_real *g, int rows, long n) {
     #pragma omp parallel for schedule(dynamic, 4) if((long)rows * n > RV_PAR_MIN)
     for (int r = 0; r < rows; r++) {
         const rv_real *vr = v + (long)r * n, *dwr = dw + (long)r * n;
@@ -33,6 +33,6 @@ void RV(wnorm_bwd)(rv_real *dv, rv_real *dg, const rv_real *dw, const rv_real *v
     }
 }
 
-void RV(wnorm_init_g)(rv_real *g, const rv_real *v, int rows, long n) {
+void rv_wnorm_init_g(rv_real *g, const rv_real *v, int rows, long n) {
     for (int r = 0; r < rows; r++) g[r] = (rv_real)row_norm(v + (long)r * n, n);
 }

@@ -11,10 +11,10 @@
 
 #include "train/nn/rv_real.h"
 
-void RV(wnorm_fwd)(rv_real *w, const rv_real *v, const rv_real *g, int rows, long n);
-void RV(wnorm_bwd)(rv_real *dv, rv_real *dg, const rv_real *dw, const rv_real *v,
-                   const rv_real *g, int rows, long n);
+void rv_wnorm_fwd(rv_real *w, const rv_real *v, const rv_real *g, int rows, long n);
+void rv_wnorm_bwd(rv_real *dv, rv_real *dg, const rv_real *dw, const rv_real *v,
+                  const rv_real *g, int rows, long n);
 // g[r] = ||v[r]|| (PyTorch's initialisation, so that w == v at start).
-void RV(wnorm_init_g)(rv_real *g, const rv_real *v, int rows, long n);
+void rv_wnorm_init_g(rv_real *g, const rv_real *v, int rows, long n);
 
 #endif
