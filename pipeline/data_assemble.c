@@ -6,7 +6,7 @@
 // -1 dBFS, so normalising never clips), metadata.csv merged with each
 // normalisation recorded in `ops` as a gain step, so rows still replay.
 #include "pipeline/data_cmds.h" // defines: data_assemble
-#include "pipeline/manifest.h"  // defines: gd_split_valid
+#include "core/manifest.h"  // defines: gd_split_valid
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_double
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join, gd_path_basename

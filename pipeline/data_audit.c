@@ -1,7 +1,7 @@
 // data_audit.c: `gendang data audit [--top N] [--manifest M]`: the nearest recordings in
 // different splits and what each split holds, so a leak can be seen before it is refused.
 #include "pipeline/data_cmds.h"   // defines: data_audit, data_default_manifest
-#include "pipeline/manifest.h"    // defines: gd_manifest_*
+#include "core/manifest.h"    // defines: gd_manifest_*
 #include "pipeline/split_check.h" // defines: gd_split_*
 #include "core/cli.h"             // defines: gd_usage, gd_die, gd_opt_int
 

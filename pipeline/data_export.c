@@ -2,7 +2,7 @@
 // against their sha256, converted to the corpus rate and channel count, written as a
 // corpus folder (audio + metadata.csv). This is the `sources` stage of a recipe.
 #include "pipeline/data_cmds.h" // defines: data_export
-#include "pipeline/manifest.h"  // defines: gd_manifest_*
+#include "core/manifest.h"  // defines: gd_manifest_*
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join

@@ -4,7 +4,7 @@
 // assigned per group with the same rule as the default manifest, and a group that already
 // has entries in the manifest keeps their split.
 #include "pipeline/data_cmds.h" // defines: data_import
-#include "pipeline/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
+#include "core/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
 #include "pipeline/split_check.h" // defines: gd_split_check_labels
 #include "pipeline/stroke_group.h" // defines: gd_stroke_group
 #include "core/audio.h"         // defines: gd_audio_read, gd_audio_is_audio_name

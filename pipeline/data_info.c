@@ -1,6 +1,6 @@
 // data_info.c: `gendang data info [MANIFEST]`: minutes and counts per kit, instrument, split.
 #include "pipeline/data_cmds.h" // defines: data_info
-#include "pipeline/manifest.h"  // defines: gd_manifest_*
+#include "core/manifest.h"  // defines: gd_manifest_*
 #include "core/audio.h"         // defines: gd_audio_info_read
 #include "core/cli.h"           // defines: gd_usage
 

@@ -3,7 +3,7 @@
 // (pipeline/split_check.h). Hashing and decoding run in parallel; the report is in
 // manifest order.
 #include "pipeline/data_cmds.h" // defines: data_verify, data_default_manifest
-#include "pipeline/manifest.h"  // defines: gd_manifest_*
+#include "core/manifest.h"  // defines: gd_manifest_*
 #include "pipeline/split_check.h" // defines: gd_split_check
 #include "core/audio.h"         // defines: gd_audio_read
 #include "core/cli.h"           // defines: gd_usage

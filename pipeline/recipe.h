@@ -5,11 +5,15 @@
 // and compare. recipes/README.md documents the schema by example. Every error names
 // file:line:column and what was expected; leaks (a held-out split used for augmentation or
 // fitting) are refused naming the stage.
-// Ownership: gd_recipe owns all strings; gd_recipe_free releases everything. Not thread-safe.
+// Parsed with core/yaml.h: messages name the key path ("augment.variants: must be in ...").
+// Ownership: gd_recipe owns all strings and its parsed document (doc: the positions that
+// recipe_check.c points its errors at); gd_recipe_free releases everything. Not thread-safe.
 #ifndef GD_RECIPE_H
 #define GD_RECIPE_H
 
 #include <stdint.h>
+
+#include "core/yaml.h" // defines: gd_yaml_doc
 
 #define GD_MAX_LIST 32
 #define GD_MAX_SEEDS 16
@@ -19,6 +23,7 @@ typedef struct { char *v[GD_MAX_LIST]; int n; } gd_strlist;
 enum { GD_PART_SOURCES = 1, GD_PART_AUGMENT = 2, GD_PART_SYNTH = 4 };
 
 typedef struct {
+    gd_yaml_doc *doc;                                // the recipe file as parsed
     char      *path, *name, *out, *manifest;
     uint64_t   seed;
     int        rate, channels;

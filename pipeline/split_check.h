@@ -19,7 +19,7 @@
 #ifndef GD_SPLIT_CHECK_H
 #define GD_SPLIT_CHECK_H
 
-#include "pipeline/manifest.h" // defines: gd_manifest
+#include "core/manifest.h" // defines: gd_manifest
 
 #include <stdio.h>
 

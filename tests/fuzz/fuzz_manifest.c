@@ -1,6 +1,6 @@
-// fuzz_manifest.c: libFuzzer target for the data manifest loader (pipeline/manifest.c). The
+// fuzz_manifest.c: libFuzzer target for the data manifest loader (core/manifest.c). The
 // input is a whole manifest; loading must succeed with complete entries or fail with a GD_ERR_*.
-#include "pipeline/manifest.h"
+#include "core/manifest.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

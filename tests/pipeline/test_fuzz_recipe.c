@@ -7,7 +7,7 @@
 #include "core/fileio.h"
 #include "core/log.h"
 #include "core/rng.h"
-#include "pipeline/manifest.h"
+#include "core/manifest.h"
 #include "pipeline/recipe.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 // test_splits.c: the split rule of `data import` and scripts/gen_manifest.py
 // (gd_assign_splits) and the default import grouping (gd_stroke_group).
 #include "../test.h"
-#include "pipeline/manifest.h"
+#include "core/manifest.h"
 #include "pipeline/stroke_group.h"
 
 #include <string.h>

@@ -5,7 +5,9 @@
 // path, sha256, license, kit, instrument, stroke, velocity (0..1), group, split
 // (train|valid|test), and optional duration_s, sample_rate, channels. Unknown keys, missing
 // keys, wrong types and duplicate ids are errors naming file:line:column.
-// A root can be overridden at run time with GENDANG_ROOT_<NAME> (NAME upper-cased, '-' -> '_').
+// A root can be overridden at run time with GENDANG_ROOT_<NAME> (NAME upper-cased, '-' -> '_');
+// this is the one place that rule lives. Parsed with core/yaml.h (messages name the key path,
+// e.g. "entries[3].velocity").
 // Ownership: gd_manifest owns all strings; gd_manifest_free releases them. Not thread-safe.
 #ifndef GD_MANIFEST_H
 #define GD_MANIFEST_H
@@ -30,6 +32,10 @@ typedef struct {
 
 // Loads and validates path. Returns 0 or GD_ERR_IO / GD_ERR_PARSE (logged with position).
 int  gd_manifest_load(gd_manifest **out, const char *path);
+// The same reader for callers that need only where each file is and its split (synth's
+// split guard): of an entry's keys only path and split are required (absent strings are "",
+// absent numbers 0; ids, when given, must still be unique). Same errors otherwise.
+int  gd_manifest_load_paths(gd_manifest **out, const char *path);
 void gd_manifest_free(gd_manifest *m);
 
 // 1 if s is one of train, valid, test.
