@@ -15,12 +15,11 @@
 
 #include "augment/augment.h"   // defines: aug_spec_*, aug_effects_print
 #include "augment/effect.h"    // defines: aug__effect_find, aug_param
-#include "augment/run.h"       // defines: aug_run, aug_replay
+#include "augment/run.h"       // defines: aug_run, aug_replay, aug_dither_seed, aug_sources_write
 #include "augment/sequence.h"  // defines: aug_sequence
 #include "augment/slice.h"     // defines: aug_slice
 #include "core/audio.h"        // defines: gd_audio_*
-#include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*, gd_cli_quiet/_verbose
-#include "core/csv.h"          // defines: gd_csv_write_row
+#include "core/cli.h"          // defines: gd_die, gd_usage, gd_opt_*
 #include "core/error.h"        // defines: gd_strerror
 #include "core/fileio.h"       // defines: gd_path_*, gd_mkdir_p
 #include "core/metadata.h"     // defines: gd_meta_*
@@ -390,7 +389,7 @@ static int cmd_slice(int argc, char **argv) {
         char *path = gd_path_join(out, name), *dir = gd_path_dirname(path);
         gd_write_opts w = gd_write_opts_default();
         w.format = (gd_sample_format)format;
-        w.dither_seed = gd_rng_stream_id("dither", name);
+        w.dither_seed = aug_dither_seed(name, 0);   // the row's seed is 0
         if (gd_mkdir_p(dir) || gd_audio_write(path, &h, &w, NULL) || gd_sha256_file(sha, path))
             gd_die("%s: cannot write", path);
         gd_meta_row row = {name, (char *)split, (char *)(sid ? sid : stem),
@@ -543,7 +542,7 @@ static int cmd_sequence(int argc, char **argv) {
             gd_audio a = {y, 1, ny, rate};
             gd_write_opts w = gd_write_opts_default();
             w.format = (gd_sample_format)format;
-            w.dither_seed = aug_seq_dither_seed(name, seed);
+            w.dither_seed = aug_dither_seed(name, seed);
             rc = gd_mkdir_p(dir);
             if (!rc) rc = gd_audio_write(path, &a, &w, NULL);
             if (!rc) rc = gd_sha256_file(sha, path);
@@ -575,17 +574,17 @@ static int cmd_sequence(int argc, char **argv) {
     }
     if (aug_seq_hits_write(out, paths, shas, ins, n_in, rate, list_sha)) gd_die("%s: cannot write sources", out);
     char *sp = gd_path_join(out, "augment_sources.csv");
-    gd_atomic at;
-    if (gd_atomic_open(&at, sp, "w")) gd_die("%s: cannot write", sp);
-    const char *hdr[] = {"file_name", "input", "input_sha256", "channels", "format"};
-    gd_csv_write_row(at.f, hdr, 5);
-    char fmt[16];
-    snprintf(fmt, sizeof fmt, "%d", format);
-    for (int k = 0; k < n; k++) {
-        const char *row[] = {m->rows[k].file_name, "@sequence_hits.csv", list_sha, "1", fmt};
-        gd_csv_write_row(at.f, row, 5);
+    const char **src = calloc(n + 1, sizeof *src), **src_sha = calloc(n + 1, sizeof *src_sha);
+    int *ones = calloc(n + 1, sizeof(int)), *fmts = calloc(n + 1, sizeof(int));
+    if (!src || !src_sha || !ones || !fmts) gd_die("out of memory");
+    for (int k = 0; k < n; k++) {   // every loop row names the hits table
+        src[k] = "@sequence_hits.csv";
+        src_sha[k] = list_sha;
+        ones[k] = 1;
+        fmts[k] = format;
     }
-    if (gd_atomic_commit(&at)) gd_die("%s: cannot write", sp);
+    if (aug_sources_write(sp, m, src, src_sha, ones, fmts)) gd_die("%s: cannot write", sp);
+    free(src); free(src_sha); free(ones); free(fmts);
     for (int i = 0; i < n_in; i++) free(shas[i]);
     free(paths); free(shas); free(ins); free(sp);
     char *mp = gd_path_join(out, "metadata.csv");

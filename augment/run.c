@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "augment/augment.h"   // defines: aug_spec_*
-#include "augment/run.h"       // defines: aug_run_opts
+#include "augment/run.h"       // defines: aug_run_opts, aug_dither_seed, aug_sources_write
 #include "core/audio.h"        // defines: gd_audio_*
 #include "core/csv.h"          // defines: gd_csv_*
 #include "core/error.h"        // defines: GD_ERR_*
@@ -149,10 +149,6 @@ int aug_split_allowed(const char *splits, const char *split) {
     return 0;
 }
 
-static uint64_t dither_seed(const char *file_name, uint64_t seed) {
-    return gd_rng_stream_id("dither", file_name) ^ seed;
-}
-
 // Reads, applies the resolved ops, writes out_dir/file_name. Fills sha (hex), frames.
 static int render(const char *in_path, const char *ops, const char *out_dir, const char *file_name,
                   uint64_t seed, int rate, int channels, int format, char *sha, int64_t *frames,
@@ -180,7 +176,7 @@ static int render(const char *in_path, const char *ops, const char *out_dir, con
         culprit = path;   // writing and hashing the output
         gd_write_opts w = gd_write_opts_default();
         w.format = (gd_sample_format)format;
-        w.dither_seed = dither_seed(file_name, seed);
+        w.dither_seed = aug_dither_seed(file_name, seed);
         int64_t clipped = 0;
         rc = gd_audio_write(path, &a, &w, &clipped);
     }
@@ -250,24 +246,6 @@ static int journal_write(const char *out, const char *key, const char *sha, int6
     free(jp);
     free(dir);
     return rc;
-}
-
-static int write_sources(const char *path, const gd_meta *m, char **inputs, char **in_sha,
-                         int *chans) {
-    gd_atomic at;
-    int rc = gd_atomic_open(&at, path, "w");
-    if (rc) return rc;
-    const char *hdr[] = {"file_name", "input", "input_sha256", "channels", "format"};
-    gd_csv_write_row(at.f, hdr, 5);
-    for (int i = 0; i < m->n_rows; i++) {
-        char ch[16];
-        snprintf(ch, sizeof ch, "%d", chans[2 * i]);
-        char fmt[16];
-        snprintf(fmt, sizeof fmt, "%d", chans[2 * i + 1]);
-        const char *row[] = {m->rows[i].file_name, inputs[i], in_sha[i], ch, fmt};
-        gd_csv_write_row(at.f, row, 5);
-    }
-    return gd_atomic_commit(&at);
 }
 
 // Markers of an augment folder, and its files besides the audio that metadata.csv lists.
@@ -391,8 +369,8 @@ int aug_run(const aug_run_opts *o) {
                               (long long)n_items);
     }
     gd_meta *m = NULL;
-    char **src_of = NULL, **sha_of = NULL;
-    int *ch_of = NULL;
+    const char **src_of = NULL, **sha_of = NULL;
+    int *ch_of = NULL, *fmt_of = NULL;
     if (!rc) rc = gd_meta_init(&m);
     for (int64_t it = 0; it < n_items && !rc; it++)
         if (rows[it].file_name) rc = gd_meta_append(m, &rows[it]);
@@ -400,7 +378,8 @@ int aug_run(const aug_run_opts *o) {
         gd_meta *sorted = m;
         src_of = calloc(m->n_rows + 1, sizeof *src_of);
         sha_of = calloc(m->n_rows + 1, sizeof *sha_of);
-        ch_of = calloc(2 * (size_t)m->n_rows + 2, sizeof *ch_of);
+        ch_of = calloc(m->n_rows + 1, sizeof *ch_of);
+        fmt_of = calloc(m->n_rows + 1, sizeof *fmt_of);
         (void)sorted;
         char mname[96], sname[96];
         if (o->shard_n > 1) {
@@ -421,11 +400,11 @@ int aug_run(const aug_run_opts *o) {
                 if (rows[j].file_name && !strcmp(rows[j].file_name, back->rows[i].file_name)) { it = j; break; }
             src_of[i] = l.v[it / o->n].path;
             sha_of[i] = in_sha[it / o->n];
-            ch_of[2 * i] = o->channels;
-            ch_of[2 * i + 1] = o->format;
+            ch_of[i] = o->channels;
+            fmt_of[i] = o->format;
         }
         char *sp = gd_path_join(o->out, sname);
-        if (!rc) rc = write_sources(sp, back, src_of, sha_of, ch_of);
+        if (!rc) rc = aug_sources_write(sp, back, src_of, sha_of, ch_of, fmt_of);
         if (!rc && whole) rc = prune(o->out, back, jkeys, n_items);
         if (!rc) gd_info("augment: wrote %d files and %s", back->n_rows, mp);
         gd_meta_free(back);
@@ -436,7 +415,7 @@ int aug_run(const aug_run_opts *o) {
         free(rows[it].file_name); free(rows[it].sha256); free(rows[it].ops);
     }
     for (int i = 0; i < l.n; i++) free(in_sha[i]);
-    free(in_sha); free(src_of); free(sha_of); free(ch_of);
+    free(in_sha); free(src_of); free(sha_of); free(ch_of); free(fmt_of);
     free(rows); free(item_rc); free(pool); free(jkeys);
     gd_meta_free(m);
     aug_spec_free(spec);

@@ -22,6 +22,8 @@
 
 #include <stdint.h>
 
+#include "core/metadata.h" // defines: gd_meta
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -73,8 +75,16 @@ int aug_seq_hits_write(const char *out_dir, char *const *paths, char *const *sha
 int aug_seq_replay_row(const char *meta_dir, const char *list_ref, const char *list_sha,
                        const char *file_name, const char *ops, uint64_t seed, int format,
                        const char *out_dir, char *sha);
-// Dither seed of a sequence loop: gd_rng_stream_id("dither", file_name) ^ seed.
-uint64_t aug_seq_dither_seed(const char *file_name, uint64_t seed);
+// The dither seed of every file an augment command writes (run, sequence, slice with seed 0,
+// and replay): gd_rng_stream_id("dither", file_name) ^ seed, so a metadata row (file_name,
+// seed) names it.
+uint64_t aug_dither_seed(const char *file_name, uint64_t seed);
+// Writes the replay sources table (augment_sources.csv or a shard's) at path, atomically:
+// header file_name,input,input_sha256,channels,format and one row per row of m (its
+// file_name) with inputs[i], input_sha[i], channels[i] and formats[i] (16, 24, 32).
+// Returns 0 or a GD_ERR_*.
+int aug_sources_write(const char *path, const gd_meta *m, const char *const *inputs,
+                      const char *const *input_sha, const int *channels, const int *formats);
 
 
 #ifdef __cplusplus

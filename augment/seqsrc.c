@@ -1,4 +1,5 @@
-// seqsrc.c: what `augment replay` needs to regenerate the loops of `augment sequence`.
+// seqsrc.c: what `augment replay` needs to regenerate a row: the dither seed formula and the
+// sources table augment_sources.csv (for every command), and the loops of `augment sequence`.
 //
 // The sequence command writes OUT/sequence_hits.csv, the hits in the order they were given to
 // the renderer: columns index, input (absolute path), input_sha256, instrument (index into
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "augment/run.h"        // defines: aug_seq_hits_write, aug_seq_replay_row
+#include "augment/run.h"        // defines: aug_seq_hits_write, aug_seq_replay_row, aug_sources_write
 #include "augment/sequence.h"   // defines: aug_sequence_render
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/csv.h"           // defines: gd_csv_*
@@ -92,7 +93,7 @@ int aug_seq_replay_row(const char *meta_dir, const char *list_ref, const char *l
         gd_audio a = {y, 1, ny, rate};
         gd_write_opts w = gd_write_opts_default();
         w.format = (gd_sample_format)format;
-        w.dither_seed = aug_seq_dither_seed(file_name, seed);
+        w.dither_seed = aug_dither_seed(file_name, seed);
         rc = gd_audio_write(path, &a, &w, NULL);
     }
     if (!rc) rc = gd_sha256_file(sha, path);
@@ -102,6 +103,23 @@ int aug_seq_replay_row(const char *meta_dir, const char *list_ref, const char *l
     return rc;
 }
 
-uint64_t aug_seq_dither_seed(const char *file_name, uint64_t seed) {
+uint64_t aug_dither_seed(const char *file_name, uint64_t seed) {
     return gd_rng_stream_id("dither", file_name) ^ seed;
+}
+
+int aug_sources_write(const char *path, const gd_meta *m, const char *const *inputs,
+                      const char *const *input_sha, const int *channels, const int *formats) {
+    gd_atomic at;
+    int rc = gd_atomic_open(&at, path, "w");
+    if (rc) return rc;
+    const char *hdr[] = {"file_name", "input", "input_sha256", "channels", "format"};
+    gd_csv_write_row(at.f, hdr, 5);
+    for (int i = 0; i < m->n_rows; i++) {
+        char ch[16], fmt[16];
+        snprintf(ch, sizeof ch, "%d", channels[i]);
+        snprintf(fmt, sizeof fmt, "%d", formats[i]);
+        const char *row[] = {m->rows[i].file_name, inputs[i], input_sha[i], ch, fmt};
+        gd_csv_write_row(at.f, row, 5);
+    }
+    return gd_atomic_commit(&at);
 }

@@ -1,4 +1,4 @@
-// data_assemble.c: `gendang data assemble -o CORPUS DIR...`: the training corpus from
+// pl_data_assemble.c: `gendang data assemble -o CORPUS DIR...`: the training corpus from
 // several corpus folders (sources, augmented, synthesised): audio copied into
 // CORPUS/<split>/<part>__<name>.wav, optionally loudness-normalised (EBU R128 integrated
 // loudness through libebur128; clips too short for a 400 ms gate are peak-normalised to
@@ -6,7 +6,7 @@
 // -1 dBFS, so normalising never clips), metadata.csv merged with each
 // normalisation recorded in `ops` as a gain step, so rows still replay.
 #include "pipeline/data_cmds.h" // defines: pl_data_assemble
-#include "pipeline/manifest.h"  // defines: pl_split_valid
+#include "core/manifest.h"  // defines: gd_split_valid
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_double
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join, gd_path_basename
@@ -100,7 +100,7 @@ int pl_data_assemble(int argc, char **argv) {
         int *keep = calloc((size_t)in->n_rows + 1, sizeof(int));
         for (int r = 0; r < in->n_rows; r++) {
             const char *s = in->rows[r].split;
-            if (!pl_split_valid(s)) {
+            if (!gd_split_valid(s)) {
                 gd_error("%s/metadata.csv: row %d has split '%s'", argv[d], r + 2, s);
                 failed = 1;
             }

@@ -1,7 +1,7 @@
-// data_audit.c: `gendang data audit [--top N] [--manifest M]`: the nearest recordings in
+// pl_data_audit.c: `gendang data audit [--top N] [--manifest M]`: the nearest recordings in
 // different splits and what each split holds, so a leak can be seen before it is refused.
 #include "pipeline/data_cmds.h"   // defines: pl_data_audit, pl_data_default_manifest
-#include "pipeline/manifest.h"    // defines: pl_manifest_*
+#include "core/manifest.h"    // defines: gd_manifest_*
 #include "pipeline/split_check.h" // defines: pl_split_*
 #include "core/cli.h"             // defines: gd_usage, gd_die, gd_opt_int
 
@@ -25,7 +25,7 @@ static void audit_usage(void) {
 }
 
 // Files and distinct groups of one split.
-static void split_counts(const pl_manifest *m, const char *split, int *files, int *groups) {
+static void split_counts(const gd_manifest *m, const char *split, int *files, int *groups) {
     *files = *groups = 0;
     for (int i = 0; i < m->n_entries; i++) {
         if (strcmp(m->entries[i].split, split)) continue;
@@ -53,8 +53,8 @@ int pl_data_audit(int argc, char **argv) {
         }
     }
     if (optind != argc) gd_usage("data audit: unexpected argument '%s'", argv[optind]);
-    pl_manifest *m;
-    if (pl_manifest_load(&m, path)) return 1;
+    gd_manifest *m;
+    if (gd_manifest_load(&m, path)) return 1;
     int n_bad = pl_split_check_labels(m, stdout);
     pl_split_pair *p;
     int n_p;
@@ -65,7 +65,7 @@ int pl_data_audit(int argc, char **argv) {
     printf("%-8s %8s %8s  %-40s %-6s %-40s %s\n", "corr", "lag_ms", "gain_db", "a", "split",
            "b", "split");
     for (int k = 0; k < n_p; k++) {
-        const pl_manifest_entry *a = &m->entries[p[k].a], *b = &m->entries[p[k].b];
+        const gd_manifest_entry *a = &m->entries[p[k].a], *b = &m->entries[p[k].b];
         if (k < top)
             printf("%-8.4f %+8.2f %+8.1f  %-40s %-6s %-40s %s\n", p[k].corr, p[k].lag_ms,
                    p[k].gain_db, a->id, a->split, b->id, b->split);
@@ -81,6 +81,6 @@ int pl_data_audit(int argc, char **argv) {
     }
     printf("%s: %s\n", path, n_bad ? "leaks between splits (see above)" : "splits ok");
     free(p);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     return n_bad ? 1 : 0;
 }

@@ -1,8 +1,8 @@
-// data_export.c: `gendang data export`: selected manifest recordings of one split, checked
+// pl_data_export.c: `gendang data export`: selected manifest recordings of one split, checked
 // against their sha256, converted to the corpus rate and channel count, written as a
 // corpus folder (audio + metadata.csv). This is the `sources` stage of a recipe.
 #include "pipeline/data_cmds.h" // defines: pl_data_export
-#include "pipeline/manifest.h"  // defines: pl_manifest_*
+#include "core/manifest.h"  // defines: gd_manifest_*
 #include "core/audio.h"         // defines: gd_audio_*
 #include "core/cli.h"           // defines: gd_usage, gd_die, gd_opt_int
 #include "core/fileio.h"        // defines: gd_mkdir_p, gd_path_join
@@ -79,20 +79,20 @@ int pl_data_export(int argc, char **argv) {
         }
     }
     if (optind != argc) gd_usage("data export: unexpected argument '%s'", argv[optind]);
-    if (!split || !pl_split_valid(split)) gd_usage("--split must be train, valid or test");
+    if (!split || !gd_split_valid(split)) gd_usage("--split must be train, valid or test");
     if (!out) gd_usage("data export needs -o DIR");
-    pl_manifest *m;
-    if (pl_manifest_load(&m, mpath)) return 1;
+    gd_manifest *m;
+    if (gd_manifest_load(&m, mpath)) return 1;
     int n_sel = 0;
     int *sel = calloc((size_t)m->n_entries + 1, sizeof(int));
     for (int i = 0; i < m->n_entries; i++) {
-        const pl_manifest_entry *e = &m->entries[i];
+        const gd_manifest_entry *e = &m->entries[i];
         if (!strcmp(e->split, split) && filter_pass(&kits, e->kit) &&
             filter_pass(&insts, e->instrument) && filter_pass(&strokes, e->stroke))
             sel[n_sel++] = i;
     }
     if (n_sel == 0 && !allow_empty) gd_die("%s: no %s recordings match the filters", mpath, split);
-    if (gd_outdir_claim(out, gd_corpus_files)) { free(sel); pl_manifest_free(m); return 1; }
+    if (gd_outdir_claim(out, gd_corpus_files)) { free(sel); gd_manifest_free(m); return 1; }
     gd_meta *meta;
     gd_meta_init(&meta);
     gd_meta_row *rows = calloc((size_t)n_sel, sizeof *rows);
@@ -101,7 +101,7 @@ int pl_data_export(int argc, char **argv) {
     int failed = 0;
 #pragma omp parallel for schedule(dynamic) reduction(+ : failed)
     for (int k = 0; k < n_sel; k++) {
-        const pl_manifest_entry *e = &m->entries[sel[k]];
+        const gd_manifest_entry *e = &m->entries[sel[k]];
         char hex[GD_SHA256_HEX_LEN], name[600];
         gd_audio a;
         if (gd_sha256_file(hex, e->full_path)) { failed++; continue; }
@@ -136,7 +136,7 @@ int pl_data_export(int argc, char **argv) {
     for (int k = 0; k < n_sel; k++) { free(names[k]); free(hashes[k]); free(labels[k]); }
     free(names); free(hashes); free(labels); free(rows); free(sel); free(mp);
     gd_meta_free(meta);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     if (failed) gd_die("%d recordings could not be exported", failed);
     return err ? 1 : 0;
 }

@@ -1,10 +1,10 @@
-// data_import.c: `gendang data import DIR --kit NAME`: manifest entries for a user's own
+// pl_data_import.c: `gendang data import DIR --kit NAME`: manifest entries for a user's own
 // recordings, appended as text after the existing ones (which stay byte-for-byte as they
 // were). Files are grouped by stroke (pipeline/stroke_group.h) or --group-by; splits are
 // assigned per group with the same rule as the default manifest, and a group that already
 // has entries in the manifest keeps their split.
 #include "pipeline/data_cmds.h" // defines: pl_data_import
-#include "pipeline/manifest.h"  // defines: pl_manifest_*, pl_assign_splits
+#include "core/manifest.h"  // defines: gd_manifest_*, gd_assign_splits
 #include "pipeline/split_check.h" // defines: pl_split_check_labels
 #include "pipeline/stroke_group.h" // defines: pl_stroke_group
 #include "core/audio.h"         // defines: gd_audio_read, gd_audio_is_audio_name
@@ -148,8 +148,8 @@ static void yaml_quoted(FILE *f, const char *s) {
 }
 
 // Splits of the files (groups[i] per file): a group already in manifest m keeps its split;
-// the new groups are split by pl_assign_splits.
-static void assign(const pl_manifest *m, const char *const *groups, int n,
+// the new groups are split by gd_assign_splits.
+static void assign(const gd_manifest *m, const char *const *groups, int n,
                    unsigned long long seed, double test_fraction, double valid_fraction,
                    const char **splits) {
     const char **fresh = malloc(sizeof(char *) * (size_t)(n ? n : 1));
@@ -162,7 +162,7 @@ static void assign(const pl_manifest *m, const char *const *groups, int n,
             if (!strcmp(m->entries[j].group, groups[i])) splits[i] = m->entries[j].split;
         if (!splits[i]) { at[n_fresh] = i; fresh[n_fresh++] = groups[i]; }
     }
-    if (pl_assign_splits(fresh, n_fresh, seed, test_fraction, valid_fraction, fresh_split))
+    if (gd_assign_splits(fresh, n_fresh, seed, test_fraction, valid_fraction, fresh_split))
         gd_die("out of memory");
     for (int k = 0; k < n_fresh; k++) splits[at[k]] = fresh_split[k];
     free(fresh); free(fresh_split); free(at);
@@ -266,10 +266,10 @@ int pl_data_import(int argc, char **argv) {
     if (group_re && regcomp(&re, group_re, REG_EXTENDED))
         gd_usage("--group-by: '%s' is not a valid regular expression", group_re);
 
-    pl_manifest *m = NULL;
+    gd_manifest *m = NULL;
     char *old_text = NULL;
     if (gd_path_exists(mpath)) {
-        if (pl_manifest_load(&m, mpath)) return 1;
+        if (gd_manifest_load(&m, mpath)) return 1;
         if (gd_read_file(mpath, &old_text, NULL)) return 1;
     }
     paths files = {0};
@@ -362,8 +362,8 @@ int pl_data_import(int argc, char **argv) {
         gd_die("%d files could not be read; manifest %s left unchanged", failed, mpath);
     }
     fflush(out.f);
-    pl_manifest *check = NULL;
-    if (pl_manifest_load(&check, tmp_path)) {
+    gd_manifest *check = NULL;
+    if (gd_manifest_load(&check, tmp_path)) {
         gd_atomic_abort(&out);
         gd_die("%s: appended manifest does not validate ('entries:' must be the last "
                "top-level key); left unchanged", mpath);
@@ -371,7 +371,7 @@ int pl_data_import(int argc, char **argv) {
     free(check->path);
     check->path = strdup(mpath);   // problems name the manifest, not its temporary copy
     int leaks = check->path ? pl_split_check_labels(check, stderr) : -1;
-    pl_manifest_free(check);
+    gd_manifest_free(check);
     if (leaks) {
         gd_atomic_abort(&out);
         gd_die("%s: the import would put one group or one recording in two splits (above); "
@@ -382,6 +382,6 @@ int pl_data_import(int argc, char **argv) {
     for (int i = 0; i < files.n; i++) { free(files.v[i]); free(groups[i]); free(ids[i]); }
     free(files.v); free(groups); free(ids); free(splits); free(old_text); free(tmp_path);
     if (group_re) regfree(&re);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     return 0;
 }

@@ -1,6 +1,6 @@
-// data_info.c: `gendang data info [MANIFEST]`: minutes and counts per kit, instrument, split.
+// pl_data_info.c: `gendang data info [MANIFEST]`: minutes and counts per kit, instrument, split.
 #include "pipeline/data_cmds.h" // defines: pl_data_info
-#include "pipeline/manifest.h"  // defines: pl_manifest_*
+#include "core/manifest.h"  // defines: gd_manifest_*
 #include "core/audio.h"         // defines: gd_audio_info_read
 #include "core/cli.h"           // defines: gd_usage
 
@@ -44,15 +44,15 @@ int pl_data_info(int argc, char **argv) {
     }
     if (argc - optind > 1) gd_usage("data info takes at most one manifest");
     const char *path = optind < argc ? argv[optind] : pl_data_default_manifest();
-    pl_manifest *m;
-    if (pl_manifest_load(&m, path)) return 1;
+    gd_manifest *m;
+    if (gd_manifest_load(&m, path)) return 1;
     int n = m->n_entries, n_kit = 0, n_inst = 0, n_split = 0, n_groups = 0;
     tally *kits = calloc((size_t)n + 1, sizeof *kits), *insts = calloc((size_t)n + 1, sizeof *insts);
     tally *splits = calloc(4, sizeof *splits), *groups = calloc((size_t)n + 1, sizeof *groups);
     if (!kits || !insts || !splits || !groups) gd_die("out of memory");
     int missing = 0;
     for (int i = 0; i < n; i++) {
-        const pl_manifest_entry *e = &m->entries[i];
+        const gd_manifest_entry *e = &m->entries[i];
         double sec = e->duration_s;
         gd_audio_info ai;
         if (sec <= 0) {
@@ -79,6 +79,6 @@ int pl_data_info(int argc, char **argv) {
     for (int k = 0; k < 4; k++)
         for (int i = 0; i < counts[k]; i++) free(all[k][i].name);
     free(kits); free(insts); free(splits); free(groups);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     return missing ? 1 : 0;
 }

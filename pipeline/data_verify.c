@@ -1,9 +1,9 @@
-// data_verify.c: `gendang data verify [MANIFEST]`: every file exists, its sha256 matches,
+// pl_data_verify.c: `gendang data verify [MANIFEST]`: every file exists, its sha256 matches,
 // it decodes, and no group, sha256 or near-duplicate recording straddles two splits
 // (pipeline/split_check.h). Hashing and decoding run in parallel; the report is in
 // manifest order.
 #include "pipeline/data_cmds.h" // defines: pl_data_verify, pl_data_default_manifest
-#include "pipeline/manifest.h"  // defines: pl_manifest_*
+#include "core/manifest.h"  // defines: gd_manifest_*
 #include "pipeline/split_check.h" // defines: pl_split_check
 #include "core/audio.h"         // defines: gd_audio_read
 #include "core/cli.h"           // defines: gd_usage
@@ -26,7 +26,7 @@ static void capture_log(gd_log_level level, const char *msg, void *user) {
 }
 
 // Checks one entry; returns NULL when fine, else a malloc'd problem description.
-static char *check_entry(const pl_manifest_entry *e) {
+static char *check_entry(const gd_manifest_entry *e) {
     char hex[GD_SHA256_HEX_LEN], buf[700];
     last_msg[0] = '\0';
     if (gd_sha256_file(hex, e->full_path)) {
@@ -69,8 +69,8 @@ int pl_data_verify(int argc, char **argv) {
     }
     if (argc - optind > 1) gd_usage("data verify takes at most one manifest");
     const char *path = optind < argc ? argv[optind] : pl_data_default_manifest();
-    pl_manifest *m;
-    if (pl_manifest_load(&m, path)) return 1;
+    gd_manifest *m;
+    if (gd_manifest_load(&m, path)) return 1;
     char **problems = calloc((size_t)m->n_entries + 1, sizeof(char *));
     if (!problems) gd_die("out of memory");
     gd_progress prog;
@@ -103,6 +103,6 @@ int pl_data_verify(int argc, char **argv) {
     else if (n_leaks > 0)
         printf("%s: %d leaks between splits\n", path, n_leaks);
     free(skip);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     return n_bad || n_leaks ? 1 : 0;
 }

@@ -1,12 +1,12 @@
 // recipe.c: strict recipe parsing and validation (unknown keys, types, ranges, stages that
-// need outputs nobody makes, held-out splits used where they must not be).
-#include "pipeline/recipe.h"   // defines: pl_recipe_*
-#include "pipeline/yaml_doc.h" // defines: yaml_doc_*
-#include "core/cli.h"          // defines: gd_parse_double, gd_parse_int
-#include "core/error.h"        // defines: GD_ERR_*
+// need outputs nobody makes, held-out splits used where they must not be), on core/yaml.h.
+#include "pipeline/recipe.h" // defines: pl_recipe_*
+#include "core/error.h"      // defines: GD_ERR_*
+#include "core/yaml.h"       // defines: gd_yaml_*
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,59 +23,36 @@ static const char *const corpus_keys[] = {"parts", "exclude_labels", NULL};
 static const char *const probe_kinds[] = {"chirps", "speech", "sweep", NULL};
 static const char *const report_keys[] = {"enabled", NULL};
 
-typedef struct { yaml_doc *d; pl_recipe *r; } ctx;
-
-static int get_string(ctx *c, yaml_node_t *map, const char *key, const char *def, char **out) {
-    yaml_node_t *v = yaml_doc_get(c->d, map, key);
-    if (!v) { *out = def ? strdup(def) : NULL; return GD_OK; }
-    const char *s = yaml_doc_scalar(v);
-    if (!s || !*s) return yaml_doc_fail(c->d, v, "'%s' must be a non-empty text value", key);
-    *out = strdup(s);
-    return GD_OK;
+// A copy of key's non-empty text in map, or of def (NULL: *out stays NULL) when absent.
+static int get_string(const gd_yaml_node *map, const char *key, const char *def, char **out) {
+    const char *s = def;
+    int err = gd_yaml_key_text(map, key, 0, &s);
+    if (err) return err;
+    *out = s ? strdup(s) : NULL;
+    return s && !*out ? GD_ERR_NOMEM : GD_OK;
 }
 
-static int get_int(ctx *c, yaml_node_t *map, const char *key, int64_t lo, int64_t hi,
+// A whole number in [lo, hi]; def when absent.
+static int get_int(const gd_yaml_node *map, const char *key, int64_t lo, int64_t hi,
                    int64_t def, int64_t *out) {
-    yaml_node_t *v = yaml_doc_get(c->d, map, key);
     *out = def;
-    if (!v) return GD_OK;
-    int err = gd_parse_int(yaml_doc_scalar(v), lo, hi, out);
-    if (err == GD_ERR_PARSE) return yaml_doc_fail(c->d, v, "'%s' must be a whole number", key);
-    if (err) return yaml_doc_fail(c->d, v, "'%s' must be in [%lld, %lld]", key, (long long)lo, (long long)hi);
-    return GD_OK;
+    return gd_yaml_key_int(map, key, lo, hi, out);
 }
 
-static int get_double(ctx *c, yaml_node_t *map, const char *key, double lo, double hi, double *out) {
-    yaml_node_t *v = yaml_doc_get(c->d, map, key);
-    int err = gd_parse_double(yaml_doc_scalar(v), lo, hi, out);
-    if (err == GD_ERR_PARSE) return yaml_doc_fail(c->d, v, "'%s' must be a number", key);
-    if (err) return yaml_doc_fail(c->d, v, "'%s' must be in [%g, %g]", key, lo, hi);
-    return GD_OK;
-}
-
-static int get_bool(ctx *c, yaml_node_t *n, const char *what, int *out) {
-    const char *s = yaml_doc_scalar(n);
-    if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) { *out = 1; return GD_OK; }
-    if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) { *out = 0; return GD_OK; }
-    return yaml_doc_fail(c->d, n, "'%s' must be true or false", what);
-}
-
-// A list of words: a YAML sequence of scalars, or one scalar.
-static int get_list(ctx *c, yaml_node_t *map, const char *key, pl_strlist *out) {
-    yaml_node_t *v = yaml_doc_get(c->d, map, key);
+// A list of words: a YAML sequence of non-empty scalars, or one scalar.
+static int get_list(const gd_yaml_node *map, const char *key, pl_strlist *out) {
+    const gd_yaml_node *v = gd_yaml_get(map, key);
+    const char *s;
+    int err;
     out->n = 0;
     if (!v) return GD_OK;
-    if (v->type == YAML_SCALAR_NODE) {
-        out->v[out->n++] = strdup(yaml_doc_scalar(v));
+    if (v->kind == GD_YAML_SCALAR) {
+        out->v[out->n++] = strdup(v->text);
         return GD_OK;
     }
-    if (v->type != YAML_SEQUENCE_NODE)
-        return yaml_doc_fail(c->d, v, "'%s' must be a list of names", key);
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_doc_node(c->d, *it);
-        const char *s = yaml_doc_scalar(item);
-        if (!s || !*s) return yaml_doc_fail(c->d, item, "'%s' items must be plain names", key);
-        if (out->n == PL_MAX_LIST) return yaml_doc_fail(c->d, item, "'%s' has more than %d items", key, PL_MAX_LIST);
+    if ((err = gd_yaml_list(v, 0, PL_MAX_LIST))) return err;
+    for (int i = 0; i < v->n; i++) {
+        if ((err = gd_yaml_text(v->items[i], 0, &s))) return err;
         out->v[out->n++] = strdup(s);
     }
     return GD_OK;
@@ -88,86 +65,91 @@ static int is_name(const char *s) {
 }
 
 // splits: only train (and valid) may be expanded or fitted; test is held out.
-static int check_splits(ctx *c, yaml_node_t *sec, const char *stage) {
+static int check_splits(const gd_yaml_node *sec, const char *stage) {
     pl_strlist l;
-    int err = get_list(c, sec, "splits", &l);
+    int err = get_list(sec, "splits", &l);
+    const gd_yaml_node *v = gd_yaml_get(sec, "splits");
     for (int i = 0; i < l.n && !err; i++) {
-        yaml_node_t *v = yaml_doc_get(c->d, sec, "splits");
+        const gd_yaml_node *item = v->kind == GD_YAML_LIST ? v->items[i] : v;
         if (!strcmp(l.v[i], "test")) {
-            yaml_doc_fail(c->d, v, "stage '%s' would use the held-out test split: test hits are "
-                          "never augmented, fitted or trained on", stage);
+            gd_yaml_fail(item, "stage '%s' would use the held-out test split: test hits are "
+                         "never augmented, fitted or trained on", stage);
             err = GD_ERR_LEAK;
         } else if (strcmp(l.v[i], "train") && strcmp(l.v[i], "valid"))
-            err = yaml_doc_fail(c->d, v, "'%s.splits': '%s' is not train or valid", stage, l.v[i]);
+            err = gd_yaml_fail(item, "%s.splits: '%s' is not train or valid", stage, l.v[i]);
     }
     for (int i = 0; i < l.n; i++) free(l.v[i]);
     return err;
 }
 
-static int load_sections(ctx *c, yaml_node_t *root) {
-    pl_recipe *r = c->r;
-    yaml_doc *d = c->d;
+static int load_sections(pl_recipe *r, const gd_yaml_node *root) {
+    const gd_yaml_node *s, *a, *sy, *as, *n;
     int64_t v;
     int err;
-    if ((err = yaml_doc_check_keys(d, root, "the recipe's top level", top_keys))) return err;
-    if ((err = get_string(c, root, "name", NULL, &r->name))) return err;
-    if (!r->name) return yaml_doc_fail(d, root, "recipe lacks 'name'");
-    if (!is_name(r->name)) return yaml_doc_fail(d, yaml_doc_get(d, root, "name"), "'name' must be letters, digits, '-' or '_'");
-    if ((err = get_int(c, root, "seed", 0, INT64_MAX, 0, &v))) return err;
+    if ((err = gd_yaml_check_keys(root, top_keys, NULL)) || (err = gd_yaml_need(root, "name", &n)) ||
+        (err = get_string(root, "name", NULL, &r->name)))
+        return err;
+    if (!is_name(r->name)) return gd_yaml_fail(n, "'name' must be letters, digits, '-' or '_'");
+    if ((err = get_int(root, "seed", 0, INT64_MAX, 0, &v))) return err;
     r->seed = (uint64_t)v;
-    if ((err = get_int(c, root, "rate", 8000, 192000, 44100, &v))) return err;
+    if ((err = get_int(root, "rate", 8000, 192000, 44100, &v))) return err;
     r->rate = (int)v;
-    if ((err = get_int(c, root, "channels", 1, 2, 1, &v))) return err;
+    if ((err = get_int(root, "channels", 1, 2, 1, &v))) return err;
     r->channels = (int)v;
     char def_out[300];
     snprintf(def_out, sizeof def_out, "out/%s", r->name);
-    if ((err = get_string(c, root, "out", def_out, &r->out))) return err;
+    if ((err = get_string(root, "out", def_out, &r->out))) return err;
 
-    yaml_node_t *s = yaml_doc_get(d, root, "sources");
-    if (!s) return yaml_doc_fail(d, root, "recipe lacks 'sources' (which recordings to start from)");
-    if ((err = yaml_doc_check_keys(d, s, "sources", source_keys)) ||
-        (err = get_string(c, s, "manifest", "data_manifest.yaml", &r->manifest)) ||
-        (err = get_list(c, s, "kits", &r->kits)) || (err = get_list(c, s, "instruments", &r->instruments)) ||
-        (err = get_list(c, s, "strokes", &r->strokes)))
+    if (!(s = gd_yaml_get(root, "sources")))
+        return gd_yaml_fail(root, "recipe lacks 'sources' (which recordings to start from)");
+    if ((err = gd_yaml_check_keys(s, source_keys, NULL)) ||
+        (err = get_string(s, "manifest", "data_manifest.yaml", &r->manifest)) ||
+        (err = get_list(s, "kits", &r->kits)) || (err = get_list(s, "instruments", &r->instruments)) ||
+        (err = get_list(s, "strokes", &r->strokes)))
         return err;
 
-    yaml_node_t *a = yaml_doc_get(d, root, "augment");
-    if (a) {
+    if ((a = gd_yaml_get(root, "augment"))) {
         r->has_augment = 1;
-        if ((err = yaml_doc_check_keys(d, a, "augment", augment_keys)) ||
-            (err = get_int(c, a, "variants", 1, 10000, 4, &v)) || (err = check_splits(c, a, "augment")))
+        if ((err = gd_yaml_check_keys(a, augment_keys, NULL)) ||
+            (err = get_int(a, "variants", 1, 10000, 4, &v)) || (err = check_splits(a, "augment")))
             return err;
         r->aug_variants = (int)v;
-        if ((err = get_string(c, a, "ops", NULL, &r->aug_ops))) return err;
-        if (!r->aug_ops) return yaml_doc_fail(d, a, "augment lacks 'ops' (the effect chain to draw from)");
+        if ((err = get_string(a, "ops", NULL, &r->aug_ops))) return err;
+        if (!r->aug_ops) return gd_yaml_fail(a, "augment lacks 'ops' (the effect chain to draw from)");
     }
-    yaml_node_t *sy = yaml_doc_get(d, root, "synth");
-    if (sy) {
+    if ((sy = gd_yaml_get(root, "synth"))) {
         r->has_synth = 1;
-        if ((err = yaml_doc_check_keys(d, sy, "synth", synth_keys)) ||
-            (err = get_int(c, sy, "n", 1, 100000, 16, &v)) || (err = check_splits(c, sy, "synth")) ||
-            (err = get_list(c, sy, "presets", &r->synth_presets)) || (err = get_list(c, sy, "fit", &r->synth_fit)))
+        if ((err = gd_yaml_check_keys(sy, synth_keys, NULL)) ||
+            (err = get_int(sy, "n", 1, 100000, 16, &v)) || (err = check_splits(sy, "synth")) ||
+            (err = get_list(sy, "presets", &r->synth_presets)) || (err = get_list(sy, "fit", &r->synth_fit)))
             return err;
         r->synth_n = (int)v;
         if (r->synth_presets.n + r->synth_fit.n == 0)
-            return yaml_doc_fail(d, sy, "synth needs 'presets' or 'fit' (instruments to fit from train hits)");
+            return gd_yaml_fail(sy, "synth needs 'presets' or 'fit' (instruments to fit from train hits)");
     }
-    yaml_node_t *as = yaml_doc_get(d, root, "assemble");
-    if (as) {
-        if ((err = yaml_doc_check_keys(d, as, "assemble", assemble_keys))) return err;
-        if (yaml_doc_get(d, as, "loudness_lufs")) {
-            r->has_loudness = 1;
-            if ((err = get_double(c, as, "loudness_lufs", -70, 0, &r->loudness_lufs))) return err;
-        }
+    if ((as = gd_yaml_get(root, "assemble"))) {
+        if ((err = gd_yaml_check_keys(as, assemble_keys, NULL))) return err;
+        r->has_loudness = gd_yaml_get(as, "loudness_lufs") != NULL;
+        if ((err = gd_yaml_key_float(as, "loudness_lufs", -70, 0, &r->loudness_lufs))) return err;
     }
     return GD_OK;
 }
 
-static int get_regex(ctx *c, yaml_node_t *map, const char *key, char **out);
+// A POSIX extended regular expression (matched case-insensitively, as `data assemble
+// --exclude-label` does), or NULL when key is absent.
+static int get_regex(const gd_yaml_node *map, const char *key, char **out) {
+    int err = get_string(map, key, NULL, out);
+    if (err || !*out) return err;
+    regex_t re;
+    if (regcomp(&re, *out, REG_EXTENDED | REG_ICASE | REG_NOSUB))
+        return gd_yaml_fail_path(gd_yaml_get(map, key), "not a valid extended regular expression");
+    regfree(&re);
+    return GD_OK;
+}
 
-static int load_corpora(ctx *c, yaml_node_t *root) {
-    pl_recipe *r = c->r;
-    yaml_node_t *cs = yaml_doc_get(c->d, root, "corpora");
+static int load_corpora(pl_recipe *r, const gd_yaml_node *root) {
+    const gd_yaml_node *cs = gd_yaml_get(root, "corpora");
+    int err;
     if (!cs) {   // one corpus made of every part the recipe has
         r->corpus_name[0] = strdup("main");
         r->corpus_parts[0] = PL_PART_SOURCES | (r->has_augment ? PL_PART_AUGMENT : 0) |
@@ -175,83 +157,64 @@ static int load_corpora(ctx *c, yaml_node_t *root) {
         r->n_corpora = 1;
         return GD_OK;
     }
-    if (cs->type != YAML_MAPPING_NODE)
-        return yaml_doc_fail(c->d, cs, "'corpora' must map corpus names to lists of parts (sources, augment, synth)");
-    for (yaml_node_pair_t *p = cs->data.mapping.pairs.start; p < cs->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_doc_node(c->d, p->key), *val = yaml_doc_node(c->d, p->value);
-        const char *name = yaml_doc_scalar(k);
-        if (!name || !is_name(name)) return yaml_doc_fail(c->d, k, "corpus names must be letters, digits, '-' or '_'");
-        if (r->n_corpora == PL_MAX_LIST) return yaml_doc_fail(c->d, k, "too many corpora");
-        int err;
-        char *exclude = NULL;
-        if (val && val->type == YAML_MAPPING_NODE) {   // {parts: [...], exclude_labels: RE}
-            yaml_node_t *map = val;
-            if ((err = yaml_doc_check_keys(c->d, map, name, corpus_keys))) return err;
-            if ((err = get_regex(c, map, "exclude_labels", &exclude))) return err;
-            r->corpus_exclude[r->n_corpora] = exclude;
-            val = yaml_doc_get(c->d, map, "parts");
-            if (!val) return yaml_doc_fail(c->d, map, "corpus '%s' needs 'parts', e.g. [sources, augment]", name);
+    if (cs->kind != GD_YAML_MAP)
+        return gd_yaml_fail(cs, "'corpora' must map corpus names to lists of parts (sources, augment, synth)");
+    if (cs->n == 0) return gd_yaml_fail(cs, "'corpora' is empty");
+    for (int i = 0; i < cs->n; i++) {
+        const gd_yaml_node *k = cs->keys[i], *val = cs->items[i];
+        const char *name = k->text;
+        if (!is_name(name)) return gd_yaml_fail(k, "corpus names must be letters, digits, '-' or '_'");
+        if (r->n_corpora == PL_MAX_LIST) return gd_yaml_fail(k, "too many corpora");
+        if (val->kind == GD_YAML_MAP) {   // {parts: [...], exclude_labels: RE}
+            const gd_yaml_node *map = val;
+            if ((err = gd_yaml_check_keys(map, corpus_keys, NULL)) ||
+                (err = get_regex(map, "exclude_labels", &r->corpus_exclude[r->n_corpora])) ||
+                (err = gd_yaml_need(map, "parts", &val)))
+                return err;
         }
-        if (!val || val->type != YAML_SEQUENCE_NODE)
-            return yaml_doc_fail(c->d, val, "corpus '%s' must list its parts, e.g. [sources, augment]", name);
+        if (val->kind != GD_YAML_LIST)
+            return gd_yaml_fail(val, "corpus '%s' must list its parts, e.g. [sources, augment]", name);
         int mask = 0;
-        for (yaml_node_item_t *it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
-            yaml_node_t *item = yaml_doc_node(c->d, *it);
-            const char *part = yaml_doc_scalar(item);
-            if (part && !strcmp(part, "sources")) mask |= PL_PART_SOURCES;
-            else if (part && !strcmp(part, "augment")) {
+        for (int j = 0; j < val->n; j++) {
+            const gd_yaml_node *item = val->items[j];
+            const char *part;
+            if ((err = gd_yaml_text(item, 0, &part))) return err;
+            if (!strcmp(part, "sources")) mask |= PL_PART_SOURCES;
+            else if (!strcmp(part, "augment")) {
                 if (!r->has_augment)
-                    return yaml_doc_fail(c->d, item, "corpus '%s' uses 'augment' but the recipe has no augment section", name);
+                    return gd_yaml_fail(item, "corpus '%s' uses 'augment' but the recipe has no augment section", name);
                 mask |= PL_PART_AUGMENT;
-            } else if (part && !strcmp(part, "synth")) {
+            } else if (!strcmp(part, "synth")) {
                 if (!r->has_synth)
-                    return yaml_doc_fail(c->d, item, "corpus '%s' uses 'synth' but the recipe has no synth section", name);
+                    return gd_yaml_fail(item, "corpus '%s' uses 'synth' but the recipe has no synth section", name);
                 mask |= PL_PART_SYNTH;
             } else
-                return yaml_doc_fail(c->d, item, "unknown corpus part '%s' (expected sources, augment or synth)", part ? part : "?");
+                return gd_yaml_fail(item, "unknown corpus part '%s' (expected sources, augment or synth)", part);
         }
         if (!(mask & PL_PART_SOURCES))
-            return yaml_doc_fail(c->d, val, "corpus '%s' must include 'sources' (the real train hits)", name);
+            return gd_yaml_fail(val, "corpus '%s' must include 'sources' (the real train hits)", name);
         r->corpus_name[r->n_corpora] = strdup(name);
         r->corpus_parts[r->n_corpora++] = mask;
     }
-    if (r->n_corpora == 0) return yaml_doc_fail(c->d, cs, "'corpora' is empty");
-    return GD_OK;
-}
-
-// A POSIX extended regular expression (matched case-insensitively, as `data assemble
-// --exclude-label` does), or NULL when key is absent.
-static int get_regex(ctx *c, yaml_node_t *map, const char *key, char **out) {
-    int err = get_string(c, map, key, NULL, out);
-    if (err || !*out) return err;
-    regex_t re;
-    if (regcomp(&re, *out, REG_EXTENDED | REG_ICASE | REG_NOSUB))
-        return yaml_doc_fail(c->d, yaml_doc_get(c->d, map, key), "'%s' is not a valid extended regular expression", key);
-    regfree(&re);
     return GD_OK;
 }
 
 // train.seeds: a list of distinct whole numbers, one training run per seed and corpus.
-static int get_seeds(ctx *c, yaml_node_t *train) {
-    pl_recipe *r = c->r;
-    yaml_node_t *v = yaml_doc_get(c->d, train, "seeds");
+static int get_seeds(pl_recipe *r, const gd_yaml_node *train) {
+    const gd_yaml_node *v = gd_yaml_get(train, "seeds");
+    int err;
     r->n_train_seeds = 1;
     r->train_seeds[0] = r->seed;
     if (!v) return GD_OK;
-    if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top)
-        return yaml_doc_fail(c->d, v, "'seeds' must be a non-empty list of whole numbers, e.g. [1, 2, 3]");
+    if ((err = gd_yaml_list(v, 1, PL_MAX_SEEDS))) return err;
     r->n_train_seeds = 0;
     r->seed_dirs = 1;
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_doc_node(c->d, *it);
+    for (int i = 0; i < v->n; i++) {
         int64_t s;
-        if (gd_parse_int(yaml_doc_scalar(item), 0, INT64_MAX, &s))
-            return yaml_doc_fail(c->d, item, "'seeds' items must be whole numbers >= 0");
-        if (r->n_train_seeds == PL_MAX_SEEDS)
-            return yaml_doc_fail(c->d, item, "'seeds' has more than %d items", PL_MAX_SEEDS);
+        if ((err = gd_yaml_int(v->items[i], 0, INT64_MAX, &s))) return err;
         for (int k = 0; k < r->n_train_seeds; k++)
             if (r->train_seeds[k] == (uint64_t)s)
-                return yaml_doc_fail(c->d, item, "seed %lld is listed twice", (long long)s);
+                return gd_yaml_fail(v->items[i], "seed %lld is listed twice", (long long)s);
         r->train_seeds[r->n_train_seeds++] = (uint64_t)s;
     }
     return GD_OK;
@@ -259,101 +222,90 @@ static int get_seeds(ctx *c, yaml_node_t *train) {
 
 // eval.leak: {judge: CORPUS, labels: RE}: every corpus's transfers are attributed in the
 // judge corpus's model (same seed) and the share nearest to labels matching RE is compared.
-static int load_leak(ctx *c, yaml_node_t *e) {
-    pl_recipe *r = c->r;
-    yaml_node_t *l = yaml_doc_get(c->d, e, "leak");
+static int load_leak(pl_recipe *r, const gd_yaml_node *e) {
+    const gd_yaml_node *l = gd_yaml_get(e, "leak"), *j;
     if (!l) return GD_OK;
     int err;
-    if ((err = yaml_doc_check_keys(c->d, l, "leak", leak_keys)) ||
-        (err = get_string(c, l, "judge", NULL, &r->leak_judge)) ||
-        (err = get_regex(c, l, "labels", &r->leak_labels)))
+    if ((err = gd_yaml_check_keys(l, leak_keys, NULL)) || (err = gd_yaml_need(l, "judge", &j)) ||
+        (err = gd_yaml_need(l, "labels", &j)) || (err = get_string(l, "judge", NULL, &r->leak_judge)) ||
+        (err = get_regex(l, "labels", &r->leak_labels)))
         return err;
-    if (!r->leak_judge || !r->leak_labels) return yaml_doc_fail(c->d, l, "'leak' needs 'judge' (a corpus) and 'labels' (a regular expression)");
     int found = 0;
     for (int k = 0; k < r->n_corpora; k++) found |= !strcmp(r->corpus_name[k], r->leak_judge);
-    if (!found) return yaml_doc_fail(c->d, yaml_doc_get(c->d, l, "judge"), "leak judge '%s' is not a corpus of this recipe", r->leak_judge);
-    if (!r->eval_transfer.n && !r->eval_probes.n) return yaml_doc_fail(c->d, l, "'leak' needs transfer inputs ('transfer' or 'probes')");
+    if (!found) return gd_yaml_fail_path(gd_yaml_get(l, "judge"), "leak judge '%s' is not a corpus of this recipe", r->leak_judge);
+    if (!r->eval_transfer.n && !r->eval_probes.n) return gd_yaml_fail_path(l, "'leak' needs transfer inputs ('transfer' or 'probes')");
     return GD_OK;
 }
 
-static int load_later(ctx *c, yaml_node_t *root) {
-    pl_recipe *r = c->r;
-    yaml_doc *d = c->d;
+static int load_later(pl_recipe *r, const gd_yaml_node *root) {
+    const gd_yaml_node *t, *e, *cmp, *rep;
     int64_t v;
     int err;
-    yaml_node_t *t = yaml_doc_get(d, root, "train");
-    if (t) {
+    if ((t = gd_yaml_get(root, "train"))) {
         r->has_train = 1;
-        if ((err = yaml_doc_check_keys(d, t, "train", train_keys)) ||
-            (err = get_string(c, t, "config", "tiny", &r->train_config)) ||
-            (err = get_string(c, t, "device", "cpu", &r->train_device)) ||
-            (err = get_int(c, t, "steps", 1, 10000000, 300, &v)))
+        if ((err = gd_yaml_check_keys(t, train_keys, NULL)) ||
+            (err = get_string(t, "config", "tiny", &r->train_config)) ||
+            (err = get_string(t, "device", "cpu", &r->train_device)) ||
+            (err = get_int(t, "steps", 1, 10000000, 300, &v)))
             return err;
         r->train_steps = (int)v;
-        if ((err = get_int(c, t, "threads", 1, 256, 2, &v))) return err;
+        if ((err = get_int(t, "threads", 1, 256, 2, &v))) return err;
         r->train_threads = (int)v;
         if (strcmp(r->train_device, "cpu") && strcmp(r->train_device, "cuda"))
-            return yaml_doc_fail(d, yaml_doc_get(d, t, "device"), "'device' must be cpu or cuda");
-        if ((err = get_seeds(c, t))) return err;
+            return gd_yaml_fail(gd_yaml_get(t, "device"), "'device' must be cpu or cuda");
+        if ((err = get_seeds(r, t))) return err;
     }
-    yaml_node_t *e = yaml_doc_get(d, root, "eval");
-    if (e) {
+    if ((e = gd_yaml_get(root, "eval"))) {
         r->has_eval = 1;
-        if (!r->has_train) return yaml_doc_fail(d, e, "eval needs a trained model, but the recipe has no train section");
-        if ((err = yaml_doc_check_keys(d, e, "eval", eval_keys)) ||
-            (err = get_list(c, e, "transfer", &r->eval_transfer)) ||
-            (err = get_list(c, e, "probes", &r->eval_probes)) ||
-            (err = load_leak(c, e)))
+        if (!r->has_train) return gd_yaml_fail(e, "eval needs a trained model, but the recipe has no train section");
+        if ((err = gd_yaml_check_keys(e, eval_keys, NULL)) || (err = get_list(e, "transfer", &r->eval_transfer)) ||
+            (err = get_list(e, "probes", &r->eval_probes)) || (err = load_leak(r, e)))
             return err;
         for (int i = 0; i < r->eval_probes.n; i++) {
             int ok = 0;
             for (int k = 0; probe_kinds[k]; k++) ok |= !strcmp(probe_kinds[k], r->eval_probes.v[i]);
-            if (!ok) return yaml_doc_fail(d, yaml_doc_get(d, e, "probes"), "unknown probe '%s' (expected chirps, speech or sweep)", r->eval_probes.v[i]);
+            if (!ok) return gd_yaml_fail_path(gd_yaml_get(e, "probes"), "unknown probe '%s' (expected chirps, speech or sweep)", r->eval_probes.v[i]);
         }
     }
-    yaml_node_t *cmp = yaml_doc_get(d, root, "compare");
-    if (cmp) {
-        if ((err = get_list(c, root, "compare", &r->compare))) return err;
-        if (!r->has_eval) return yaml_doc_fail(d, cmp, "compare needs per-clip results, but the recipe has no eval section");
-        if (r->compare.n < 2) return yaml_doc_fail(d, cmp, "compare needs at least two corpora");
+    if ((cmp = gd_yaml_get(root, "compare"))) {
+        if ((err = get_list(root, "compare", &r->compare))) return err;
+        if (!r->has_eval) return gd_yaml_fail(cmp, "compare needs per-clip results, but the recipe has no eval section");
+        if (r->compare.n < 2) return gd_yaml_fail(cmp, "compare needs at least two corpora");
         for (int i = 0; i < r->compare.n; i++) {
             int found = 0;
             for (int k = 0; k < r->n_corpora; k++) found |= !strcmp(r->corpus_name[k], r->compare.v[i]);
-            if (!found) return yaml_doc_fail(d, cmp, "compare names '%s', which is not a corpus of this recipe", r->compare.v[i]);
+            if (!found) return gd_yaml_fail(cmp, "compare names '%s', which is not a corpus of this recipe", r->compare.v[i]);
         }
     }
-    yaml_node_t *rep = yaml_doc_get(d, root, "report");
     int n_shown = r->compare.n ? r->compare.n : 1;   // corpora whose transfers the report plays
     int n_inputs = r->eval_transfer.n + PL_PROBES_PER_KIND * r->eval_probes.n;
-    if (rep && n_inputs * n_shown > PL_MAX_TRANSFER)
-        return yaml_doc_fail(d, rep, "the report plays %d transfer examples (%d inputs x %d corpora); at most %d",
-                             n_inputs * n_shown, n_inputs, n_shown, PL_MAX_TRANSFER);
+    if ((rep = gd_yaml_get(root, "report")) && n_inputs * n_shown > PL_MAX_TRANSFER)
+        return gd_yaml_fail(rep, "the report plays %d transfer examples (%d inputs x %d corpora); at most %d",
+                            n_inputs * n_shown, n_inputs, n_shown, PL_MAX_TRANSFER);
     if (rep) {
-        if (rep->type == YAML_MAPPING_NODE) {
-            yaml_node_t *en = yaml_doc_get(d, rep, "enabled");
-            if ((err = yaml_doc_check_keys(d, rep, "report", report_keys))) return err;
+        if (rep->kind == GD_YAML_MAP) {
+            if ((err = gd_yaml_check_keys(rep, report_keys, NULL))) return err;
             r->has_report = 1;
-            if (en && (err = get_bool(c, en, "report.enabled", &r->has_report))) return err;
-        } else if ((err = get_bool(c, rep, "report", &r->has_report))) return err;
-        if (r->has_report && !r->has_eval) return yaml_doc_fail(d, rep, "report needs an eval section");
+            if ((err = gd_yaml_key_bool(rep, "enabled", &r->has_report))) return err;
+        } else if ((err = gd_yaml_bool(rep, &r->has_report))) return err;
+        if (r->has_report && !r->has_eval) return gd_yaml_fail(rep, "report needs an eval section");
     }
     return GD_OK;
 }
 
 int pl_recipe_load(pl_recipe **out, const char *path) {
     *out = NULL;
-    yaml_doc d;
-    int err = yaml_doc_load(&d, path);
+    gd_yaml_doc *d;
+    int err = gd_yaml_load(&d, path);
     if (err) return err;
     pl_recipe *r = calloc(1, sizeof *r);
-    if (!r) { yaml_doc_free(&d); return GD_ERR_NOMEM; }
+    if (!r) { gd_yaml_free(d); return GD_ERR_NOMEM; }
+    r->doc = d;
     r->path = strdup(path);
-    ctx c = {&d, r};
-    yaml_node_t *root = yaml_doc_root(&d);
-    err = load_sections(&c, root);
-    if (!err) err = load_corpora(&c, root);
-    if (!err) err = load_later(&c, root);
-    yaml_doc_free(&d);
+    const gd_yaml_node *root = gd_yaml_root(d);
+    err = load_sections(r, root);
+    if (!err) err = load_corpora(r, root);
+    if (!err) err = load_later(r, root);
     if (err) { pl_recipe_free(r); return err; }
     *out = r;
     return GD_OK;
@@ -371,5 +323,6 @@ void pl_recipe_free(pl_recipe *r) {
     list_free(&r->compare);
     for (int i = 0; i < r->n_corpora; i++) free(r->corpus_name[i]);
     for (int i = 0; i < PL_MAX_LIST; i++) free(r->corpus_exclude[i]);
+    gd_yaml_free(r->doc);
     free(r);
 }

@@ -5,11 +5,15 @@
 // and compare. recipes/README.md documents the schema by example. Every error names
 // file:line:column and what was expected; leaks (a held-out split used for augmentation or
 // fitting) are refused naming the stage.
-// Ownership: pl_recipe owns all strings; pl_recipe_free releases everything. Not thread-safe.
+// Parsed with core/yaml.h: messages name the key path ("augment.variants: must be in ...").
+// Ownership: pl_recipe owns all strings and its parsed document (doc: the positions that
+// recipe_check.c points its errors at); pl_recipe_free releases everything. Not thread-safe.
 #ifndef PL_RECIPE_H
 #define PL_RECIPE_H
 
 #include <stdint.h>
+
+#include "core/yaml.h" // defines: gd_yaml_doc
 
 #define PL_MAX_LIST 32
 #define PL_MAX_SEEDS 16
@@ -21,6 +25,7 @@ typedef struct { char *v[PL_MAX_LIST]; int n; } pl_strlist;
 enum { PL_PART_SOURCES = 1, PL_PART_AUGMENT = 2, PL_PART_SYNTH = 4 };
 
 typedef struct {
+    gd_yaml_doc *doc;                                // the recipe file as parsed
     char      *path, *name, *out, *manifest;
     uint64_t   seed;
     int        rate, channels;

@@ -1,14 +1,14 @@
 // recipe_check.c: a loaded recipe against the file system, the manifest and the stage tools
-// (see recipe_check.h). The recipe file is parsed again only to point errors at its values.
+// (see recipe_check.h). Errors point at the values in the recipe's parsed document (r->doc).
 #include "pipeline/recipe_check.h" // defines: pl_recipe_check
-#include "pipeline/manifest.h"     // defines: pl_manifest_*
+#include "core/manifest.h"     // defines: gd_manifest_*
 #include "pipeline/split_check.h"  // defines: pl_split_check
-#include "pipeline/yaml_doc.h"     // defines: yaml_doc_*
 #include "core/audio.h"            // defines: gd_audio_info_read
 #include "core/error.h"            // defines: GD_ERR_FORMAT
 #include "core/fileio.h"           // defines: gd_path_*, gd_read_file, gd_atomic_*, gd_mkdir_p
 #include "core/log.h"              // defines: gd_error
 #include "core/sha256.h"           // defines: gd_sha256_*
+#include "core/yaml.h"             // defines: gd_yaml_*
 
 #include <errno.h>
 #include <limits.h>
@@ -19,22 +19,19 @@
 #include <unistd.h>
 
 typedef struct {
-    yaml_doc         d;
     const pl_recipe *r;
     const char      *tool_dir;
 } chk;
 
 // The node of section.key (key NULL: the section), its item-th item when item >= 0 and it is
 // a list; the nearest enclosing node that exists otherwise (so an error always has a place).
-static yaml_node_t *node_at(chk *c, const char *section, const char *key, int item) {
-    yaml_node_t *n = yaml_doc_root(&c->d), *v;
-    if (n && section && (v = yaml_doc_get(&c->d, n, section))) n = v;
+static const gd_yaml_node *node_at(chk *c, const char *section, const char *key, int item) {
+    const gd_yaml_node *n = gd_yaml_root(c->r->doc), *v;
+    if (section && (v = gd_yaml_get(n, section))) n = v;
     else if (section) return n;
-    if (key && (v = yaml_doc_get(&c->d, n, key))) n = v;
+    if (key && (v = gd_yaml_get(n, key))) n = v;
     else if (key) return n;
-    if (item >= 0 && n->type == YAML_SEQUENCE_NODE &&
-        item < n->data.sequence.items.top - n->data.sequence.items.start)
-        n = yaml_doc_node(&c->d, n->data.sequence.items.start[item]);
+    if (item >= 0 && n->kind == GD_YAML_LIST && item < n->n) n = n->items[item];
     return n;
 }
 
@@ -96,10 +93,10 @@ static void gendang_home(const char *tool_dir, char home[PATH_MAX]) {
 
 static int check_out(chk *c) {
     const pl_recipe *r = c->r;
-    yaml_node_t *n = node_at(c, "out", NULL, -1);
+    const gd_yaml_node *n = node_at(c, "out", NULL, -1);
     struct stat st;
     if (stat(r->out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        yaml_doc_fail(&c->d, n, "'out' (%s) is a file, not a folder", r->out);
+        gd_yaml_fail(n, "'out' (%s) is a file, not a folder", r->out);
         return 1;
     }
     char out[PATH_MAX], home[PATH_MAX] = "", repo[PATH_MAX] = "";
@@ -111,7 +108,7 @@ static int check_out(chk *c) {
                        : home[0] && holds(out, home) ? "your home folder"
                        : repo[0] && holds(out, repo) ? "the folder gendang runs from" : NULL;
     if (!what) return 0;
-    yaml_doc_fail(&c->d, n, "'out' (%s) is or holds %s; every stage writes and cleans folders "
+    gd_yaml_fail(n, "'out' (%s) is or holds %s; every stage writes and cleans folders "
                   "there: give a folder of its own (default out/%s)", r->out, what, r->name);
     return 1;
 }
@@ -168,9 +165,9 @@ static int check_presets(chk *c) {
         const char *args[] = {"presets", c->r->synth_presets.v[i], NULL};
         int rc = tool_says(c->tool_dir, "synth", args, msg, sizeof msg);
         if (rc == 0) continue;
-        yaml_node_t *n = node_at(c, "synth", "presets", i);
-        if (rc < 0) yaml_doc_fail(&c->d, n, "cannot run gendang-synth to check the preset");
-        else yaml_doc_fail(&c->d, n, "synth.presets: %s", msg);
+        const gd_yaml_node *n = node_at(c, "synth", "presets", i);
+        if (rc < 0) gd_yaml_fail(n, "cannot run gendang-synth to check the preset");
+        else gd_yaml_fail(n, "synth.presets: %s", msg);
         bad++;
     }
     return bad;
@@ -182,9 +179,9 @@ static int check_ops(chk *c) {
     const char *args[] = {"check", "--ops", c->r->aug_ops, NULL};
     int rc = tool_says(c->tool_dir, "augment", args, msg, sizeof msg);
     if (rc == 0) return 0;
-    yaml_node_t *n = node_at(c, "augment", "ops", -1);
-    if (rc < 0) yaml_doc_fail(&c->d, n, "cannot run gendang-augment to check the ops");
-    else yaml_doc_fail(&c->d, n, "augment.ops: %s", msg);
+    const gd_yaml_node *n = node_at(c, "augment", "ops", -1);
+    if (rc < 0) gd_yaml_fail(n, "cannot run gendang-augment to check the ops");
+    else gd_yaml_fail(n, "augment.ops: %s", msg);
     return 1;
 }
 
@@ -198,7 +195,7 @@ static int check_transfer(chk *c) {
         int rc = gd_is_dir(p) ? GD_ERR_FORMAT : gd_audio_info_read(p, &info);
         gd_log_set_level(lvl);
         if (rc == 0) continue;
-        yaml_doc_fail(&c->d, node_at(c, "eval", "transfer", i), "eval.transfer: %s: %s", p,
+        gd_yaml_fail(node_at(c, "eval", "transfer", i), "eval.transfer: %s: %s", p,
                       !gd_path_exists(p) ? "no such file" : gd_is_dir(p) ? "a folder, not an audio file"
                                                                           : "not an audio file libsndfile reads");
         bad++;
@@ -222,7 +219,7 @@ static int split_key(const char *manifest, char key[GD_SHA256_HEX_LEN]) {
     return gd_sha256_hex(key, both, strlen(both));
 }
 
-static int split_check_cached(const pl_manifest *m, const char *cache) {
+static int split_check_cached(const gd_manifest *m, const char *cache) {
     char key[GD_SHA256_HEX_LEN], *old = NULL;
     int have = cache && split_key(m->path, key) == 0;
     if (have && gd_path_exists(cache) && gd_read_file(cache, &old, NULL) == 0 && !strcmp(old, key)) {
@@ -245,20 +242,20 @@ static int split_check_cached(const pl_manifest *m, const char *cache) {
 
 static int check_manifest(chk *c, const char *cache) {
     const pl_recipe *r = c->r;
-    yaml_node_t *mn = node_at(c, "sources", "manifest", -1);
-    pl_manifest *m;
+    const gd_yaml_node *mn = node_at(c, "sources", "manifest", -1);
+    gd_manifest *m;
     if (!gd_path_exists(r->manifest)) {
-        yaml_doc_fail(&c->d, mn, "sources.manifest: %s: no such file (a relative path is read from "
+        gd_yaml_fail(mn, "sources.manifest: %s: no such file (a relative path is read from "
                       "the current folder)", r->manifest);
         return 1;
     }
-    if (pl_manifest_load(&m, r->manifest)) {
-        yaml_doc_fail(&c->d, mn, "sources.manifest: %s is not a valid manifest (above)", r->manifest);
+    if (gd_manifest_load(&m, r->manifest)) {
+        gd_yaml_fail(mn, "sources.manifest: %s is not a valid manifest (above)", r->manifest);
         return 1;
     }
     int bad = 0, n_train = 0, n_test = 0;
     for (int i = 0; i < m->n_entries; i++) {
-        const pl_manifest_entry *e = &m->entries[i];
+        const gd_manifest_entry *e = &m->entries[i];
         if (!in_list(&r->kits, e->kit) || !in_list(&r->instruments, e->instrument) ||
             !in_list(&r->strokes, e->stroke))
             continue;
@@ -266,7 +263,7 @@ static int check_manifest(chk *c, const char *cache) {
         n_test += !strcmp(e->split, "test");
     }
     if (!n_train || (r->has_eval && !n_test)) {
-        yaml_doc_fail(&c->d, node_at(c, "sources", NULL, -1), "sources select no %s recordings of "
+        gd_yaml_fail(node_at(c, "sources", NULL, -1), "sources select no %s recordings of "
                       "%s (check kits, instruments and strokes against `gendang data info`)",
                       n_train ? "test" : "train", r->manifest);
         bad++;
@@ -276,23 +273,21 @@ static int check_manifest(chk *c, const char *cache) {
         for (int i = 0; i < m->n_entries; i++)
             hits += !strcmp(m->entries[i].instrument, r->synth_fit.v[k]) && !strcmp(m->entries[i].split, "train");
         if (hits) continue;
-        yaml_doc_fail(&c->d, node_at(c, "synth", "fit", k), "synth.fit: instrument '%s' has no train "
+        gd_yaml_fail(node_at(c, "synth", "fit", k), "synth.fit: instrument '%s' has no train "
                       "recordings in %s", r->synth_fit.v[k], r->manifest);
         bad++;
     }
     if (split_check_cached(m, bad ? NULL : cache)) {
-        yaml_doc_fail(&c->d, mn, "sources.manifest: %s puts one recording in two splits (above)", r->manifest);
+        gd_yaml_fail(mn, "sources.manifest: %s puts one recording in two splits (above)", r->manifest);
         bad++;
     }
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     return bad;
 }
 
 int pl_recipe_check(const pl_recipe *r, const char *tool_dir, const char *split_cache) {
     chk c = {.r = r, .tool_dir = tool_dir};
-    if (yaml_doc_load(&c.d, r->path)) return 1;
     int bad = check_out(&c) + check_presets(&c) + check_ops(&c) + check_transfer(&c);
     bad += check_manifest(&c, bad ? NULL : split_cache);   // a pass is cached only when all is well
-    yaml_doc_free(&c.d);
     return bad;
 }

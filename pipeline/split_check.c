@@ -27,15 +27,15 @@ static int cmp_keyed(const void *a, const void *b) {
     return c ? c : x->index - y->index;
 }
 
-static void name_both(FILE *out, const pl_manifest *m, int a, int b) {
-    const pl_manifest_entry *x = &m->entries[a], *y = &m->entries[b];
+static void name_both(FILE *out, const gd_manifest *m, int a, int b) {
+    const gd_manifest_entry *x = &m->entries[a], *y = &m->entries[b];
     fprintf(out, "'%s' (line %d, %s) and '%s' (line %d, %s)", x->id, x->line, x->split, y->id,
             y->line, y->split);
 }
 
 // first[i]: the first entry (manifest order) sharing entry i's key (group or sha256, the
 // string at byte offset `field` of the entry).
-static int first_with_same(const pl_manifest *m, size_t field, int *first) {
+static int first_with_same(const gd_manifest *m, size_t field, int *first) {
     int n = m->n_entries;
     keyed *k = malloc(sizeof *k * (size_t)(n ? n : 1));
     if (!k) return GD_ERR_NOMEM;
@@ -51,13 +51,13 @@ static int first_with_same(const pl_manifest *m, size_t field, int *first) {
 }
 
 // Fills first_group/first_sha (n entries each); returns the number of problem lines written.
-static int label_problems(const pl_manifest *m, FILE *out, int *first_group, int *first_sha) {
-    if (first_with_same(m, offsetof(pl_manifest_entry, group), first_group) ||
-        first_with_same(m, offsetof(pl_manifest_entry, sha256), first_sha))
+static int label_problems(const gd_manifest *m, FILE *out, int *first_group, int *first_sha) {
+    if (first_with_same(m, offsetof(gd_manifest_entry, group), first_group) ||
+        first_with_same(m, offsetof(gd_manifest_entry, sha256), first_sha))
         return -1;
     int n_bad = 0;
     for (int i = 0; i < m->n_entries; i++) {
-        const pl_manifest_entry *e = &m->entries[i];
+        const gd_manifest_entry *e = &m->entries[i];
         int g = first_group[i], s = first_sha[i];
         if (strcmp(m->entries[g].split, e->split)) {
             fprintf(out, "%s:%d: group '%s' is in two splits: ", m->path, e->line, e->group);
@@ -75,7 +75,7 @@ static int label_problems(const pl_manifest *m, FILE *out, int *first_group, int
     return n_bad;
 }
 
-int pl_split_check_labels(const pl_manifest *m, FILE *out) {
+int pl_split_check_labels(const gd_manifest *m, FILE *out) {
     int n = m->n_entries ? m->n_entries : 1;
     int *fg = malloc(sizeof(int) * (size_t)n), *fs = malloc(sizeof(int) * (size_t)n);
     int n_bad = fg && fs ? label_problems(m, out, fg, fs) : -1;
@@ -105,7 +105,7 @@ static void signal_free(signal *s) {
 // PL_SPLIT_MAX_S seconds at most. libsamplerate's fastest sinc converter (97 dB SNR, 80 %
 // of the band) is plenty for a similarity score and 10x faster than core's best-quality
 // gd_resample, which would be most of the check's time.
-static int read_mono(const pl_manifest_entry *e, signal *s, float **x) {
+static int read_mono(const gd_manifest_entry *e, signal *s, float **x) {
     gd_audio a;
     int err = gd_audio_read(&a, e->full_path, 0, 1);
     if (err) return err;
@@ -161,7 +161,7 @@ static int analyse(signal *s, const float *x, int n) {
 }
 
 // Loads every entry not skipped; *n_fft: the common FFT size (a power of two >= 2 L).
-static int load_signals(const pl_manifest *m, const unsigned char *skip, signal *sig,
+static int load_signals(const gd_manifest *m, const unsigned char *skip, signal *sig,
                         int *n_fft) {
     int n = m->n_entries, err = GD_OK;
     float **x = calloc((size_t)(n ? n : 1), sizeof(float *));
@@ -264,7 +264,7 @@ static int cmp_pair(const void *x, const void *y) {
 }
 
 // The cross-split pairs with their bounds, best bound first.
-static cand *candidates(const pl_manifest *m, const signal *sig, int n_fft, long *n_out) {
+static cand *candidates(const gd_manifest *m, const signal *sig, int n_fft, long *n_out) {
     int n = m->n_entries;
     long total = 0;
     for (int i = 0; i < n; i++)
@@ -335,7 +335,7 @@ static long score_until_cutoff(const cand *c, long n_cand, const signal *sig, in
     return pos;
 }
 
-int pl_split_near_pairs(const pl_manifest *m, const unsigned char *skip, int top,
+int pl_split_near_pairs(const gd_manifest *m, const unsigned char *skip, int top,
                         pl_split_pair **pairs, int *n_pairs, long *n_cross) {
     *pairs = NULL;
     *n_pairs = 0;
@@ -368,7 +368,7 @@ int pl_split_near_pairs(const pl_manifest *m, const unsigned char *skip, int top
 
 // --------------------------------------------------------------------------- the check
 
-int pl_split_check(const pl_manifest *m, const unsigned char *skip, FILE *out) {
+int pl_split_check(const gd_manifest *m, const unsigned char *skip, FILE *out) {
     int n = m->n_entries ? m->n_entries : 1;
     int *fg = malloc(sizeof(int) * (size_t)n), *fs = malloc(sizeof(int) * (size_t)n);
     int n_bad = fg && fs ? label_problems(m, out, fg, fs) : -1;
@@ -392,9 +392,9 @@ int pl_split_check(const pl_manifest *m, const unsigned char *skip, FILE *out) {
 }
 
 int pl_split_check_path(const char *path) {
-    pl_manifest *m;
-    if (pl_manifest_load(&m, path)) return 1;
+    gd_manifest *m;
+    if (gd_manifest_load(&m, path)) return 1;
     int n_bad = pl_split_check(m, NULL, stderr);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
     return n_bad != 0;
 }

@@ -19,7 +19,7 @@
 #ifndef PL_SPLIT_CHECK_H
 #define PL_SPLIT_CHECK_H
 
-#include "pipeline/manifest.h" // defines: pl_manifest
+#include "core/manifest.h" // defines: gd_manifest
 
 #include <stdio.h>
 
@@ -37,21 +37,21 @@ typedef struct {
 // Writes one line per entry whose group or sha256 has an earlier entry in another split
 // ("MANIFEST:LINE: group 'g' is in two splits: 'id1' (line L1, test) and 'id2' (line L2,
 // train)"); returns the number of lines.
-int pl_split_check_labels(const pl_manifest *m, FILE *out);
+int pl_split_check_labels(const gd_manifest *m, FILE *out);
 
 // Scores the cross-split pairs of m (skip[i] != 0 leaves entry i out; skip may be NULL).
 // *pairs (malloc'd, caller frees) receives every pair with corr > PL_SPLIT_NEAR_DUP and the
 // `top` highest-scoring pairs (top >= 0), best first (ties: a, then b); *n_pairs their number.
 // *n_cross (may be NULL) receives how many cross-split pairs were considered (silent entries
 // are left out). Returns 0, or the error of a file that cannot be read (logged naming it).
-int pl_split_near_pairs(const pl_manifest *m, const unsigned char *skip, int top,
+int pl_split_near_pairs(const gd_manifest *m, const unsigned char *skip, int top,
                         pl_split_pair **pairs, int *n_pairs, long *n_cross);
 
 // The whole check: pl_split_check_labels, then one line per near-duplicate pair not already
 // reported as one group or one sha256 ("MANIFEST:LINE: near-duplicate recordings in two
 // splits: ... : correlation 0.9990 at lag +10.00 ms, gain -6.0 dB", LINE: the later entry).
 // Returns the number of problems written to out, or -1 when a file cannot be read (logged).
-int pl_split_check(const pl_manifest *m, const unsigned char *skip, FILE *out);
+int pl_split_check(const gd_manifest *m, const unsigned char *skip, FILE *out);
 
 // Loads the manifest at path and runs pl_split_check, writing to stderr. Returns 0 when the
 // splits are clean, 1 otherwise (problems, an invalid manifest, unreadable audio).

@@ -31,7 +31,7 @@
 #include "synth/cluster.h"
 #include "synth/modal_fit.h"
 #include "synth/physfit.h"
-#include "synth/split_guard.h"
+#include "synth/split_guard.h" // defines: syn_manifest_split (gd_manifest_load_paths)
 
 typedef struct {
     const char    *path;
@@ -367,6 +367,8 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
         if (err) gd_die("%s: cannot read metadata: %s", meta_path, gd_strerror(err));
     }
     if (!manifest && !no_manifest && gd_path_exists("data_manifest.yaml")) manifest = "data_manifest.yaml";
+    gd_manifest *mf = NULL;
+    if (manifest && gd_manifest_load_paths(&mf, manifest)) gd_die("%s: cannot read the data manifest", manifest);
     int n = argc - optind;
     hit *h = calloc((size_t)n, sizeof *h);
     syn_zeros z;
@@ -374,10 +376,8 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
     for (int i = 0; i < n; i++) {
         h[i].path = argv[optind + i];
         check_split(h[i].path, meta, meta_path);
-        char sp[32];
-        int known = manifest ? syn_manifest_split(manifest, h[i].path, sp, sizeof sp) : 0;
-        if (known < 0) gd_die("%s: cannot read the data manifest", manifest);
-        if (known && !strcmp(sp, "test"))
+        const char *sp = mf ? syn_manifest_split(mf, h[i].path) : NULL;
+        if (sp && !strcmp(sp, "test"))
             gd_die("%s: refusing to fit a hit of the test split (%s)", h[i].path, manifest);
         hit_names(&h[i]);
         int err = gd_audio_read(&h[i].a, h[i].path, i ? h[0].a.rate : 0, 1);
@@ -416,5 +416,6 @@ int syn_fit_main(int argc, char **argv, syn_preset_loader load) {
     syn_zeros_free(&z);
     free(h);
     gd_meta_free(meta);
+    gd_manifest_free(mf);
     return 0;
 }

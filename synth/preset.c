@@ -1,19 +1,19 @@
-// preset.c: YAML preset reader and parameter drawing (see preset.h).
+// preset.c: YAML preset reader (core/yaml.h) and parameter drawing (see preset.h).
 //
-// The document is walked with libyaml's document API; every key is looked up in a table of
-// (name, offset, allowed interval), so checks and error messages are uniform.
+// Every range key is looked up in a table of (name, offset, allowed interval), so checks and
+// error messages are uniform.
 #include "synth/preset.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
-#include "core/error.h"   // defines: GD_ERR_*
-#include "core/log.h"     // defines: gd_error, gd_warn
-#include "core/yaml_keys.h" // defines: gd_yaml_unique_keys
+#include "core/error.h" // defines: GD_ERR_*
+#include "core/log.h"   // defines: gd_warn
+#include "core/yaml.h"  // defines: gd_yaml_*
 
 typedef struct { const char *key; size_t off; double min, max; } key_def;
 
@@ -30,49 +30,28 @@ static const key_def stroke_keys[] = {
     S(strike_r, 0, 0.99), S(contact_ms, 0.05, 50), S(contact_radius, 0, 0.9),
     S(velocity, 0.01, 1), S(mute_ms, 0, 1000), S(mute_sigma, 0, 1e4), S(noise_level, 0, 10),
     S(noise_ms, 0.1, 200), S(noise_hz, 50, 20000), S(glide, 0, 0.3), {NULL, 0, 0, 0}};
+static const key_def frame_keys[] = {{"freq", 0, 20, 20000}, {"t60", 1, 1e-3, 10},
+                                     {"gain", 2, 0, 10}, {NULL, 0, 0, 0}};
+static const key_def jingle_keys[] = {
+    {"rate", offsetof(syn_preset, jingle_rate), 0, 1e5},
+    {"t60", offsetof(syn_preset, jingle_t60), 1e-3, 5},
+    {"decay_ms", offsetof(syn_preset, jingle_decay_ms), 1, 5000},
+    {"gain", offsetof(syn_preset, jingle_gain), 0, 10},
+    {"delay_ms", offsetof(syn_preset, jingle_delay_ms), 0, 100},
+    {"jitter", offsetof(syn_preset, jingle_jitter), 0, 0.3}, {NULL, 0, 0, 0}};
+static const key_def jingle_freq = {"freq", 0, 100, 20000};
+// Keys besides the range tables'.
+static const char *const top_other[] = {"name", "rate", "duration_s", "modes", "heads",
+    "hunt_crossley", "frame", "jingles", "strokes", NULL};
+static const char *const stroke_other[] = {"name", "weight", "hunt_crossley", "modes", NULL};
+static const char *const jingle_other[] = {"sets", "freq", NULL};
 
-typedef struct { yaml_document_t doc; const char *path; } ctx;
-
-static int fail(ctx *c, const yaml_node_t *n, const char *fmt, const char *a, double x) {
-    char msg[256];
-    snprintf(msg, sizeof msg, fmt, a, x);
-    gd_error("%s:%lu:%lu: %s", c->path, (unsigned long)n->start_mark.line + 1,
-             (unsigned long)n->start_mark.column + 1, msg);
-    return GD_ERR_PARSE;
-}
-
-static int fails(ctx *c, const yaml_node_t *n, const char *fmt, const char *a) {
-    return fail(c, n, fmt, a, 0);
-}
-
-static int num(ctx *c, const yaml_node_t *n, const char *key, double *out) {
-    if (n->type != YAML_SCALAR_NODE) return fails(c, n, "%s: expected a number", key);
-    const char *s = (const char *)n->data.scalar.value;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v)) return fails(c, n, "%s: not a number", key);
-    *out = v;
-    return 0;
-}
-
-// A number or [lo, hi] within [min, max].
-static int range(ctx *c, yaml_node_t *n, const key_def *k, syn_range *r) {
-    int err;
-    if (n->type == YAML_SEQUENCE_NODE) {
-        yaml_node_item_t *it = n->data.sequence.items.start;
-        if (n->data.sequence.items.top - it != 2)
-            return fails(c, n, "%s: a range is [lo, hi]", k->key);
-        if ((err = num(c, yaml_document_get_node(&c->doc, it[0]), k->key, &r->lo)) ||
-            (err = num(c, yaml_document_get_node(&c->doc, it[1]), k->key, &r->hi)))
-            return err;
-    } else {
-        if ((err = num(c, n, k->key, &r->lo))) return err;
-        r->hi = r->lo;
-    }
-    if (r->lo > r->hi) return fails(c, n, "%s: empty range (lo > hi)", k->key);
-    if (r->lo < k->min) return fail(c, n, "%s: must be >= %g", k->key, k->min);
-    if (r->hi > k->max) return fail(c, n, "%s: must be <= %g", k->key, k->max);
-    return 0;
+// Appends the names of table t to names[at..] and a NULL; returns names. names must have
+// room for them all.
+static const char **names_of(const key_def *t, const char **names, int at) {
+    for (; t->key; t++) names[at++] = t->key;
+    names[at] = NULL;
+    return names;
 }
 
 static const key_def *find_key(const key_def *t, const char *key) {
@@ -80,35 +59,53 @@ static const key_def *find_key(const key_def *t, const char *key) {
     return NULL;
 }
 
-static int int_val(ctx *c, yaml_node_t *n, const char *key, int lo, int hi, int *out) {
-    double v;
-    int err = num(c, n, key, &v);
-    if (err) return err;
-    if (v != floor(v) || v < lo || v > hi) return fail(c, n, "%s: must be an integer <= %g", key, hi);
-    *out = (int)v;
+// A number or [lo, hi] within [k->min, k->max].
+static int range(const gd_yaml_node *n, const key_def *k, syn_range *r) {
+    int err;
+    if (n->kind == GD_YAML_LIST) {
+        if (n->n != 2) return gd_yaml_fail_path(n, "a range is [lo, hi]");
+        if ((err = gd_yaml_float(n->items[0], k->min, k->max, &r->lo)) ||
+            (err = gd_yaml_float(n->items[1], k->min, k->max, &r->hi)))
+            return err;
+    } else {
+        if ((err = gd_yaml_float(n, k->min, k->max, &r->lo))) return err;
+        r->hi = r->lo;
+    }
+    if (r->lo > r->hi) return gd_yaml_fail_path(n, "empty range (lo > hi)");
     return 0;
 }
 
-static int parse_modes(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate) {
-    if (n->type != YAML_SEQUENCE_NODE) return fails(c, n, "%s: expected a list", "modes");
-    yaml_node_item_t *it = n->data.sequence.items.start, *end = n->data.sequence.items.top;
-    st->modes = calloc((size_t)(end - it) + 1, sizeof(syn_mode));
+static int int_val(const gd_yaml_node *n, int lo, int hi, int *out) {
+    int64_t v;
+    int err = gd_yaml_int(n, lo, hi, &v);
+    if (!err) *out = (int)v;
+    return err;
+}
+
+static int name_val(const gd_yaml_node *n, char *out, size_t cap) {
+    const char *s;
+    int err = gd_yaml_text(n, 1, &s);
+    if (!err) snprintf(out, cap, "%s", s);
+    return err;
+}
+
+static int parse_modes(const gd_yaml_node *n, syn_preset_stroke *st, int rate, const char *file) {
+    int err = gd_yaml_list(n, 0, -1);
+    if (err) return err;
+    st->modes = calloc((size_t)n->n + 1, sizeof(syn_mode));
     if (!st->modes) return GD_ERR_NOMEM;
-    for (; it < end; it++) {
-        yaml_node_t *m = yaml_document_get_node(&c->doc, *it);
-        if (m->type != YAML_SEQUENCE_NODE || m->data.sequence.items.top - m->data.sequence.items.start != 4)
-            return fails(c, m, "%s: each mode is [freq_hz, t60_s, amp, phase]", "modes");
+    for (int k = 0; k < n->n; k++) {
+        const gd_yaml_node *m = n->items[k];
+        if (m->kind != GD_YAML_LIST || m->n != 4)
+            return gd_yaml_fail_path(m, "each mode is [freq_hz, t60_s, amp, phase]");
         double v[4];
-        for (int i = 0; i < 4; i++) {
-            int err = num(c, yaml_document_get_node(&c->doc, m->data.sequence.items.start[i]),
-                          "modes", &v[i]);
-            if (err) return err;
-        }
-        if (!(v[1] > 0)) return fail(c, m, "%s: t60 must be > 0 (got %g)", "modes", v[1]);
-        if (!(v[0] > 0)) return fail(c, m, "%s: frequency must be > 0 (got %g)", "modes", v[0]);
+        for (int i = 0; i < 4; i++)
+            if ((err = gd_yaml_float(m->items[i], -DBL_MAX, DBL_MAX, &v[i]))) return err;
+        if (!(v[1] > 0)) return gd_yaml_fail_path(m, "t60 must be > 0 (got %g)", v[1]);
+        if (!(v[0] > 0)) return gd_yaml_fail_path(m, "frequency must be > 0 (got %g)", v[0]);
         if (v[0] >= 0.48 * rate) {
-            gd_warn("%s:%lu: mode at %g Hz is above 0.48 * rate (%d Hz): dropped", c->path,
-                    (unsigned long)m->start_mark.line + 1, v[0], rate);
+            gd_warn("%s:%d: mode at %g Hz is above 0.48 * rate (%d Hz): dropped", file, m->line,
+                    v[0], rate);
             continue;
         }
         st->modes[st->n_modes++] = (syn_mode){v[0], v[1], v[2], v[3]};
@@ -116,87 +113,52 @@ static int parse_modes(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate) 
     return 0;
 }
 
-static int parse_stroke(ctx *c, yaml_node_t *n, syn_preset_stroke *st, int rate) {
-    if (n->type != YAML_MAPPING_NODE) return fails(c, n, "%s: expected a mapping", "strokes");
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *kn = yaml_document_get_node(&c->doc, p->key);
-        yaml_node_t *vn = yaml_document_get_node(&c->doc, p->value);
-        const char *key = (const char *)kn->data.scalar.value;
+static int parse_stroke(const gd_yaml_node *n, syn_preset_stroke *st, int rate) {
+    const char *names[16];
+    int err = gd_yaml_check_keys(n, stroke_other, names_of(stroke_keys, names, 0));
+    for (int i = 0; i < n->n && !err; i++) {
+        const char *key = n->keys[i]->text;
+        const gd_yaml_node *v = n->items[i];
         const key_def *k = find_key(stroke_keys, key);
-        int err = 0;
-        if (k) err = range(c, vn, k, (syn_range *)((char *)st + k->off));
-        else if (!strcmp(key, "name")) {
-            if (vn->type != YAML_SCALAR_NODE) return fails(c, vn, "%s: expected text", key);
-            snprintf(st->name, sizeof st->name, "%s", (const char *)vn->data.scalar.value);
-        } else if (!strcmp(key, "weight")) {
-            if ((err = num(c, vn, key, &st->weight))) return err;
-            if (!(st->weight >= 0)) return fails(c, vn, "%s: must be >= 0", key);
-        } else if (!strcmp(key, "hunt_crossley")) {
-            if ((err = num(c, vn, key, &st->hunt_crossley))) return err;
-            if (st->hunt_crossley < 0 || st->hunt_crossley > 1)
-                return fails(c, vn, "%s: a probability in [0, 1]", key);
-        } else if (!strcmp(key, "modes")) err = parse_modes(c, vn, st, rate);
-        else return fails(c, kn, "unknown stroke key '%s'", key);
-        if (err) return err;
+        if (k) err = range(v, k, (syn_range *)((char *)st + k->off));
+        else if (!strcmp(key, "name")) err = name_val(v, st->name, sizeof st->name);
+        else if (!strcmp(key, "weight")) err = gd_yaml_float(v, 0, DBL_MAX, &st->weight);
+        else if (!strcmp(key, "hunt_crossley")) err = gd_yaml_float(v, 0, 1, &st->hunt_crossley);
+        else err = parse_modes(v, st, rate, n->file);
     }
-    return 0;
+    return err;
 }
 
-static int parse_frame(ctx *c, yaml_node_t *n, syn_preset *p) {
-    if (n->type != YAML_SEQUENCE_NODE) return fails(c, n, "%s: expected a list", "frame");
-    static const key_def fk[] = {{"freq", 0, 20, 20000}, {"t60", 1, 1e-3, 10},
-                                 {"gain", 2, 0, 10}, {NULL, 0, 0, 0}};
-    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-        yaml_node_t *m = yaml_document_get_node(&c->doc, *it);
-        if (p->n_frame >= SYN_MAX_FRAME) return fail(c, m, "%s: at most %g entries", "frame", SYN_MAX_FRAME);
-        if (m->type != YAML_MAPPING_NODE) return fails(c, m, "%s: expected a mapping", "frame");
+static int parse_frame(const gd_yaml_node *n, syn_preset *p) {
+    static const char *const fk[] = {"freq", "t60", "gain", NULL};
+    int err = gd_yaml_list(n, 0, SYN_MAX_FRAME);
+    for (int j = 0; j < n->n && !err; j++) {
+        const gd_yaml_node *m = n->items[j], *v;
         int i = p->n_frame++;
         syn_range *dst[3] = {&p->frame_freq[i], &p->frame_t60[i], &p->frame_gain[i]};
-        int seen = 0;
-        for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < m->data.mapping.pairs.top; q++) {
-            yaml_node_t *kn = yaml_document_get_node(&c->doc, q->key);
-            const key_def *k = find_key(fk, (const char *)kn->data.scalar.value);
-            if (!k) return fails(c, kn, "unknown frame key '%s'", (const char *)kn->data.scalar.value);
-            int err = range(c, yaml_document_get_node(&c->doc, q->value), k, dst[k->off]);
-            if (err) return err;
-            seen |= 1 << k->off;
-        }
-        if (seen != 7) return fails(c, m, "%s: needs freq, t60 and gain", "frame");
+        if ((err = gd_yaml_check_keys(m, fk, NULL))) return err;
+        for (const key_def *k = frame_keys; k->key && !err; k++)
+            if (!(err = gd_yaml_need(m, k->key, &v))) err = range(v, k, dst[k->off]);
     }
-    return 0;
+    return err;
 }
 
-static int parse_jingles(ctx *c, yaml_node_t *n, syn_preset *p) {
-    if (n->type != YAML_MAPPING_NODE) return fails(c, n, "%s: expected a mapping", "jingles");
-    static const key_def jk[] = {
-        {"rate", offsetof(syn_preset, jingle_rate), 0, 1e5},
-        {"t60", offsetof(syn_preset, jingle_t60), 1e-3, 5},
-        {"decay_ms", offsetof(syn_preset, jingle_decay_ms), 1, 5000},
-        {"gain", offsetof(syn_preset, jingle_gain), 0, 10},
-        {"delay_ms", offsetof(syn_preset, jingle_delay_ms), 0, 100},
-        {"jitter", offsetof(syn_preset, jingle_jitter), 0, 0.3}, {NULL, 0, 0, 0}};
-    static const key_def fk = {"freq", 0, 100, 20000};
-    for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top; q++) {
-        yaml_node_t *kn = yaml_document_get_node(&c->doc, q->key);
-        yaml_node_t *vn = yaml_document_get_node(&c->doc, q->value);
-        const char *key = (const char *)kn->data.scalar.value;
-        const key_def *k = find_key(jk, key);
-        int err = 0;
-        if (k) err = range(c, vn, k, (syn_range *)((char *)p + k->off));
-        else if (!strcmp(key, "sets")) err = int_val(c, vn, key, 0, 8, &p->jingle_sets);
-        else if (!strcmp(key, "freq")) {
-            if (vn->type != YAML_SEQUENCE_NODE) return fails(c, vn, "%s: expected a list", key);
-            int i = 0;
-            for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
-                if (i >= SYN_MAX_JINGLE_F) return fail(c, vn, "%s: at most %g plate modes", key, SYN_MAX_JINGLE_F);
-                if ((err = range(c, yaml_document_get_node(&c->doc, *it), &fk, &p->jingle_freq[i++]))) return err;
-            }
-        } else return fails(c, kn, "unknown jingles key '%s'", key);
-        if (err) return err;
+static int parse_jingles(const gd_yaml_node *n, syn_preset *p) {
+    const char *names[16];
+    int err = gd_yaml_check_keys(n, jingle_other, names_of(jingle_keys, names, 0));
+    for (int i = 0; i < n->n && !err; i++) {
+        const char *key = n->keys[i]->text;
+        const gd_yaml_node *v = n->items[i];
+        const key_def *k = find_key(jingle_keys, key);
+        if (k) err = range(v, k, (syn_range *)((char *)p + k->off));
+        else if (!strcmp(key, "sets")) err = int_val(v, 0, 8, &p->jingle_sets);
+        else if (!(err = gd_yaml_list(v, 0, SYN_MAX_JINGLE_F)))   // freq
+            for (int j = 0; j < v->n && !err; j++) err = range(v->items[j], &jingle_freq, &p->jingle_freq[j]);
     }
-    if (p->jingle_sets > 0 && (p->jingle_freq[0].lo <= 0 || p->jingle_t60.lo <= 0 || p->jingle_decay_ms.lo <= 0))
-        return fails(c, n, "%s: needs freq, t60 and decay_ms", "jingles");
-    return 0;
+    if (!err && p->jingle_sets > 0 &&
+        (p->jingle_freq[0].lo <= 0 || p->jingle_t60.lo <= 0 || p->jingle_decay_ms.lo <= 0))
+        return gd_yaml_fail_path(n, "needs freq, t60 and decay_ms");
+    return err;
 }
 
 static void defaults(syn_preset *p, syn_preset_stroke *d) {
@@ -219,45 +181,40 @@ static void defaults(syn_preset *p, syn_preset_stroke *d) {
     d->noise_hz = (syn_range){4000, 4000}; d->glide = (syn_range){0.01, 0.01};
 }
 
-static int parse_top(ctx *c, yaml_node_t *root, syn_preset *p, syn_preset_stroke *def) {
-    yaml_node_t *strokes = NULL;
-    for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
-        yaml_node_t *kn = yaml_document_get_node(&c->doc, q->key);
-        yaml_node_t *vn = yaml_document_get_node(&c->doc, q->value);
-        if (kn->type != YAML_SCALAR_NODE) return fails(c, kn, "%s: keys must be text", "preset");
-        const char *key = (const char *)kn->data.scalar.value;
+static int parse_top(const gd_yaml_node *root, syn_preset *p, syn_preset_stroke *def) {
+    const gd_yaml_node *strokes = NULL;
+    // every range key of the top level and of a stroke (the default stroke's)
+    const char *names[sizeof top_keys / sizeof *top_keys + sizeof stroke_keys / sizeof *stroke_keys];
+    names_of(top_keys, names, 0);
+    names_of(stroke_keys, names, (int)(sizeof top_keys / sizeof *top_keys) - 1);
+    int err = gd_yaml_check_keys(root, top_other, names);
+    for (int i = 0; i < root->n && !err; i++) {
+        const char *key = root->keys[i]->text;
+        const gd_yaml_node *v = root->items[i];
         const key_def *k = find_key(top_keys, key), *sk = find_key(stroke_keys, key);
-        double v;
-        int err = 0;
-        if (k) err = range(c, vn, k, (syn_range *)((char *)p + k->off));
-        else if (sk) err = range(c, vn, sk, (syn_range *)((char *)def + sk->off));
-        else if (!strcmp(key, "name")) {
-            if (vn->type != YAML_SCALAR_NODE) return fails(c, vn, "%s: expected text", key);
-            snprintf(p->name, sizeof p->name, "%s", (const char *)vn->data.scalar.value);
-        } else if (!strcmp(key, "rate")) err = int_val(c, vn, key, 8000, 384000, &p->rate);
+        if (k) err = range(v, k, (syn_range *)((char *)p + k->off));
+        else if (sk) err = range(v, sk, (syn_range *)((char *)def + sk->off));
+        else if (!strcmp(key, "name")) err = name_val(v, p->name, sizeof p->name);
+        else if (!strcmp(key, "rate")) err = int_val(v, 8000, 384000, &p->rate);
         else if (!strcmp(key, "duration_s")) {
-            if (!(err = num(c, vn, key, &v)) && (v <= 0 || v > 60))
-                return fail(c, vn, "%s: must be in (0, %g] seconds", key, 60);
-            p->duration_s = v;
-        } else if (!strcmp(key, "modes")) err = int_val(c, vn, key, 0, SYN_MAX_MODES, &p->n_modes);
-        else if (!strcmp(key, "heads")) err = int_val(c, vn, key, 1, 2, &p->heads);
-        else if (!strcmp(key, "hunt_crossley")) err = num(c, vn, key, &def->hunt_crossley);
-        else if (!strcmp(key, "frame")) err = parse_frame(c, vn, p);
-        else if (!strcmp(key, "jingles")) err = parse_jingles(c, vn, p);
-        else if (!strcmp(key, "strokes")) strokes = vn;
-        else return fails(c, kn, "unknown preset key '%s'", key);
-        if (err) return err;
+            if (!(err = gd_yaml_float(v, 0, 60, &p->duration_s)) && p->duration_s <= 0)
+                err = gd_yaml_fail_path(v, "must be in (0, 60] seconds (got %s)", v->text);
+        } else if (!strcmp(key, "modes")) err = int_val(v, 0, SYN_MAX_MODES, &p->n_modes);
+        else if (!strcmp(key, "heads")) err = int_val(v, 1, 2, &p->heads);
+        else if (!strcmp(key, "hunt_crossley")) err = gd_yaml_float(v, 0, 1, &def->hunt_crossley);
+        else if (!strcmp(key, "frame")) err = parse_frame(v, p);
+        else if (!strcmp(key, "jingles")) err = parse_jingles(v, p);
+        else strokes = v;
     }
+    if (err) return err;
     if (strokes) {
-        if (strokes->type != YAML_SEQUENCE_NODE) return fails(c, strokes, "%s: expected a list", "strokes");
-        for (yaml_node_item_t *it = strokes->data.sequence.items.start; it < strokes->data.sequence.items.top; it++) {
-            yaml_node_t *sn = yaml_document_get_node(&c->doc, *it);
-            if (p->n_strokes >= SYN_MAX_STROKES) return fail(c, sn, "%s: at most %g", "strokes", SYN_MAX_STROKES);
+        if ((err = gd_yaml_list(strokes, 0, SYN_MAX_STROKES))) return err;
+        for (int i = 0; i < strokes->n && !err; i++) {
             syn_preset_stroke *st = &p->strokes[p->n_strokes++];
             *st = *def;
-            int err = parse_stroke(c, sn, st, p->rate);
-            if (err) return err;
+            err = parse_stroke(strokes->items[i], st, p->rate);
         }
+        if (err) return err;
     } else {
         p->strokes[p->n_strokes++] = *def;
     }
@@ -265,50 +222,25 @@ static int parse_top(ctx *c, yaml_node_t *root, syn_preset *p, syn_preset_stroke
     for (int i = 0; i < p->n_strokes; i++) {
         wsum += p->strokes[i].weight;
         if (p->n_modes == 0 && p->strokes[i].n_modes == 0)
-            return fails(c, root, "stroke '%s' has no modes (modes: 0 and no fitted modes)", p->strokes[i].name);
+            return gd_yaml_fail(root, "stroke '%s' has no modes (modes: 0 and no fitted modes)", p->strokes[i].name);
     }
-    if (!(wsum > 0)) return fails(c, root, "%s: stroke weights sum to zero", "strokes");
+    if (!(wsum > 0)) return gd_yaml_fail(root, "strokes: stroke weights sum to zero");
     return 0;
 }
 
 int syn_preset_load(syn_preset **out, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { gd_error("%s: cannot open preset", path); return GD_ERR_IO; }
-    yaml_parser_t parser;
-    ctx c = {.path = path};
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
-    int ok = yaml_parser_load(&parser, &c.doc);
-    if (!ok) {
-        gd_error("%s:%lu:%lu: YAML syntax error: %s", path, (unsigned long)parser.problem_mark.line + 1,
-                 (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "?");
-        yaml_parser_delete(&parser);
-        fclose(f);
-        return GD_ERR_PARSE;
-    }
-    yaml_parser_delete(&parser);
-    fclose(f);
-    int dup = gd_yaml_unique_keys(&c.doc, path);
-    if (dup) { yaml_document_delete(&c.doc); return dup; }
+    gd_yaml_doc *d;
+    int err = gd_yaml_load(&d, path);
+    if (err) return err;
+    const gd_yaml_node *root = gd_yaml_root(d), *rate;
     syn_preset *p = calloc(1, sizeof *p);
     syn_preset_stroke def;
-    int err = p ? 0 : GD_ERR_NOMEM;
-    yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+    err = p ? gd_yaml_map(root) : GD_ERR_NOMEM;
     if (!err) defaults(p, &def);
-    if (!err && (!root || root->type != YAML_MAPPING_NODE)) {
-        gd_error("%s: a preset is a YAML mapping", path);
-        err = GD_ERR_PARSE;
-    }
-    if (!err) {
-        // rate first: explicit modes are checked against it
-        for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
-            yaml_node_t *kn = yaml_document_get_node(&c.doc, q->key);
-            if (kn->type == YAML_SCALAR_NODE && !strcmp((const char *)kn->data.scalar.value, "rate"))
-                err = int_val(&c, yaml_document_get_node(&c.doc, q->value), "rate", 8000, 384000, &p->rate);
-        }
-    }
-    if (!err) err = parse_top(&c, root, p, &def);
-    yaml_document_delete(&c.doc);
+    // rate first: explicit modes are checked against it
+    if (!err && (rate = gd_yaml_get(root, "rate"))) err = int_val(rate, 8000, 384000, &p->rate);
+    if (!err) err = parse_top(root, p, &def);
+    gd_yaml_free(d);
     if (err) { syn_preset_free(p); return err; }
     *out = p;
     return 0;

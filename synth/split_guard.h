@@ -1,17 +1,16 @@
-// split_guard.h: which split a recording belongs to, from a data manifest or a metadata.csv.
+// split_guard.h: which split a recording belongs to, per a data manifest.
 //
 // The synthesiser's fitting must never see test-split recordings (docs/design.md, "Splits and
-// leakage"). This reads just enough of data_manifest.yaml (roots, entries' root/path/split;
-// relative roots are relative to the manifest's folder; GENDANG_ROOT_<NAME> overrides a root
-// as in the pipeline) to answer "what split is this file?" by comparing real paths.
-// The pipeline's full, strict manifest reader lives in pipeline/ and is not linked here.
+// leakage"). The manifest is read by core's one manifest reader (core/manifest.h,
+// gd_manifest_load_paths: roots, GENDANG_ROOT_<NAME> overrides, relative paths); this answers
+// "what split is this file?" by comparing real paths (symbolic links and ".." resolved).
 #ifndef SYN_SPLIT_GUARD_H
 #define SYN_SPLIT_GUARD_H
 
-#include <stddef.h>
+#include "core/manifest.h"
 
-// Writes the split of hit_path per manifest into split (cap bytes) and returns 1; 0 when the
-// manifest has no entry for it; a GD_ERR_* when the manifest cannot be read (logged).
-int syn_manifest_split(const char *manifest, const char *hit_path, char *split, size_t cap);
+// The split of the file at hit_path per m (a string m owns), or NULL when m has no entry
+// for it.
+const char *syn_manifest_split(const gd_manifest *m, const char *hit_path);
 
 #endif

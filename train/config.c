@@ -1,16 +1,14 @@
-// config.c: see config.h. YAML through libyaml's document API; a table maps keys to fields.
+// config.c: see config.h. YAML through core/yaml.h; a table maps keys to fields.
 #include "train/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
-#include "core/cli.h"
-#include "core/error.h"
-#include "core/fileio.h"
-#include "core/log.h"
-#include "core/yaml_keys.h"
+#include "core/error.h"  // defines: GD_ERR_*
+#include "core/fileio.h" // defines: gd_read_file
+#include "core/log.h"    // defines: gd_error
+#include "core/yaml.h"   // defines: gd_yaml_*
 
 void rv_config_default(rv_config *c) {
     memset(c, 0, sizeof(*c));
@@ -94,135 +92,58 @@ static const key_def keys[] = {
 #undef F
 #define N_KEYS (int)(sizeof(keys) / sizeof(keys[0]))
 
-static int bad(const char *name, const yaml_node_t *n, const char *what) {
-    gd_error("%s:%lu:%lu: %s", name, (unsigned long)n->start_mark.line + 1,
-             (unsigned long)n->start_mark.column + 1, what);
-    return GD_ERR_PARSE;
+static int int_list(const gd_yaml_node *n, const key_def *k, int *dst, int *count, int cap) {
+    int err = gd_yaml_list(n, 1, cap);
+    for (int i = 0; i < n->n && !err; i++) {
+        int64_t v;
+        if (!(err = gd_yaml_int(n->items[i], (int64_t)k->lo, (int64_t)k->hi, &v))) dst[i] = (int)v;
+    }
+    if (!err) *count = n->n;
+    return err;
 }
 
-static int scalar_num(const char *name, const yaml_node_t *n, const key_def *k, double *out) {
-    char msg[160];
-    if (n->type != YAML_SCALAR_NODE) {
-        snprintf(msg, sizeof(msg), "%s: expected a number", k->name);
-        return bad(name, n, msg);
-    }
-    const char *s = (const char *)n->data.scalar.value;
-    int rc = gd_parse_double(s, k->lo, k->hi, out);
-    if (rc) {
-        snprintf(msg, sizeof(msg), "%s: '%s' is not a number in [%g, %g]", k->name, s, k->lo, k->hi);
-        return bad(name, n, msg);
-    }
-    if (k->type != K_DBL && *out != (double)(long long)*out) {
-        snprintf(msg, sizeof(msg), "%s: '%s' must be an integer", k->name, s);
-        return bad(name, n, msg);
-    }
-    return 0;
-}
-
-static int int_list(const char *name, yaml_document_t *doc, const yaml_node_t *n,
-                    const key_def *k, int *dst, int *count, int cap) {
-    char msg[160];
-    if (n->type != YAML_SEQUENCE_NODE) {
-        snprintf(msg, sizeof(msg), "%s: expected a list", k->name);
-        return bad(name, n, msg);
-    }
-    int c = 0;
-    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-        if (c == cap) {
-            snprintf(msg, sizeof(msg), "%s: at most %d entries", k->name, cap);
-            return bad(name, n, msg);
-        }
-        double v;
-        int rc = scalar_num(name, yaml_document_get_node(doc, *it), k, &v);
-        if (rc) return rc;
-        dst[c++] = (int)v;
-    }
-    if (!c) return bad(name, n, "empty list");
-    *count = c;
-    return 0;
-}
-
-static int set_key(rv_config *c, const char *name, yaml_document_t *doc, const key_def *k,
-                   const yaml_node_t *v) {
+static int set_key(rv_config *c, const key_def *k, const gd_yaml_node *v) {
     char *base = (char *)c;
-    double d;
+    int64_t i;
     int rc;
     switch (k->type) {
-    case K_INT: case K_LONG: case K_DBL:
-        if ((rc = scalar_num(name, v, k, &d))) return rc;
-        if (k->type == K_INT) *(int *)(base + k->off) = (int)d;
-        else if (k->type == K_LONG) *(long *)(base + k->off) = (long)d;
-        else *(double *)(base + k->off) = d;
+    case K_INT: case K_LONG:
+        if ((rc = gd_yaml_int(v, (int64_t)k->lo, (int64_t)k->hi, &i))) return rc;
+        if (k->type == K_INT) *(int *)(base + k->off) = (int)i;
+        else *(long *)(base + k->off) = (long)i;
         return 0;
-    case K_BOOL: {
-        const char *s = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
-        if (!strcmp(s, "true") || !strcmp(s, "1")) *(int *)(base + k->off) = 1;
-        else if (!strcmp(s, "false") || !strcmp(s, "0")) *(int *)(base + k->off) = 0;
-        else return bad(name, v, "expected true or false");
-        return 0;
-    }
+    case K_DBL: return gd_yaml_float(v, k->lo, k->hi, (double *)(base + k->off));
+    case K_BOOL: return gd_yaml_bool(v, (int *)(base + k->off));
     case K_LIST:
-        return int_list(name, doc, v, k, (int *)(base + k->off), (int *)(base + k->count_off),
-                        RV_MAX_LIST);
-    case K_LISTLIST: {
-        if (v->type != YAML_SEQUENCE_NODE) return bad(name, v, "dilations: expected a list of lists");
-        int i = 0;
-        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-             it++, i++) {
-            if (i == RV_MAX_STAGES) return bad(name, v, "dilations: too many stages");
-            rc = int_list(name, doc, yaml_document_get_node(doc, *it), k, c->dilations[i],
-                          &c->n_dil[i], RV_MAX_DIL);
-            if (rc) return rc;
-        }
-        if (i != c->n_ratios) {
-            char msg[120];
-            snprintf(msg, sizeof(msg), "dilations: %d stages but ratios has %d (put ratios first)",
-                     i, c->n_ratios);
-            return bad(name, v, msg);
-        }
+        return int_list(v, k, (int *)(base + k->off), (int *)(base + k->count_off), RV_MAX_LIST);
+    case K_LISTLIST:
+        if ((rc = gd_yaml_list(v, 0, RV_MAX_STAGES))) return rc;
+        for (int s = 0; s < v->n; s++)
+            if ((rc = int_list(v->items[s], k, c->dilations[s], &c->n_dil[s], RV_MAX_DIL))) return rc;
+        if (v->n != c->n_ratios)
+            return gd_yaml_fail_path(v, "%d stages but ratios has %d (put ratios first)", v->n, c->n_ratios);
         return 0;
-    }
     }
     return GD_ERR_INTERNAL;
 }
 
 int rv_config_parse(rv_config *c, const char *text, size_t len, const char *name) {
-    yaml_parser_t p;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&p)) return GD_ERR_NOMEM;
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&p, &doc)) {
-        gd_error("%s:%lu:%lu: YAML error: %s", name, (unsigned long)p.problem_mark.line + 1,
-                 (unsigned long)p.problem_mark.column + 1, p.problem ? p.problem : "?");
-        yaml_parser_delete(&p);
-        return GD_ERR_PARSE;
-    }
-    int rc = gd_yaml_unique_keys(&doc, name);
-    if (rc) goto done;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) { gd_error("%s: empty config", name); rc = GD_ERR_PARSE; goto done; }
-    if (root->type != YAML_MAPPING_NODE) { rc = bad(name, root, "expected a mapping of keys"); goto done; }
-    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
-        yaml_node_t *kn = yaml_document_get_node(&doc, pr->key), *vn = yaml_document_get_node(&doc, pr->value);
-        const char *key = kn->type == YAML_SCALAR_NODE ? (const char *)kn->data.scalar.value : "";
-        int found = -1;
-        for (int i = 0; i < N_KEYS; i++)
-            if (!strcmp(keys[i].name, key)) found = i;
-        if (found < 0) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "unknown key '%s'", key);
-            rc = bad(name, kn, msg);
-            goto done;
-        }
-        if ((rc = set_key(c, name, &doc, &keys[found], vn))) goto done;
-    }
-    if (rv_config_validate(c)) {
+    gd_yaml_doc *d;
+    int rc = gd_yaml_load_text(&d, text, len, name);
+    if (rc) return rc;
+    const gd_yaml_node *root = gd_yaml_root(d);
+    const char *names[N_KEYS + 1];
+    for (int i = 0; i < N_KEYS; i++) names[i] = keys[i].name;
+    names[N_KEYS] = NULL;
+    rc = gd_yaml_check_keys(root, names, NULL);
+    for (int i = 0; i < root->n && !rc; i++)
+        for (int k = 0; k < N_KEYS; k++)
+            if (!strcmp(keys[k].name, root->keys[i]->text)) rc = set_key(c, &keys[k], root->items[i]);
+    if (!rc && rv_config_validate(c)) {
         gd_error("%s: invalid configuration (see above)", name);
         rc = GD_ERR_ARG;
     }
-done:
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&p);
+    gd_yaml_free(d);
     return rc;
 }
 

@@ -34,7 +34,7 @@ check_grep "unknown key named with position" "unknown.yaml:12:5: unknown key 'co
 # Out-of-range values and bad split.
 sed '0,/velocity: 1.0/s//velocity: 7/' "$M" > "$T/range.yaml"
 check_exit "velocity out of range exits 1" 1 gendang data info "$T/range.yaml"
-check_grep "range error says the range" "'velocity' must be in \[0, 1\]" "$T/.err"
+check_grep "range error says the range" "range.yaml:16:15: entries\[0\]\.velocity: must be in \[0, 1\] \(got 7\)" "$T/.err"
 
 check "info on default manifest" gendang data info "$M"
 check_grep "info lists both kits" "circAfrique v4 +27" "$T/.out"

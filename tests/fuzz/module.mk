@@ -7,7 +7,7 @@ FUZZ_TARGETS := wav recipe manifest preset config metadata safetensors ops
 
 # The archive each target's parser lives in (before libgendang.a on the link line).
 FUZZ_LIBS_recipe      := $(BUILD)/libpipeline.a
-FUZZ_LIBS_manifest    := $(BUILD)/libpipeline.a
+FUZZ_LIBS_manifest    :=
 FUZZ_LIBS_preset      := $(BUILD)/libsynth.a
 FUZZ_LIBS_config      := $(BUILD)/libtrain.a
 FUZZ_LIBS_safetensors := $(BUILD)/libtrain.a

@@ -7,7 +7,7 @@
 #include "core/fileio.h"
 #include "core/log.h"
 #include "core/rng.h"
-#include "pipeline/manifest.h"
+#include "core/manifest.h"
 #include "pipeline/recipe.h"
 
 #include <string.h>
@@ -30,9 +30,9 @@ static int load_recipe(void) {
 }
 
 static int load_manifest(void) {
-    pl_manifest *m;
-    int err = pl_manifest_load(&m, path);
-    pl_manifest_free(m);
+    gd_manifest *m;
+    int err = gd_manifest_load(&m, path);
+    gd_manifest_free(m);
     return err;
 }
 

@@ -76,13 +76,13 @@ bad() {  # name, expected message regex, recipe text
     check_exit "$1 is refused" 1 gendang validate "$T/bad.yaml"
     check_grep "  ... explained" "$2" "$T/.err"
 }
-bad "a bad exclude_labels expression" "bad.yaml:7:41: 'exclude_labels' is not a valid extended regular expression" "$base
+bad "a bad exclude_labels expression" "bad.yaml:7:41: corpora.x.exclude_labels: not a valid extended regular expression" "$base
 corpora:
   x: {parts: [sources], exclude_labels: \"(\"}"
-bad "an unknown corpus key" "unknown key 'exclude' in x" "$base
+bad "an unknown corpus key" "bad.yaml:7:25: unknown key 'exclude' in corpora.x" "$base
 corpora:
   x: {parts: [sources], exclude: bell}"
-bad "a corpus map without parts" "corpus 'x' needs 'parts'" "$base
+bad "a corpus map without parts" "bad.yaml:7:6: corpora.x: lacks required key 'parts'" "$base
 corpora:
   x: {exclude_labels: bell}"
 bad "an unknown probe" "unknown probe 'birds'" "$base

@@ -22,14 +22,14 @@ bad() {  # name, expected message regex, recipe text
     check_exit "$1 is refused" 1 gendang validate "$T/bad.yaml"
     check_grep "$1 is explained" "$2" "$T/.err"
 }
-bad "unknown top-level key" "bad.yaml:6:1: unknown key 'colour' in the recipe's top level" "$base
+bad "unknown top-level key" "bad.yaml:6:1: unknown key 'colour' \\(expected one of: name, seed, out," "$base
 colour: red"
 bad "unknown nested key" "bad.yaml:7:3: unknown key 'variantz' in augment" "$base
 augment:
   variantz: 3
   ops: gain:db=-3"
-bad "wrong type" "bad.yaml:2:7: 'seed' must be a whole number" "$(printf '%s\n' "$base" | sed 's/seed: 3/seed: three/')"
-bad "out of range" "'rate' must be in \[8000, 192000\]" "$base
+bad "wrong type" "bad.yaml:2:7: seed: must be a whole number \\(got 'three'\\)" "$(printf '%s\n' "$base" | sed 's/seed: 3/seed: three/')"
+bad "out of range" "rate: must be in \[8000, 192000\] \(got 5\)" "$base
 rate: 5"
 bad "stage without its input" "eval needs a trained model" "$base
 eval: {}"

@@ -60,5 +60,5 @@ bad() {  # name, expected message regex, seeds value
     check_grep "$1 is explained" "$2" "$T/.err"
 }
 bad "repeated seed" "bad.yaml:[0-9]+:[0-9]+: seed 4 is listed twice" "[4, 4]"
-bad "empty seeds" "'seeds' must be a non-empty list" "[]"
-bad "non-numeric seed" "'seeds' items must be whole numbers" "[1, x]"
+bad "empty seeds" "bad.yaml:16:10: train.seeds: must have at least 1 item" "[]"
+bad "non-numeric seed" "bad.yaml:16:14: train.seeds\\[1\\]: must be a whole number \\(got 'x'\\)" "[1, x]"

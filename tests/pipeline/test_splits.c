@@ -1,7 +1,7 @@
 // test_splits.c: the split rule of `data import` and scripts/gen_manifest.py
-// (pl_assign_splits) and the default import grouping (pl_stroke_group).
+// (gd_assign_splits) and the default import grouping (pl_stroke_group).
 #include "../test.h"
-#include "pipeline/manifest.h"
+#include "core/manifest.h"
 #include "pipeline/stroke_group.h"
 
 #include <string.h>
@@ -42,7 +42,7 @@ static void test_assign_by_group(void) {
     const char *groups[GROUPS * TAKES], *splits[GROUPS * TAKES];
     for (int g = 0; g < GROUPS; g++) snprintf(names[g], sizeof names[g], "stroke-%d", g);
     for (int i = 0; i < GROUPS * TAKES; i++) groups[i] = names[(i * 7) % GROUPS];
-    CHECK(pl_assign_splits(groups, GROUPS * TAKES, 0, 0.3, 0.1, splits) == 0);
+    CHECK(gd_assign_splits(groups, GROUPS * TAKES, 0, 0.3, 0.1, splits) == 0);
     int n_test = 0, n_valid = 0;
     for (int g = 0; g < GROUPS; g++) {
         const char *s = NULL;
@@ -59,7 +59,7 @@ static void test_assign_by_group(void) {
     // One file per group gives the same split per group: the rule ranks groups, not files.
     const char *one[GROUPS], *one_split[GROUPS];
     for (int g = 0; g < GROUPS; g++) one[g] = names[g];
-    pl_assign_splits(one, GROUPS, 0, 0.3, 0.1, one_split);
+    gd_assign_splits(one, GROUPS, 0, 0.3, 0.1, one_split);
     for (int i = 0; i < GROUPS * TAKES; i++)
         CHECK(!strcmp(splits[i], one_split[(i * 7) % GROUPS]));
 }
@@ -67,8 +67,8 @@ static void test_assign_by_group(void) {
 // The C rule reproduces the shipped manifest, which scripts/gen_manifest.py wrote with test
 // fraction 0.3 and valid 0.1 per kit: the two implementations agree.
 static void test_agrees_with_gen_manifest(void) {
-    pl_manifest *m;
-    CHECK(pl_manifest_load(&m, "data_manifest.yaml") == 0);
+    gd_manifest *m;
+    CHECK(gd_manifest_load(&m, "data_manifest.yaml") == 0);
     if (!m) return;
     const char **groups = calloc((size_t)m->n_entries, sizeof(char *));
     const char **splits = calloc((size_t)m->n_entries, sizeof(char *));
@@ -81,7 +81,7 @@ static void test_agrees_with_gen_manifest(void) {
         int n = 0, at[256];
         for (int j = 0; j < m->n_entries && n < 256; j++)
             if (!strcmp(m->entries[j].kit, m->entries[i].kit)) { at[n] = j; groups[n++] = m->entries[j].group; }
-        pl_assign_splits(groups, n, 0, 0.3, 0.1, splits);
+        gd_assign_splits(groups, n, 0, 0.3, 0.1, splits);
         for (int k = 0; k < n; k++) {
             if (strcmp(splits[k], m->entries[at[k]].split))
                 fprintf(stderr, "  %s: manifest %s, C rule %s\n", m->entries[at[k]].id,
@@ -98,7 +98,7 @@ static void test_agrees_with_gen_manifest(void) {
     CHECK(n_test >= 15);
     free(groups);
     free(splits);
-    pl_manifest_free(m);
+    gd_manifest_free(m);
 }
 
 int main(void) {
