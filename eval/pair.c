@@ -12,6 +12,7 @@
 #include "core/log.h"     // defines: gd_error
 #include "eval/metrics.h" // defines: ev_* metrics
 #include "eval/scales.h"  // defines: ev_scales_run, ev_rave_mss_scales, ev_mel_l1_scales
+#include "eval/visqol.h"  // defines: ev_visqol
 
 static const char *const k_keys[] = {
 #define EVAL_METRIC(id, key, better, unit) key,
@@ -169,6 +170,7 @@ static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, con
     set(res, EVAL_MMAX_REF, lm); set(res, EVAL_MMAX_EST, em);
     set(res, EVAL_LOUD_DIFF, diff(li.v, ei.v, li.why, ei.why));
     set(res, EVAL_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
+    set(res, EVAL_VISQOL_MOS, ev_visqol(ref, n_ref, est, n_est, rate));   // its own alignment
 metrics:
     if (res->n_used < 2) {
         for (int m = 0; m < EVAL_N_METRICS; m++)
