@@ -12,6 +12,7 @@
 #include "core/log.h"     // defines: gd_log_set_level
 #include "core/progress.h" // defines: gd_progress_*
 #include "eval/summary.h" // defines: ev_summarise
+#include "eval/visqol_seq.h" // defines: ev_visqol_sequence
 
 int eval_run_items(eval_pair_result *res, const eval_item *items, int n, const eval_pair_opts *o) {
     int *rcs = calloc(n > 0 ? n : 1, sizeof(int));
@@ -119,6 +120,10 @@ static void usage(void) {
            "  --no-align         do not search a lag\n"
            "  --max-lag-ms MS    lag search range (default 50)\n"
            "  --rate HZ          analysis rate (default: the reference's rate; others resampled)\n"
+           "  --visqol-sequence  also ViSQOL of all clips joined into one sequence per side (for\n"
+           "                     one-shots, shorter than the 0.96 s ViSQOL needs): the summary's\n"
+           "                     \"visqol_sequence\" (JSON) or a last line\n"
+           "  --visqol-gap S     silence after each clip in the sequence (default 0.25)\n"
            "  -q, --quiet        errors only\n"
            "  -h, --help         this help\n\n"
            "Undefined values (silence, no onsets, no pitch) are null with a reason.\n"
@@ -129,10 +134,12 @@ int eval_cmd_pair(int argc, char **argv) {
     static const struct option lo[] = {
         {"json", no_argument, 0, 'j'}, {"no-align", no_argument, 0, 'A'},
         {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
+        {"visqol-sequence", no_argument, 0, 'V'}, {"visqol-gap", required_argument, 0, 'G'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     eval_pair_opts o;
     eval_pair_opts_default(&o);
-    int json = 0, c;
+    int json = 0, seq = 0, c;
+    double gap = EV_VISQOL_GAP_S;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
         switch (c) {
@@ -140,6 +147,8 @@ int eval_cmd_pair(int argc, char **argv) {
         case 'A': o.align = 0; break;
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
+        case 'V': seq = 1; break;
+        case 'G': gap = gd_opt_double("--visqol-gap", optarg, 0, 60); break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;
         default: gd_usage("pair: unknown option");
@@ -154,6 +163,9 @@ int eval_cmd_pair(int argc, char **argv) {
     if (!res) gd_die("out of memory");
     int bad = eval_run_items(res, items, n, &o);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
+    ev_visqol_sequence_result vs;
+    if (seq && ev_visqol_sequence(&vs, items, n, gap, &bad))
+        gd_die("visqol sequence: %s", bad >= 0 ? items[bad].est : "out of memory");
     if (json) {
         gd_json j;
         for (int i = 0; i < n; i++) {
@@ -165,6 +177,7 @@ int eval_cmd_pair(int argc, char **argv) {
         gd_json_begin_object(&j);
         gd_json_key(&j, "summary");
         eval_write_summary_json(&j, res, n);
+        if (seq) { gd_json_key(&j, "visqol_sequence"); ev_visqol_sequence_json(&j, &vs); }
         gd_json_end_object(&j);
         fputc('\n', stdout);
     } else if (n == 1) {
@@ -172,6 +185,7 @@ int eval_cmd_pair(int argc, char **argv) {
     } else {
         print_table(res, items, n);
     }
+    if (seq && !json) ev_visqol_sequence_text(stdout, &vs);
     free(res);
     eval_items_free(items, n);
     return 0;

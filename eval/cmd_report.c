@@ -20,6 +20,7 @@
 #include "eval/report_arms.h" // defines: ev_arms_*, ev_html_esc
 #include "eval/report_attr.h" // defines: ev_attr_*
 #include "eval/summary.h" // defines: ev_summarise
+#include "eval/visqol_seq.h" // defines: ev_visqol_sequence
 
 #define MAX_TRANSFER 32
 #define MAX_COMPARE 16
@@ -34,6 +35,8 @@ typedef struct {
     ev_arms     arms;                     // --arm / --baseline
     const char *attr_dir;                 // --attribution (NULL: no section)
     ev_attr     attr;
+    ev_visqol_sequence_result vseq;       // ViSQOL of the clips joined (visqol_seq.h)
+    double      vseq_gap;                 // --visqol-gap
 } report_cfg;
 
 static const int k_cols[] = {EVAL_RAVE_MSS, EVAL_MRSTFT, EVAL_MEL_L1, EVAL_LSD_DB, EVAL_MCD_DB,
@@ -234,6 +237,7 @@ static void write_metrics_json(const report_cfg *c, const eval_pair_result *res,
     gd_json_end_array(&j);
     gd_json_key(&j, "summary");
     eval_write_summary_json(&j, res, n);
+    if (n) { gd_json_key(&j, "visqol_sequence"); ev_visqol_sequence_json(&j, &c->vseq); }
     if (c->arms.n) {
         gd_json_key(&j, "primary"); gd_json_string(&j, eval_metric_key(c->arms.primary));
         gd_json_key(&j, "models_and_baselines");
@@ -275,6 +279,7 @@ static void write_md(const report_cfg *c, const eval_pair_result *res, const eva
     if (n) {
         fprintf(f, "## Summary\n\n```\n");
         eval_write_summary_text(f, res, n);
+        ev_visqol_sequence_text(f, &c->vseq);
         fprintf(f, "```\n\n## Per clip\n\n| clip | lag ms |");
         for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", eval_metric_key(k_cols[k]));
         fprintf(f, "\n|---|---|");
@@ -347,7 +352,9 @@ static void write_html(const report_cfg *c, const eval_pair_result *res, const e
             fputs("</tr>\n", f);
         }
         free(col);
-        fputs("</table>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
+        fputs("</table>\n<p>", f);
+        ev_visqol_sequence_text(f, &c->vseq);
+        fputs("</p>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
         for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", eval_metric_key(k_cols[k]));
         fputs("</tr>\n", f);
         for (int i = 0; i < n; i++) {
@@ -435,6 +442,8 @@ static void usage(void) {
            "                       each model below it\n"
            "  --primary KEY        the metric models and baselines are ranked on (default rave_mss)\n"
            "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
+           "  --visqol-gap S       silence after each clip in the summary's ViSQOL sequence (all\n"
+           "                       clips joined, as `pair --visqol-sequence`; default 0.25)\n"
            "  -q, --quiet          errors only\n"
            "  -h, --help           this help\n"
            "REF and EST may be left out when --arm or --baseline is given (a report of the\n"
@@ -443,10 +452,11 @@ static void usage(void) {
 }
 
 int eval_cmd_report(int argc, char **argv) {
-    enum { O_ARM = 256, O_BASE, O_PRIMARY, O_ATTR };
+    enum { O_ARM = 256, O_BASE, O_PRIMARY, O_ATTR, O_VGAP };
     static const struct option lo[] = {
         {"arm", required_argument, 0, O_ARM}, {"baseline", required_argument, 0, O_BASE},
         {"primary", required_argument, 0, O_PRIMARY}, {"attribution", required_argument, 0, O_ATTR},
+        {"visqol-gap", required_argument, 0, O_VGAP},
         {"out", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"transfer", required_argument, 0, 't'}, {"title", required_argument, 0, 'T'},
         {"compare", required_argument, 0, 'C'},
@@ -457,6 +467,7 @@ int eval_cmd_report(int argc, char **argv) {
     const char *primary = "rave_mss";
     c.title = "gendang evaluation report";
     c.max_media = 200;
+    c.vseq_gap = EV_VISQOL_GAP_S;
     eval_pair_opts_default(&c.opts);
     int ch;
     optind = 1;
@@ -479,6 +490,7 @@ int eval_cmd_report(int argc, char **argv) {
         case O_BASE: ev_arms_add(&c.arms, optarg, 1); break;
         case O_PRIMARY: primary = optarg; break;
         case O_ATTR: c.attr_dir = optarg; break;
+        case O_VGAP: c.vseq_gap = gd_opt_double("--visqol-gap", optarg, 0, 60); break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
@@ -505,6 +517,8 @@ int eval_cmd_report(int argc, char **argv) {
     if (!res) gd_die("out of memory");
     int bad = eval_run_items(res, items, n, &c.opts);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
+    if (n && ev_visqol_sequence(&c.vseq, items, n, c.vseq_gap, &bad))
+        gd_die("visqol sequence: %s", bad >= 0 ? items[bad].est : "out of memory");
     if (gd_mkdir_p(c.dir)) gd_die("%s: cannot create", c.dir);
     make_media(&c, items, n);
     c.has_defs = copy_definitions(&c);
