@@ -120,6 +120,7 @@ static void usage(void) {
            "  --no-align         do not search a lag\n"
            "  --max-lag-ms MS    lag search range (default 50)\n"
            "  --rate HZ          analysis rate (default: the reference's rate; others resampled)\n"
+           "  --only KEY         compute one metric alone (rave_mss or visqol_mos); the rest null\n"
            "  --visqol-sequence  also ViSQOL of all clips joined into one sequence per side (for\n"
            "                     one-shots, shorter than the 0.96 s ViSQOL needs): the summary's\n"
            "                     \"visqol_sequence\" (JSON) or a last line\n"
@@ -134,7 +135,7 @@ int eval_cmd_pair(int argc, char **argv) {
     static const struct option lo[] = {
         {"json", no_argument, 0, 'j'}, {"no-align", no_argument, 0, 'A'},
         {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
-        {"visqol-sequence", no_argument, 0, 'V'}, {"visqol-gap", required_argument, 0, 'G'},
+        {"only", required_argument, 0, 'O'}, {"visqol-sequence", no_argument, 0, 'V'}, {"visqol-gap", required_argument, 0, 'G'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     eval_pair_opts o;
     eval_pair_opts_default(&o);
@@ -148,6 +149,11 @@ int eval_cmd_pair(int argc, char **argv) {
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
         case 'V': seq = 1; break;
+        case 'O':
+            o.only = eval_metric_find(optarg);
+            if (o.only != EVAL_RAVE_MSS && o.only != EVAL_VISQOL_MOS)
+                gd_usage("--only: '%s' is not rave_mss or visqol_mos", optarg);
+            break;
         case 'G': gap = gd_opt_double("--visqol-gap", optarg, 0, 60); break;
         case 'q': gd_log_set_level(GD_LOG_ERROR); break;
         case 'h': usage(); return 0;

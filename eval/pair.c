@@ -164,6 +164,10 @@ static int pair_core(eval_pair_result *res, const float *ref, int64_t n_ref, con
              (long long)res->n_used, (long long)n_ref, (long long)n_est, (long long)res->lag);
     ev_val li, lm, ei, em;
     if (o->only == EVAL_RAVE_MSS) goto metrics;
+    if (o->only == EVAL_VISQOL_MOS) {
+        set(res, EVAL_VISQOL_MOS, ev_visqol(ref, n_ref, est, n_est, rate));
+        return 0;
+    }
     ev_loudness(ref_pl, ref_ch, n_ref, rate, 0.4, &li, &lm);
     ev_loudness(est_pl, est_ch, n_est, rate, 0.4, &ei, &em);
     set(res, EVAL_LOUD_REF, li); set(res, EVAL_LOUD_EST, ei);

@@ -1,6 +1,6 @@
 // visqol.h: ViSQOL v3 audio mode (Chinen et al., "ViSQOL v3: an open source production ready
 // objective speech and audio metric", QoMEX 2020), written after Google's C++ ViSQOL and
-// checked against visqol-python, its line-by-line port (docs/eval-metrics.md §6).
+// checked against visqol-python, its line-by-line port (docs/eval-metrics.md §2.7).
 //
 // Pipeline at 48 kHz in double precision: global alignment of the estimate by the Hilbert
 // envelopes' cross-correlation; the estimate scaled to the reference's RMS; 32-band gammatone

@@ -15,16 +15,25 @@ static const double k_win[3][3] = {
     {0.0838251475442633, 0.619485845753726, 0.0838251475442633},
     {0.0113033910173052, 0.0838251475442633, 0.0113033910173052}};
 
-// 3x3 correlation of x (NB x w, stride sx) with edge replication, into y (NB x w, stride w).
+// 3x3 correlation of x (NB x w, stride sx) with edge replication, into y (NB x w, stride w):
+// x copied into a replicated border first, so the taps need no index clamping.
 static void conv(double *restrict y, const double *restrict x, int sx, int w) {
+    double pad[(NB + 2) * (WMAX + 2)];
+    const int pw = w + 2;
+    for (int k = -1; k <= NB; k++) {
+        const double *row = x + (int64_t)(k < 0 ? 0 : k >= NB ? NB - 1 : k) * sx;
+        double *d = pad + (k + 1) * pw;
+        d[0] = row[0];
+        for (int j = 0; j < w; j++) d[j + 1] = row[j];
+        d[w + 1] = row[w - 1];
+    }
     for (int k = 0; k < NB; k++) {
-        const double *r[3] = {x + (int64_t)(k > 0 ? k - 1 : 0) * sx, x + (int64_t)k * sx,
-                              x + (int64_t)(k < NB - 1 ? k + 1 : NB - 1) * sx};
+        const double *r0 = pad + k * pw, *r1 = r0 + pw, *r2 = r1 + pw;
         for (int j = 0; j < w; j++) {
-            int c[3] = {j > 0 ? j - 1 : 0, j, j < w - 1 ? j + 1 : w - 1};
             double s = 0;
-            for (int a = 0; a < 3; a++)
-                for (int b = 0; b < 3; b++) s += r[a][c[b]] * k_win[a][b];
+            s += r0[j] * k_win[0][0]; s += r0[j + 1] * k_win[0][1]; s += r0[j + 2] * k_win[0][2];
+            s += r1[j] * k_win[1][0]; s += r1[j + 1] * k_win[1][1]; s += r1[j + 2] * k_win[1][2];
+            s += r2[j] * k_win[2][0]; s += r2[j + 1] * k_win[2][1]; s += r2[j + 2] * k_win[2][2];
             y[k * w + j] = s;
         }
     }
