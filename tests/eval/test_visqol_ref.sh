@@ -10,7 +10,8 @@ mkdir -p "$T/R" "$T/D"
 while read -r name ref est; do
     ln -s "$ref" "$T/R/$name.wav"; ln -s "$est" "$T/D/$name.wav"
 done < "$T/pairs.txt"
-check "pair on the validation pairs" $E pair --json "$T/R" "$T/D"
+check "pair --only visqol_mos on the validation pairs" $E pair --only visqol_mos --json "$T/R" "$T/D"
+check_grep "the other metrics not computed" '"rave_mss":"not computed"' "$T/.out"
 python3 - "$T/.out" "$here/visqol_ref.csv" <<'EOF'
 import csv, json, sys
 got = {}
@@ -43,4 +44,5 @@ check "sequence, identical" $E pair --json --visqol-sequence "$T/A" "$T/A"
 check_grep "identical sequence 4.732101" '"visqol_sequence":\{"visqol_mos":4\.73210' "$T/.out"
 check "sequence, lowpassed" $E pair --visqol-sequence --visqol-gap 0.1 "$T/A" "$T/B"
 check_grep "text line" '^visqol_mos \(sequence of 5 clips, .* gaps 0\.10 s\): [1-4]\.' "$T/.out"
+check_exit "--only other metric exits 2" 2 $E pair --only mel_l1 "$T/A" "$T/B"
 check_exit "bad gap exits 2" 2 $E pair --visqol-sequence --visqol-gap x "$T/A" "$T/B"
