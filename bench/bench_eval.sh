@@ -125,3 +125,47 @@ echo
 echo "Target (docs/design.md): full pair suite >= 200x real time per core. The floor row times only"
 echo "the spectra the metrics read (our STFT on FFTW) and libebur128's loudness; where it is"
 echo "under 200x, the suite cannot reach 200x with these FFTs and this meter."
+
+# ViSQOL v3 audio mode (visqol_mos) against visqol-python (the peer; pure Python + scipy, no
+# numba) on two validation pairs of tests/eval/visqol_signals.sh (48 kHz, 8 s and 13 s), one
+# thread, CPU seconds, both including reading the files: `pair --only visqol_mos` (ViSQOL
+# alone) and the whole `pair` suite. The peer's venv: GD_VISQOL_VENV, else made under
+# bench/out (pip install visqol-python==3.8.0).
+V=$(pwd)/$W/visqol
+mkdir -p "$V/R" "$V/D"
+tests/eval/visqol_signals.sh "$V/sig" > "$V/pairs.txt"
+for p in synth_lp3k kit_noise30; do
+    set -- $(grep "^$p " "$V/pairs.txt")
+    [ $# = 3 ] && { ln -sf "$2" "$V/R/$p.wav"; ln -sf "$3" "$V/D/$p.wav"; }
+done
+vdur=$(soxi -D "$V"/R/*.wav | awk '{s += $1} END {printf "%.3f", s}')
+vc=$(OMP_NUM_THREADS=1 cpu "$E" pair --only visqol_mos --json "$V/R" "$V/D")
+vf=$(OMP_NUM_THREADS=1 cpu "$E" pair --json "$V/R" "$V/D")
+venv=${GD_VISQOL_VENV:-bench/out/venv-visqol}
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import visqol' 2>/dev/null; then
+    python3 -m venv "$venv" >/dev/null 2>&1 && "$venv/bin/pip" install -q visqol-python==3.8.0 >/dev/null 2>&1
+fi
+vpeer="(skipped: visqol-python not installable)"
+if "$venv/bin/python" -c 'import visqol' 2>/dev/null; then
+    vp=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$venv/bin/python" - "$V" <<'PY'
+import glob, os, sys, time
+from visqol import VisqolApi
+api = VisqolApi(); api.create(mode="audio")
+t0 = time.process_time()
+for p in sorted(glob.glob(os.path.join(sys.argv[1], "R", "*.wav"))):
+    api.measure(p, os.path.join(sys.argv[1], "D", os.path.basename(p)))
+print("%.4f" % (time.process_time() - t0))
+PY
+)
+    [ -n "$vp" ] && vpeer=$(awk -v d="$vdur" -v t="$vp" -v c="$vc" 'BEGIN { printf "%s CPU s | %.1f | ours %.1fx faster", t, d / t, t / c }')
+fi
+echo
+echo "ViSQOL v3 audio mode, 2 pairs at 48 kHz ($vdur s of reference audio), 1 thread, CPU seconds:"
+echo
+echo "| case | work | CPU s | x real time | ratio |"
+echo "|---|---|---|---|---|"
+awk -v d="$vdur" -v t="$vc" 'BEGIN { printf "| pair --only visqol_mos | %s s audio | %s | %.1f | |\n", d, t, d / t }'
+awk -v d="$vdur" -v t="$vf" 'BEGIN { printf "| pair, full suite incl. visqol_mos | %s s audio | %s | %.1f | |\n", d, t, d / t }'
+echo "| peer: visqol-python 3.8.0, ViSQOL only | $vdur s audio | $vpeer |"
+echo
+echo "Target: ViSQOL >= 10x the Python implementation per core."

@@ -11,6 +11,7 @@
 #include "core/error.h"   // defines: gd_strerror
 #include "core/progress.h" // defines: gd_progress_*
 #include "eval/summary.h" // defines: ev_summarise
+#include "eval/visqol_seq.h" // defines: ev_visqol_sequence
 
 int ev_run_items(ev_pair_result *res, const ev_item *items, int n, const ev_pair_opts *o) {
     int *rcs = calloc(n > 0 ? n : 1, sizeof(int));
@@ -118,6 +119,11 @@ static void usage(void) {
            "  --no-align         do not search a lag\n"
            "  --max-lag-ms MS    lag search range (default 50)\n"
            "  --rate HZ          analysis rate (default: the reference's rate; others resampled)\n"
+           "  --only KEY         compute one metric alone (rave_mss or visqol_mos); the rest null\n"
+           "  --visqol-sequence  also ViSQOL of all clips joined into one sequence per side (for\n"
+           "                     one-shots, shorter than the 0.96 s ViSQOL needs): the summary's\n"
+           "                     \"visqol_sequence\" (JSON) or a last line\n"
+           "  --visqol-gap S     silence after each clip in the sequence (default 0.25)\n"
            "  -q, --quiet        " GD_CLI_QUIET_HELP "\n"
            "  -h, --help         this help\n\n"
            "Undefined values (silence, no onsets, no pitch) are null with a reason.\n"
@@ -128,10 +134,12 @@ int ev_cmd_pair(int argc, char **argv) {
     static const struct option lo[] = {
         {"json", no_argument, 0, 'j'}, {"no-align", no_argument, 0, 'A'},
         {"max-lag-ms", required_argument, 0, 'L'}, {"rate", required_argument, 0, 'r'},
+        {"only", required_argument, 0, 'O'}, {"visqol-sequence", no_argument, 0, 'V'}, {"visqol-gap", required_argument, 0, 'G'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     ev_pair_opts o;
     ev_pair_opts_default(&o);
-    int json = 0, c;
+    int json = 0, seq = 0, c;
+    double gap = EV_VISQOL_GAP_S;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
         switch (c) {
@@ -139,6 +147,13 @@ int ev_cmd_pair(int argc, char **argv) {
         case 'A': o.align = 0; break;
         case 'L': o.max_lag_ms = gd_opt_double("--max-lag-ms", optarg, 0, 1000); break;
         case 'r': o.rate = (int)gd_opt_int("--rate", optarg, 1000, 768000); break;
+        case 'V': seq = 1; break;
+        case 'O':
+            o.only = ev_metric_find(optarg);
+            if (o.only != EV_RAVE_MSS && o.only != EV_VISQOL_MOS)
+                gd_usage("--only: '%s' is not rave_mss or visqol_mos", optarg);
+            break;
+        case 'G': gap = gd_opt_double("--visqol-gap", optarg, 0, 60); break;
         case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("pair: unknown option");
@@ -153,6 +168,9 @@ int ev_cmd_pair(int argc, char **argv) {
     if (!res) gd_die("out of memory");
     int bad = ev_run_items(res, items, n, &o);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
+    ev_visqol_sequence_result vs;
+    if (seq && ev_visqol_sequence(&vs, items, n, gap, &bad))
+        gd_die("visqol sequence: %s", bad >= 0 ? items[bad].est : "out of memory");
     if (json) {
         gd_json j;
         for (int i = 0; i < n; i++) {
@@ -164,6 +182,7 @@ int ev_cmd_pair(int argc, char **argv) {
         gd_json_begin_object(&j);
         gd_json_key(&j, "summary");
         ev_write_summary_json(&j, res, n);
+        if (seq) { gd_json_key(&j, "visqol_sequence"); ev_visqol_sequence_json(&j, &vs); }
         gd_json_end_object(&j);
         fputc('\n', stdout);
     } else if (n == 1) {
@@ -171,6 +190,7 @@ int ev_cmd_pair(int argc, char **argv) {
     } else {
         print_table(res, items, n);
     }
+    if (seq && !json) ev_visqol_sequence_text(stdout, &vs);
     free(res);
     ev_items_free(items, n);
     return 0;

@@ -20,6 +20,7 @@
 #include "eval/report_arms.h" // defines: ev_arms_*, ev_html_esc
 #include "eval/report_attr.h" // defines: ev_attr_*
 #include "eval/summary.h" // defines: ev_summarise
+#include "eval/visqol_seq.h" // defines: ev_visqol_sequence
 
 #define MAX_TRANSFER 32
 #define MAX_COMPARE 16
@@ -36,6 +37,8 @@ typedef struct {
     ev_attr     attr;
     const char *transfer_attr[MAX_TRANSFER];   // --attribution after transfer t, or NULL
     ev_attr     tattr[MAX_TRANSFER];
+    ev_visqol_sequence_result vseq;       // ViSQOL of the clips joined (visqol_seq.h)
+    double      vseq_gap;                 // --visqol-gap
 } report_cfg;
 
 static const int k_cols[] = {EV_RAVE_MSS, EV_MRSTFT, EV_MEL_L1, EV_LSD_DB, EV_MCD_DB,
@@ -236,6 +239,7 @@ static void write_metrics_json(const report_cfg *c, const ev_pair_result *res, c
     gd_json_end_array(&j);
     gd_json_key(&j, "summary");
     ev_write_summary_json(&j, res, n);
+    if (n) { gd_json_key(&j, "visqol_sequence"); ev_visqol_sequence_json(&j, &c->vseq); }
     if (c->arms.n) {
         gd_json_key(&j, "primary"); gd_json_string(&j, ev_metric_key(c->arms.primary));
         gd_json_key(&j, "models_and_baselines");
@@ -277,6 +281,7 @@ static void write_md(const report_cfg *c, const ev_pair_result *res, const ev_it
     if (n) {
         fprintf(f, "## Summary\n\n```\n");
         ev_write_summary_text(f, res, n);
+        ev_visqol_sequence_text(f, &c->vseq);
         fprintf(f, "```\n\n## Per clip\n\n| clip | lag ms |");
         for (int k = 0; k < N_COLS; k++) fprintf(f, " %s |", ev_metric_key(k_cols[k]));
         fprintf(f, "\n|---|---|");
@@ -355,7 +360,9 @@ static void write_html(const report_cfg *c, const ev_pair_result *res, const ev_
             fputs("</tr>\n", f);
         }
         free(col);
-        fputs("</table>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
+        fputs("</table>\n<p>", f);
+        ev_visqol_sequence_text(f, &c->vseq);
+        fputs("</p>\n<h2>Per clip</h2>\n<table><tr><th>clip</th><th>lag ms</th>", f);
         for (int k = 0; k < N_COLS; k++) fprintf(f, "<th>%s</th>", ev_metric_key(k_cols[k]));
         fputs("</tr>\n", f);
         for (int i = 0; i < n; i++) {
@@ -449,6 +456,8 @@ static void usage(void) {
            "                       each model below it\n"
            "  --primary KEY        the metric models and baselines are ranked on (default rave_mss)\n"
            "  --no-align, --max-lag-ms MS, --rate HZ   as for `pair`\n"
+           "  --visqol-gap S       silence after each clip in the summary's ViSQOL sequence (all\n"
+           "                       clips joined, as `pair --visqol-sequence`; default 0.25)\n"
            "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
            "  -h, --help           this help\n"
            "REF and EST may be left out when --arm or --baseline is given (a report of the\n"
@@ -457,10 +466,11 @@ static void usage(void) {
 }
 
 int ev_cmd_report(int argc, char **argv) {
-    enum { O_ARM = 256, O_BASE, O_PRIMARY, O_ATTR };
+    enum { O_ARM = 256, O_BASE, O_PRIMARY, O_ATTR, O_VGAP };
     static const struct option lo[] = {
         {"arm", required_argument, 0, O_ARM}, {"baseline", required_argument, 0, O_BASE},
         {"primary", required_argument, 0, O_PRIMARY}, {"attribution", required_argument, 0, O_ATTR},
+        {"visqol-gap", required_argument, 0, O_VGAP},
         {"out", required_argument, 0, 'o'}, {"log", required_argument, 0, 'l'},
         {"transfer", required_argument, 0, 't'}, {"title", required_argument, 0, 'T'},
         {"compare", required_argument, 0, 'C'},
@@ -471,6 +481,7 @@ int ev_cmd_report(int argc, char **argv) {
     const char *primary = "rave_mss";
     c.title = "gendang evaluation report";
     c.max_media = 200;
+    c.vseq_gap = EV_VISQOL_GAP_S;
     ev_pair_opts_default(&c.opts);
     int ch;
     optind = 1;
@@ -496,6 +507,7 @@ int ev_cmd_report(int argc, char **argv) {
             if (c.n_transfer) c.transfer_attr[c.n_transfer - 1] = optarg;
             else c.attr_dir = optarg;
             break;
+        case O_VGAP: c.vseq_gap = gd_opt_double("--visqol-gap", optarg, 0, 60); break;
         case 'q': gd_cli_quiet(); break;
         case 'h': usage(); return 0;
         default: gd_usage("report: unknown option");
@@ -524,6 +536,8 @@ int ev_cmd_report(int argc, char **argv) {
     if (!res) gd_die("out of memory");
     int bad = ev_run_items(res, items, n, &c.opts);
     if (bad >= 0) gd_die("cannot evaluate %s against %s (unreadable or not audio)", items[bad].est, items[bad].ref);
+    if (n && ev_visqol_sequence(&c.vseq, items, n, c.vseq_gap, &bad))
+        gd_die("visqol sequence: %s", bad >= 0 ? items[bad].est : "out of memory");
     if (gd_mkdir_p(c.dir)) gd_die("%s: cannot create", c.dir);
     make_media(&c, items, n);
     c.has_defs = copy_definitions(&c);

@@ -51,8 +51,8 @@ typedef struct {
     int    align;        // 1: search the lag (default); 0: lag 0
     double max_lag_ms;   // default 50
     int    rate;         // analysis rate for ev_pair_files (0: the reference's rate)
-    int    only;         // -1: every metric (default); EV_RAVE_MSS: that one alone (the rest
-                         // "not computed"), for searches; any other value: every metric
+    int    only;         // -1: every metric (default); EV_RAVE_MSS or EV_VISQOL_MOS: that one
+                         // alone (the rest "not computed"); any other value: every metric
     double stop_above;   // with only == EV_RAVE_MSS and > 0: abandon the pair as soon as the
                          // distance is known to exceed it (null, "above the search bound")
 } ev_pair_opts;

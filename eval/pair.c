@@ -12,6 +12,7 @@
 #include "core/log.h"     // defines: gd_error
 #include "eval/metrics.h" // defines: ev_* metrics
 #include "eval/scales.h"  // defines: ev_scales_run, ev_rave_mss_scales, ev_mel_l1_scales
+#include "eval/visqol.h"  // defines: ev_visqol
 
 static const char *const k_keys[] = {
 #define EV_METRIC(id, key, better, unit) key,
@@ -166,12 +167,17 @@ static int pair_core(ev_pair_result *res, const float *ref, int64_t n_ref, const
              (long long)res->n_used, (long long)n_ref, (long long)n_est, (long long)res->lag);
     ev_val li, lm, ei, em;
     if (o->only == EV_RAVE_MSS) goto metrics;
+    if (o->only == EV_VISQOL_MOS) {
+        set(res, EV_VISQOL_MOS, ev_visqol(ref, n_ref, est, n_est, rate));
+        return 0;
+    }
     ev_loudness(ref_pl, ref_ch, n_ref, rate, 0.4, &li, &lm);
     ev_loudness(est_pl, est_ch, n_est, rate, 0.4, &ei, &em);
     set(res, EV_LOUD_REF, li); set(res, EV_LOUD_EST, ei);
     set(res, EV_MMAX_REF, lm); set(res, EV_MMAX_EST, em);
     set(res, EV_LOUD_DIFF, diff(li.v, ei.v, li.why, ei.why));
     set(res, EV_MMAX_DIFF, diff(lm.v, em.v, lm.why, em.why));
+    set(res, EV_VISQOL_MOS, ev_visqol(ref, n_ref, est, n_est, rate));   // its own alignment
 metrics:
     if (res->n_used < 2) {
         for (int m = 0; m < EV_N_METRICS; m++)
