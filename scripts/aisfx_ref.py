@@ -7,7 +7,8 @@ torch (CPU), essentia and numpy. The pipeline is aisfx.inference.main's with its
 except that blocking is called directly: compute_hopSize asserts that a clip has more than
 50 frames (about 1.16 s), which most drum hits do not.
 
-  aisfx_ref.py embed OUT_DIR FILE...     OUT_DIR/<file stem>.npy, float32 (blocks, 512)
+  aisfx_ref.py embed OUT_DIR FILE...     OUT_DIR/<file stem, spaces as _>.npy, float32 (blocks, 512)
+  aisfx_ref.py logmel OUT_DIR FILE...    OUT_DIR/<stem>.logmel.npy: the network's input, float32 (T, 96)
   aisfx_ref.py compare C.csv             package vs build/lab/aisfx_dump's CSV: errors
   aisfx_ref.py time FILE...              seconds for the package on one core (best of 3)
   aisfx_ref.py manifest [MANIFEST]       the audio paths of data_manifest.yaml, one a line
@@ -40,15 +41,20 @@ def load_model():
     return inference.load_bestModel(weights, ds_dict, "cpu")
 
 
-def package_embed(path, model):
-    import torch
+def package_logmel(path):
     from aisfx import inference, preprocessing
     from aisfx.spectrogram import spectrogram_essentia
     spec = spectrogram_essentia.compute_spectrogram(
         filename=path, sr=inference.SAMPLE_RATE, block_size=inference.SPEC_BLOCK_LENGTH,
         hop_size=inference.SPEC_HOP_LENGTH, n_mels=inference.MEL_BINS,
         f_min=inference.F_MIN, f_max=inference.F_MAX)
-    spec = preprocessing.spectrogram_normalize(spec, spec_norm="original")
+    return preprocessing.spectrogram_normalize(spec, spec_norm="original")
+
+
+def package_embed(path, model):
+    import torch
+    from aisfx import inference, preprocessing
+    spec = package_logmel(path)
     block = inference.EMB_BLOCK_LENGTH
     blocks = preprocessing.blocking(spec, block_size=block, hop_size=int(round(block * 0.5)),
                                     drop_partial_block=True)
@@ -101,13 +107,16 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "manifest":
         print("\n".join(manifest_paths(*args)))
-    elif cmd == "embed":
+    elif cmd in ("embed", "logmel"):
         import numpy as np
-        model = load_model()
+        model = load_model() if cmd == "embed" else None
         os.makedirs(args[0], exist_ok=True)
         for p in args[1:]:
-            stem = os.path.splitext(os.path.basename(p))[0]
-            np.save(os.path.join(args[0], stem + ".npy"), package_embed(p, model).astype(np.float32))
+            stem = os.path.splitext(os.path.basename(p))[0].replace(" ", "_")
+            if cmd == "embed":
+                np.save(os.path.join(args[0], stem + ".npy"), package_embed(p, model).astype(np.float32))
+            else:
+                np.save(os.path.join(args[0], stem + ".logmel.npy"), package_logmel(p).astype(np.float32))
     elif cmd == "compare":
         compare(args[0])
     elif cmd == "time":
