@@ -221,6 +221,9 @@ install: all
 	install -m 644 train/configs/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/train/configs/
 	install -d $(DESTDIR)$(PREFIX)/share/gendang/docs
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/gendang/docs/
+	@if [ -f .deps/models/aisfx-0.1.2.safetensors ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/gendang/models && \
+	  install -m 644 .deps/models/aisfx-0.1.2.safetensors eval/NOTICE-aisfx.md $(DESTDIR)$(PREFIX)/share/gendang/models/; fi
 
 clean:
 	rm -rf $(BUILD) $(BIN)

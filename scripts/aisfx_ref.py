@@ -10,7 +10,8 @@ except that blocking is called directly: compute_hopSize asserts that a clip has
   aisfx_ref.py embed OUT_DIR FILE...     OUT_DIR/<file stem, spaces as _>.npy, float32 (blocks, 512)
   aisfx_ref.py logmel OUT_DIR FILE...    OUT_DIR/<stem>.logmel.npy: the network's input, float32 (T, 96)
   aisfx_ref.py compare C.csv             package vs build/lab/aisfx_dump's CSV: errors
-  aisfx_ref.py time FILE...              seconds for the package on one core (best of 3)
+  aisfx_ref.py time FILE...              wall and CPU seconds of the package on one core (best of
+                                         3; set OMP_NUM_THREADS=1), model loading excluded
   aisfx_ref.py manifest [MANIFEST]       the audio paths of data_manifest.yaml, one a line
 """
 import csv
@@ -121,14 +122,15 @@ def main():
         compare(args[0])
     elif cmd == "time":
         model = load_model()
-        best = None
+        best, best_cpu = None, None
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for p in args:
                 package_embed(p, model)
-            dt = time.perf_counter() - t0
+            dt, dc = time.perf_counter() - t0, time.process_time() - c0
             best = dt if best is None or dt < best else best
-        print(f"{best:.4f}")
+            best_cpu = dc if best_cpu is None or dc < best_cpu else best_cpu
+        print(f"{best:.4f} {best_cpu:.4f}")
     else:
         sys.exit(__doc__)
 
