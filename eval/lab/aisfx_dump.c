@@ -5,6 +5,7 @@
 // CSV: a header, then one row per block (per frame with --logmel): the file as given, the
 // block (frame) index, then 512 (96) values. Prints the seconds spent per file on stderr, and
 // the totals (wall and process CPU, reading the files excluded).
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
         else { fprintf(stderr, "usage: aisfx_dump [--weights F] [--logmel] OUT.csv FILE...\n"); return 2; }
     }
     if (argc - a < 2) { fprintf(stderr, "usage: aisfx_dump [--weights F] [--logmel] OUT.csv FILE...\n"); return 2; }
+    openblas_set_num_threads(1);   // one core, as corpus runs each clip
     ev_aisfx *m = NULL;
     if (!logmel && ev_aisfx_load(&m, weights)) return 1;
     FILE *f = fopen(argv[a], "w");
