@@ -5,7 +5,9 @@ Needs a venv with aisfx 0.1.2 (pip install --no-deps: its pins are for Python <=
 torch (CPU), essentia and numpy. The pipeline is aisfx.inference.main's with its defaults
 (Essentia spectrogram, 'original' normalisation, block hop 0.5, partial blocks dropped),
 except that blocking is called directly: compute_hopSize asserts that a clip has more than
-50 frames (about 1.16 s), which most drum hits do not.
+50 frames (about 1.16 s), which most drum hits do not. With torch >= 2.6 set
+TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1: the package's torch.load of its own checkpoint (numpy
+scalars in the pickle) predates weights_only loading.
 
   aisfx_ref.py embed OUT_DIR FILE...     OUT_DIR/<file stem, spaces as _>.npy, float32 (blocks, 512)
   aisfx_ref.py logmel OUT_DIR FILE...    OUT_DIR/<stem>.logmel.npy: the network's input, float32 (T, 96)
