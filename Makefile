@@ -79,8 +79,12 @@ all: deps
 	@$(MAKE) --no-print-directory build-summary
 
 # --------------------------------------------------------------------------- deps
-# Installs what is missing with apt-get when root; otherwise prints the command.
-deps:
+# Installs what is missing with apt-get when root (otherwise prints the command), then makes
+# the data files that modules list in DEPS_DATA (eval: the aisfx weights).
+.PHONY: deps-pkgs
+deps: deps-pkgs
+	@$(if $(strip $(DEPS_DATA)),$(MAKE) --no-print-directory $(DEPS_DATA),true)
+deps-pkgs:
 	@missing=""; for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
@@ -219,6 +223,9 @@ install: all
 	install -m 644 train/configs/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/train/configs/
 	install -d $(DESTDIR)$(PREFIX)/share/gendang/docs
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/gendang/docs/
+	@if [ -f .deps/models/aisfx-0.1.2.safetensors ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/gendang/models && \
+	  install -m 644 .deps/models/aisfx-0.1.2.safetensors eval/NOTICE-aisfx.md $(DESTDIR)$(PREFIX)/share/gendang/models/; fi
 
 clean:
 	rm -rf $(BUILD) $(BIN)

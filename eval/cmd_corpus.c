@@ -1,8 +1,8 @@
 // cmd_corpus.c: `gendang-eval corpus REF_DIR GEN_DIR`: how close a generated (augmented,
 // synthesised) corpus is to the real recordings (eval-metrics.md §2.6, §3.5, §3.6):
 //  - per-clip descriptors compared as distributions (Wasserstein-1, KS), W1 bootstrap CI;
-//  - Frechet distance on frame embeddings (64-band log-mel, z-scored against the reference,
-//    or external embeddings from CSV), clip-level bootstrap CI;
+//  - Frechet distance on frame embeddings (64-band log-mel, z-scored against the reference;
+//    the aiSFX CNN's 512-d block embeddings; or external embeddings), clip-level bootstrap CI;
 //  - KAD (100 x unbiased MMD^2, RBF, median-heuristic bandwidth pinned to the reference) on
 //    clip-mean embeddings, bootstrap CI;
 //  - the real-vs-real split-half floor for both, and the generated set subsampled to the same
@@ -22,6 +22,7 @@
 #include "core/fileio.h"  // defines: gd_is_dir, gd_path_join, gd_path_dirname
 #include "core/json.h"    // defines: gd_json_*
 #include "core/rng.h"     // defines: gd_rng_*
+#include "eval/aisfx.h"   // defines: ev_aisfx_load, ev_aisfx_embed, EV_AISFX_DIM
 #include "eval/corpus.h"  // defines: ev_descriptors, ev_w1_ks, ev_frechet, ev_kad_indexed
 #include "eval/npy.h"     // defines: ev_npy_read
 #include "eval/stats.h"   // defines: ev_quantile_sorted
@@ -81,8 +82,21 @@ static void set_free(clip_set *s) {
     free(s->path); free(s->name); free(s->desc); free(s->n_frames); free(s->frames);
 }
 
+// Frame embeddings computed here: none (external), 64-band log-mel, or aiSFX (eval/aisfx.h).
+typedef enum { EMB_EXTERNAL, EMB_LOGMEL, EMB_AISFX } emb_kind;
+
+// aiSFX embeddings of one clip, from the file at its own rate (the model resamples as the
+// package does). Returns the block count or < 0.
+static int aisfx_clip(double **emb, const ev_aisfx *net, const char *path) {
+    gd_audio a = {0};
+    if (gd_audio_read(&a, path, 0, 1)) return -1;
+    int nb = ev_aisfx_embed(emb, net, a.data, a.n_frames, a.rate);
+    gd_audio_free(&a);
+    return nb;
+}
+
 // Reads every clip (mono at rate), computes descriptors and, unless external, embeddings.
-static void analyse(clip_set *s, int rate, int embed) {
+static void analyse(clip_set *s, int rate, emb_kind embed, const ev_aisfx *net) {
     int bad = -1;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < s->n; i++) {
@@ -93,11 +107,12 @@ static void analyse(clip_set *s, int rate, int embed) {
             continue;
         }
         ev_descriptors(s->desc + i * EV_N_DESC, a.data, a.n_frames, rate);
-        if (embed) s->n_frames[i] = ev_logmel_embed(&s->frames[i], a.data, a.n_frames, rate);
+        if (embed == EMB_LOGMEL) s->n_frames[i] = ev_logmel_embed(&s->frames[i], a.data, a.n_frames, rate);
         gd_audio_free(&a);
+        if (embed == EMB_AISFX) s->n_frames[i] = aisfx_clip(&s->frames[i], net, s->path[i]);
     }
     if (bad >= 0) gd_die("%s: cannot read audio", s->path[bad]);
-    for (int i = 0; i < s->n; i++) if (embed && s->n_frames[i] < 0) gd_die("out of memory");
+    for (int i = 0; i < s->n; i++) if (embed && s->n_frames[i] < 0) gd_die("%s: cannot compute the embedding", s->path[i]);
 }
 
 // External embeddings from a folder of .npy files: DIR/<clip name with .npy for its
@@ -358,7 +373,11 @@ static void usage(void) {
            "metadata.csv files): descriptor distributions (Wasserstein-1, KS), Frechet distance\n"
            "and KAD on embeddings, each with a bootstrap interval over clips and the\n"
            "real-vs-real split-half floor.\n\n"
-           "  --emb-ref E, --emb-gen E   embeddings computed elsewhere instead of log-mel: a CSV\n"
+           "  --embed NAME         embedding computed here: logmel (default; 64 log-mel bands\n"
+           "                       per 2048-sample frame, z-scored against REF) or aisfx (the\n"
+           "                       aiSFX CNN, 512-d per 2.3 s block; weights from `make deps`)\n"
+           "  --aisfx-weights F    the converted aisfx weights (default: found beside the binary)\n"
+           "  --emb-ref E, --emb-gen E   embeddings computed elsewhere instead: a CSV\n"
            "                       (first column: clip file name; one row per frame) or a\n"
            "                       folder of .npy files named like the clips (frames x dim)\n"
            "  --boot B             bootstrap resamples (default 200)\n"
@@ -523,10 +542,11 @@ int ev_cmd_corpus(int argc, char **argv) {
         {"emb-ref", required_argument, 0, 'R'}, {"emb-gen", required_argument, 0, 'G'},
         {"boot", required_argument, 0, 'B'}, {"splits", required_argument, 0, 'S'},
         {"seed", required_argument, 0, 's'}, {"rate", required_argument, 0, 'r'},
-        {"perm", required_argument, 0, 'P'},
+        {"perm", required_argument, 0, 'P'}, {"embed", required_argument, 0, 'e'},
+        {"aisfx-weights", required_argument, 0, 'W'},
         {"json", no_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *emb_ref = NULL, *emb_gen = NULL;
+    const char *emb_ref = NULL, *emb_gen = NULL, *embed_name = NULL, *aisfx_weights = NULL;
     corpus_result o;
     memset(&o, 0, sizeof o);
     o.boot = 200; o.splits = 100; o.perms = 1000;
@@ -536,6 +556,8 @@ int ev_cmd_corpus(int argc, char **argv) {
         switch (c) {
         case 'R': emb_ref = optarg; break;
         case 'G': emb_gen = optarg; break;
+        case 'e': embed_name = optarg; break;
+        case 'W': aisfx_weights = optarg; break;
         case 'B': o.boot = (int)gd_opt_int("--boot", optarg, 0, 100000); break;
         case 'P': o.perms = (int)gd_opt_int("--perm", optarg, 1, 1000000); break;
         case 'S': o.splits = (int)gd_opt_int("--splits", optarg, 1, 100000); break;
@@ -550,6 +572,14 @@ int ev_cmd_corpus(int argc, char **argv) {
     if (argc - optind != 2) gd_usage("corpus: need REF and GEN");
     openblas_set_num_threads(1);   // eigensolver sums in a fixed order: same output for any thread count
     if (!emb_ref != !emb_gen) gd_usage("corpus: give both --emb-ref and --emb-gen, or neither");
+    emb_kind embed = emb_ref ? EMB_EXTERNAL : EMB_LOGMEL;
+    if (embed_name && strcmp(embed_name, "logmel") && strcmp(embed_name, "aisfx"))
+        gd_usage("corpus: --embed takes logmel or aisfx");
+    if (embed_name && emb_ref) gd_usage("corpus: --embed and --emb-ref/--emb-gen exclude each other");
+    if (embed_name && !strcmp(embed_name, "aisfx")) embed = EMB_AISFX;
+    if (aisfx_weights && embed != EMB_AISFX) gd_usage("corpus: --aisfx-weights needs --embed aisfx");
+    ev_aisfx *net = NULL;
+    if (embed == EMB_AISFX && ev_aisfx_load(&net, aisfx_weights)) exit(1);   // logged: file and problem
     clip_set R, G;
     list_set(&R, argv[optind]);
     list_set(&G, argv[optind + 1]);
@@ -558,15 +588,18 @@ int ev_cmd_corpus(int argc, char **argv) {
         if (gd_audio_info_read(R.path[0], &info)) gd_die("%s: cannot read audio", R.path[0]);
         o.rate = info.rate;
     }
-    analyse(&R, o.rate, !emb_ref);
-    analyse(&G, o.rate, !emb_ref);
+    analyse(&R, o.rate, embed, net);
+    analyse(&G, o.rate, embed, net);
+    ev_aisfx_free(net);
     o.n_ref = R.n; o.n_gen = G.n;
-    o.dim = EV_EMB_DIM;
-    o.embedding = emb_ref ? "external" : "logmel64 (20 Hz-16 kHz, ln, z-scored against the reference)";
+    o.dim = embed == EMB_AISFX ? EV_AISFX_DIM : EV_EMB_DIM;
+    o.embedding = embed == EMB_EXTERNAL ? "external"
+                : embed == EMB_AISFX ? "aisfx 0.1.2 (X-Sequential-CE, 512-d per 100-frame block, raw)"
+                : "logmel64 (20 Hz-16 kHz, ln, z-scored against the reference)";
     if (emb_ref) {
         o.dim = load_external(&R, emb_ref);
         if (load_external(&G, emb_gen) != o.dim) gd_die("%s and %s: embedding dimensions differ", emb_ref, emb_gen);
-    } else {
+    } else if (embed == EMB_LOGMEL) {
         zscore(&R, &G, o.dim);
     }
     compare_descriptors(&o, &R, &G);
