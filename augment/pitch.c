@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "augment/effect.h"   // defines: aug_effect, aug__pv_stretch, aug__resample
+#include "augment/effect.h"   // defines: aug_effect, aug__resample_sinc, aug__resample
+#include "augment/pv.h"       // defines: aug__pv_mres
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/log.h"         // defines: gd_error
 
@@ -90,8 +91,7 @@ static int pitch_apply(gd_audio *a, const aug_vals *v) {
         float *st = malloc((size_t)(n_st > 0 ? n_st : 1) * a->n_channels * sizeof(float));
         if (!st) rc = GD_ERR_NOMEM;
         else {
-            int nf = aug__pv_window(a->rate, 1);
-            rc = aug__pv_stretch_hop(st, n_st, a->data, n, a->n_channels, nf, aug__pv_hop(nf, 1));
+            rc = aug__pv_mres(st, n_st, a->data, n, a->n_channels, a->rate, 1);
         }
         if (!rc) rc = aug__resample_sinc(b.data, n_out, st, n_st, a->n_channels);
         free(st);

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "augment/effect.h"   // defines: aug_effect, aug__pv_stretch
+#include "augment/effect.h"   // defines: aug_effect
+#include "augment/pv.h"       // defines: aug__pv_mres
 #include "core/error.h"       // defines: GD_ERR_*
 
 // Parameter indices: positions in params[] and in aug_vals.num / aug_vals.str.
@@ -21,8 +22,7 @@ static int stretch_apply(gd_audio *a, const aug_vals *v) {
     gd_audio b;
     int rc = gd_audio_alloc(&b, a->n_channels, n_out, a->rate);
     if (rc) return rc;
-    int nf = aug__pv_window(a->rate, 0);
-    rc = aug__pv_stretch_hop(b.data, n_out, a->data, n, a->n_channels, nf, aug__pv_hop(nf, 0));
+    rc = aug__pv_mres(b.data, n_out, a->data, n, a->n_channels, a->rate, 0);
     if (rc) { gd_audio_free(&b); return rc; }
     gd_audio_free(a);
     *a = b;

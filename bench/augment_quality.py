@@ -11,7 +11,7 @@ absolute difference), attack peak loss (median over onsets, dB), pre-echo (media
 before onsets relative to the truth's energy in the 30 ms after them, dB; the truth's own value
 is printed as the reference row).
 Also a steady 440 Hz tone: pitch error (cents), level ripple, exact length.
-Usage: augment_quality.py BIN_DIR WORK_DIR [pitch|stretch]  (Markdown; numpy/scipy only)
+Usage: augment_quality.py BIN_DIR WORK_DIR [pitch|stretch|all [SIGNAL_WORD]]  (Markdown; numpy/scipy only)
 """
 import os
 import subprocess
@@ -57,6 +57,32 @@ def hat(f):
     t = np.arange(n) / SR
     nz = band_noise(n, 7000 * f, 16000 * f, 33) * np.exp(-t / 0.015)
     return 0.25 * nz / np.max(np.abs(nz))
+
+
+# Circular-membrane mode ratios (zeros of Bessel functions j_mn / j_01) and relative levels:
+# inharmonic, several pairs closely spaced (2.136/2.296, 2.653/2.918, 3.600/3.652, ...).
+MODES = [1.000, 1.594, 2.136, 2.296, 2.653, 2.918, 3.156, 3.501, 3.600, 3.652, 4.060, 4.154,
+         4.601, 4.832, 4.903, 5.131]
+LEVELS = [1.0, 0.7, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.3, 0.28, 0.25, 0.22, 0.2, 0.18, 0.16, 0.15]
+STRIKES = [(0.05, 1.0), (1.3, 0.6)]  # (onset s, level): the second lands on the first's decay
+MEM_LEN = 3.0
+
+
+def membrane(f0, f=1.0, r=1.0):
+    """Decaying modes at f0 x MODES x f (all frequencies scaled by f), T60 2.0 s for the lowest
+    falling to 0.8 s for the highest, every decay and onset time scaled by r; analytic."""
+    n = int(MEM_LEN * r * SR)
+    t = np.arange(n) / SR
+    y = np.zeros(n)
+    for on, lev in STRIKES:
+        t0 = on * r
+        u = t - t0
+        m = u >= 0
+        for i, (ratio, a) in enumerate(zip(MODES, LEVELS)):
+            t60 = (2.0 - 1.2 * i / (len(MODES) - 1)) * r
+            y[m] += lev * a * np.exp(-6.91 * u[m] / t60) * np.sin(2 * np.pi * f0 * ratio * f * u[m])
+    y *= 0.25
+    return y.astype(np.float32), [int(round(on * r * SR)) for on, _ in STRIKES]
 
 
 def pattern(f=1.0, r=1.0):
@@ -223,54 +249,76 @@ def tones(aug, work):
     print()
 
 
+SHIFTS = (-12, -7, -3, 3, 7, 12)
+RATIOS = (0.8, 1.25, 1.5)
+SIGNALS = ("drums", "membrane 150 Hz", "membrane 200 Hz", "membrane 250 Hz")
+
+
+def truth(sig, kind, v):
+    f, r = (2 ** (v / 12), 1.0) if kind == "pitch" else (1.0, v)
+    if sig == "drums":
+        return pattern(f=f, r=r)
+    return membrane(float(sig.split()[1]), f=f, r=r)
+
+
 def main():
     bindir, work = sys.argv[1], sys.argv[2]
     only = sys.argv[3] if len(sys.argv) > 3 else None
+    sigs = [s for s in SIGNALS if len(sys.argv) <= 4 or sys.argv[4] in s]
     os.makedirs(work, exist_ok=True)
-    src, _ = pattern()
-    inp = os.path.join(work, "pattern.wav")
-    write(inp, src)
     aug = os.path.join(bindir, "gendang-augment")
     if not only:
         tones(aug, work)
-    cases = [("pitch", s) for s in (-7, -3, 3, 7)] + [("stretch", r) for r in (0.8, 1.25)]
+    cases = [("pitch", s) for s in SHIFTS] + [("stretch", r) for r in RATIOS]
     tools = {
-        "ours (pv/PGHI)": lambda k, v, o: run([aug, "pitch", "--semitones", str(v), "--mode", "pv",
-                                              "--format", "32", inp, "-o", o]) if k == "pitch" else
-        run([aug, "stretch", "--ratio", str(v), "--format", "32", inp, "-o", o]),
-        "rubberband -3 (R3)": lambda k, v, o: run(["rubberband", "-3", "-q"] +
-                                                  (["-p", str(v)] if k == "pitch" else ["-t", str(v)]) + [inp, o]),
-        "rubberband (R2)": lambda k, v, o: run(["rubberband", "-q"] +
-                                               (["-p", str(v)] if k == "pitch" else ["-t", str(v)]) + [inp, o]),
-        "sox pitch/tempo": lambda k, v, o: run(["sox", "-D", inp, "-e", "floating-point", "-b", "32", o] +
-                                               (["pitch", str(100 * v), "rate", "-v", str(SR)] if k == "pitch"
-                                                else ["tempo", str(1 / v)])),
+        "ours (pv, multi-res)": lambda k, v, i, o: run([aug, "pitch", "--semitones", str(v), "--mode", "pv",
+                                                        "--format", "32", i, "-o", o]) if k == "pitch" else
+        run([aug, "stretch", "--ratio", str(v), "--format", "32", i, "-o", o]),
+        "rubberband -3 (R3)": lambda k, v, i, o: run(["rubberband", "-3", "-q"] +
+                                                     (["-p", str(v)] if k == "pitch" else ["-t", str(v)]) + [i, o]),
+        "rubberband (R2)": lambda k, v, i, o: run(["rubberband", "-q"] +
+                                                  (["-p", str(v)] if k == "pitch" else ["-t", str(v)]) + [i, o]),
+        "sox pitch/tempo": lambda k, v, i, o: run(["sox", "-D", i, "-e", "floating-point", "-b", "32", o] +
+                                                  (["pitch", str(100 * v), "rate", "-v", str(SR)] if k == "pitch"
+                                                   else ["tempo", str(1 / v)])),
     }
-    print("Synthetic drum pattern against its ground truth:")
+    print("Against analytic ground truth (drums: the synthetic pattern, attacks; membrane: decaying")
+    print("modes at Bessel-zero ratios of the fundamental, two strikes):")
     print()
-    print("| case | method | SC dB (lower better) | log-mel dist dB | attack peak dB | pre-echo dB re attack |")
-    print("|---|---|---|---|---|---|")
+    print("| signal | case | method | SC dB (lower better) | log-mel dist dB | attack peak dB | pre-echo dB re attack |")
+    print("|---|---|---|---|---|---|---|")
     summary = {}
-    for kind, v in cases:
-        ref, onsets = pattern(f=2 ** (v / 12)) if kind == "pitch" else pattern(r=v)
-        label = f"pitch {v:+d} st" if kind == "pitch" else f"stretch x{v}"
-        if only and kind != only:
-            continue
-        with np.errstate(divide="ignore"):
-            _, _, _, pe_t = metrics(ref.astype(np.float64), ref.astype(np.float64), onsets)
-        print(f"| {label} | (ground truth) | -inf | 0 | 0 | {pe_t:+.1f} |")
-        for name, fn in tools.items():
-            out = os.path.join(work, f"{kind}_{v}_{name.split()[0]}{len(name)}.wav")
-            try:
-                fn(kind, v, out)
-                sc, lmd, pk, pe = metrics(read(out), ref.astype(np.float64), onsets)
-                summary[(label, name)] = sc
-                print(f"| {label} | {name} | {sc:.1f} | {lmd:.2f} | {pk:+.1f} | {pe:+.1f} |")
-            except Exception as e:  # a failing peer is reported, not fatal
-                print(f"| {label} | {name} | failed: {e} | | | |")
-    wins = sum(1 for (lab, n), sc in summary.items() if n.startswith("ours") and
-               sc <= summary.get((lab, "rubberband -3 (R3)"), -1e9))
-    print(f"\nours at least as close as R3 (SC) on {wins} of {len(cases)} rows")
+    for sig in sigs:
+        src, _ = truth(sig, "pitch", 0)
+        inp = os.path.join(work, sig.replace(" ", "_") + ".wav")
+        write(inp, src)
+        for kind, v in cases:
+            if only and only != "all" and kind != only:
+                continue
+            ref, onsets = truth(sig, kind, v)
+            label = f"pitch {v:+d} st" if kind == "pitch" else f"stretch x{v}"
+            if sig == "drums":
+                with np.errstate(divide="ignore"):
+                    _, _, _, pe_t = metrics(ref.astype(np.float64), ref.astype(np.float64), onsets)
+                print(f"| {sig} | {label} | (ground truth) | -inf | 0 | 0 | {pe_t:+.1f} |")
+            for name, fn in tools.items():
+                out = os.path.join(work, f"{sig.replace(' ', '_')}_{kind}_{v}_{name.split()[0]}{len(name)}.wav")
+                try:
+                    fn(kind, v, inp, out)
+                    sc, lmd, pk, pe = metrics(read(out), ref.astype(np.float64), onsets)
+                    summary[(sig, label, name)] = sc
+                    print(f"| {sig} | {label} | {name} | {sc:.1f} | {lmd:.2f} | {pk:+.1f} | {pe:+.1f} |")
+                except Exception as e:  # a failing peer is reported, not fatal
+                    print(f"| {sig} | {label} | {name} | failed: {e} | | | |")
+    ours = [(k, sc) for k, sc in summary.items() if k[2].startswith("ours")]
+    r3 = sum(1 for (s, l, _), sc in ours if sc <= summary.get((s, l, "rubberband -3 (R3)"), -1e9) + 0.5)
+    sox = sum(1 for (s, l, _), sc in ours if sc < summary.get((s, l, "sox pitch/tempo"), -1e9))
+    print(f"\nours within 0.5 dB of R3 or better (SC) on {r3} of {len(ours)} rows; better than sox on {sox} of {len(ours)}")
+    for (s, l, _), sc in ours:
+        d3 = sc - summary.get((s, l, "rubberband -3 (R3)"), float("nan"))
+        dx = sc - summary.get((s, l, "sox pitch/tempo"), float("nan"))
+        if not (d3 <= 0.5 and dx < 0):
+            print(f"- {s} {l}: ours {sc:.1f} dB, R3 {d3:+.1f}, sox {dx:+.1f} dB away")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench_augment.sh: the augment stage against sox and rubberband, in one run on this machine.
-#  1. quality: pitch -7/-3/+3/+7 st and stretch 0.8/1.25 against constructed ground truth
+#  1. quality: pitch -12/-7/-3/+3/+7/+12 st and stretch 0.8/1.25/1.5 against analytic ground
+#     truth, drums (attacks) and membranes (close partials, long decays)
 #     (bench/augment_quality.py: numpy/scipy from Debian's python3; skipped if missing)
 #  2. speed: x real time per core (one process, OMP_NUM_THREADS=1, best of 5 wall-clock runs
 #     including process start and WAV I/O, like the peers) on 60 s of real drum audio made
@@ -23,8 +24,9 @@ echo
 # ---------------------------------------------------------------- quality
 echo "### Pitch shift and time stretch against ground truth"
 echo
-if /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null; then
-    /usr/bin/python3 bench/augment_quality.py "$BIN" "$W/quality"
+PY=${GD_PY:-/usr/bin/python3}   # any python3 with numpy and scipy
+if "$PY" -c 'import numpy, scipy' 2>/dev/null; then
+    "$PY" bench/augment_quality.py "$BIN" "$W/quality"
 else
     echo "(skipped: /usr/bin/python3 with numpy and scipy not found; apt-get install python3-scipy)"
 fi
@@ -101,8 +103,8 @@ echo "### Speed: x real time per core on ${DUR%.*} s of drums (one process, best
 echo
 echo "| work | ours | ours, processing only | sox | rubberband R3 | rubberband R2 | ours / sox |"
 echo "|---|---|---|---|---|---|---|"
-echo "| length-keeping pitch +3 st (ours: pv, PGHI) | $(xrt $t_pv) | $(xrt $p_pv) | $(xrt $s_pv) (pitch + rate -v) | $(xrt $r3_pv) | $(xrt $r2_pv) | $(ratio $t_pv $s_pv) |"
-echo "| time stretch x1.25 (ours: PGHI) | $(xrt $t_st) | $(xrt $p_st) | $(xrt $s_st) (tempo) | $(xrt $r3_st) | $(xrt $r2_st) | $(ratio $t_st $s_st) |"
+echo "| length-keeping pitch +3 st (ours: pv, multi-resolution PGHI) | $(xrt $t_pv) | $(xrt $p_pv) | $(xrt $s_pv) (pitch + rate -v) | $(xrt $r3_pv) | $(xrt $r2_pv) | $(ratio $t_pv $s_pv) |"
+echo "| time stretch x1.25 (ours: multi-resolution PGHI) | $(xrt $t_st) | $(xrt $p_st) | $(xrt $s_st) (tempo) | $(xrt $r3_st) | $(xrt $r2_st) | $(ratio $t_st $s_st) |"
 echo "| resampling pitch +3 st, ours (polyphase sinc, default) | $(xrt $t_rs) | $(xrt $p_rs) | $(xrt $s_rs) (speed + rate -v) | - | - | $(ratio $t_rs $s_rs) |"
 echo "| resampling pitch +3 st, libsamplerate best (quality=best) | $(xrt $t_rsb) | $(xrt $p_rsb) | | - | - | $(ratio $t_rsb $s_rs) |"
 echo "| resampling pitch +3 st, libsamplerate medium (quality=medium) | $(xrt $t_rsm) | $(xrt $p_rsm) | | - | - | $(ratio $t_rsm $s_rs) |"
