@@ -140,7 +140,7 @@ static int derived_key(const char *k) {
     const rv_rave_buffer *b = rv_rave_buffers(&nb);
     for (int i = 0; i < nb; i++)
         if (!strcmp(k, b[i].key)) return 1;
-    return !strncmp(k, "pqmf.", 5) || strstr(k, "multiscale_stft.") || !strcmp(k, "fidelity");
+    return rv_rave_derived(k);
 }
 
 // Copies every mapped tensor from st into m; dies naming the first missing or misshapen one.

@@ -24,6 +24,7 @@ typedef struct {
 #define RV_RAVE_NET(kind, rave, gd, unit) {kind, rave, gd, unit},
 #define RV_RAVE_TENSOR(gd, rave)
 #define RV_RAVE_BUFFER(key, fill)
+#define RV_RAVE_DERIVED(prefix)
 static const net_row NETS[] = {
 #include "train/rave_names.def"
 };
@@ -41,9 +42,17 @@ static const tensor_row TENSORS[] = {
 static const rv_rave_buffer BUFFERS[] = {
 #include "train/rave_names.def"
 };
+#undef RV_RAVE_BUFFER
+#undef RV_RAVE_DERIVED
+#define RV_RAVE_BUFFER(key, fill)
+#define RV_RAVE_DERIVED(prefix) prefix,
+static const char *const DERIVED[] = {
+#include "train/rave_names.def"
+};
 #undef RV_RAVE_NET
 #undef RV_RAVE_TENSOR
 #undef RV_RAVE_BUFFER
+#undef RV_RAVE_DERIVED
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -143,6 +152,12 @@ int rv_rave_map(rv_model *m, rv_rave_pair **out, int *n) {
 const rv_rave_buffer *rv_rave_buffers(int *n_out) {
     *n_out = N_OF(BUFFERS);
     return BUFFERS;
+}
+
+int rv_rave_derived(const char *key) {
+    for (int i = 0; i < N_OF(DERIVED); i++)
+        if (!strncmp(key, DERIVED[i], strlen(DERIVED[i]))) return 1;
+    return 0;
 }
 
 void rv_rave_buffer_fill(const rv_rave_buffer *b, int L, float *buf, int *ndim, int *shape) {

@@ -38,6 +38,8 @@ int rv_rave_map(rv_model *m, rv_rave_pair **out, int *n);
 
 // The extra buffers export writes (rave_names.def), n_out of them.
 const rv_rave_buffer *rv_rave_buffers(int *n_out);
+// 1 when key is an acids-rave buffer rebuilt from its config (RV_RAVE_DERIVED rows).
+int rv_rave_derived(const char *key);
 // Fills buf (latent_size^2 floats at least) for a buffer; its shape into ndim/shape.
 void rv_rave_buffer_fill(const rv_rave_buffer *b, int latent_size, float *buf, int *ndim,
                          int *shape);
