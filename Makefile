@@ -72,7 +72,7 @@ NVCC := $(shell command -v nvcc 2>/dev/null)
 TOOL_DIRS := augment synth train eval
 LIB_DIRS  := core pipeline $(TOOL_DIRS)
 
-.PHONY: all deps build build-summary test demo bench sanitize fuzz clean install check-headers test-cuda
+.PHONY: all deps build build-summary test test-rave demo bench sanitize fuzz clean install check-headers test-cuda
 .DEFAULT_GOAL := all
 
 all: deps
@@ -181,6 +181,11 @@ test: deps
 	@$(MAKE) --no-print-directory build-summary
 	@tests/run.sh $(BUILD) $(BIN)
 
+# test-rave: gendang <-> acids-rave 2.3.1 (export, import, forward parity, round trip, rave
+# export); needs the venv of scripts/rave_export.sh, skips with a message without it.
+test-rave: $(TOOLS)
+	@tests/train/rave_interop.sh
+
 sanitize:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT=-O1 SAN=1 build-summary
@@ -221,6 +226,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/gendang/synth/presets $(DESTDIR)$(PREFIX)/share/gendang/train/configs
 	install -m 644 synth/presets/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/synth/presets/
 	install -m 644 train/configs/*.yaml $(DESTDIR)$(PREFIX)/share/gendang/train/configs/
+	install -d $(DESTDIR)$(PREFIX)/share/gendang/scripts
+	install -m 755 scripts/rave_ckpt.py scripts/rave_export.sh $(DESTDIR)$(PREFIX)/share/gendang/scripts/
 	install -d $(DESTDIR)$(PREFIX)/share/gendang/docs
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/gendang/docs/
 	@if [ -f .deps/models/aisfx-0.1.2.safetensors ]; then \

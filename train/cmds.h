@@ -7,6 +7,10 @@
 
 // gendang-train attribute MODEL --corpus DIR IN [options]; argv[0] is "attribute".
 int rv_cmd_attribute(int argc, char **argv);
+// gendang-train export MODEL --to rave -o DIR and import CKPT -o RUN_DIR (train/cmd_rave.c);
+// argv[0] is the command.
+int rv_cmd_export(int argc, char **argv);
+int rv_cmd_import(int argc, char **argv);
 
 // Loads a model for inference; exits (1) when it does not load or holds NaN/Inf weights.
 void rv_cli_load_model(rv_model *m, const char *path);

@@ -19,6 +19,7 @@
 #include "train/model.h"
 #include "train/nn/adam.h"
 #include "train/run_dir.h"
+#include "train/safetensors.h"
 
 #define LOG_HEADER "step,phase,lr,loss,multiband,fullband,mmd,valid,adversarial,feature_matching,discriminator,steps_per_s\n"
 
@@ -99,6 +100,30 @@ typedef struct {
     double    t0, t_draw;
 } fit_run;
 
+// fit --init: the generator's weights from o->init, whose tensors must have the shapes of this
+// run's config (a pretrained model fine-tuned with other training knobs). The discriminator's
+// are taken too when the run starts in phase 2 (phase_1_duration 0: adversarial fine-tuning of
+// a pretrained decoder); otherwise phase 2 builds a fresh one, as in any run. The Adam moments
+// start at zero and the step at 0.
+static int load_init(fit_run *r) {
+    const char *path = r->o->init;
+    rv_st *st;
+    int rc = rv_st_read(&st, path);
+    if (rc) return rc;
+    rc = rv_st_load_params(st, &r->m.P, "", r->m.P.data, path);
+    int has_d = 0;
+    for (int i = 0; i < st->n && !has_d; i++) has_d = !strncmp(st->t[i].name, "discriminator.", 14);
+    if (!rc && has_d && r->m.cfg.phase_1_duration == 0) {
+        rc = rv_model_init_disc(&r->m, r->seed);
+        if (!rc) rc = rv_st_load_params(st, &r->m.disc->P, "", r->m.disc->P.data, path);
+    }
+    rv_st_free(st);
+    if (!rc)
+        gd_info("--init %s: the generator%s's weights; optimiser fresh, step 0", path,
+                r->m.disc ? " and discriminator" : "");
+    return rc;
+}
+
 // Starts from step 0: builds and seeds the model. The checkpoints an earlier run left in the
 // folder are removed when this run writes its first (a later --resume would take them up);
 // until then, stopping this run leaves them as they were.
@@ -121,6 +146,7 @@ static int start_fresh(fit_run *r) {
     r->seed = (uint64_t)(o->seed >= 0 ? o->seed : o->cfg.seed);
     int rc = rv_model_init(&r->m, &o->cfg);
     if (!rc) rv_model_init_params(&r->m, (unsigned long long)r->seed);
+    if (!rc && o->init) rc = load_init(r);
     return rc;
 }
 

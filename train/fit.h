@@ -32,6 +32,7 @@ typedef struct {
     int         have_cfg;     // cfg was given (on resume: warn when it differs)
     long        steps;        // total steps to reach
     int         resume;       // RV_RESUME_*
+    const char *init;         // start from this model's weights (fresh optimiser, step 0), or NULL
     int         strict, quiet;
     long        seed;         // -1: cfg.seed
     long        fault_step;   // tests: pretend the loss is NaN at this step (-1: never)

@@ -31,6 +31,10 @@ static int all_finite(const float *v, long n) {
 }
 
 static void frame_noise(float *noise, int K, int W, long f0, uint64_t seed) {
+    if (seed == RV_INFER_NO_NOISE) {
+        memset(noise, 0, sizeof(float) * (size_t)K * W);
+        return;
+    }
     for (int j = 0; j < W; j++) {
         char id[32];
         snprintf(id, sizeof(id), "%ld", f0 + j);

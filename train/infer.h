@@ -17,6 +17,10 @@
 // Name of the first generator tensor holding a NaN or Inf (a model saved from a diverged
 // run), or NULL when every parameter is finite. Such a model decodes to NaN everywhere.
 const char *rv_infer_nonfinite_tensor(const rv_model *m);
+// seed RV_INFER_NO_NOISE: the noise channels are zero instead of drawn (deterministic output,
+// and what acids-rave's decoder gives with its noise input zeroed: `transfer --no-noise`).
+#define RV_INFER_NO_NOISE UINT64_MAX
+
 // The functions below return 0, GD_ERR_NOMEM, or GD_ERR_NUMERIC when the model produced a
 // non-finite value (nothing in the output is then usable).
 

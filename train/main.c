@@ -8,6 +8,7 @@
 // Exit status: 0 success, 1 runtime failure (bad input, I/O, NaN loss), 2 usage error.
 #include <dirent.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 #include "core/outdir.h"      // defines: gd_outlist_*
 #include "train/bench.h"      // defines: rv_bench
 #include "train/checkpoint.h" // defines: rv_ckpt_load
-#include "train/cmds.h"       // defines: rv_cmd_attribute, rv_cli_*
+#include "train/cmds.h"       // defines: rv_cmd_attribute, rv_cmd_export, rv_cmd_import, rv_cli_*
 #include "train/config.h"     // defines: rv_config_load
 #include "train/fit.h"        // defines: rv_fit
 #include "train/cuda/rv_cuda.h" // defines: rv_cuda_init
@@ -48,6 +49,8 @@ static void help(void) {
         "                                     whenever OUT does not end in .wav/.flac or is a folder)\n"
         "  attribute MODEL --corpus DIR IN   which training labels IN's latent frames lie nearest\n"
         "                                     to, against a label-permutation floor (attribute --help)\n"
+        "  export MODEL --to rave -o DIR      for acids-rave: config.gin, model.ckpt (export --help)\n"
+        "  import CKPT -o RUN_DIR             an acids-rave v2 + wasserstein checkpoint (import --help)\n"
         "  info MODEL [FIELD]                 checkpoint summary (key<TAB>value lines), or one field:\n"
         "                                     step, sample_rate, latent_size, hop, params, phase\n"
         "  bench --config NAME|FILE [--batch B] [--steps N]\n"
@@ -64,9 +67,12 @@ static void help(void) {
         "                       start from step 0; says which on stderr (fit; for pipelines)\n"
         "      --device D       cpu (default) or cuda (fit only: the training step on GPU 0,\n"
         "                       TF32; GD_CUDA_FP32=1 for strict fp32, GD_CUDA_NO_GRAPH=1 eager)\n"
+        "      --init MODEL     start from MODEL's weights: fresh optimiser, step 0; its config\n"
+        "                       unless --config is given (fit; not with --resume)\n"
         "      --strict         a corpus file that fails to decode is fatal (fit)\n"
         "      --seed N         seed (default: the config's)\n"
         "      --block N        latent frames per inference block (default 64)\n"
+        "      --no-noise       zero noise channels instead of drawn ones (decode, transfer)\n"
         "      --batch B        batch size (bench; default: the config's)\n"
         "      --debug-nan-at S treat the loss of step S as NaN (tests the NaN stop; fit)\n"
         "  -q, --quiet          " GD_CLI_QUIET_HELP "\n"
@@ -95,10 +101,20 @@ static int resolve_config(rv_config *c, const char *arg) {
     gd_usage("unknown config '%s' (not a file, not in train/configs/)", arg);
 }
 
+// Writes y as WAV (24-bit) or FLAC by path's extension. A model's output can peak above full
+// scale (acids-rave's too: nn~ and the RAVE VST pass it on unclipped), so a WAV whose peak
+// exceeds 1 is written as 32-bit float instead, keeping the model's output as it is; FLAC
+// holds no float, so there it is clipped with a warning.
 static void write_audio(const char *path, float *y, long n, int rate) {
     gd_audio a = {y, 1, n, rate};
+    gd_write_opts o = gd_write_opts_default();
+    float peak = 0;
+    for (long i = 0; i < n; i++) peak = fabsf(y[i]) > peak ? fabsf(y[i]) : peak;
+    size_t l = strlen(path);
+    int flac = l > 5 && !strcasecmp(path + l - 5, ".flac");
+    if (peak > 1.0f && !flac) o.format = GD_FLOAT32;   // gd_audio_write warns "(kept in float)"
     int64_t clipped = 0;
-    int rc = gd_audio_write(path, &a, NULL, &clipped);
+    int rc = gd_audio_write(path, &a, &o, &clipped);
     if (rc) gd_die("%s: cannot write (%s)", path, gd_strerror(rc));
 }
 
@@ -193,6 +209,8 @@ int main(int argc, char **argv) {
     gd_cli_init("gendang-train");
     // attribute has its own options (train/cmd_attribute.c).
     if (argc > 1 && !strcmp(argv[1], "attribute")) return rv_cmd_attribute(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "export")) return rv_cmd_export(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "import")) return rv_cmd_import(argc - 1, argv + 1);
     // "--resume auto" (two words) is "--resume=auto": getopt takes an optional argument only
     // in the second form.
     for (int i = 1; i + 1 < argc; i++)
@@ -201,7 +219,7 @@ int main(int argc, char **argv) {
             memmove(argv + i + 1, argv + i + 2, sizeof(char *) * (size_t)(argc - i - 1));
             argc--;
         }
-    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH, O_FAULT, O_DEVICE };
+    enum { O_CORPUS = 256, O_CONFIG, O_STEPS, O_RESUME, O_STRICT, O_SEED, O_BLOCK, O_VERSION, O_BATCH, O_FAULT, O_DEVICE, O_NO_NOISE, O_INIT };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"corpus", required_argument, 0, O_CORPUS},
         {"config", required_argument, 0, O_CONFIG}, {"steps", required_argument, 0, O_STEPS},
@@ -210,11 +228,13 @@ int main(int argc, char **argv) {
         {"batch", required_argument, 0, O_BATCH},
         {"debug-nan-at", required_argument, 0, O_FAULT},
         {"device", required_argument, 0, O_DEVICE},
+        {"no-noise", no_argument, 0, O_NO_NOISE}, {"init", required_argument, 0, O_INIT},
         {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
     const char *out = NULL, *corpus = NULL, *config = NULL, *device = "cpu";
     long steps = -1, seed = -1, block = 64, batch = 0, fault = -1;
-    int resume = 0, strict = 0, quiet = 0, verbose = 0, ch;
+    const char *init = NULL;
+    int resume = 0, strict = 0, quiet = 0, verbose = 0, no_noise = 0, ch;
     while ((ch = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': out = optarg; break;
@@ -230,6 +250,8 @@ int main(int argc, char **argv) {
         case O_BLOCK: block = (long)gd_opt_int("--block", optarg, 1, 100000); break;
         case O_BATCH: batch = (long)gd_opt_int("--batch", optarg, 1, 1024); break;
         case O_DEVICE: device = optarg; break;
+        case O_NO_NOISE: no_noise = 1; break;
+        case O_INIT: init = optarg; break;
         case O_FAULT: fault = (long)gd_opt_int("--debug-nan-at", optarg, 0, 1000000000000LL); break;
         case 'q': quiet = 1; break;
         case 'v': verbose++; break;
@@ -256,12 +278,20 @@ int main(int argc, char **argv) {
         if (!corpus) gd_usage("fit needs --corpus DIR");
         if (!out) gd_usage("fit needs -o RUN_DIR");
         if (steps < 0) gd_usage("fit needs --steps N");
-        if (!config && resume != RV_RESUME_REQUIRED)
+        if (init && resume) gd_usage("fit: --init starts a new run at step 0; --resume continues one");
+        if (!config && resume != RV_RESUME_REQUIRED && !init)
             gd_usage("fit needs --config NAME|FILE%s", resume ? " (--resume auto may start from step 0)" : "");
         rv_fit_opts o;
         memset(&o, 0, sizeof(o));
         if (config && resolve_config(&o.cfg, config)) gd_die("%s: invalid config", config);
         o.have_cfg = config != NULL;
+        if (init && !config) {   // the model's own config
+            rv_model im;
+            if (rv_ckpt_load(init, &im, NULL, NULL, 0)) { rv_model_free(&im); gd_die("%s: cannot load model", init); }
+            o.cfg = im.cfg;
+            rv_model_free(&im);
+        }
+        o.init = init;
         o.corpus = corpus; o.out_dir = out; o.steps = steps; o.resume = resume;
         o.strict = strict; o.quiet = quiet; o.seed = seed; o.fault_step = fault;
         o.cuda = !strcmp(device, "cuda");
@@ -316,12 +346,12 @@ int main(int argc, char **argv) {
                       (lo > 5 && !strcasecmp(out + lo - 5, ".flac"));   // gd_audio_write: FLAC
     if (!strcmp(cmd, "transfer") && (npos > 2 || gd_is_dir(in) || gd_is_dir(out) || !out_is_file)) {
         int rc = transfer_many(&m, argv[optind], argv + optind + 1, npos - 1, out, (int)block,
-                               (uint64_t)(seed >= 0 ? seed : m.cfg.seed));
+                               no_noise ? RV_INFER_NO_NOISE : (uint64_t)(seed >= 0 ? seed : m.cfg.seed));
         rv_model_free(&m);
         return rc ? 1 : 0;
     }
     int hop = rv_config_hop(&m.cfg), L = m.cfg.latent_size, rc = 0;
-    uint64_t s = (uint64_t)(seed >= 0 ? seed : m.cfg.seed);
+    uint64_t s = no_noise ? RV_INFER_NO_NOISE : (uint64_t)(seed >= 0 ? seed : m.cfg.seed);
     if (!strcmp(cmd, "decode")) {
         long F;
         float *z = read_latents(in, L, &F), *y = malloc(sizeof(float) * F * hop);

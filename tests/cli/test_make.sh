@@ -9,7 +9,7 @@ cd "$GD_ROOT"
 C=$T/src; mkdir -p "$C"
 files() { git ls-files -co --exclude-standard 2>/dev/null ||
     find . \( -path ./build -o -path ./bin -o -path './.*' \) -prune -o -type f -print | cut -c3-; }
-files | grep -E '(^|/)(Makefile|[^/]*\.(mk|c|h|cu|cuh))$' |
+files | grep -E '(^|/)(Makefile|[^/]*\.(mk|c|h|cu|cuh|def))$' |
     while read -r f; do [ -e "$f" ] && echo "$f"; done | xargs cp --parents -t "$C"
 # The copy is built on its own: no flags or jobserver from a make that runs this test.
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -C "$C" CUDA=0 OPT=-O0 "$@"; }

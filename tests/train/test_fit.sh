@@ -21,6 +21,14 @@ check_grep "log has 40 rows" '^39,1,' "$T/full/log.csv"
 # loss falls: over 150 steps, the mean of the last 10 below 0.8 x the mean of the first 10
 check "fit 150 steps" "$gt" fit --corpus "$T/corpus" --config "$T/tiny.yaml" --steps 150 -o "$T/long" -q
 check "loss falls" awk -F, 'NR>1 && NR<=11 {a+=$4} NR>141 {b+=$4} END {exit !(b < 0.8*a)}' "$T/long/log.csv"
+# --init: the weights of a model, a fresh optimiser and step 0; its first loss is the trained
+# model's, well below a fresh start's.
+check "fit --init" "$gt" fit --corpus "$T/corpus" --init "$T/long/model.safetensors" --steps 3 -o "$T/init" -q
+check "--init starts at step 0 from the trained weights" awk -F, 'FNR==2 && NR==FNR {a=$4} FNR==2 && NR>FNR {b=$4} END {exit !(b < 0.8*a)}' "$T/long/log.csv" "$T/init/log.csv"
+check_grep "--init log starts at step 0" '^0,1,' "$T/init/log.csv"
+check_exit "--init with --resume exits 2" 2 "$gt" fit --corpus "$T/corpus" --init "$T/long/model.safetensors" --resume --steps 3 -o "$T/init2"
+check_exit "--init of another architecture exits 1" 1 "$gt" fit --corpus "$T/corpus" --config small --init "$T/long/model.safetensors" --steps 3 -o "$T/init3"
+check_grep "--init mismatch names the tensor" 'model.safetensors: tensor .* (missing|another shape)' "$T/.err"
 check_grep "validation loss logged" '^39,1,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[0-9]' "$T/full/log.csv"
 
 check "fit 20 steps" "$gt" fit --corpus "$T/corpus" --config "$T/c5.yaml" --steps 20 -o "$T/part" -q
