@@ -280,6 +280,9 @@ ev_val ev_visqol(const float *ref, int64_t n_ref, const float *est, int64_t n_es
     // too short for one patch: say so before resampling
     if ((double)n_ref * EV_VISQOL_RATE / rate < EV_VISQOL_WIN + (EV_VISQOL_MIN_FRAMES - 1) * EV_VISQOL_HOP - 1)
         return ev_null("reference shorter than 0.96 s (ViSQOL needs 45 frames of 20 ms)");
+    if ((double)n_ref / rate > EV_VISQOL_MAX_S || (double)n_est / rate > EV_VISQOL_MAX_S)
+        return ev_null("longer than 90 s (ViSQOL aligns the whole signals at once: memory grows "
+                       "with length; score parts of it)");
     int64_t nr, ne;
     double *r = to48k(ref, n_ref, rate, &nr), *e = to48k(est, n_est, rate, &ne);
     ev_visqol_result res;

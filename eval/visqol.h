@@ -30,6 +30,8 @@
 #define EV_VISQOL_MIN_FRAMES 45     // PATCH + PATCH/2: one patch fits
 #define EV_VISQOL_SEARCH     60     // patch search radius, in patches
 #define EV_VISQOL_SVR_N      317    // support vectors of the model
+#define EV_VISQOL_MAX_S      90.0   // longer signals: null (the global alignment's FFT holds
+                                    // the whole envelope; 90 s keeps it under 1 GB)
 
 typedef struct {
     double mos;                        // MOS-LQO, 1..5; NAN with why set

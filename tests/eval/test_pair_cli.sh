@@ -63,3 +63,10 @@ cmp -s "$T/t1.json" "$T/t2.json" && echo "ok thread count does not change output
 check_exit "file vs folder exits 1" 1 $E pair "$T/ref.wav" "$T/B"
 check "analysis rate option" $E pair --json --rate 22050 "$T/ref.wav" "$T/half.wav"
 check_grep "analysis at 22050" '"rate":22050' "$T/.out"
+# ViSQOL is bounded: beyond 90 s its whole-signal alignment would hold gigabytes (a 10-minute
+# pair took 3.9 GB), so visqol_mos is null with the reason and the rest is computed
+sox -R -n -r 16000 -b 16 "$T/long.wav" synth 91 pinknoise vol 0.3 2>/dev/null
+check "a 91 s pair" $E pair --json "$T/long.wav" "$T/long.wav"
+check_grep "  ... visqol_mos null" '"visqol_mos":null' "$T/.out"
+check_grep "  ... saying why" 'longer than 90 s' "$T/.out"
+check_grep "  ... the rest computed" '"rave_mss":0[,.]' "$T/.out"
