@@ -4,7 +4,9 @@
 # executions per second, the corpus size and the crashes. A crashing input is saved as
 # DIR/crashes/<target>/crash-* (leak-*, oom-*, timeout-*); the exit status is 1 if any target
 # crashed (crash inputs of earlier runs stay there, not counted again). The full libFuzzer log of each target is DIR/<target>.log.
-# SECONDS 0 runs nothing (libFuzzer would take 0 as no limit).
+# SECONDS 0 runs nothing (libFuzzer would take 0 as no limit). An input that runs 60 s is a
+# timeout: no parser input takes a tenth of that, and a shorter limit fired spuriously on a
+# loaded machine (two such artifacts replayed in 0.1 s).
 # Usage: tests/fuzz/fuzz.sh DIR SECONDS TARGET...
 set -u
 dir=$1; secs=$2; shift 2
@@ -15,7 +17,7 @@ printf '%-12s %10s %8s %7s %s\n' target execs exec/s corpus crashes
 for t in "$@"; do
     corpus=tests/fuzz/corpus/$t; art=$dir/crashes/$t; log=$dir/$t.log
     mkdir -p "$corpus" "$art"; touch "$art/.start"
-    "$dir/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$dir/fuzz_$t" -max_total_time="$secs" -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$art/" "$corpus" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
