@@ -272,6 +272,10 @@ static int plan_eval(pl_plan *p, const pl_recipe *r, const char *cn, int k, int 
             *strrchr(stem, '.') = '\0';
             snprintf(adir, sizeof adir, "%s/attr%s", edir, stem);
             sb_raw(&e, " && \"$GENDANG\" train attribute -q --transfer");
+            if (r->leak_labels) {   // the labels the leak is about, as one colour
+                sb_raw(&e, " --lump");
+                sb_arg(&e, r->leak_labels);
+            }
             sb_arg(&e, p->rules[tr].target);
             sb_raw(&e, " --corpus");
             sb_arg(&e, corpus);

@@ -49,6 +49,9 @@ static void help(void) {
         "  -o, --output DIR       write DIR/frames.csv (and frames_transfer.csv) and\n"
         "                         DIR/summary.txt or DIR/summary.json\n"
         "      --json             the summary as JSON (stdout and DIR/summary.json)\n"
+        "      --lump RE          labels matching RE (case-insensitive extended regular\n"
+        "                         expression) count as one label named RE, e.g. --lump bell\n"
+        "                         turns dununba1/bell and kenkeni1/bell-mute into \"bell\"\n"
         "      --leak RE          leak mode: IN... are files or folders of audio (e.g. the\n"
         "                         transfers of a model trained without some labels); prints\n"
         "                         one JSON line per file: leak_share (energy share nearest\n"
@@ -216,6 +219,8 @@ static void write_json(FILE *f, const attr_info *in, const attr_target *t, int n
 
 typedef struct {
     const char *model, *corpus, *column;
+    const char *lump;            // --lump RE: labels matching RE become one label named RE
+    regex_t     lump_re;
     int k, n_perm, block;
     double floor_db, floor_ms;   // dBFS, and the same as a linear mean square
     uint64_t seed;
@@ -258,7 +263,13 @@ static void corpus_load(attr_corpus *c, rv_model *m, const attr_opts *o,
     if (!c->n_rows)
         gd_die("%s: no train rows%s", c->meta_path, c->n_excluded ? " besides the input itself" : "");
     c->vals = malloc(sizeof(char *) * c->n_rows);
-    for (int i = 0; i < c->n_rows; i++) c->vals[i] = label_value(csv, c->rows[i], c_col, c_label);
+    for (int i = 0; i < c->n_rows; i++) {
+        c->vals[i] = label_value(csv, c->rows[i], c_col, c_label);
+        if (o->lump && !regexec(&o->lump_re, c->vals[i], 0, NULL, 0)) {
+            free(c->vals[i]);
+            c->vals[i] = strdup(o->lump);
+        }
+    }
 
     // The bank: every training frame above the floor, in row order.
     int hop = rv_config_hop(&m->cfg), L = m->cfg.latent_size;
@@ -410,16 +421,16 @@ static int leak_main(rv_model *m, attr_opts *o, const char *pattern, char **ins,
 }
 
 int rv_cmd_attribute(int argc, char **argv) {
-    enum { O_CORPUS = 256, O_COLUMN, O_TRANSFER, O_PERM, O_SEED, O_FLOOR, O_BLOCK, O_JSON, O_LEAK };
+    enum { O_CORPUS = 256, O_COLUMN, O_TRANSFER, O_PERM, O_SEED, O_FLOOR, O_BLOCK, O_JSON, O_LEAK, O_LUMP };
     static const struct option opts[] = {
         {"corpus", required_argument, 0, O_CORPUS}, {"column", required_argument, 0, O_COLUMN},
         {"transfer", no_argument, 0, O_TRANSFER}, {"permutations", required_argument, 0, O_PERM},
         {"seed", required_argument, 0, O_SEED}, {"floor-db", required_argument, 0, O_FLOOR},
         {"block", required_argument, 0, O_BLOCK}, {"json", no_argument, 0, O_JSON},
-        {"leak", required_argument, 0, O_LEAK},
+        {"leak", required_argument, 0, O_LEAK}, {"lump", required_argument, 0, O_LUMP},
         {"output", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    attr_opts o = {NULL, NULL, "label", 8, 200, 64, -60, 0, 0};
+    attr_opts o = {.column = "label", .k = 8, .n_perm = 200, .block = 64, .floor_db = -60};
     const char *out = NULL, *leak = NULL;
     int json = 0, transfer = 0, ch;
     optind = 1;
@@ -434,6 +445,7 @@ int rv_cmd_attribute(int argc, char **argv) {
         case O_BLOCK: o.block = (int)gd_opt_int("--block", optarg, 1, 100000); break;
         case O_JSON: json = 1; break;
         case O_LEAK: leak = optarg; break;
+        case O_LUMP: o.lump = optarg; break;
         case 'k': o.k = (int)gd_opt_int("-k", optarg, 1, 10000); break;
         case 'o': out = optarg; break;
         case 'q': gd_cli_quiet(); break;
@@ -445,6 +457,9 @@ int rv_cmd_attribute(int argc, char **argv) {
     if (leak && (transfer || out || json)) gd_usage("--leak prints JSON lines; it takes no --transfer, -o or --json");
     if (leak ? argc - optind < 2 : argc - optind != 2)
         gd_usage(leak ? "attribute --leak needs MODEL and at least one input" : "attribute needs MODEL and one input file");
+    if (o.lump && regcomp(&o.lump_re, o.lump, REG_EXTENDED | REG_ICASE | REG_NOSUB))
+        gd_usage("--lump: '%s' is not a valid extended regular expression", o.lump);
+    if (o.lump && leak) gd_usage("--lump and --leak do not go together (--leak sums its labels already)");
     o.model = argv[optind];
     o.floor_ms = pow(10, o.floor_db / 10);
     rv_model m;
@@ -511,5 +526,6 @@ int rv_cmd_attribute(int argc, char **argv) {
     free(x_in);
     corpus_free(&c);
     rv_model_free(&m);
+    if (o.lump) regfree(&o.lump_re);
     return 0;
 }

@@ -53,6 +53,7 @@ check_grep "  ... makes the probes" '"\$GENDANG" data probes --kinds chirps,spee
 check "  ... transfers every seed of both arms (6)" test "$(grep -c 'train transfer [^ ]* .*out/bells/probes -o' "$T/plan.sh")" = 6
 check "  ... judges each in the with-bells model of the same seed (6)" test "$(grep -cE 'attribute -q out/bells/runs/bells/seed([123])/model.safetensors --corpus out/bells/corpora/bells --leak bell out/bells/eval/[a-z_]+/seed\1/transfer' "$T/plan.sh")" = 6
 check_grep "  ... compares the leak with leak_share first" 'eval compare --primary leak_share .*leak.jsonl.*> out/bells/compare/leak_no_bells_vs_bells.txt.tmp' "$T/plan.sh"
+check "  ... its report timelines show the bell labels as one (2 arms x 10 inputs)" test "$(grep -o 'train attribute -q --transfer --lump bell' "$T/plan.sh" | wc -l)" = 20
 check "  ... the report: a timeline under each of 20 transfers" test "$(grep -o -- '--transfer [^ ]* --attribution [^ ]*' "$T/plan.sh" | wc -l)" = 20
 
 # ---- compare on leak lines: B clearly lower in every clip and seed -> "B better"

@@ -98,3 +98,12 @@ check_exit "--leak with a bad expression is a usage error" 2 "$gt" attribute "$M
 check_exit "--leak that matches no train label exits 1" 1 "$gt" attribute "$M" --corpus "$T/c" --leak cymbal "$T/in"
 check_grep "  ... saying so" "no train clips match 'cymbal'" "$T/.err"
 check_exit "--leak with -o is a usage error" 2 "$gt" attribute "$M" --corpus "$T/c" --leak bell "$T/in" -o "$T/x"
+
+# --lump: labels matching RE count as one label named RE (the report's timelines use it for a
+# leak's labels); its share is the matching labels' share
+check "--lump BELL" bash -c "'$gt' attribute '$M' --corpus '$T/c' '$T/b13.wav' --lump BELL -q > '$T/lump.txt'"
+check_grep "  ... one label named BELL, above its floor" '^BELL +[0-9.]+ +[0-9.]+ +[0-9.]+ +yes$' "$T/lump.txt"
+check "  ... bell/high is gone" bash -c "! grep -q '^bell/high' '$T/lump.txt'"
+check "  ... and its share is bell/high's" test "$(awk '$1 == "BELL" {print $2}' "$T/lump.txt")" = \
+    "$("$gt" attribute "$M" --corpus "$T/c" "$T/b13.wav" -q | awk '$1 == "bell/high" {print $2}')"
+check_exit "--lump with a bad expression is a usage error" 2 "$gt" attribute "$M" --corpus "$T/c" "$T/b13.wav" --lump '('
