@@ -71,12 +71,13 @@ ev_val ev_low_energy_share(const float *x, int64_t n, int rate, double cutoff_hz
     if (n <= 0 || rate <= 0) return ev_null("empty signal");
     int64_t nf = 16;
     while (nf < n) nf <<= 1;
+    double mean = 0;
+    for (int64_t i = 0; i < n; i++) mean += x[i];
+    mean /= (double)n;
     if (nf > EV_LOWSHARE_WHOLE_MAX) {
         int64_t K = 0;
         while (K <= nf / 2 && (double)K * rate / (double)nf < cutoff_hz) K++;
-        double mean = 0, low = 0, total = 0;
-        for (int64_t i = 0; i < n; i++) mean += x[i];
-        mean /= (double)n;
+        double low = 0, total = 0;
         if (K <= nf / 4 && 2 * K <= (int64_t)1 << 24) {
             if (share_decimated(x, n, mean, nf, K, &low, &total)) return ev_null("out of memory");
             if (!(total > 0)) return ev_null("silent (or constant) signal");
@@ -89,9 +90,6 @@ ev_val ev_low_energy_share(const float *x, int64_t n, int rate, double cutoff_hz
         gd_fft_free(in); gd_fft_free(scratch); gd_fft_free(pw);
         return ev_null("out of memory");
     }
-    double mean = 0;
-    for (int64_t i = 0; i < n; i++) mean += x[i];
-    mean /= (double)n;
     for (int64_t i = 0; i < nf; i++) in[i] = i < n ? (float)(x[i] - mean) : 0.0f;
     gd_fftwise_exec_r2c_power(plan, in, scratch, pw, 0);
     double low = 0, total = 0;

@@ -88,8 +88,8 @@ static int pair_metrics(ev_pair_result *res, const float *r, const float *t, int
     const ev_stft_cfg on_cfg = {512, 128, 512, EV_PAD_REFLECT};
     const int64_t n_on = ev_stft_frames(&on_cfg, n);
     // LSD and MCD read the 2048 scale twice (their floors need the whole spectrograms): the
-    // first read is the pass's, the second one their own. Nothing kept is longer than one
-    // double per 128 samples.
+    // first read is the pass's, the second one their own. No spectrogram is kept
+    // (README "Memory").
     int cap = (int)(n / 128) + 2, rc = 0;
     double *on = malloc(sizeof(double) * 2 * cap);
     double *flux = malloc(sizeof(double) * 2 * n_on);
