@@ -126,6 +126,24 @@ echo "Target (docs/design.md): full pair suite >= 200x real time per core. The f
 echo "the spectra the metrics read (our STFT on FFTW) and libebur128's loudness; where it is"
 echo "under 200x, the suite cannot reach 200x with these FFTs and this meter."
 
+# Memory of one long pair (a user's transfer against its input): 10 minutes of 44.1 kHz mono
+# pink noise against a 5 kHz low-pass copy, 1 thread. The decoded mono signals (4 bytes per
+# sample each) are what pair must hold; everything else is streamed (README "Memory").
+L="$W/long"; mkdir -p "$L"
+sox -R -n -r 44100 -b 16 "$L/r.wav" synth 600 pinknoise vol 0.3 2>/dev/null &&
+    sox -R "$L/r.wav" "$L/e.wav" lowpass 5000 2>/dev/null
+if [ -s "$L/e.wav" ]; then
+    OMP_NUM_THREADS=1 /usr/bin/time -o "$L/time.txt" -f "%M %U %S" "$E" pair --json "$L/r.wav" "$L/e.wav" >/dev/null 2>&1
+    read -r rss u sy < <(tail -1 "$L/time.txt")
+    echo
+    echo "| case | peak RSS MiB | decoded signals MiB | RSS / signals | CPU s (user+sys) |"
+    echo "|---|---|---|---|---|"
+    awk -v r="$rss" -v u="$u" -v s="$sy" 'BEGIN { a = 2 * 600 * 44100 * 4 / 1048576;
+        printf "| pair, 10-minute pair (44.1 kHz mono), 1 thread | %.0f | %.0f | %.2f | %.1f |\n", r / 1024, a, r / 1024 / a, u + s }'
+    echo
+    echo "Target: peak RSS well under 500 MB for a 10-minute pair (before streaming: 1640 MiB)."
+fi
+
 # ViSQOL v3 audio mode (visqol_mos) against visqol-python (the peer; pure Python + scipy, no
 # numba) on two validation pairs of tests/eval/visqol_signals.sh (48 kHz, 8 s and 13 s), one
 # thread, CPU seconds, both including reading the files: `pair --only visqol_mos` (ViSQOL

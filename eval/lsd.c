@@ -3,27 +3,29 @@
 // * 1e-8 (-80 dB relative) for both signals;
 //   LSD_dB = mean_frames sqrt(mean_bins (10 log10 Pr - 10 log10 Pt)^2).
 // LSD_log10 = LSD_dB / 10. "active" keeps frames within 60 dB of the loudest reference frame.
+// The floor and the active threshold need the whole reference, so the spectrogram is read
+// twice in blocks of rows (scales.h: ev_lsd_acc) instead of being kept.
 #include "eval/metrics.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 #include "eval/fastlog.h"  // defines: ev_sum_logratio
+#include "eval/scales.h"   // defines: ev_lsd_acc, ev_spec_blocks
 
-void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
-    ev_stft_cfg cfg = {2048, 512, 2048, EV_PAD_REFLECT};
-    const ev_spec *r = ev_sig_spec(ref, &cfg), *t = ev_sig_spec(est, &cfg);
-    if (!r || !t) { *all = *active = ev_null("out of memory"); return; }
-    const int64_t T = r->n_frames;
-    const int F = r->n_bins;
-    float mmax = 0;   // the largest magnitude (a float max is exact)
-    for (int64_t i = 0; i < T * F; i++) mmax = r->mag[i] > mmax ? r->mag[i] : mmax;
-    double pmax = (double)mmax * mmax, emax = 0;
-    if (pmax <= 0) { *all = *active = ev_null("reference is silent"); return; }
-    double *fe = malloc(sizeof(double) * T);   // frame energies of the reference
-    if (!fe) { *all = *active = ev_null("out of memory"); return; }
-    for (int64_t f = 0; f < T; f++) {
-        const float *mr = r->mag + f * F;
+int ev_lsd_init(ev_lsd_acc *a, int64_t T) {
+    a->T = T; a->mmax = 0; a->emax = 0;
+    a->sum_all = a->sum_act = 0; a->n_act = 0;
+    a->fe = malloc(sizeof(double) * (T > 0 ? T : 1));
+    a->d = malloc(sizeof(float) * 1025);
+    return a->fe && a->d ? 0 : -1;
+}
+
+void ev_lsd_first(ev_lsd_acc *a, const float *rb, int64_t t0, int64_t n) {
+    const int F = 1025;
+    for (int64_t i = 0; i < n * F; i++) a->mmax = rb[i] > a->mmax ? rb[i] : a->mmax;   // exact
+    for (int64_t f = 0; f < n; f++) {
+        const float *mr = rb + f * F;
         double e0 = 0, e1 = 0, e2 = 0, e3 = 0;   // four chains, added in a fixed order
         int k = 0;
         for (; k + 4 <= F; k += 4) {
@@ -31,24 +33,48 @@ void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
             e2 += (double)mr[k + 2] * mr[k + 2]; e3 += (double)mr[k + 3] * mr[k + 3];
         }
         for (; k < F; k++) e0 += (double)mr[k] * mr[k];
-        fe[f] = (e0 + e1) + (e2 + e3);
-        if (fe[f] > emax) emax = fe[f];
+        double e = (e0 + e1) + (e2 + e3);
+        a->fe[t0 + f] = e;
+        if (e > a->emax) a->emax = e;
     }
+}
+
+void ev_lsd_second(ev_lsd_acc *a, const float *rb, const float *tb, int64_t t0, int64_t n) {
+    const int F = 1025;
+    const double pmax = (double)a->mmax * a->mmax;
+    if (pmax <= 0) return;
     // Power floored at pmax * 1e-8 is magnitude floored at sqrt(pmax) * 1e-4, and
     // 10 log10(Pr / Pt) = (20 / ln 10) ln(|R| / |T|).
     const float fl_mag = (float)(sqrt(pmax) * 1e-4);
-    float *d = malloc(sizeof(float) * F);
-    if (!d) { free(fe); *all = *active = ev_null("out of memory"); return; }
-    double sum_all = 0, sum_act = 0;
-    int64_t n_act = 0;
-    for (int64_t f = 0; f < T; f++) {
-        const float *mr = r->mag + f * F;
-        double acc = ev_sum_logratio(mr, t->mag + f * F, F, fl_mag, 0.0f, 2, d), e = fe[f];
+    for (int64_t f = 0; f < n; f++) {
+        double acc = ev_sum_logratio(rb + f * F, tb + f * F, F, fl_mag, 0.0f, 2, a->d);
         double v = (20.0 / M_LN10) * sqrt(acc / F);
-        sum_all += v;
-        if (e >= emax * 1e-6) { sum_act += v; n_act++; }
+        a->sum_all += v;
+        if (a->fe[t0 + f] >= a->emax * 1e-6) { a->sum_act += v; a->n_act++; }
     }
-    free(d); free(fe);
-    *all = ev_ok(sum_all / (double)T);
-    *active = n_act ? ev_ok(sum_act / (double)n_act) : ev_null("no active frames");
+}
+
+void ev_lsd_finish(ev_lsd_acc *a, ev_val *all, ev_val *active) {
+    if ((double)a->mmax * a->mmax <= 0) *all = *active = ev_null("reference is silent");
+    else {
+        *all = ev_ok(a->sum_all / (double)a->T);
+        *active = a->n_act ? ev_ok(a->sum_act / (double)a->n_act) : ev_null("no active frames");
+    }
+    ev_lsd_free(a);
+}
+
+void ev_lsd_free(ev_lsd_acc *a) {
+    free(a->fe); free(a->d);
+    a->fe = NULL; a->d = NULL;
+}
+
+void ev_lsd(ev_sig *ref, ev_sig *est, ev_val *all, ev_val *active) {
+    ev_lsd_acc a;
+    if (ev_lsd_init(&a, ev_stft_frames(&ev_cfg_2048, ref->n)) ||
+        ev_spec_2048_pass(ref, NULL, &a, NULL, 1) || ev_spec_2048_pass(ref, est, &a, NULL, 2)) {
+        ev_lsd_free(&a);
+        *all = *active = ev_null("out of memory");
+        return;
+    }
+    ev_lsd_finish(&a, all, active);
 }

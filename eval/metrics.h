@@ -79,6 +79,9 @@ void ev_envelope_follow(float *env, const float *x, int64_t n, int rate, double 
                         double release_ms);
 // 20 % -> 90 % attack time of an envelope (ms); null when the envelope is all zero.
 ev_val ev_attack_ms(const float *env, int64_t n, int rate);
+// The same of x's follower envelope without keeping it (two runs of the follower): equal to
+// ev_envelope_follow then ev_attack_ms.
+ev_val ev_attack_ms_of(const float *x, int64_t n, int rate, double attack_ms, double release_ms);
 
 // §5.3 RMS envelope L1 distance in dB: 5 ms frames, 1 ms hop, both floored at -60 dB below
 // the reference peak, averaged over frames where the reference is above the floor.

@@ -87,22 +87,33 @@ static int pair_metrics(ev_pair_result *res, const float *r, const float *t, int
     // flux (scales.h); the same values as the single-metric functions.
     const ev_stft_cfg on_cfg = {512, 128, 512, EV_PAD_REFLECT};
     const int64_t n_on = ev_stft_frames(&on_cfg, n);
+    // LSD and MCD read the 2048 scale twice (their floors need the whole spectrograms): the
+    // first read is the pass's, the second one their own. No spectrogram is kept
+    // (README "Memory").
     int cap = (int)(n / 128) + 2, rc = 0;
     double *on = malloc(sizeof(double) * 2 * cap);
-    float *env = malloc(sizeof(float) * n * 2);
     double *flux = malloc(sizeof(double) * 2 * n_on);
+    ev_lsd_acc lsd;
+    ev_mcd_acc mcd;
+    int acc_fail = ev_lsd_init(&lsd, ev_stft_frames(&ev_cfg_2048, n));
+    acc_fail |= ev_mcd_init(&mcd, rate, EV_SCALES_BLOCK);
     ev_scales sc;
     memset(&sc, 0, sizeof sc);
     sc.rave = sc.mel = 1; sc.rate = rate;
     sc.flux_ref = flux; sc.flux_est = flux ? flux + n_on : NULL;
-    if (!on || !env || !flux || ev_scales_run(&sc, &sr, &st)) { rc = GD_ERR_NOMEM; goto done; }
+    sc.lsd = &lsd; sc.mcd = &mcd;
+    if (!on || !flux || acc_fail || ev_scales_run(&sc, &sr, &st) ||
+        ev_spec_2048_pass(&sr, &st, &lsd, &mcd, 2)) {
+        ev_lsd_free(&lsd); ev_mcd_free(&mcd);
+        rc = GD_ERR_NOMEM; goto done;
+    }
     set(res, EV_RAVE_MSS, ev_rave_mss_scales(&sc));
     ev_mrstft(&sr, &st, &a, &b, &c);
     set(res, EV_MRSTFT, a); set(res, EV_MRSTFT_SC, b); set(res, EV_MRSTFT_LOGMAG, c);
     set(res, EV_MEL_L1, ev_mel_l1_scales(&sr, &st, rate, &sc));
-    ev_lsd(&sr, &st, &a, &b);
+    ev_lsd_finish(&lsd, &a, &b);
     set(res, EV_LSD_DB, a); set(res, EV_LSD_DB_ACTIVE, b);
-    set(res, EV_MCD_DB, ev_mcd(&sr, &st, rate));
+    set(res, EV_MCD_DB, ev_mcd_finish(&mcd));
     set(res, EV_SI_SDR_DB, ev_si_sdr(r, t, n));
 
     int n_r = ev_onsets_flux(flux, n_on, rate, on, cap), n_t = ev_onsets_flux(flux + n_on, n_on, rate, on + cap, cap);
@@ -115,10 +126,8 @@ static int pair_metrics(ev_pair_result *res, const float *r, const float *t, int
         set(res, EV_ONSET_F_20, ev_ok(ev_onset_f(on, n_r, on + cap, n_t, 0.020, &off20)));
         set(res, EV_ONSET_OFFSET_MS, isfinite(off50) ? ev_ok(off50) : ev_null("no matched onsets"));
     }
-    ev_envelope_follow(env, r, n, rate, 10.0, 1500.0);
-    ev_envelope_follow(env + n, t, n, rate, 10.0, 1500.0);
-    set(res, EV_ATTACK_REF_MS, ev_attack_ms(env, n, rate));
-    set(res, EV_ATTACK_EST_MS, ev_attack_ms(env + n, n, rate));
+    set(res, EV_ATTACK_REF_MS, ev_attack_ms_of(r, n, rate, 10.0, 1500.0));
+    set(res, EV_ATTACK_EST_MS, ev_attack_ms_of(t, n, rate, 10.0, 1500.0));
     a = diff(res->value[EV_ATTACK_REF_MS], res->value[EV_ATTACK_EST_MS],
              res->why[EV_ATTACK_REF_MS], res->why[EV_ATTACK_EST_MS]);
     if (!a.why) a.v = fabs(a.v);
@@ -135,7 +144,7 @@ static int pair_metrics(ev_pair_result *res, const float *r, const float *t, int
     set(res, EV_LOW_SHARE_REF, a); set(res, EV_LOW_SHARE_EST, b);
     set(res, EV_LOW_SHARE_DIFF, diff(a.v, b.v, a.why, b.why));
 done:
-    free(on); free(env); free(flux);
+    free(on); free(flux);
     ev_sig_free(&sr); ev_sig_free(&st);
     return rc;
 }
@@ -210,14 +219,18 @@ float *ev_downmix(const gd_audio *a) {
 int ev_pair_audio(ev_pair_result *res, const gd_audio *ref, const gd_audio *est,
                   const ev_pair_opts *opts) {
     if (ref->rate != est->rate) return GD_ERR_ARG;
-    float *mr = ev_downmix(ref), *mt = ev_downmix(est);
-    if (!mr || !mt) { free(mr); free(mt); return GD_ERR_NOMEM; }
+    // A mono file is its own mix (ev_downmix would copy it unchanged): no second copy.
+    float *cr = ref->n_channels == 1 ? NULL : ev_downmix(ref);
+    float *ct = est->n_channels == 1 ? NULL : ev_downmix(est);
+    const float *mr = ref->n_channels == 1 ? ref->data : cr;
+    const float *mt = est->n_channels == 1 ? est->data : ct;
+    if (!mr || !mt) { free(cr); free(ct); return GD_ERR_NOMEM; }
     int rc = pair_core(res, mr, ref->n_frames, mt, est->n_frames, ref->rate, opts, ref->data,
                        ref->n_channels, est->data, est->n_channels);
     if (!rc && (ref->n_channels > 1 || est->n_channels > 1))
         note(res, "spectral/time metrics on the mono mix (ref %d ch, est %d ch); loudness per file",
              ref->n_channels, est->n_channels);
-    free(mr); free(mt);
+    free(cr); free(ct);
     return rc;
 }
 

@@ -74,4 +74,9 @@ double ev_visqol_nsim(const double *ref, int sr, const double *deg, int sd, int 
 // order. *ok = 0 on allocation failure.
 int64_t ev_visqol_best_lag(const double *a, int64_t na, const double *b, int64_t nb, int *ok);
 
+// A double-precision FFTW r2c plan of n points (fftw_plan; made under ViSQOL's planner
+// lock, cached; *owned = 1: release it), for buffers from fftw_alloc_*. NULL on failure.
+void *ev_fftw_r2c_plan(int n, int *owned);
+void  ev_fftw_plan_release(void *plan, int owned);
+
 #endif

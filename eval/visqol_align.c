@@ -51,6 +51,9 @@ static void plan_free(fftw_plan p, int owned) {
     pthread_mutex_unlock(&g_plan_lock);
 }
 
+void *ev_fftw_r2c_plan(int n, int *owned) { return plan_get(K_R2C, n, owned); }
+void ev_fftw_plan_release(void *plan, int owned) { plan_free(plan, owned); }
+
 // Upper envelope of x (n) into env (n): |hilbert(x - mean)| + mean, as scipy.signal.hilbert
 // (forward real FFT, the analytic spectrum, inverse complex FFT). 0 or -1 (memory).
 static int upper_env(double *env, const double *x, int64_t n) {
