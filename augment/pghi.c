@@ -359,12 +359,11 @@ int aug__pv_hop(int n_fft, int for_pitch) { return for_pitch ? n_fft / 4 : n_fft
 
 int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
                         int n_fft, int hop) {
-    return aug__pv_stretch_band(out, n_out, in, n_in, n_ch, n_fft, hop, 0, NULL, 0, 0.0);
+    return aug__pv_stretch_band(out, n_out, in, n_in, n_ch, n_fft, hop, 0, NULL, 0);
 }
 
 int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
-                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts,
-                         double ratio) {
+                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts) {
     if (n_in <= 0 || n_out <= 0 || n_ch < 1 || hop < 1 || hop > n_fft / 2) return GD_ERR_EMPTY;
     pv_state s;
     int rc = pv_init(&s, n_fft, hop, n_ch, n_bins);
@@ -375,7 +374,7 @@ int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_i
     int seg = -1;   // frames see input [cuts[seg], cuts[seg + 1]) (-1: from 0)
     memset(out, 0, (size_t)n_out * n_ch * sizeof(float));
     int N = s.N, H = N / 2, F = s.Fu, Hs = s.Hs;
-    double r = ratio > 0 ? ratio : (double)n_out / (double)n_in, Ha = Hs / r;
+    double r = (double)n_out / (double)n_in, Ha = Hs / r;
     int64_t m0 = -(int64_t)((H - 1) / Hs), p_prev = 0;   // first frame reaching sample 0
     float inv_n = 1.0f / (float)N;
     for (int64_t m = m0; m * Hs - H < n_out && !rc; m++) {

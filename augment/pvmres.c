@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "augment/effect.h"   // defines: aug__pv_window, aug__pv_hop, aug__bessel_i0
+#include "augment/effect.h"   // defines: aug__pv_window, aug__pv_hop
 #include "augment/pv.h"       // defines: aug__pv_stretch_band, aug__pv_mres
 #include "core/error.h"       // defines: GD_ERR_*
 #include "core/fft.h"         // defines: gd_fft_alloc, gd_fft_free
@@ -153,74 +153,6 @@ static int band_hop(int base, int n_fft, double r) {
     return r < 1 && h < base ? (h < 1 ? 1 : h) : base;
 }
 
-#define UP_HALF 12   // interpolation kernel half-width, samples of the decimated rate
-
-// Decimation of a band whose content stops at f_stop Hz: the largest power of 2 (at most 8)
-// at which f_stop stays below 0.7 of the decimated Nyquist, where upsample()'s kernel passes
-// and its images start above 1.3. The band-split low-passes already band-limit the band
-// (92 dB), so going down is plain subsampling.
-static int band_decim(double f_stop, int rate, int n_fft) {
-    int L = 1;
-    while (L < 8 && f_stop <= 0.7 * rate / (4.0 * L) && n_fft % (8 * L) == 0) L *= 2;
-    return L;
-}
-
-// Integer-factor interpolation of x (n) to y (n_y <= L n): y[j L + p] at time j + p / L from a
-// Kaiser-windowed sinc (beta 10, 2 UP_HALF taps per phase: passband to 0.7 of x's Nyquist,
-// images from 1.3 down by about 100 dB), each phase normalised to DC gain 1; phase 0 copies x.
-// Phase-major over blocks, so the tap loop vectorises over j in a fixed summation order.
-static void upsample(float *y, int64_t n_y, const float *x, int64_t n, int L) {
-    enum { K = 2 * UP_HALF, B = 1024 };
-    float h[8][K], acc[B];
-    for (int p = 0; p < L; p++) {
-        double sum = 0, t, a;
-        for (int m = 0; m < K; m++) {   // tap m reads x[j + m - UP_HALF + 1]
-            t = (double)p / L - (m - UP_HALF + 1);
-            a = t / UP_HALF;
-            double v = (t == 0 ? 1.0 : sin(M_PI * t) / (M_PI * t)) * (fabs(a) < 1 ? aug__bessel_i0(10.0 * sqrt(1 - a * a)) : 0);
-            h[p][m] = (float)v;
-            sum += v;
-        }
-        for (int m = 0; m < K; m++) h[p][m] = (float)(h[p][m] / sum);
-    }
-    for (int64_t j0 = 0; j0 * L < n_y; j0 += B) {
-        int nj = (int)((n_y + L - 1) / L - j0 < B ? (n_y + L - 1) / L - j0 : B);
-        for (int p = 0; p < L; p++) {
-            memset(acc, 0, sizeof acc);
-            for (int m = 0; m < K; m++) {
-                int64_t q = j0 + m - UP_HALF + 1;   // x index of acc[0]'s tap m
-                int a0 = q < 0 ? (int)-q : 0, a1 = q + nj > n ? (int)(n - q) : nj;
-                const float *xq = x + q;
-                float w = h[p][m];
-                for (int i = a0; i < a1; i++) acc[i] += w * xq[i];
-            }
-            for (int i = 0; i < nj && (j0 + i) * L + p < n_y; i++) y[(j0 + i) * L + p] = acc[i];
-        }
-    }
-}
-
-// Stretches band x (C, n_in) to y (C, n_out) at rate / L: the engine (window n_fft, hop, both
-// at the decimated rate) reads every L-th sample and its output returns to the full rate
-// through upsample(). cuts (full-rate samples) are rescaled in place. r: the full-rate
-// stretch. Returns 0 or GD_ERR_*.
-static int band_stretch(float *y, int64_t n_out, const float *x, int64_t n_in, int n_ch, int L,
-                        int n_fft, int hop, int bins, int64_t *cuts, int nc, double r) {
-    if (L == 1) return aug__pv_stretch_band(y, n_out, x, n_in, n_ch, n_fft, hop, bins, cuts, nc, r);
-    // the decimated output runs past the end by the kernel's half-width
-    int64_t ni = (n_in + L - 1) / L, no = (n_out + L - 1) / L + UP_HALF;
-    float *xd = malloc((size_t)ni * n_ch * sizeof(float)), *yd = malloc((size_t)no * n_ch * sizeof(float));
-    int rc = 0;
-    if (!xd || !yd) { rc = GD_ERR_NOMEM; goto done; }
-    for (int c = 0; c < n_ch; c++)
-        for (int64_t j = 0; j < ni; j++) xd[(size_t)c * ni + j] = x[(size_t)c * n_in + j * L];
-    for (int k = 0; k < nc; k++) cuts[k] = (cuts[k] + L / 2) / L;
-    if ((rc = aug__pv_stretch_band(yd, no, xd, ni, n_ch, n_fft, hop, bins, cuts, nc, r))) goto done;
-    for (int c = 0; c < n_ch; c++) upsample(y + (size_t)c * n_out, n_out, yd + (size_t)c * no, no, L);
-done:
-    free(xd); free(yd);
-    return rc;
-}
-
 int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch, int rate,
                  int for_pitch) {
     if (n_in <= 0 || n_out <= 0 || n_ch < 1) return GD_ERR_EMPTY;
@@ -249,12 +181,8 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
                 rest[j] -= v;
             }
         int bins = (int)ceil((b[k].f_hi + width) * b[k].n_fft / rate) + 4;
-        // the full-rate hop, rounded up at the decimated rate (rounded down, a compressing
-        // hop of 680 instead of 683 at -7 st cost 0.8 dB SC on the 150 Hz membrane)
-        int L = band_decim(b[k].f_hi + width, rate, b[k].n_fft), nf = b[k].n_fft / L;
-        int hop = (band_hop(b[k].n_fft / 4, b[k].n_fft, r) + L - 1) / L;
-        int nc = thin_cuts(cuts, on, n_on, 2 * hop * L);
-        rc = band_stretch(y, n_out, xb, n_in, n_ch, L, nf, hop, bins, cuts, nc, r);
+        int hop = band_hop(b[k].n_fft / 4, b[k].n_fft, r), nc = thin_cuts(cuts, on, n_on, 2 * hop);
+        rc = aug__pv_stretch_band(y, n_out, xb, n_in, n_ch, b[k].n_fft, hop, bins, cuts, nc);
         for (size_t j = 0; j < no && !rc; j++) out[j] += y[j];
         float *t = lp; lp = lp_prev; lp_prev = t;
     }
@@ -263,7 +191,7 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
         // the top band runs uncut: its short window keeps attacks (cutting it measured the
         // same spectral convergence on drums)
         int hop = band_hop(aug__pv_hop(nf, for_pitch), nf, r);
-        rc = aug__pv_stretch_band(y, n_out, rest, n_in, n_ch, nf, hop, 0, NULL, 0, r);
+        rc = aug__pv_stretch_band(y, n_out, rest, n_in, n_ch, nf, hop, 0, NULL, 0);
         for (size_t j = 0; j < no && !rc; j++) out[j] += y[j];
     }
 done:
