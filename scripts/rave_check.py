@@ -28,17 +28,20 @@
       Runs the streaming export DIR/<name>_streaming.ts (noise columns zeroed as above) block
       by block: `encode` and `forward` on consecutive BLOCK-sample buffers, caches carrying
       state, over PAD zeros (warm-up: the caches start with what `rave export`'s own test
-      calls left, noise included), IN, then PAD zeros. Writes OUT_in.wav (that input),
-      OUT_z.csv (the streamed latents, as `gendang-train encode` writes them) and OUT_y.wav
-      (the streamed output), for gendang's `decode` and `transfer`. Reports: buffers of one
-      hop give the same output; the cold start (no warm-up); and the decimation phase: the
-      streamed latents equal the non-streaming .ts encoder's on its PQMF bands delayed by D
-      band samples (D found by search, reported with the difference). acids-rave's EncoderV2
-      builds its strided convolutions without the cumulative delay before them, so
-      cached_conv aligns each stride as if no layer came before, and for D not a multiple of
-      the stride the streamed latents sample other instants than non-streaming ones (and
-      than gendang's); because the PQMF's modulation is not periodic in one band sample, no
-      delay of the input reproduces that.
+      calls left, noise included), IN, then PAD zeros. Writes OUT_in.wav (that input) and
+      OUT_y.wav (the streamed output) for gendang's `transfer` and `align`. Reports buffers of
+      one hop against BLOCK, the cold start (no warm-up), and the two phases at which the
+      streaming model differs from the non-streaming one, each checked against the
+      non-streaming .ts's own modules (exit 1 above 1e-5):
+      encoder: the streamed latents equal the non-streaming encoder's on its PQMF bands
+      delayed by D band samples (D found by search). acids-rave's EncoderV2 builds its strided
+      convolutions without the cumulative delay before them, so cached_conv aligns each
+      stride as if no layer came before; for D not a multiple of the stride the latents sample
+      other instants, and as RAVE's PQMF analysis is not shift-equivariant in band samples,
+      no delay of the input reproduces that.
+      decoder: the streamed output equals the non-streaming decoder and PQMF synthesis on the
+      streamed latents with the bands delayed by an odd or an even count (the better of the
+      two; RAVE's synthesis turns only even band delays into audio delays).
   rave_check.py align Y.wav REF.wav SKIP TOL
       REF[SKIP:len-SKIP] (the part after the warm-up) aligned to Y[SKIP:] by least squares
       (FFT cross-correlation over lags 0..SKIP) and compared; prints the lag, the largest
@@ -245,10 +248,6 @@ def ts_stream_run(d, inp, out):
             synth.append((float(np.abs(y[PAD // 2 + lag:PAD // 2 + lag + len(r)] - r).max()), k, lag))
     sf.write(f"{out}_in.wav", xs, sr, subtype="FLOAT")
     sf.write(f"{out}_y.wav", y, sr, subtype="FLOAT")
-    with open(f"{out}_z.csv", "w") as f:
-        f.write("frame,time_s," + ",".join(f"z{i}" for i in range(zs.shape[0])) + "\n")
-        for j, col in enumerate(zs.T.numpy()):
-            f.write(f"{j},{j * hop / sr:.6f}," + ",".join(f"{v:.9g}" for v in col) + "\n")
     e, k, j = min(phase)
     e0 = phase[0][0]
     m = min(len(y_cold), len(y) - PAD)   # the cold run starts where the warm-up ends
