@@ -227,6 +227,20 @@ static void transfer_input(char *buf, size_t n, const pl_recipe *r, int i) {
              i % PL_PROBES_PER_KIND + 1);
 }
 
+// The attribution folder of transfer input `in` under an eval folder: EDIR/attr/<stem>
+// (malloc'd).
+static char *attr_dir(const char *edir, const char *in) {
+    char stem[800];
+    transfer_name(stem, sizeof stem, "", in);   // "/<stem>.wav"
+    *strrchr(stem, '.') = '\0';
+    char *attr = path2(edir, "attr"), *dir = malloc(strlen(attr) + strlen(stem) + 1);
+    GD_ASSERT(dir);
+    strcpy(dir, attr);
+    strcat(dir, stem);
+    free(attr);
+    return dir;
+}
+
 // 1 when corpus cn's transfer examples appear in the report: every compared corpus, or the
 // first corpus when nothing is compared.
 static int in_report(const pl_recipe *r, const char *cn) {
@@ -266,11 +280,8 @@ static int plan_eval(pl_plan *p, const pl_recipe *r, const char *cn, int k, int 
         sb_raw(&e, " -o");
         sb_arg(&e, xdir);
         for (int i = 0; k == 0 && in_report(r, cn) && i < n_transfer_inputs(r); i++) {
-            char adir[900], stem[800];
             transfer_input(in, sizeof in, r, i);
-            transfer_name(stem, sizeof stem, "", in);
-            *strrchr(stem, '.') = '\0';
-            snprintf(adir, sizeof adir, "%s/attr%s", edir, stem);
+            char *adir = attr_dir(edir, in);
             sb_raw(&e, " && \"$GENDANG\" train attribute -q --transfer");
             if (r->leak_labels) {   // the labels the leak is about, as one colour
                 sb_raw(&e, " --lump");
@@ -283,6 +294,7 @@ static int plan_eval(pl_plan *p, const pl_recipe *r, const char *cn, int k, int 
             sb_raw(&e, " -o");
             sb_arg(&e, adir);
             sb_raw(&e, " >/dev/null");
+            free(adir);
         }
     }
     sb_raw(&e, " && \"$GENDANG\" eval pair --json");
@@ -497,17 +509,16 @@ int pl_plan_build(pl_plan *p, const pl_recipe *r) {
             char tdir[700];
             seed_dir(tdir, sizeof tdir, r, "eval", tn, 0);
             for (int i = 0; i < n_transfer_inputs(r); i++) {
-                char xdir[720], in[800], adir[900];
+                char xdir[720], in[800];
                 snprintf(xdir, sizeof xdir, "%s/transfer", tdir);
                 transfer_input(in, sizeof in, r, i);
                 transfer_name(arg, sizeof arg, xdir, in);
                 sb_raw(&b3, " --transfer");
                 sb_arg(&b3, arg);
-                transfer_name(arg, sizeof arg, "", in);
-                *strrchr(arg, '.') = '\0';
-                snprintf(adir, sizeof adir, "%s/attr%s", tdir, arg);
+                char *adir = attr_dir(tdir, in);
                 sb_raw(&b3, " --attribution");
                 sb_arg(&b3, adir);
+                free(adir);
             }
             deps[nd++] = evals[rc * PL_MAX_SEEDS];
         }
