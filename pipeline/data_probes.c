@@ -96,6 +96,30 @@ static int make_speech(const char *path, int i, int rate) {
     return err ? 1 : 0;
 }
 
+// DIR/<kind>_<i+1>.wav; 0, or 1 with the error logged.
+static int make_probe(const char *dir, const char *kind, int i, uint64_t seed, int rate) {
+    char name[64];
+    snprintf(name, sizeof name, "%s_%d.wav", kind, i + 1);
+    char *path = gd_path_join(dir, name);
+    int failed;
+    if (!strcmp(kind, "speech")) {
+        failed = make_speech(path, i, rate);
+    } else {
+        long len = (long)(PROBE_S * rate);
+        gd_audio a = {calloc((size_t)len, sizeof(float)), 1, len, rate};
+        if (!a.data) gd_die("out of memory");
+        gd_rng r;
+        gd_rng_init(&r, seed, gd_rng_stream_id("probe", name));
+        if (!strcmp(kind, "chirps")) make_chirps(a.data, len, rate, &r);
+        else make_sweep(a.data, len, rate, &r);
+        normalise(a.data, len);
+        failed = gd_audio_write(path, &a, NULL, NULL) != 0;
+        free(a.data);
+    }
+    free(path);
+    return failed;
+}
+
 static void probes_usage(void) {
     printf("Usage: gendang data probes -o DIR [--kinds LIST] [--n N] [--seed S] [--rate HZ]\n\n"
            "Writes non-drum inputs for timbre-transfer tests: DIR/<kind>_<i>.wav, i = 1..N.\n"
@@ -131,47 +155,27 @@ int pl_data_probes(int argc, char **argv) {
     }
     if (!out) gd_usage("data probes needs -o DIR");
     if (optind != argc) gd_usage("data probes takes no positional arguments");
-    char list[256];
+    char list[256], *kind[16];
+    int n_kinds = 0;
     snprintf(list, sizeof list, "%s", kinds);
-    for (char *save = NULL, *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save))
+    for (char *save = NULL, *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
         if (strcmp(k, "chirps") && strcmp(k, "speech") && strcmp(k, "sweep"))
             gd_usage("--kinds: unknown kind '%s' (chirps, speech, sweep)", k);
-    if (gd_mkdir_p(out)) gd_die("%s: cannot create the folder", out);
-    snprintf(list, sizeof list, "%s", kinds);
-    int failed = 0, written = 0;
-    for (char *save = NULL, *k = strtok_r(list, ",", &save); k && !failed; k = strtok_r(NULL, ",", &save)) {
-        for (int i = 0; i < n && !failed; i++) {
-            char name[64];
-            snprintf(name, sizeof name, "%s_%d.wav", k, i + 1);
-            char *path = gd_path_join(out, name);
-            if (!strcmp(k, "speech")) {
-                failed = make_speech(path, i, rate);
-            } else {
-                long len = (long)(PROBE_S * rate);
-                gd_audio a = {calloc((size_t)len, sizeof(float)), 1, len, rate};
-                if (!a.data) gd_die("out of memory");
-                gd_rng r;
-                gd_rng_init(&r, seed, gd_rng_stream_id("probe", name));
-                if (!strcmp(k, "chirps")) make_chirps(a.data, len, rate, &r);
-                else make_sweep(a.data, len, rate, &r);
-                normalise(a.data, len);
-                failed = gd_audio_write(path, &a, NULL, NULL) != 0;
-                free(a.data);
-            }
-            written += !failed;
-            free(path);
-        }
+        if (n_kinds == 16) gd_usage("--kinds: at most 16");
+        kind[n_kinds++] = k;
     }
-    if (failed) return 1;
+    if (gd_mkdir_p(out)) gd_die("%s: cannot create the folder", out);
+    for (int k = 0; k < n_kinds; k++)
+        for (int i = 0; i < n; i++)
+            if (make_probe(out, kind[k], i, seed, rate)) return 1;
     // probes.txt, written last: the list of files, and the sign that the folder is complete.
     char *lp = gd_path_join(out, "probes.txt");
     gd_atomic a;
     if (gd_atomic_open(&a, lp, "w")) gd_die("%s: cannot write", lp);
-    snprintf(list, sizeof list, "%s", kinds);
-    for (char *save = NULL, *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save))
-        for (int i = 0; i < n; i++) fprintf(a.f, "%s_%d.wav\n", k, i + 1);
+    for (int k = 0; k < n_kinds; k++)
+        for (int i = 0; i < n; i++) fprintf(a.f, "%s_%d.wav\n", kind[k], i + 1);
     if (gd_atomic_commit(&a)) gd_die("%s: cannot write", lp);
     free(lp);
-    printf("%s: %d probe files\n", out, written);
+    printf("%s: %d probe files\n", out, n_kinds * n);
     return 0;
 }

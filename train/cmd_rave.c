@@ -9,10 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/cli.h"         // defines: gd_die, gd_usage
+#include "core/cli.h"         // defines: gd_die, gd_usage, gd_cli_quiet
 #include "core/error.h"       // defines: gd_strerror
 #include "core/fileio.h"      // defines: gd_atomic_*, gd_mkdir_p, gd_path_join, gd_find_beside_exe
-#include "core/log.h"         // defines: gd_info, gd_warn, gd_log_set_level
+#include "core/log.h"         // defines: gd_info, gd_warn
 #include "train/checkpoint.h" // defines: rv_ckpt_load, rv_ckpt_save
 #include "train/cmds.h"       // defines: rv_cmd_export, rv_cmd_import
 #include "train/infer.h"      // defines: rv_infer_nonfinite_tensor
@@ -55,7 +55,7 @@ static void export_help(void) {
            "Then: scripts/rave_export.sh DIR   (TorchScript .ts for nn~ and the RAVE VST)\n\n"
            "  --python PY   Python with torch, used to write the pickle (default $GENDANG_PYTHON,\n"
            "                else python3)\n"
-           "  -q, --quiet   no info messages\n"
+           "  -q, --quiet   " GD_CLI_QUIET_HELP "\n"
            "Exit status: 0 success, 1 runtime failure, 2 usage error.\n");
 }
 
@@ -70,7 +70,7 @@ int rv_cmd_export(int argc, char **argv) {
         if (ch == 't') to = optarg;
         else if (ch == 'o') out = optarg;
         else if (ch == 'p') py = optarg;
-        else if (ch == 'q') gd_log_set_level(GD_LOG_WARN);
+        else if (ch == 'q') gd_cli_quiet();
         else if (ch == 'h') { export_help(); return 0; }
         else gd_usage("export: unknown option");
     }
@@ -130,7 +130,7 @@ static void import_help(void) {
            "  --gin FILE    the run's config.gin (default: beside CKPT, or one or two folders up)\n"
            "  --python PY   Python with torch, gin and acids-rave (default $GENDANG_PYTHON, else\n"
            "                python3; scripts/rave_export.sh makes such a venv)\n"
-           "  -q, --quiet   no info messages\n"
+           "  -q, --quiet   " GD_CLI_QUIET_HELP "\n"
            "Exit status: 0 success, 1 runtime failure, 2 usage error.\n");
 }
 
@@ -177,7 +177,7 @@ int rv_cmd_import(int argc, char **argv) {
         if (ch == 'o') out = optarg;
         else if (ch == 'g') gin = optarg;
         else if (ch == 'p') py = optarg;
-        else if (ch == 'q') gd_log_set_level(GD_LOG_WARN);
+        else if (ch == 'q') gd_cli_quiet();
         else if (ch == 'h') { import_help(); return 0; }
         else gd_usage("import: unknown option");
     }

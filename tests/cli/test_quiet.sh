@@ -10,7 +10,7 @@ want="no progress or info on stderr \(warnings and errors still shown\)"
 for cmd in "gendang-augment --help" "gendang-augment run --help" "gendang-augment pitch --help" "gendang-synth --help" \
            "gendang-train --help" "gendang-train attribute --help" "gendang-eval pair --help" \
            "gendang-eval nearest --help" "gendang-eval corpus --help" "gendang-eval report --help" \
-           "gendang data import --help"; do
+           "gendang-train export --help" "gendang-train import --help" "gendang data import --help"; do
     $cmd > "$T/help.txt" 2>&1
     check_grep "$cmd: -q means the common thing" "$want" "$T/help.txt"
 done

@@ -79,18 +79,11 @@ mkdir -p "$T/in"; cp "$T/d9.wav" "$T/d13.wav" "$T/b9.wav" "$T/b13.wav" "$T/in/"
 check "--leak over a folder" bash -c "'$gt' attribute '$M' --corpus '$T/c' --leak 'BELL' '$T/in' -q > '$T/leak.jsonl'"
 check "  ... one JSON line per file" test "$(wc -l < "$T/leak.jsonl")" = 4
 leak() { python3 -c "import json,sys; r={j['clip']: j for j in map(json.loads, open(sys.argv[1]))}; print(r[sys.argv[2]][sys.argv[3]])" "$T/leak.jsonl" "$1" "$2"; }
-for c in b9 b13; do
-    check "  ... $c.wav: leak_share > 0.9 (case-insensitive match): $(leak $c.wav leak_share)" \
-        awk -v v="$(leak $c.wav leak_share)" 'BEGIN {exit !(v > 0.9)}'
-    check "  ... $c.wav: leak_band_share > 0.9: $(leak $c.wav leak_band_share)" \
-        awk -v v="$(leak $c.wav leak_band_share)" 'BEGIN {exit !(v > 0.9)}'
-done
-for c in d9 d13; do
-    check "  ... $c.wav: leak_share < 0.1: $(leak $c.wav leak_share)" \
-        awk -v v="$(leak $c.wav leak_share)" 'BEGIN {exit !(v < 0.1)}'
-    check "  ... $c.wav: leak_band_share < 0.01: $(leak $c.wav leak_band_share)" \
-        awk -v v="$(leak $c.wav leak_band_share)" 'BEGIN {exit !(v < 0.01)}'
-done
+leak_is() {  # CLIP KEY CONDITION, e.g. b9 leak_share "> 0.9"
+    local v; v=$(leak "$1.wav" "$2")
+    check "  ... $1.wav: $2 $3: $v" awk -v v="$v" "BEGIN {exit !(v $3)}"; }
+for c in b9 b13; do leak_is $c leak_share "> 0.9"; leak_is $c leak_band_share "> 0.9"; done
+for c in d9 d13; do leak_is $c leak_share "< 0.1"; leak_is $c leak_band_share "< 0.01"; done
 check "  ... leak_chance is the bell clips' share of frames (0.3 to 0.7): $(leak d9.wav leak_chance)" \
     awk -v v="$(leak d9.wav leak_chance)" 'BEGIN {exit !(v > 0.3 && v < 0.7)}'
 check "  ... the same with 2 threads" bash -c "OMP_NUM_THREADS=2 '$gt' attribute '$M' --corpus '$T/c' --leak BELL '$T/in' -q | cmp - '$T/leak.jsonl'"
