@@ -101,6 +101,8 @@ int aug__pv_hop(int n_fft, int for_pitch);
 // n_in / n_out; passband 0.84, stopband from 1.0 x the lower Nyquist, 100 dB Kaiser design.
 // Returns 0 or GD_ERR_*.
 int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch);
+// Modified Bessel function I0(x) of the first kind (Kaiser windows), double precision.
+double aug__bessel_i0(double x);
 // The engine's window length for a rate: for_pitch 1 (pitch) or 0 (stretch).
 int aug__pv_window(int rate, int for_pitch);
 // Resamplers of aug__resample.

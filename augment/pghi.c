@@ -34,59 +34,15 @@
 #include "core/fft.h"         // defines: gd_fft_alloc, gd_fft_free
 #include "core/fftwise.h"     // defines: gd_fftwise_r2c, gd_fftwise_c2r
 
-// Max-priority bucket queue: keys are the top 15 bits of the IEEE-754 magnitude (monotonic
-// for positive floats: 1/64 octave, 0.094 dB, per bucket) relative to a floor. Entries are
-// ids in [0, 2F): k for the previous frame's bin k, F + k for the current frame's. Within a
-// bucket the order is LIFO, deterministic. O(1) push, amortised O(1) pop.
-#define N_BUCKETS 2048
 #define REF_DIV 8   // restarts measure frequencies over a hop of N / REF_DIV
 
-typedef struct {
-    int      *head;   // (N_BUCKETS) first entry id or -1
-    int      *next;   // (2F) next id in the same bucket
-    uint64_t  bits[N_BUCKETS / 64];   // non-empty buckets
-    int       top_w;  // highest possibly non-zero word of bits
-    int       n;      // entries in the queue
-    int       floor_key;
-} bqueue;
-
-static inline int mag_key(float mag, int floor_key) {
-    union { float f; unsigned u; } v = {mag};
-    int k = (int)(v.u >> 17) - floor_key;
-    return k < 0 ? 0 : k >= N_BUCKETS ? N_BUCKETS - 1 : k;
-}
-
-static inline void bq_push(bqueue *q, float mag, int id) {
-    int b = mag_key(mag, q->floor_key);
-    q->next[id] = q->head[b];
-    q->head[b] = id;
-    q->bits[b >> 6] |= (uint64_t)1 << (b & 63);
-    if ((b >> 6) > q->top_w) q->top_w = b >> 6;
-    q->n++;
-}
-
-static inline int bq_pop(bqueue *q) {
-    int w = q->top_w;
-    while (!q->bits[w]) w--;
-    q->top_w = w;
-    int b = (w << 6) + 63 - __builtin_clzll(q->bits[w]);
-    int id = q->head[b];
-    q->head[b] = q->next[id];
-    if (q->head[b] < 0) q->bits[w] &= ~((uint64_t)1 << (b & 63));
-    q->n--;
-    return id;
-}
-
-// Empties the queue (only the buckets still marked).
-static void bq_clear(bqueue *q) {
-    for (int w = 0; w < N_BUCKETS / 64; w++)
-        while (q->bits[w]) {
-            int b = (w << 6) + __builtin_ctzll(q->bits[w]);
-            q->head[b] = -1;
-            q->bits[w] &= q->bits[w] - 1;
-        }
-    q->n = 0;
-    q->top_w = 0;
+// Level key of magnitude mag (> 0) for pv_integrate: its top 15 float bits (monotonic for
+// positive floats) above a 15-bit tie-breaker, KEY_CURRENT for a current-frame bin and the
+// bin index (< KEY_CURRENT) for a previous-frame one.
+#define KEY_CURRENT 0x7FFFu
+static inline uint32_t level_key(float mag, uint32_t tie) {
+    union { float f; uint32_t u; } v = {mag};
+    return (v.u >> 17) << 15 | tie;
 }
 
 // Principal argument in [-pi, pi] (a cast instead of floor(): no libm call in the inner loops).
@@ -103,12 +59,16 @@ static inline float princargf(float p) {
     return p - (float)(2 * M_PI) * n;
 }
 
-// Wraps v, |v| < 3 pi, into [-pi, pi]: the same result as princargf for such v (its n is
-// -1, 0 or 1) with two compares instead of a rounding chain on the integration's critical path.
+// Wraps v, |v| < 3 pi, into [-pi, pi] by adding or subtracting 2 pi: two compares against pi
+// instead of a rounding chain on the integration's critical path. The corrections are
+// selected, not branched to (adding 0 is exact): the sweeps' phases wrap at random, and
+// mispredicted branches here once took 30 % of the engine's time. Wrapping at every step
+// (rather than carrying the phase unwrapped) keeps the engine an identity at r = 1 to float
+// rounding: v = ps[k+1] - (pa[k+1] - pa[k]) then comes back to pa[k] almost exactly.
 static inline float wrap1(float v) {
-    const float two_pi = (float)(2 * M_PI);
-    float t = v * (float)(0.5 / M_PI);   // princargf rounds t half to even: +-0.5 -> 0
-    return t > 0.5f ? v - two_pi : t < -0.5f ? v + two_pi : v;
+    const float two_pi = (float)(2 * M_PI), pi = (float)M_PI;
+    float dn = v > pi ? two_pi : 0.0f, up = v < -pi ? two_pi : 0.0f;
+    return (v - dn) + up;
 }
 
 // atan2 with a minimax polynomial (max error 1e-5 rad). Its error cancels in synthesis,
@@ -154,9 +114,10 @@ typedef struct {
                                // frequency-direction step from bin k to k + 1 (wrapped)
     float *adv_a[2];           // (F) princarg(omega_k hop) for the two analysis hops seen
     int64_t adv_hop[2];
-    uint16_t *done;            // (F + 2) with a set guard at each end (not a char type:
-                               // char stores would alias every field the loop reads)
-    bqueue q;
+    uint32_t *lvl;             // (3F) per frame (pv_integrate): levels at which bin k is
+                               // reached from the previous frame (0: not) and from its left,
+                               // and the level it passes on
+    uint8_t *from_left;        // (F) per frame: bin k's phase comes from its left neighbour
 } pv_state;
 
 static void pv_free(pv_state *s) {
@@ -166,7 +127,7 @@ static void pv_free(pv_state *s) {
     free(s->rot);
     free(s->adv_s); free(s->tadv); free(s->fstep); free(s->adv_a[0]); free(s->adv_a[1]);
     free(s->pa_ref); free(s->win); free(s->mag); free(s->pa); free(s->ps); free(s->mag_prev);
-    free(s->pa_prev); free(s->ps_prev); free(s->done ? s->done - 1 : NULL); free(s->q.head); free(s->q.next);
+    free(s->pa_prev); free(s->ps_prev); free(s->lvl); free(s->from_left);
 }
 
 static int pv_init(pv_state *s, int n_fft, int hop, int n_ch, int n_bins) {
@@ -187,21 +148,17 @@ static int pv_init(pv_state *s, int n_fft, int hop, int n_ch, int n_bins) {
     s->pa_ref = malloc(F * sizeof(float));
     s->ps = malloc(F * sizeof(float)); s->mag_prev = calloc(F, sizeof(float));
     s->pa_prev = calloc(F, sizeof(float)); s->ps_prev = calloc(F, sizeof(float));
-    s->done = malloc((F + 2) * sizeof(uint16_t));
-    if (s->done) { s->done[0] = s->done[s->Fu + 1] = 1; s->done++; }   // done[-1], done[Fu]: guards
+    s->lvl = malloc(3 * F * sizeof(uint32_t));
+    s->from_left = malloc(F);
     s->adv_s = malloc(F * sizeof(float));
     s->tadv = malloc(F * sizeof(float));
     s->fstep = malloc(F * sizeof(float));
     s->adv_a[0] = malloc(F * sizeof(float));
     s->adv_a[1] = malloc(F * sizeof(float));
     s->adv_hop[0] = s->adv_hop[1] = -1;
-    s->q.head = malloc(N_BUCKETS * sizeof(int));
-    if (s->q.head)
-        for (int b = 0; b < N_BUCKETS; b++) s->q.head[b] = -1;
-    s->q.next = malloc(2 * F * sizeof(int));
     if (!s->win || !s->pa_ref || !s->buf || !s->X || !s->Xc || !s->rot || !s->mag || !s->pa || !s->ps ||
-        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->done || !s->adv_s || !s->tadv || !s->fstep || !s->adv_a[0] ||
-        !s->adv_a[1] || !s->q.head || !s->q.next) {
+        !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->lvl || !s->from_left || !s->adv_s || !s->tadv || !s->fstep || !s->adv_a[0] ||
+        !s->adv_a[1] ) {
         pv_free(s);
         return GD_ERR_NOMEM;
     }
@@ -253,19 +210,13 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p, int
 // start to r tau, so partials keep their relative phase (the beating of close partials stays
 // where it belongs) instead of being anchored at the frame.
 static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, double shift) {
-    int F = s->Fu, N = s->N, ID = s->F;   // ID: offset of current-frame queue ids
+    int F = s->Fu, N = s->N;
     float fmax = 0, pmax = 0, rf = (float)r;
     for (int k = 0; k < F; k++) {
         if (s->mag[k] > fmax) fmax = s->mag[k];
         if (s->mag_prev[k] > pmax) pmax = s->mag_prev[k];
     }
     float thr = fmax * 3.16e-4f, pthr = pmax * 3.16e-4f;
-    int todo = 0;
-    for (int k = 0; k < F; k++) {
-        s->done[k] = s->mag[k] <= thr;
-        if (s->done[k]) s->ps[k] = s->pa[k];
-        else todo++;
-    }
     if (!have_prev || pmax <= 0) {   // first frame (or after silence): analysis phases
         // omega_k from the phase difference to the frame N / REF_DIV later (s->pa_ref):
         // unambiguous within the main lobe (+-2 bins)
@@ -287,8 +238,8 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
         }
         adv_a = s->adv_a[slot];
     }
-    // Both integration steps, for every bin at once (vectorised), so the heap loop only adds
-    // and wraps: time direction, Hs x the instantaneous frequency (bin frequency + measured
+    // Both integration steps, for every bin at once (vectorised), so the sweeps below only add
+    // and wrap: time direction, Hs x the instantaneous frequency (bin frequency + measured
     // deviation); frequency direction, the adjacent-bin phase difference = -2 pi d / N for
     // energy d samples from the frame centre, scaled by r so the event lands at r d in the
     // output (jumps beyond pi/2 are sign flips between window lobes, not delays: kept as is).
@@ -305,45 +256,77 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
             fs[k] = fabsf(sa) < (float)(M_PI / 2) ? rf * sa : sa;
         }
     }
-    // The queue is worked on as a local copy: its int fields then live in registers instead
-    // of being reloaded after every int store into the bucket lists (which may alias them).
-    bqueue lq = s->q, *q = &lq;
-    bq_clear(q);
-    union { float f; unsigned u; } fl = {thr < pthr ? thr : pthr};
-    q->floor_key = (int)(fl.u >> 17) - 1;
-    for (int k = 0; k < F; k++)
-        if (s->mag_prev[k] > pthr && !s->done[k]) bq_push(q, s->mag_prev[k], k);
-    while (todo > 0) {
-        if (q->n == 0) {   // an island not reachable from the previous frame
-            int best = -1;
-            for (int k = 0; k < F; k++)
-                if (!s->done[k] && (best < 0 || s->mag[k] > s->mag[best])) best = k;
-            s->ps[best] = s->pa[best];
-            s->done[best] = 1;
-            todo--;
-            bq_push(q, s->mag[best], ID + best);
-            continue;
+    // Which step gives each bin its phase. The heap of Průša & Holighaus pops, in order of
+    // decreasing level, previous-frame bin k at level mag_prev[k] (a time step) and a done
+    // current bin at min(its magnitude, the level it was reached at) (frequency steps to its
+    // neighbours); a bin takes the first that reaches it. On a path graph the level at which
+    // bin k is first reached from its left is a running bottleneck,
+    //   left[k] = min(mag[k-1], max(time[k-1], left[k-1])),
+    // and likewise from its right, so the heap's choices follow from two sweeps in O(F).
+    // Levels are integer keys that order as a bucketed heap would pop: the top 15 bits of the
+    // float magnitude (1/64 octave, 0.094 dB), then within a bucket current bins before
+    // previous-frame ones (a flood from one onset seed is not broken up by near-equal time
+    // steps; that keeps attacks sharp) and previous-frame bins by index, so no two time keys
+    // tie and no bin is ever reached from both sides at once. Bins below thr keep their
+    // analysis phase and reach no one; a run of bins that the previous frame does not reach
+    // (an island) starts at its largest bin with its analysis phase, as the heap does when it
+    // runs empty.
+    uint32_t *restrict lt = s->lvl, *restrict ll = s->lvl + F, *restrict g = s->lvl + 2 * F;
+    uint8_t *restrict from_left = s->from_left;
+    const float *restrict mag = s->mag, *restrict mp = s->mag_prev, *restrict pa = s->pa;
+    const float *restrict pp = s->ps_prev, *restrict ta = s->tadv, *restrict fs = s->fstep;
+    float *restrict ps = s->ps;
+    for (int k = 0; k < F; k++) {   // every live bin provisionally by the time step
+        int live = mag[k] > thr;
+        g[k] = live ? level_key(mag[k], KEY_CURRENT) : 0;   // the level it passes on
+        lt[k] = live && mp[k] > pthr ? level_key(mp[k], (uint32_t)k) : 0;
+        ps[k] = live ? wrap1(pp[k] + ta[k]) : pa[k];
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        ll[0] = 0;
+        for (int k = 1; k < F; k++) {
+            uint32_t up = lt[k - 1] > ll[k - 1] ? lt[k - 1] : ll[k - 1];
+            ll[k] = g[k - 1] < up ? g[k - 1] : up;
         }
-        int id = bq_pop(q);
-        int k = id < ID ? id : id - ID;
-        if (id < ID) {
-            if (s->done[k]) continue;
-            s->ps[k] = wrap1(s->ps_prev[k] + s->tadv[k]);
-            s->done[k] = 1;
-            todo--;
-            // its neighbours get their phase from it later; skip the entry if none is left
-            if (!s->done[k - 1] || !s->done[k + 1]) bq_push(q, s->mag[k], ID + k);
-        } else {
-            for (int j = k - 1; j <= k + 1; j += 2) {
-                if (s->done[j]) continue;   // done[-1] and done[F] are set guards
-                s->ps[j] = wrap1(j > k ? s->ps[k] + s->fstep[k] : s->ps[k] - s->fstep[j]);
-                s->done[j] = 1;
-                todo--;
-                if (!s->done[j - 1] || !s->done[j + 1]) bq_push(q, s->mag[j], ID + j);
+        // right to left: the level from the right, each bin's source, and the phases of bins
+        // set by their right neighbour (which is itself never set from its left). Branch-free;
+        // along a chain the phase is carried unwrapped in double precision (wrapping it would
+        // lengthen the serial chain; a float would lose 1e-4 rad after a few hundred steps)
+        // and only the stored copy is wrapped.
+        uint32_t lr = 0;   // level at which bin k is reached from its right
+        float next = 0;  // phase of bin k + 1
+        int unreached = 0;
+        for (int k = F - 1; k >= 0; k--) {
+            // & and |, not && and ||: no short-circuit branches
+            int live = g[k] > 0, by_time = (lt[k] >= ll[k]) & (lt[k] >= lr);
+            int by_left = !by_time & (ll[k] >= lr), by_right = live & !by_time & !by_left;
+            unreached |= live & (lt[k] == 0) & (ll[k] == 0) & (lr == 0);
+            float cur = by_right ? wrap1(next - fs[k]) : ps[k];
+            ps[k] = next = cur;
+            from_left[k] = (uint8_t)(live & by_left);
+            uint32_t up = lt[k] > lr ? lt[k] : lr;
+            lr = g[k] < up ? g[k] : up;
+        }
+        if (!unreached) break;
+        // islands (rare): a run of live bins that the previous frame does not reach starts at
+        // its largest bin, with its analysis phase, as the heap does when it runs empty; the
+        // sweeps run again (the other runs' choices and phases come out the same)
+        for (int k0 = 0; k0 < F;) {
+            if (g[k0] == 0) { k0++; continue; }
+            int k1 = k0, best = k0, reached = 0;
+            for (; k1 < F && g[k1] > 0; k1++) {
+                reached |= lt[k1] > 0;
+                if (mag[k1] > mag[best]) best = k1;
             }
+            if (!reached) { lt[best] = g[best]; ps[best] = pa[best]; }   // tops its run
+            k0 = k1;
         }
     }
-    s->q = lq;   // entries left over are cleared at the next frame's start
+    float prev = ps[0];   // phase of bin k - 1
+    for (int k = 1; k < F; k++) {
+        float cur = from_left[k] ? wrap1(prev + fs[k - 1]) : ps[k];
+        ps[k] = prev = cur;
+    }
 }
 
 int aug__pv_window(int rate, int for_pitch) {
@@ -359,11 +342,12 @@ int aug__pv_hop(int n_fft, int for_pitch) { return for_pitch ? n_fft / 4 : n_fft
 
 int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
                         int n_fft, int hop) {
-    return aug__pv_stretch_band(out, n_out, in, n_in, n_ch, n_fft, hop, 0, NULL, 0);
+    return aug__pv_stretch_band(out, n_out, in, n_in, n_ch, n_fft, hop, 0, NULL, 0, 0.0);
 }
 
 int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
-                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts) {
+                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts,
+                         double ratio) {
     if (n_in <= 0 || n_out <= 0 || n_ch < 1 || hop < 1 || hop > n_fft / 2) return GD_ERR_EMPTY;
     pv_state s;
     int rc = pv_init(&s, n_fft, hop, n_ch, n_bins);
@@ -374,7 +358,7 @@ int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_i
     int seg = -1;   // frames see input [cuts[seg], cuts[seg + 1]) (-1: from 0)
     memset(out, 0, (size_t)n_out * n_ch * sizeof(float));
     int N = s.N, H = N / 2, F = s.Fu, Hs = s.Hs;
-    double r = (double)n_out / (double)n_in, Ha = Hs / r;
+    double r = ratio > 0 ? ratio : (double)n_out / (double)n_in, Ha = Hs / r;
     int64_t m0 = -(int64_t)((H - 1) / Hs), p_prev = 0;   // first frame reaching sample 0
     float inv_n = 1.0f / (float)N;
     for (int64_t m = m0; m * Hs - H < n_out && !rc; m++) {

@@ -13,9 +13,12 @@
 // cuts (n_cuts, ascending input samples, may be NULL) split the input into segments at
 // transients: a frame sees only its own segment, synthesises only that segment's span of the
 // output (no pre-echo across a cut), starts it from analysis phases, and output samples are
-// normalised by the windows actually added. Returns 0 or GD_ERR_*.
+// normalised by the windows actually added. ratio: the stretch (output time per input time),
+// <= 0 for n_out / n_in; a band run decimated gives the full-rate ratio, since its lengths
+// are rounded to its rate. Returns 0 or GD_ERR_*.
 int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
-                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts);
+                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts,
+                         double ratio);
 
 // Multi-resolution stretch (pvmres.c): out (C, n_out) from in (C, n_in), pitch kept, exact
 // length, channels phase-linked. for_pitch selects the short window of the top band (1: the

@@ -34,7 +34,7 @@ typedef float v8 __attribute__((vector_size(32)));
 
 // I0 by its power series in y = (x/2)^2 (Horner on 1/(k!)^2, 30 terms: x <= 10.06 converges
 // to double precision by k = 25).
-static double bessel_i0(double x) {
+double aug__bessel_i0(double x) {
     double y = 0.25 * x * x, s = 1, t = 1;
     for (int k = 1; k < 30; k++) {
         t *= y / ((double)k * k);
@@ -166,7 +166,7 @@ int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in,
     // The kernel is even and x is exact (an integer minus a multiple of 1/512), so the entry
     // at (p, m) equals the one at (N_PHASES - p, 2 half - 1 - m): half the rows are mirrored
     // copies (taps beyond 2 half - 1 are zero either way, |w| >= 1).
-    double i0b = bessel_i0(KAISER_BETA);
+    double i0b = aug__bessel_i0(KAISER_BETA);
     for (int p = 0; p <= N_PHASES; p++) {
         double frac = (double)p / N_PHASES;
         if (p > N_PHASES / 2) {
@@ -183,7 +183,7 @@ int aug__resample_sinc(float *out, int64_t n_out, const float *in, int64_t n_in,
             if (fabs(w) < 1) {
                 double arg = M_PI * fc * x;
                 double sinc = fabs(arg) < 1e-12 ? 1 : sin(arg) / arg;
-                h = fc * sinc * bessel_i0(KAISER_BETA * sqrt(1 - w * w)) / i0b;
+                h = fc * sinc * aug__bessel_i0(KAISER_BETA * sqrt(1 - w * w)) / i0b;
             }
             bank[(size_t)p * taps + m] = (float)h;
         }
