@@ -80,24 +80,34 @@ O="$W/o.wav"
 CHAIN='gain:db=-3,bright=0.5|filter:type=peak,freq=500,q=1,db=3|compress:threshold=-20,ratio=3|reverb:rt60=0.4,wet=0.2,seed=1|noise:snr=40,seed=2'
 t_pv=$(best3 "$A" pitch --semitones 3 --mode pv "$DRUMS" -o "$O")
 t_st=$(best3 "$A" stretch --ratio 1.25 "$DRUMS" -o "$O")
+t_pvd=$(best3 "$A" pitch --semitones -3 --mode pv "$DRUMS" -o "$O")
+t_std=$(best3 "$A" stretch --ratio 0.8 "$DRUMS" -o "$O")
 t_rs=$(best3 "$A" pitch --semitones 3 "$DRUMS" -o "$O")
 t_rsb=$(best3 "$A" pitch --semitones 3 --quality best "$DRUMS" -o "$O")
 t_rsm=$(best3 "$A" pitch --semitones 3 --quality medium "$DRUMS" -o "$O")
 t_ch=$(best3 "$A" chain --ops "$CHAIN" "$DRUMS" -o "$O")
 p_pv=$(best3p "$A" pitch --semitones 3 --mode pv "$DRUMS" -o "$O")
 p_st=$(best3p "$A" stretch --ratio 1.25 "$DRUMS" -o "$O")
+p_pvd=$(best3p "$A" pitch --semitones -3 --mode pv "$DRUMS" -o "$O")
+p_std=$(best3p "$A" stretch --ratio 0.8 "$DRUMS" -o "$O")
 p_rs=$(best3p "$A" pitch --semitones 3 "$DRUMS" -o "$O")
 p_rsb=$(best3p "$A" pitch --semitones 3 --quality best "$DRUMS" -o "$O")
 p_rsm=$(best3p "$A" pitch --semitones 3 --quality medium "$DRUMS" -o "$O")
 p_ch=$(best3p "$A" chain --ops "$CHAIN" "$DRUMS" -o "$O")
 s_pv=$(best3 sox -D "$DRUMS" "$O" pitch 300 rate -v 44100)
 s_st=$(best3 sox -D "$DRUMS" "$O" tempo 0.8)
+s_pvd=$(best3 sox -D "$DRUMS" "$O" pitch -300 rate -v 44100)
+s_std=$(best3 sox -D "$DRUMS" "$O" tempo 1.25)
 s_rs=$(best3 sox -D "$DRUMS" "$O" speed 1.189207 rate -v 44100)
 s_ch=$(best3 sox -D "$DRUMS" "$O" gain -3 equalizer 500 1q 3 compand 0.005,0.1 -60,-60,-20,-20,0,-13.3 reverb 20)
 r3_pv=$(best3 rubberband -3 -q -p 3 "$DRUMS" "$O")
 r3_st=$(best3 rubberband -3 -q -t 1.25 "$DRUMS" "$O")
 r2_pv=$(best3 rubberband -q -p 3 "$DRUMS" "$O")
 r2_st=$(best3 rubberband -q -t 1.25 "$DRUMS" "$O")
+r3_pvd=$(best3 rubberband -3 -q -p -3 "$DRUMS" "$O")
+r3_std=$(best3 rubberband -3 -q -t 0.8 "$DRUMS" "$O")
+r2_pvd=$(best3 rubberband -q -p -3 "$DRUMS" "$O")
+r2_std=$(best3 rubberband -q -t 0.8 "$DRUMS" "$O")
 
 echo "### Speed: x real time per core on ${DUR%.*} s of drums (one process, best of $RUNS, I/O included)"
 echo
@@ -105,6 +115,8 @@ echo "| work | ours | ours, processing only | sox | rubberband R3 | rubberband R
 echo "|---|---|---|---|---|---|---|"
 echo "| length-keeping pitch +3 st (ours: pv, multi-resolution PGHI) | $(xrt $t_pv) | $(xrt $p_pv) | $(xrt $s_pv) (pitch + rate -v) | $(xrt $r3_pv) | $(xrt $r2_pv) | $(ratio $t_pv $s_pv) |"
 echo "| time stretch x1.25 (ours: multi-resolution PGHI) | $(xrt $t_st) | $(xrt $p_st) | $(xrt $s_st) (tempo) | $(xrt $r3_st) | $(xrt $r2_st) | $(ratio $t_st $s_st) |"
+echo "| length-keeping pitch -3 st (compressing) | $(xrt $t_pvd) | $(xrt $p_pvd) | $(xrt $s_pvd) (pitch + rate -v) | $(xrt $r3_pvd) | $(xrt $r2_pvd) | $(ratio $t_pvd $s_pvd) |"
+echo "| time stretch x0.8 (compressing) | $(xrt $t_std) | $(xrt $p_std) | $(xrt $s_std) (tempo) | $(xrt $r3_std) | $(xrt $r2_std) | $(ratio $t_std $s_std) |"
 echo "| resampling pitch +3 st, ours (polyphase sinc, default) | $(xrt $t_rs) | $(xrt $p_rs) | $(xrt $s_rs) (speed + rate -v) | - | - | $(ratio $t_rs $s_rs) |"
 echo "| resampling pitch +3 st, libsamplerate best (quality=best) | $(xrt $t_rsb) | $(xrt $p_rsb) | | - | - | $(ratio $t_rsb $s_rs) |"
 echo "| resampling pitch +3 st, libsamplerate medium (quality=medium) | $(xrt $t_rsm) | $(xrt $p_rsm) | | - | - | $(ratio $t_rsm $s_rs) |"
