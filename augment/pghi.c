@@ -53,6 +53,20 @@ static inline uint32_t level_key(float mag, uint32_t tie) {
     return (v.u >> 17) << 15 | tie;
 }
 
+// Largest of n magnitudes (>= 0, not NaN): a max over their bit patterns, which order as the
+// values do, so the reduction vectorises (a float max reduction does not without fast-math).
+static float max_mag(const float *mag, int n) {
+    uint32_t m = 0;
+    for (int k = 0; k < n; k++) {
+        uint32_t u;
+        memcpy(&u, mag + k, sizeof u);
+        m = u > m ? u : m;
+    }
+    float f;
+    memcpy(&f, &m, sizeof f);
+    return f;
+}
+
 // Principal argument in [-pi, pi] (a cast instead of floor(): no libm call in the inner loops).
 static inline double princarg(double p) {
     long n = (long)(p * (0.5 / M_PI) + (p >= 0 ? 0.5 : -0.5));
@@ -219,11 +233,7 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p, int
 // where it belongs) instead of being anchored at the frame.
 static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, double shift) {
     int F = s->Fu, N = s->N;
-    float fmax = 0, pmax = 0, rf = (float)r;
-    for (int k = 0; k < F; k++) {
-        if (s->mag[k] > fmax) fmax = s->mag[k];
-        if (s->mag_prev[k] > pmax) pmax = s->mag_prev[k];
-    }
+    float fmax = max_mag(s->mag, F), pmax = max_mag(s->mag_prev, F), rf = (float)r;
     float thr = fmax * 3.16e-4f, pthr = pmax * 3.16e-4f;
     if (!have_prev || pmax <= 0) {   // first frame (or after silence): analysis phases
         // omega_k from the phase difference to the frame N / REF_DIV later (s->pa_ref):
@@ -284,11 +294,13 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
     const float *restrict mag = s->mag, *restrict mp = s->mag_prev, *restrict pa = s->pa;
     const float *restrict pp = s->ps_prev, *restrict ta = s->tadv, *restrict fs = s->fstep;
     float *restrict ps = s->ps;
-    for (int k = 0; k < F; k++) {   // every live bin provisionally by the time step
-        int live = mag[k] > thr;
-        g[k] = live ? level_key(mag[k], KEY_CURRENT) : 0;   // the level it passes on
-        lt[k] = live && mp[k] > pthr ? level_key(mp[k], (uint32_t)k) : 0;
-        ps[k] = live ? wrap1(pp[k] + ta[k]) : pa[k];
+    // every live bin provisionally by the time step; three plain loops with selects only, so
+    // that each vectorises
+    for (int k = 0; k < F; k++) g[k] = mag[k] > thr ? level_key(mag[k], KEY_CURRENT) : 0;
+    for (int k = 0; k < F; k++) lt[k] = (g[k] > 0) & (mp[k] > pthr) ? level_key(mp[k], (uint32_t)k) : 0;
+    for (int k = 0; k < F; k++) {
+        float by_time = wrap1(pp[k] + ta[k]), analysis = pa[k];
+        ps[k] = g[k] > 0 ? by_time : analysis;
     }
     for (int pass = 0; pass < 2; pass++) {
         ll[0] = 0;
