@@ -95,8 +95,8 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
 // The same with synthesis hop `hop` (aug__pv_stretch: n_fft / 4); 1 <= hop <= n_fft / 2.
 int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
                         int n_fft, int hop);
-// The engine's synthesis hop for a window: for_pitch 1 (n_fft / 4) or 0 (stretch, n_fft / 3).
-int aug__pv_hop(int n_fft, int for_pitch);
+// The engine's synthesis hop for a window (n_fft / 3).
+int aug__pv_hop(int n_fft);
 // Polyphase Kaiser-sinc resampling (resample.c): out (C, n_out) reading in (C, n_in) at speed
 // n_in / n_out; passband 0.84, stopband from 1.0 x the lower Nyquist, 100 dB Kaiser design.
 // Returns 0 or GD_ERR_*.

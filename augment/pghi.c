@@ -5,10 +5,11 @@
 // are the caller's: aug__pv_window gives 768 samples at 44.1 kHz for stretch and 1024 for
 // pitch (drum attacks want short windows: 2048 left 20 dB pre-echo at -5 st in
 // tests/augment/test_effects.c test_attacks_sharp, at equal spectral scores), scaled with the
-// rate; aug__pv_hop gives Hs = N/4 (redundancy 4) for pitch and N/3 for stretch. Chosen on
-// bench/augment_quality.py: redundancy 8 measured no better than 4; for stretch, 3 measured
-// the same spectral convergence at x1.25 (-12.7 dB) and 0.2 dB less at x0.8 (-11.0 vs -11.2,
-// R3 -9.9) for a quarter fewer frames (pitch keeps 4: -0.5 dB SC at -7 st with 3).
+// rate; aug__pv_hop gives Hs = N/3 (redundancy 3). Chosen on bench/augment_quality.py:
+// redundancy 8 measured no better than 4, and 3 the same spectral convergence as 4 for a
+// quarter fewer frames: for stretch since the single-window engine (x1.25 -12.7 dB both, x0.8
+// 0.2 dB less); for pitch since this engine became the top band of pvmres.c (within 0.1 dB
+// on all 24 pitch rows; it had cost 0.5 dB at -7 st as the only engine).
 // Phase gradients come from the analysis: time direction (instantaneous frequency) from the
 // phase difference of consecutive analysis frames (classic PV); frequency direction (local
 // group delay) from the phase difference of adjacent bins, scaled by r, so an attack inside a
@@ -353,7 +354,7 @@ int aug__pv_stretch(float *out, int64_t n_out, const float *in, int64_t n_in, in
     return aug__pv_stretch_hop(out, n_out, in, n_in, n_ch, n_fft, n_fft / 4);
 }
 
-int aug__pv_hop(int n_fft, int for_pitch) { return for_pitch ? n_fft / 4 : n_fft / 3; }
+int aug__pv_hop(int n_fft) { return n_fft / 3; }
 
 int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
                         int n_fft, int hop) {

@@ -266,7 +266,7 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
         top = z;
     }
     int nf = b[nb - 1].n_fft;
-    rc = aug__pv_stretch_band(out, n_out, top, n_in, n_ch, nf, band_hop(aug__pv_hop(nf, for_pitch), nf, r, 2),
+    rc = aug__pv_stretch_band(out, n_out, top, n_in, n_ch, nf, band_hop(aug__pv_hop(nf), nf, r, 2),
                               0, NULL, 0, r);
     for (int k = nb - 2; k >= 0 && !rc; k--) {   // the bands below, added: a - z
         double width = 0.25 * b[k].f_hi;   // crossover transition width, Hz

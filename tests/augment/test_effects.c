@@ -313,7 +313,7 @@ static void test_stretch(void) {
     CHECK_ARRAY_NEAR(y, x.data, 30000, 2e-5, 0);
     CHECK(aug__pv_stretch(y, 30000, x.data, 30000, 1, 2048) == 0);
     CHECK_ARRAY_NEAR(y, x.data, 30000, 2e-5, 0);
-    CHECK(aug__pv_stretch_hop(y, 30000, x.data, 30000, 1, 768, aug__pv_hop(768, 0)) == 0);
+    CHECK(aug__pv_stretch_hop(y, 30000, x.data, 30000, 1, 768, aug__pv_hop(768)) == 0);
     CHECK_ARRAY_NEAR(y, x.data, 30000, 2e-5, 0);   // the stretch effect's hop (N/3)
     free(y);
     gd_audio_free(&x);
