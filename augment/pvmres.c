@@ -49,7 +49,7 @@ static int band_layout(pv_band *b, int rate, int for_pitch) {
 // Zero-phase FIR low-pass of every channel of x (C, n) into y: windowed sinc, cut-off fc,
 // transition about `width` Hz wide (4-term Blackman-Harris window, 92 dB side lobes, DC gain
 // 1), by FFT overlap-add. Returns 0 or GD_ERR_*.
-static int lowpass(float *y, const float *x, int64_t n, int n_ch, double fc, double width, int rate) {
+static int lowpass(float *y, const float *x, int64_t n, int n_ch, double fc, double width, double rate) {
     int M = (int)(4.0 * rate / width) | 1, half = M / 2, NF = 8192;
     while (NF < 2 * M) NF *= 2;
     int L = NF - M + 1, rc = 0;
@@ -218,28 +218,20 @@ static void upsample_add(float *y, int64_t n_y, const float *x, int64_t n, int L
     }
 }
 
-// Stretches the band hi - lo (each (C, n_in); lo may be NULL: zero) at rate / L and adds it to
-// out (C, n_out): the engine (window n_fft, hop, both at the decimated rate) reads every L-th
-// sample and its output returns to the full rate through upsample_add(). cuts (full-rate
-// samples) are rescaled in place. r: the full-rate stretch. Returns 0 or GD_ERR_*.
-static int band_stretch_add(float *out, int64_t n_out, const float *hi, const float *lo,
-                            int64_t n_in, int n_ch, int L, int n_fft, int hop, int bins,
-                            int64_t *cuts, int nc, double r) {
+// Stretches band x (C, n_x) at rate / L and adds it to out (C, n_out): the engine (window
+// n_fft, hop, both at the decimated rate) runs at that rate and its output returns to the full
+// rate through upsample_add(). cuts (full-rate samples) are rescaled in place. r: the
+// full-rate stretch. Returns 0 or GD_ERR_*.
+static int band_stretch_add(float *out, int64_t n_out, const float *x, int64_t n_x, int n_ch,
+                            int L, int n_fft, int hop, int bins, int64_t *cuts, int nc, double r) {
     // the decimated output runs past the end by the kernel's half-width
-    int64_t ni = (n_in + L - 1) / L, no = (n_out + L - 1) / L + (L > 1 ? UP_HALF : 0);
-    float *xd = malloc((size_t)ni * n_ch * sizeof(float)), *yd = malloc((size_t)no * n_ch * sizeof(float));
-    int rc = 0;
-    if (!xd || !yd) { rc = GD_ERR_NOMEM; goto done; }
-    for (int c = 0; c < n_ch; c++) {
-        const float *h = hi + (size_t)c * n_in, *l = lo ? lo + (size_t)c * n_in : NULL;
-        float *d = xd + (size_t)c * ni;
-        for (int64_t j = 0; j < ni; j++) d[j] = l ? h[j * L] - l[j * L] : h[j * L];
-    }
+    int64_t no = (n_out + L - 1) / L + (L > 1 ? UP_HALF : 0);
+    float *yd = malloc((size_t)no * n_ch * sizeof(float));
+    if (!yd) return GD_ERR_NOMEM;
     for (int k = 0; k < nc; k++) cuts[k] = (cuts[k] + L / 2) / L;
-    if ((rc = aug__pv_stretch_band(yd, no, xd, ni, n_ch, n_fft, hop, bins, cuts, nc, r))) goto done;
-    for (int c = 0; c < n_ch; c++) upsample_add(out + (size_t)c * n_out, n_out, yd + (size_t)c * no, no, L);
-done:
-    free(xd); free(yd);
+    int rc = aug__pv_stretch_band(yd, no, x, n_x, n_ch, n_fft, hop, bins, cuts, nc, r);
+    for (int c = 0; c < n_ch && !rc; c++) upsample_add(out + (size_t)c * n_out, n_out, yd + (size_t)c * no, no, L);
+    free(yd);
     return rc;
 }
 
@@ -251,7 +243,7 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
     size_t ni = (size_t)n_in * n_ch;
     double r = (double)n_out / (double)n_in;
     int64_t *on = NULL, *cuts = NULL;
-    // a: the low-pass at crossover k (the band's upper edge), z: at crossover k - 1
+    // a: the low-pass at the highest crossover, z: the input less it (the top band)
     float *a = malloc(ni * sizeof(float)), *z = malloc(ni * sizeof(float));
     if (!a || !z) { rc = GD_ERR_NOMEM; goto done; }
     if ((rc = find_onsets(&on, &n_on, in, n_in, n_ch))) goto done;
@@ -268,19 +260,36 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
     int nf = b[nb - 1].n_fft;
     rc = aug__pv_stretch_band(out, n_out, top, n_in, n_ch, nf, band_hop(aug__pv_hop(nf), nf, r, 2),
                               0, NULL, 0, r);
-    for (int k = nb - 2; k >= 0 && !rc; k--) {   // the bands below, added: a - z
+    // The bands below, added. cur: the low-pass at crossover k, at rate / step. Band k is cur
+    // less the low-pass at crossover k - 1, and that low-pass is taken of cur itself, after
+    // subsampling it to band k's own rate (cur holds nothing above band k, and the bands sum
+    // to the input exactly whatever the lower low-passes are): one full-rate FIR in all.
+    float *cur = a;
+    int64_t n_cur = n_in;
+    int step = 1;
+    for (int k = nb - 2; k >= 0 && !rc; k--) {
         double width = 0.25 * b[k].f_hi;   // crossover transition width, Hz
-        if (k > 0 && (rc = lowpass(z, in, n_in, n_ch, b[k - 1].f_hi, 0.25 * b[k - 1].f_hi, rate))) break;
+        int L = band_decim(b[k].f_hi + width, rate, b[k].n_fft), q = L / step;
+        int64_t nd = (n_cur + q - 1) / q;
+        float *x = malloc((size_t)nd * n_ch * sizeof(float)), *lo = NULL;
+        if (!x || (k > 0 && !(lo = malloc((size_t)nd * n_ch * sizeof(float))))) { free(x); rc = GD_ERR_NOMEM; break; }
+        for (int c = 0; c < n_ch; c++)
+            for (int64_t j = 0; j < nd; j++) x[(size_t)c * nd + j] = cur[(size_t)c * n_cur + j * q];
+        if (k > 0 && !(rc = lowpass(lo, x, nd, n_ch, b[k - 1].f_hi, 0.25 * b[k - 1].f_hi, (double)rate / L)))
+            for (size_t j = 0; j < (size_t)nd * n_ch; j++) x[j] -= lo[j];
         int bins = (int)ceil((b[k].f_hi + width) * b[k].n_fft / rate) + 4;
         // the full-rate hop, rounded up at the decimated rate (rounded down, a compressing
         // hop of 680 instead of 683 at -7 st cost 0.8 dB SC on the 150 Hz membrane)
-        int L = band_decim(b[k].f_hi + width, rate, b[k].n_fft);
         int hop = (band_hop(b[k].n_fft / 4, b[k].n_fft, r, 5) + L - 1) / L;
         int nc = thin_cuts(cuts, on, n_on, 2 * hop * L);
-        rc = band_stretch_add(out, n_out, a, k > 0 ? z : NULL, n_in, n_ch, L, b[k].n_fft / L, hop,
-                              bins, cuts, nc, r);
-        float *t = a; a = z; z = t;
+        if (!rc) rc = band_stretch_add(out, n_out, x, nd, n_ch, L, b[k].n_fft / L, hop, bins, cuts, nc, r);
+        free(x);
+        if (cur != a) free(cur);
+        cur = lo;
+        n_cur = nd;
+        step = L;
     }
+    if (cur != a) free(cur);
 done:
     free(a); free(z); free(on); free(cuts);
     return rc;
