@@ -243,30 +243,35 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
     size_t ni = (size_t)n_in * n_ch;
     double r = (double)n_out / (double)n_in;
     int64_t *on = NULL, *cuts = NULL;
-    // a: the low-pass at the highest crossover, z: the input less it (the top band)
-    float *a = malloc(ni * sizeof(float)), *z = malloc(ni * sizeof(float));
-    if (!a || !z) { rc = GD_ERR_NOMEM; goto done; }
+    // a: the low-pass at the highest crossover, then (in place) the input less it: the top band
+    float *a = malloc(ni * sizeof(float)), *cur = NULL;
+    int64_t n_cur = n_in;
+    int step = 1;   // cur: the low-pass at crossover k, at rate / step
+    if (!a) { rc = GD_ERR_NOMEM; goto done; }
     if ((rc = find_onsets(&on, &n_on, in, n_in, n_ch))) goto done;
     if (!(cuts = malloc((size_t)(n_on > 0 ? n_on : 1) * sizeof(int64_t)))) { rc = GD_ERR_NOMEM; goto done; }
-    // the top band first, straight into out: the input less the highest crossover's low-pass.
-    // It runs uncut: its short window keeps attacks (cutting it measured the same spectral
-    // convergence on drums)
     const float *top = in;
     if (nb > 1) {
-        if ((rc = lowpass(a, in, n_in, n_ch, b[nb - 2].f_hi, 0.25 * b[nb - 2].f_hi, rate))) goto done;
-        for (size_t j = 0; j < ni; j++) z[j] = in[j] - a[j];
-        top = z;
+        const pv_band *bk = &b[nb - 2];
+        if ((rc = lowpass(a, in, n_in, n_ch, bk->f_hi, 0.25 * bk->f_hi, rate))) goto done;
+        // what the band below needs of it, at that band's rate, before it is overwritten
+        step = band_decim(bk->f_hi + 0.25 * bk->f_hi, rate, bk->n_fft);
+        n_cur = (n_in + step - 1) / step;
+        if (!(cur = malloc((size_t)n_cur * n_ch * sizeof(float)))) { rc = GD_ERR_NOMEM; goto done; }
+        for (int c = 0; c < n_ch; c++)
+            for (int64_t j = 0; j < n_cur; j++) cur[(size_t)c * n_cur + j] = a[(size_t)c * n_in + j * step];
+        for (size_t j = 0; j < ni; j++) a[j] = in[j] - a[j];
+        top = a;
     }
+    // The top band first, straight into out. It runs uncut: its short window keeps attacks
+    // (cutting it measured the same spectral convergence on drums)
     int nf = b[nb - 1].n_fft;
     rc = aug__pv_stretch_band(out, n_out, top, n_in, n_ch, nf, band_hop(aug__pv_hop(nf), nf, r, 2),
                               0, NULL, 0, r);
-    // The bands below, added. cur: the low-pass at crossover k, at rate / step. Band k is cur
-    // less the low-pass at crossover k - 1, and that low-pass is taken of cur itself, after
-    // subsampling it to band k's own rate (cur holds nothing above band k, and the bands sum
-    // to the input exactly whatever the lower low-passes are): one full-rate FIR in all.
-    float *cur = a;
-    int64_t n_cur = n_in;
-    int step = 1;
+    // The bands below, added. Band k is cur less the low-pass at crossover k - 1, and that
+    // low-pass is taken of cur itself, after subsampling it to band k's own rate (cur holds
+    // nothing above band k, and the bands sum to the input exactly whatever the lower
+    // low-passes are): one full-rate FIR in all.
     for (int k = nb - 2; k >= 0 && !rc; k--) {
         double width = 0.25 * b[k].f_hi;   // crossover transition width, Hz
         int L = band_decim(b[k].f_hi + width, rate, b[k].n_fft), q = L / step;
@@ -284,13 +289,12 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
         int nc = thin_cuts(cuts, on, n_on, 2 * hop * L);
         if (!rc) rc = band_stretch_add(out, n_out, x, nd, n_ch, L, b[k].n_fft / L, hop, bins, cuts, nc, r);
         free(x);
-        if (cur != a) free(cur);
+        free(cur);
         cur = lo;
         n_cur = nd;
         step = L;
     }
-    if (cur != a) free(cur);
 done:
-    free(a); free(z); free(on); free(cuts);
+    free(a); free(cur); free(on); free(cuts);
     return rc;
 }
