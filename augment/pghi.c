@@ -125,7 +125,7 @@ static inline void fast_sincosf(float d, float *sn, float *cs) {
 
 typedef struct {
     int N, F, Hs;
-    int Fu;                    // bins processed: [0, Fu); the rest are zeroed (a band engine)
+    int Fl, Fu;                // bins processed: [Fl, Fu); the rest are zeroed (a band engine)
     int XS;                    // floats per channel in Xc: 2F rounded up to keep SIMD alignment
     int C;                     // channels
     float *win, *buf, *X, *Xc; // X: (F, 2) channel sum; Xc: (C, F, 2) per channel
@@ -153,12 +153,13 @@ static void pv_free(pv_state *s) {
     free(s->pa_prev); free(s->ps_prev); free(s->lvl); free(s->src);
 }
 
-static int pv_init(pv_state *s, int n_fft, int hop, int n_ch, int n_bins) {
+static int pv_init(pv_state *s, int n_fft, int hop, int n_ch, int bin_lo, int bin_hi) {
     memset(s, 0, sizeof *s);
     s->C = n_ch;
     s->N = n_fft;
     s->F = s->N / 2 + 1;
-    s->Fu = n_bins < 1 || n_bins > s->F ? s->F : n_bins;
+    s->Fu = bin_hi < 1 || bin_hi > s->F ? s->F : bin_hi;
+    s->Fl = bin_lo > 0 && bin_lo < s->Fu ? bin_lo : 0;
     s->Hs = hop;
     int N = s->N, F = s->F;
     s->win = malloc(N * sizeof(float));
@@ -218,7 +219,7 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p, int
     }
     const float *restrict X = s->X;
     float *restrict mag = s->mag, *restrict pa = s->pa;
-    for (int k = 0; k < s->Fu; k++) {
+    for (int k = s->Fl; k < s->Fu; k++) {
         float re = X[2 * k], im = X[2 * k + 1];
         mag[k] = sqrtf(re * re + im * im);
         pa[k] = fast_atan2f(im, re);
@@ -233,14 +234,15 @@ static int pv_analyse(pv_state *s, const float *in, int64_t n_in, int64_t p, int
 // start to r tau, so partials keep their relative phase (the beating of close partials stays
 // where it belongs) instead of being anchored at the frame.
 static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, double shift) {
-    int F = s->Fu, N = s->N;
-    float fmax = max_mag(s->mag, F), pmax = max_mag(s->mag_prev, F), rf = (float)r;
+    // bins [k0, Fu) only: every per-bin pointer below starts at bin k0
+    int k0 = s->Fl, F = s->Fu - k0, N = s->N;
+    float fmax = max_mag(s->mag + k0, F), pmax = max_mag(s->mag_prev + k0, F), rf = (float)r;
     float thr = fmax * 3.16e-4f, pthr = pmax * 3.16e-4f;
     if (!have_prev || pmax <= 0) {   // first frame (or after silence): analysis phases
         // omega_k from the phase difference to the frame N / REF_DIV later (s->pa_ref):
         // unambiguous within the main lobe (+-2 bins)
         float d = (float)(N / REF_DIV), sh = (float)shift;
-        for (int k = 0; k < F; k++) {
+        for (int k = k0; k < s->Fu; k++) {
             float wk = (float)(2 * M_PI / N) * (float)k;
             float om = wk + princargf(s->pa_ref[k] - s->pa[k] - princargf(wk * d)) / d;
             s->ps[k] = princargf(s->pa[k] + princargf(om * sh));
@@ -253,18 +255,19 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
         if (slot < 0) {   // the analysis hop alternates between two values: cache both
             slot = s->adv_hop[0] < 0 ? 0 : 1;
             s->adv_hop[slot] = hop_a;
-            for (int k = 0; k < F; k++) s->adv_a[slot][k] = (float)princarg(2 * M_PI * k / N * hop_a);
+            for (int k = k0; k < s->Fu; k++) s->adv_a[slot][k] = (float)princarg(2 * M_PI * k / N * hop_a);
         }
         adv_a = s->adv_a[slot];
     }
+    adv_a += k0;
     // Both integration steps, for every bin at once (vectorised), so the sweeps below only add
     // and wrap: time direction, Hs x the instantaneous frequency (bin frequency + measured
     // deviation); frequency direction, the adjacent-bin phase difference = -2 pi d / N for
     // energy d samples from the frame centre, scaled by r so the event lands at r d in the
     // output (jumps beyond pi/2 are sign flips between window lobes, not delays: kept as is).
     {
-        const float *restrict pa = s->pa, *restrict pp = s->pa_prev, *restrict as = s->adv_s;
-        float *restrict ta = s->tadv, *restrict fs = s->fstep;
+        const float *restrict pa = s->pa + k0, *restrict pp = s->pa_prev + k0, *restrict as = s->adv_s + k0;
+        float *restrict ta = s->tadv + k0, *restrict fs = s->fstep + k0;
         float hs = (float)s->Hs, hop = hop_a > 0 ? (float)hop_a : 1.0f;
         for (int k = 0; k < F; k++) {
             float dev = hop_a > 0 ? princargf(pa[k] - pp[k] - adv_a[k]) / hop : 0.0f;
@@ -292,9 +295,9 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
     // runs empty.
     uint32_t *restrict lt = s->lvl, *restrict ll = s->lvl + F, *restrict g = s->lvl + 2 * F;
     uint8_t *restrict src = s->src;
-    const float *restrict mag = s->mag, *restrict mp = s->mag_prev, *restrict pa = s->pa;
-    const float *restrict pp = s->ps_prev, *restrict ta = s->tadv, *restrict fs = s->fstep;
-    float *restrict ps = s->ps;
+    const float *restrict mag = s->mag + k0, *restrict mp = s->mag_prev + k0, *restrict pa = s->pa + k0;
+    const float *restrict pp = s->ps_prev + k0, *restrict ta = s->tadv + k0, *restrict fs = s->fstep + k0;
+    float *restrict ps = s->ps + k0;
     // every live bin provisionally by the time step; three plain loops with selects only, so
     // that each vectorises
     for (int k = 0; k < F; k++) g[k] = mag[k] > thr ? level_key(mag[k], KEY_CURRENT) : 0;
@@ -358,22 +361,22 @@ int aug__pv_hop(int n_fft) { return n_fft / 3; }
 
 int aug__pv_stretch_hop(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
                         int n_fft, int hop) {
-    return aug__pv_stretch_band(out, n_out, in, n_in, n_ch, n_fft, hop, 0, NULL, 0, 0.0);
+    return aug__pv_stretch_band(out, n_out, in, n_in, n_ch, n_fft, hop, 0, 0, NULL, 0, 0.0);
 }
 
 int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_in, int n_ch,
-                         int n_fft, int hop, int n_bins, const int64_t *cuts, int n_cuts,
-                         double ratio) {
+                         int n_fft, int hop, int bin_lo, int bin_hi, const int64_t *cuts,
+                         int n_cuts, double ratio) {
     if (n_in <= 0 || n_out <= 0 || n_ch < 1 || hop < 1 || hop > n_fft / 2) return GD_ERR_EMPTY;
     pv_state s;
-    int rc = pv_init(&s, n_fft, hop, n_ch, n_bins);
+    int rc = pv_init(&s, n_fft, hop, n_ch, bin_lo, bin_hi);
     if (rc) return rc;
     float *wsum = calloc((size_t)n_fft, sizeof(float));
     float *norm = n_cuts > 0 ? calloc((size_t)n_out, sizeof(float)) : NULL;
     if (!wsum || (n_cuts > 0 && !norm)) { free(wsum); pv_free(&s); return GD_ERR_NOMEM; }
     int seg = -1;   // frames see input [cuts[seg], cuts[seg + 1]) (-1: from 0)
     memset(out, 0, (size_t)n_out * n_ch * sizeof(float));
-    int N = s.N, H = N / 2, F = s.Fu, Hs = s.Hs;
+    int N = s.N, H = N / 2, Fl = s.Fl, F = s.Fu, Hs = s.Hs;
     double r = ratio > 0 ? ratio : (double)n_out / (double)n_in, Ha = Hs / r;
     int64_t m0 = -(int64_t)((H - 1) / Hs), p_prev = 0;   // first frame reaching sample 0
     float inv_n = 1.0f / (float)N;
@@ -392,7 +395,7 @@ int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_i
         // re-anchored restarts measured better only when compressing (r < 1: -7 st on
         // membranes 5 dB closer; at r > 1 0.1-1 dB further on drums and membranes)
         pv_integrate(&s, p - p_prev, r, !restart, r < 1 ? (r - 1) * (double)(p - lo) : 0.0);
-        for (int k = 0; k < F; k++)   // rotation by (synthesis - analysis) phase
+        for (int k = Fl; k < F; k++)   // rotation by (synthesis - analysis) phase
             fast_sincosf(s.ps[k] - s.pa[k], &s.rot[2 * k + 1], &s.rot[2 * k]);
         int64_t c = m * Hs;
         int t0 = c - H < 0 ? (int)-c : -H, t1 = c + H > n_out ? (int)(n_out - c) : H;
@@ -404,12 +407,13 @@ int aug__pv_stretch_band(float *out, int64_t n_out, const float *in, int64_t n_i
         }
         for (int ch = 0; ch < n_ch && !rc; ch++) {   // every channel turns alike: image kept
             float *X = s.Xc + (size_t)ch * s.XS, *y = out + ch * n_out;
-            for (int k = 0; k < F; k++) {
+            for (int k = Fl; k < F; k++) {
                 float re = X[2 * k], im = X[2 * k + 1], co = s.rot[2 * k], si = s.rot[2 * k + 1];
                 X[2 * k] = re * co - im * si;
                 X[2 * k + 1] = re * si + im * co;
             }
-            memset(X + 2 * F, 0, (size_t)(s.F - F) * 2 * sizeof(float));   // outside the band
+            memset(X, 0, (size_t)Fl * 2 * sizeof(float));   // outside the band
+            memset(X + 2 * F, 0, (size_t)(s.F - F) * 2 * sizeof(float));
             if ((rc = gd_fftwise_c2r(N, 1, X, s.buf))) break;
             const float *w = s.win + H;
             float *yc = y + c;

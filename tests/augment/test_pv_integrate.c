@@ -87,7 +87,7 @@ static int check_frame(const pv_state *s, counts *n) {
 // (islands appear), random phases; the integration runs on them as on a stretch by 1.25.
 static void test_sweeps_match_definition(void) {
     pv_state s;
-    CHECK(pv_init(&s, N_FFT, N_FFT / 4, 1, 0) == 0);
+    CHECK(pv_init(&s, N_FFT, N_FFT / 4, 1, 0, 0) == 0);
     gd_rng r;
     gd_rng_init(&r, 5, 6);
     counts n = {0};
