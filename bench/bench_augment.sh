@@ -4,8 +4,9 @@
 #     truth, drums (attacks) and membranes (close partials, long decays)
 #     (bench/augment_quality.py: numpy/scipy from Debian's python3; skipped if missing)
 #  2. speed: x real time per core (one process, OMP_NUM_THREADS=1, best of 5 wall-clock runs
-#     including process start and WAV I/O, like the peers) on 60 s of real drum audio made
-#     from the default data (hydrogen-drumkits: circAfrique v4 + The Black Pearl 1.0)
+#     including process start and WAV I/O, like the peers, all commands in turn) on 60 s of
+#     real drum audio made from the default data (hydrogen-drumkits: circAfrique v4 + The
+#     Black Pearl 1.0)
 #  3. `augment run` scaling from 1 to all cores.
 # Run from the repo root after `make`. Prints Markdown. Work files go to bench/out/augment.
 set -u
@@ -49,65 +50,57 @@ if [ ! -d "$W/hits" ] || [ ! -f "$DRUMS" ]; then
 fi
 DUR=$(soxi -D "$DRUMS")
 
-# best of RUNS wall-clock seconds of a command (the machine is shared: the best run is the
-# one least disturbed)
+# best of RUNS runs (the machine is shared: the best run is the one least disturbed)
 RUNS=${GD_BENCH_RUNS:-5}
-best3() {
-    local best=999999 t0 t1 t
-    for _ in $(seq "$RUNS"); do
-        t0=$EPOCHREALTIME
-        OMP_NUM_THREADS=1 "$@" >/dev/null 2>&1 || { echo "nan"; return; }
-        t1=$EPOCHREALTIME
-        t=$(echo "$t1 - $t0" | bc -l)
-        best=$(echo "if ($t < $best) $t else $best" | bc -l)
-    done
-    echo "$best"
-}
-# best of RUNS processing-only seconds (ours: --time prints them, I/O excluded)
-best3p() {
-    local best=999999 t
-    for _ in $(seq "$RUNS"); do
-        t=$(OMP_NUM_THREADS=1 "$@" --time 2>&1 >/dev/null | sed -n 's/^time: \([0-9.]*\) s.*/\1/p')
-        [ -z "$t" ] && { echo "nan"; return; }
-        best=$(echo "if ($t < $best) $t else $best" | bc -l)
-    done
-    echo "$best"
-}
 xrt() { [ "$1" = nan ] && echo "failed" || printf "%.0fx" "$(echo "$DUR / $1" | bc -l)"; }
 ratio() { { [ "$1" = nan ] || [ "$2" = nan ]; } && echo "-" || printf "%.2f" "$(echo "$2 / $1" | bc -l)"; }
 
 O="$W/o.wav"
 CHAIN='gain:db=-3,bright=0.5|filter:type=peak,freq=500,q=1,db=3|compress:threshold=-20,ratio=3|reverb:rt60=0.4,wet=0.2,seed=1|noise:snr=40,seed=2'
-t_pv=$(best3 "$A" pitch --semitones 3 --mode pv "$DRUMS" -o "$O")
-t_st=$(best3 "$A" stretch --ratio 1.25 "$DRUMS" -o "$O")
-t_pvd=$(best3 "$A" pitch --semitones -3 --mode pv "$DRUMS" -o "$O")
-t_std=$(best3 "$A" stretch --ratio 0.8 "$DRUMS" -o "$O")
-t_rs=$(best3 "$A" pitch --semitones 3 "$DRUMS" -o "$O")
-t_rsb=$(best3 "$A" pitch --semitones 3 --quality best "$DRUMS" -o "$O")
-t_rsm=$(best3 "$A" pitch --semitones 3 --quality medium "$DRUMS" -o "$O")
-t_ch=$(best3 "$A" chain --ops "$CHAIN" "$DRUMS" -o "$O")
-p_pv=$(best3p "$A" pitch --semitones 3 --mode pv "$DRUMS" -o "$O")
-p_st=$(best3p "$A" stretch --ratio 1.25 "$DRUMS" -o "$O")
-p_pvd=$(best3p "$A" pitch --semitones -3 --mode pv "$DRUMS" -o "$O")
-p_std=$(best3p "$A" stretch --ratio 0.8 "$DRUMS" -o "$O")
-p_rs=$(best3p "$A" pitch --semitones 3 "$DRUMS" -o "$O")
-p_rsb=$(best3p "$A" pitch --semitones 3 --quality best "$DRUMS" -o "$O")
-p_rsm=$(best3p "$A" pitch --semitones 3 --quality medium "$DRUMS" -o "$O")
-p_ch=$(best3p "$A" chain --ops "$CHAIN" "$DRUMS" -o "$O")
-s_pv=$(best3 sox -D "$DRUMS" "$O" pitch 300 rate -v 44100)
-s_st=$(best3 sox -D "$DRUMS" "$O" tempo 0.8)
-s_pvd=$(best3 sox -D "$DRUMS" "$O" pitch -300 rate -v 44100)
-s_std=$(best3 sox -D "$DRUMS" "$O" tempo 1.25)
-s_rs=$(best3 sox -D "$DRUMS" "$O" speed 1.189207 rate -v 44100)
-s_ch=$(best3 sox -D "$DRUMS" "$O" gain -3 equalizer 500 1q 3 compand 0.005,0.1 -60,-60,-20,-20,0,-13.3 reverb 20)
-r3_pv=$(best3 rubberband -3 -q -p 3 "$DRUMS" "$O")
-r3_st=$(best3 rubberband -3 -q -t 1.25 "$DRUMS" "$O")
-r2_pv=$(best3 rubberband -q -p 3 "$DRUMS" "$O")
-r2_st=$(best3 rubberband -q -t 1.25 "$DRUMS" "$O")
-r3_pvd=$(best3 rubberband -3 -q -p -3 "$DRUMS" "$O")
-r3_std=$(best3 rubberband -3 -q -t 0.8 "$DRUMS" "$O")
-r2_pvd=$(best3 rubberband -q -p -3 "$DRUMS" "$O")
-r2_std=$(best3 rubberband -q -t 0.8 "$DRUMS" "$O")
+# Every timed command, as a function c_NAME: t_ ours whole process, p_ ours processing only
+# (its --time line), s_ sox, r3_ and r2_ rubberband.
+c_t_pv()  { "$A" pitch --semitones 3 --mode pv "$DRUMS" -o "$O" "$@"; }
+c_t_st()  { "$A" stretch --ratio 1.25 "$DRUMS" -o "$O" "$@"; }
+c_t_pvd() { "$A" pitch --semitones -3 --mode pv "$DRUMS" -o "$O" "$@"; }
+c_t_std() { "$A" stretch --ratio 0.8 "$DRUMS" -o "$O" "$@"; }
+c_t_rs()  { "$A" pitch --semitones 3 "$DRUMS" -o "$O" "$@"; }
+c_t_rsb() { "$A" pitch --semitones 3 --quality best "$DRUMS" -o "$O" "$@"; }
+c_t_rsm() { "$A" pitch --semitones 3 --quality medium "$DRUMS" -o "$O" "$@"; }
+c_t_ch()  { "$A" chain --ops "$CHAIN" "$DRUMS" -o "$O" "$@"; }
+for n in pv st pvd std rs rsb rsm ch; do eval "c_p_$n() { c_t_$n --time; }"; done
+c_s_pv()  { sox -D "$DRUMS" "$O" pitch 300 rate -v 44100; }
+c_s_st()  { sox -D "$DRUMS" "$O" tempo 0.8; }
+c_s_pvd() { sox -D "$DRUMS" "$O" pitch -300 rate -v 44100; }
+c_s_std() { sox -D "$DRUMS" "$O" tempo 1.25; }
+c_s_rs()  { sox -D "$DRUMS" "$O" speed 1.189207 rate -v 44100; }
+c_s_ch()  { sox -D "$DRUMS" "$O" gain -3 equalizer 500 1q 3 compand 0.005,0.1 -60,-60,-20,-20,0,-13.3 reverb 20; }
+c_r3_pv()  { rubberband -3 -q -p 3 "$DRUMS" "$O"; }
+c_r3_st()  { rubberband -3 -q -t 1.25 "$DRUMS" "$O"; }
+c_r3_pvd() { rubberband -3 -q -p -3 "$DRUMS" "$O"; }
+c_r3_std() { rubberband -3 -q -t 0.8 "$DRUMS" "$O"; }
+c_r2_pv()  { rubberband -q -p 3 "$DRUMS" "$O"; }
+c_r2_st()  { rubberband -q -t 1.25 "$DRUMS" "$O"; }
+c_r2_pvd() { rubberband -q -p -3 "$DRUMS" "$O"; }
+c_r2_std() { rubberband -q -t 0.8 "$DRUMS" "$O"; }
+# Round-robin: RUNS rounds of one run of each, best per command, so that ours and the peers
+# see the same load (on a shared machine it drifts over the minutes a bench takes; timed one
+# after another, ratios moved by 10-15 % between runs).
+declare -A BEST
+NAMES=$(declare -F | sed -n 's/^declare -f c_//p')
+for _ in $(seq "$RUNS"); do
+    for n in $NAMES; do
+        [ "${BEST[$n]:-}" = nan ] && continue
+        if [ "${n#p_}" != "$n" ]; then
+            t=$( (export OMP_NUM_THREADS=1; "c_$n" 2>&1 >/dev/null) | sed -n 's/^time: \([0-9.]*\) s.*/\1/p')
+        else
+            t0=$EPOCHREALTIME
+            if (export OMP_NUM_THREADS=1; "c_$n" >/dev/null 2>&1); then t=$(echo "$EPOCHREALTIME - $t0" | bc -l); else t=; fi
+        fi
+        [ -z "$t" ] && { BEST[$n]=nan; continue; }
+        BEST[$n]=$(echo "if ($t < ${BEST[$n]:-999999}) $t else ${BEST[$n]:-999999}" | bc -l)
+    done
+done
+for n in $NAMES; do printf -v "$n" %s "${BEST[$n]}"; done
 
 echo "### Speed: x real time per core on ${DUR%.*} s of drums (one process, best of $RUNS, I/O included)"
 echo
