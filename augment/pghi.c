@@ -182,7 +182,7 @@ static int pv_init(pv_state *s, int n_fft, int hop, int n_ch, int bin_lo, int bi
     s->adv_hop[0] = s->adv_hop[1] = -1;
     if (!s->win || !s->pa_ref || !s->buf || !s->X || !s->Xc || !s->rot || !s->mag || !s->pa || !s->ps ||
         !s->mag_prev || !s->pa_prev || !s->ps_prev || !s->lvl || !s->src || !s->adv_s || !s->tadv || !s->fstep || !s->adv_a[0] ||
-        !s->adv_a[1] ) {
+        !s->adv_a[1]) {
         pv_free(s);
         return GD_ERR_NOMEM;
     }

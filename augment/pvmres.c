@@ -9,8 +9,11 @@
 // bands are cut into segments at detected onsets; no frame reads or writes across a cut and
 // each segment restarts from analysis phases, so nothing smears ahead of an attack. Gating
 // the long bands to zero around onsets (their content moved to the short window) was tried
-// first: the time cross-fades between engines cost 2-5 dB of spectral convergence.
-// Memory: about 6 (C, N) float buffers per call. Deterministic, thread-safe.
+// first: the time cross-fades between engines cost 2-5 dB of spectral convergence. The two
+// long bands hold nothing near the top of the spectrum, so they run at fs/8 and fs/4 and
+// come back through an interpolator that adds them to the output.
+// Memory: one (C, n_in) float buffer besides the output, and the decimated bands' (an eighth
+// to a quarter of it). Deterministic, thread-safe.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +181,7 @@ static int band_hop(int base, int n_fft, double r, int div) {
 #define UP_HALF 12   // interpolation kernel half-width, samples of the decimated rate
 
 // Decimation of a band whose content stops at f_stop Hz: the largest power of 2 (at most 8)
-// at which f_stop stays below 0.7 of the decimated Nyquist, where upsample()'s kernel passes
+// at which f_stop stays below 0.7 of the decimated Nyquist, where upsample_add()'s kernel passes
 // and its images start above 1.3. The band-split low-passes already band-limit the band
 // (92 dB), so going down is plain subsampling.
 static int band_decim(double f_stop, int rate, int n_fft) {
