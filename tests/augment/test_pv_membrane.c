@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "augment/augment.h"
+#include "augment/pv.h"
 #include "core/rng.h"
 #include "core/stft.h"
 #include "tests/test.h"
@@ -103,7 +104,42 @@ static void test_membrane_plus7(void) {
     gd_audio_free(&a);
 }
 
+// At r = 1 every band engine is an identity on its band, so the multi-resolution engine gives
+// back its input: the band split, the decimated long bands and their interpolation, the bins
+// each engine keeps and the top band made in place all have to be right for that. Stereo
+// hits (noise bursts over two tones per channel, 0.5 s apart) at three rates, one of them
+// with the pitch effect's window: SNR above 45 dB (measured 50-54 dB; the single-window
+// engine before the split measured 48-51 dB; one band left out drops it below 10 dB).
+static void test_mres_identity(void) {
+    static const int rates[] = {44100, 48000, 22050};
+    for (int ri = 0; ri < 3; ri++) {
+        int rate = rates[ri], n_ch = 2;
+        int64_t n = 2 * (int64_t)rate;
+        float *x = malloc((size_t)n * n_ch * sizeof(float)), *y = malloc((size_t)n * n_ch * sizeof(float));
+        gd_rng r;
+        gd_rng_init(&r, 3, 4);
+        for (int c = 0; c < n_ch; c++)
+            for (int64_t i = 0; i < n; i++) {
+                double t = (double)i / rate, env = exp(-fmod(t, 0.5) / 0.1);
+                x[c * n + i] = (float)(env * (0.3 * gd_rng_normal(&r) + 0.5 * sin(2 * M_PI * (180 + 20 * c) * t) +
+                                              0.3 * sin(2 * M_PI * 1500 * t)));
+            }
+        CHECK(aug__pv_mres(y, n, x, n, n_ch, rate, ri == 1) == 0);
+        double e = 0, sig = 0;
+        for (int64_t i = 0; i < n * n_ch; i++) {
+            e += ((double)y[i] - x[i]) * ((double)y[i] - x[i]);
+            sig += (double)x[i] * x[i];
+        }
+        double snr = 10 * log10(sig / e);
+        if (!(snr > 45)) fprintf(stderr, "  %d Hz: SNR %.1f dB\n", rate, snr);
+        CHECK(snr > 45);
+        free(x);
+        free(y);
+    }
+}
+
 int main(void) {
     RUN(test_membrane_plus7);
+    RUN(test_mres_identity);
     return TEST_REPORT();
 }
