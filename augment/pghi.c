@@ -40,6 +40,8 @@
 #include "core/fftwise.h"     // defines: gd_fftwise_r2c, gd_fftwise_c2r
 
 #define REF_DIV 8   // restarts measure frequencies over a hop of N / REF_DIV
+#define FLOOR_REL 3.16e-4f   // -70 dB: bins this far below the frame maximum keep their
+                             // analysis phase
 
 // Level key of magnitude mag (> 0) for pv_integrate: its top 15 float bits (monotonic for
 // positive floats) above a 15-bit tie-breaker, KEY_CURRENT for a current-frame bin and the
@@ -237,7 +239,7 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
     // bins [k0, Fu) only: every per-bin pointer below starts at bin k0
     int k0 = s->Fl, F = s->Fu - k0, N = s->N;
     float fmax = max_mag(s->mag + k0, F), pmax = max_mag(s->mag_prev + k0, F), rf = (float)r;
-    float thr = fmax * 3.16e-4f, pthr = pmax * 3.16e-4f;
+    float thr = fmax * FLOOR_REL, pthr = pmax * FLOOR_REL;
     if (!have_prev || pmax <= 0) {   // first frame (or after silence): analysis phases
         // omega_k from the phase difference to the frame N / REF_DIV later (s->pa_ref):
         // unambiguous within the main lobe (+-2 bins)
@@ -255,7 +257,8 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
         if (slot < 0) {   // the analysis hop alternates between two values: cache both
             slot = s->adv_hop[0] < 0 ? 0 : 1;
             s->adv_hop[slot] = hop_a;
-            for (int k = k0; k < s->Fu; k++) s->adv_a[slot][k] = (float)princarg(2 * M_PI * k / N * hop_a);
+            for (int k = k0; k < s->Fu; k++)
+                s->adv_a[slot][k] = (float)princarg(2 * M_PI * k / N * hop_a);
         }
         adv_a = s->adv_a[slot];
     }
@@ -266,7 +269,8 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
     // energy d samples from the frame centre, scaled by r so the event lands at r d in the
     // output (jumps beyond pi/2 are sign flips between window lobes, not delays: kept as is).
     {
-        const float *restrict pa = s->pa + k0, *restrict pp = s->pa_prev + k0, *restrict as = s->adv_s + k0;
+        const float *restrict pa = s->pa + k0, *restrict pp = s->pa_prev + k0;
+        const float *restrict as = s->adv_s + k0;
         float *restrict ta = s->tadv + k0, *restrict fs = s->fstep + k0;
         float hs = (float)s->Hs, hop = hop_a > 0 ? (float)hop_a : 1.0f;
         for (int k = 0; k < F; k++) {
@@ -295,13 +299,15 @@ static void pv_integrate(pv_state *s, int64_t hop_a, double r, int have_prev, do
     // runs empty.
     uint32_t *restrict lt = s->lvl, *restrict ll = s->lvl + F, *restrict g = s->lvl + 2 * F;
     uint8_t *restrict src = s->src;
-    const float *restrict mag = s->mag + k0, *restrict mp = s->mag_prev + k0, *restrict pa = s->pa + k0;
-    const float *restrict pp = s->ps_prev + k0, *restrict ta = s->tadv + k0, *restrict fs = s->fstep + k0;
+    const float *restrict mag = s->mag + k0, *restrict mp = s->mag_prev + k0;
+    const float *restrict pa = s->pa + k0, *restrict pp = s->ps_prev + k0;
+    const float *restrict ta = s->tadv + k0, *restrict fs = s->fstep + k0;
     float *restrict ps = s->ps + k0;
     // every live bin provisionally by the time step; three plain loops with selects only, so
     // that each vectorises
     for (int k = 0; k < F; k++) g[k] = mag[k] > thr ? level_key(mag[k], KEY_CURRENT) : 0;
-    for (int k = 0; k < F; k++) lt[k] = (g[k] > 0) & (mp[k] > pthr) ? level_key(mp[k], (uint32_t)k) : 0;
+    for (int k = 0; k < F; k++)
+        lt[k] = (g[k] > 0) & (mp[k] > pthr) ? level_key(mp[k], (uint32_t)k) : 0;
     for (int k = 0; k < F; k++) {
         float by_time = wrap1(pp[k] + ta[k]), analysis = pa[k];
         ps[k] = g[k] > 0 ? by_time : analysis;

@@ -29,9 +29,21 @@
 #define ONSET_BLOCK 128   // samples per energy block of the onset detector (at any rate)
 
 typedef struct {
-    int n_fft;     // window of the band's engine, samples
-    double f_hi;   // upper edge (crossover centre), Hz; the top band has none
+    int n_fft;      // window of the band's engine, samples at the full rate
+    double f_hi;    // upper edge (crossover centre), Hz; the top band: the Nyquist rate
+    double width;   // the crossover's transition width, Hz (0.25 f_hi)
+    int L;          // the band's engine runs at rate / L (1: the top band)
 } pv_band;
+
+// Decimation of a band whose content stops at f_stop Hz: the largest power of 2 (at most 8)
+// at which f_stop stays below 0.7 of the decimated Nyquist, where upsample_add()'s kernel passes
+// and its images start above 1.3. The band-split low-passes already band-limit the band
+// (92 dB), so going down is plain subsampling.
+static int band_decim(double f_stop, int rate, int n_fft) {
+    int L = 1;
+    while (L < 8 && f_stop <= 0.7 * rate / (4.0 * L) && n_fft % (8 * L) == 0) L *= 2;
+    return L;
+}
 
 // Band layout at `rate`: windows scaled with the rate from their 44.1 kHz sizes.
 static int band_layout(pv_band *b, int rate, int for_pitch) {
@@ -42,11 +54,13 @@ static int band_layout(pv_band *b, int rate, int for_pitch) {
         int n = (int)lround(n44[i] * (double)rate / 44100.0 / 64.0) * 64;
         if (fc[i] >= 0.4 * rate) break;
         b[nb].n_fft = n < 256 ? 256 : n;
-        b[nb++].f_hi = fc[i];
+        b[nb].f_hi = fc[i];
+        b[nb].width = 0.25 * fc[i];
+        b[nb].L = band_decim(b[nb].f_hi + b[nb].width, rate, b[nb].n_fft);
+        nb++;
     }
-    b[nb].n_fft = aug__pv_window(rate, for_pitch);
-    b[nb++].f_hi = 0.5 * rate;
-    return nb;
+    b[nb] = (pv_band){aug__pv_window(rate, for_pitch), 0.5 * rate, 0, 1};
+    return nb + 1;
 }
 
 // Zero-phase FIR low-pass of every channel of x (C, n) into y: windowed sinc, cut-off fc,
@@ -158,7 +172,7 @@ static void band_bins(const pv_band *b, int k, int rate, int bins[2]) {
     int n = b[k].n_fft;
     bins[0] = k > 0 ? (int)floor(0.5 * b[k - 1].f_hi * n / rate) - 4 : 0;
     if (bins[0] < 0) bins[0] = 0;
-    bins[1] = b[k].f_hi < 0.5 * rate ? (int)ceil((b[k].f_hi + 0.25 * b[k].f_hi) * n / rate) + 4 : 0;
+    bins[1] = b[k].f_hi < 0.5 * rate ? (int)ceil((b[k].f_hi + b[k].width) * n / rate) + 4 : 0;
 }
 
 // Synthesis hop of an engine: `base`, shortened when compressing (r < 1) so that the analysis
@@ -179,16 +193,6 @@ static int band_hop(int base, int n_fft, double r, int div) {
 }
 
 #define UP_HALF 12   // interpolation kernel half-width, samples of the decimated rate
-
-// Decimation of a band whose content stops at f_stop Hz: the largest power of 2 (at most 8)
-// at which f_stop stays below 0.7 of the decimated Nyquist, where upsample_add()'s kernel passes
-// and its images start above 1.3. The band-split low-passes already band-limit the band
-// (92 dB), so going down is plain subsampling.
-static int band_decim(double f_stop, int rate, int n_fft) {
-    int L = 1;
-    while (L < 8 && f_stop <= 0.7 * rate / (4.0 * L) && n_fft % (8 * L) == 0) L *= 2;
-    return L;
-}
 
 // Integer-factor interpolation of x (n), added to y (n_y <= L n): y[j L + p] += x at time
 // j + p / L, from a Kaiser-windowed sinc (beta 10, 2 UP_HALF taps per phase: passband to 0.7
@@ -234,6 +238,12 @@ static void upsample_add(float *y, int64_t n_y, const float *x, int64_t n, int L
     }
 }
 
+// Every q-th sample of each channel of x (C, n_x) into y (C, n_y), n_y = ceil(n_x / q).
+static void subsample(float *y, int64_t n_y, const float *x, int64_t n_x, int n_ch, int q) {
+    for (int c = 0; c < n_ch; c++)
+        for (int64_t j = 0; j < n_y; j++) y[(size_t)c * n_y + j] = x[(size_t)c * n_x + j * q];
+}
+
 // Stretches band x (C, n_x) at rate / L and adds it to out (C, n_out): the engine (window
 // n_fft, hop, both at the decimated rate) runs at that rate and its output returns to the full
 // rate through upsample_add(). cuts (full-rate samples) are rescaled in place. r: the
@@ -270,13 +280,12 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
     const float *top = in;
     if (nb > 1) {
         const pv_band *bk = &b[nb - 2];
-        if ((rc = lowpass(a, in, n_in, n_ch, bk->f_hi, 0.25 * bk->f_hi, rate))) goto done;
+        if ((rc = lowpass(a, in, n_in, n_ch, bk->f_hi, bk->width, rate))) goto done;
         // what the band below needs of it, at that band's rate, before it is overwritten
-        step = band_decim(bk->f_hi + 0.25 * bk->f_hi, rate, bk->n_fft);
+        step = bk->L;
         n_cur = (n_in + step - 1) / step;
         if (!(cur = malloc((size_t)n_cur * n_ch * sizeof(float)))) { rc = GD_ERR_NOMEM; goto done; }
-        for (int c = 0; c < n_ch; c++)
-            for (int64_t j = 0; j < n_cur; j++) cur[(size_t)c * n_cur + j] = a[(size_t)c * n_in + j * step];
+        subsample(cur, n_cur, a, n_in, n_ch, step);
         for (size_t j = 0; j < ni; j++) a[j] = in[j] - a[j];
         top = a;
     }
@@ -291,14 +300,12 @@ int aug__pv_mres(float *out, int64_t n_out, const float *in, int64_t n_in, int n
     // nothing above band k, and the bands sum to the input exactly whatever the lower
     // low-passes are): one full-rate FIR in all.
     for (int k = nb - 2; k >= 0 && !rc; k--) {
-        double width = 0.25 * b[k].f_hi;   // crossover transition width, Hz
-        int L = band_decim(b[k].f_hi + width, rate, b[k].n_fft), q = L / step;
+        int L = b[k].L, q = L / step;
         int64_t nd = (n_cur + q - 1) / q;
         float *x = malloc((size_t)nd * n_ch * sizeof(float)), *lo = NULL;
         if (!x || (k > 0 && !(lo = malloc((size_t)nd * n_ch * sizeof(float))))) { free(x); rc = GD_ERR_NOMEM; break; }
-        for (int c = 0; c < n_ch; c++)
-            for (int64_t j = 0; j < nd; j++) x[(size_t)c * nd + j] = cur[(size_t)c * n_cur + j * q];
-        if (k > 0 && !(rc = lowpass(lo, x, nd, n_ch, b[k - 1].f_hi, 0.25 * b[k - 1].f_hi, (double)rate / L)))
+        subsample(x, nd, cur, n_cur, n_ch, q);
+        if (k > 0 && !(rc = lowpass(lo, x, nd, n_ch, b[k - 1].f_hi, b[k - 1].width, (double)rate / L)))
             for (size_t j = 0; j < (size_t)nd * n_ch; j++) x[j] -= lo[j];
         int bins[2];
         band_bins(b, k, rate, bins);

@@ -40,7 +40,7 @@ static int check_frame(const pv_state *s, counts *n) {
         fmax = fmaxf(fmax, s->mag[k]);
         pmax = fmaxf(pmax, s->mag_prev[k]);
     }
-    float thr = fmax * 3.16e-4f, pthr = pmax * 3.16e-4f;
+    float thr = fmax * FLOOR_REL, pthr = pmax * FLOOR_REL;
     for (int k = 0; k < F; k++) {
         int live = s->mag[k] > thr;
         g[k] = live ? level_key(s->mag[k], KEY_CURRENT) : 0;
